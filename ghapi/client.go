@@ -1,0 +1,227 @@
+package ghapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/go-github/v88/github"
+	"github.com/shurcooL/githubv4"
+
+	"github.com/python-trio/snekomatic/reconcile"
+)
+
+// Client talks to one GitHub instance with one identity. Make one per
+// organization: it counts the GraphQL points its queries spend, which the
+// report shows per organization.
+type Client struct {
+	gql    *githubv4.Client
+	rest   *github.Client
+	points atomic.Int64
+}
+
+var _ reconcile.Client = (*Client)(nil)
+
+// New returns a Client whose REST and GraphQL clients share httpClient, which
+// must already authenticate its requests.
+func New(httpClient *http.Client, apiURL, graphqlURL string) (*Client, error) {
+	base := strings.TrimRight(apiURL, "/") + "/"
+	rest, err := github.NewClient(github.WithHTTPClient(httpClient), github.WithURLs(&base, &base),
+		github.WithUserAgent("snekomatic"))
+	if err != nil {
+		return nil, fmt.Errorf("REST client for %s: %w", apiURL, err)
+	}
+	return &Client{gql: githubv4.NewEnterpriseClient(graphqlURL, httpClient), rest: rest}, nil
+}
+
+// REST exposes the go-github client for calls outside reconcile's interfaces.
+func (c *Client) REST() *github.Client { return c.rest }
+
+// GraphQLPoints is the GraphQL rate-limit cost this client has spent.
+func (c *Client) GraphQLPoints() int { return int(c.points.Load()) }
+
+type rateLimit struct {
+	Cost      int
+	Remaining int
+	ResetAt   time.Time
+}
+
+type prNode struct {
+	PullRequest struct {
+		ID         string
+		Number     int
+		URL        string
+		MergedAt   time.Time
+		Repository struct {
+			NameWithOwner string
+		}
+		Author struct {
+			Typename string `graphql:"__typename"`
+			Login    string
+			User     struct {
+				DatabaseID int64 `graphql:"databaseId"`
+			} `graphql:"... on User"`
+		}
+	} `graphql:"... on PullRequest"`
+}
+
+type searchConn struct {
+	IssueCount int
+	PageInfo   struct {
+		HasNextPage bool
+		EndCursor   string
+	}
+	Nodes []prNode
+}
+
+// The first page of a window also asks for the sizes of the organization's
+// member and invitation lists: the planner needs them to choose how to check
+// membership, and asking here saves a request of its own.
+type firstPageQuery struct {
+	Search       searchConn `graphql:"search(query: $query, type: ISSUE, first: 100)"`
+	Organization *struct {
+		MembersWithRole struct{ TotalCount int } `graphql:"membersWithRole(first: 1)"`
+		PendingMembers  struct{ TotalCount int } `graphql:"pendingMembers(first: 1)"`
+	} `graphql:"organization(login: $org)"`
+	RateLimit rateLimit
+}
+
+type nextPageQuery struct {
+	Search    searchConn `graphql:"search(query: $query, type: ISSUE, first: 100, after: $after)"`
+	RateLimit rateLimit
+}
+
+// SearchMerged implements reconcile.Searcher.
+func (c *Client) SearchMerged(ctx context.Context, org string, w reconcile.Window, cursor string) (reconcile.SearchPage, error) {
+	q, err := MergedQuery(org, w.From, w.To)
+	if err != nil {
+		return reconcile.SearchPage{}, err
+	}
+	page := reconcile.SearchPage{Members: -1, Pending: -1}
+	var conn searchConn
+	if cursor == "" {
+		var res firstPageQuery
+		err = c.gql.Query(ctx, &res, map[string]any{"query": githubv4.String(q), "org": githubv4.String(org)})
+		if err != nil {
+			return page, err
+		}
+		conn = res.Search
+		c.points.Add(int64(res.RateLimit.Cost))
+		if res.Organization == nil {
+			return page, fmt.Errorf("organization %s not found", org)
+		}
+		page.Members, page.Pending = res.Organization.MembersWithRole.TotalCount, res.Organization.PendingMembers.TotalCount
+	} else {
+		var res nextPageQuery
+		err = c.gql.Query(ctx, &res, map[string]any{"query": githubv4.String(q), "after": githubv4.String(cursor)})
+		if err != nil {
+			return page, err
+		}
+		conn = res.Search
+		c.points.Add(int64(res.RateLimit.Cost))
+	}
+	page.Total, page.HasNext, page.EndCursor = conn.IssueCount, conn.PageInfo.HasNextPage, conn.PageInfo.EndCursor
+	for _, n := range conn.Nodes {
+		pr := n.PullRequest
+		if pr.ID == "" {
+			continue // not a pull request; cannot happen with is:pr
+		}
+		page.PRs = append(page.PRs, reconcile.PullRequest{
+			NodeID: pr.ID, Repo: pr.Repository.NameWithOwner, Number: pr.Number, URL: pr.URL, MergedAt: pr.MergedAt,
+			Author: reconcile.Author{Type: pr.Author.Typename, Login: pr.Author.Login, ID: pr.Author.User.DatabaseID},
+		})
+	}
+	return page, nil
+}
+
+// Membership implements reconcile.MembershipReader with
+// GET /orgs/{org}/memberships/{username}, which answers "active" for members
+// of any role, "pending" for invitees, and 404 for everyone else.
+func (c *Client) Membership(ctx context.Context, org, login string) (reconcile.MemberState, int64, error) {
+	m, _, err := c.rest.Organizations.GetOrgMembership(ctx, login, org)
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound {
+		return reconcile.NotMember, 0, nil
+	}
+	if err != nil {
+		return reconcile.NotMember, 0, fmt.Errorf("membership of %s in %s: %w", login, org, err)
+	}
+	id := m.GetUser().GetID()
+	switch m.GetState() {
+	case "active":
+		return reconcile.Member, id, nil
+	case "pending":
+		return reconcile.Pending, id, nil
+	}
+	return reconcile.NotMember, id, fmt.Errorf("membership of %s in %s: unknown state %q", login, org, m.GetState())
+}
+
+type userNodes struct {
+	PageInfo struct {
+		HasNextPage bool
+		EndCursor   string
+	}
+	Nodes []struct {
+		DatabaseID int64 `graphql:"databaseId"`
+	}
+}
+
+type rosterQuery struct {
+	Organization *struct {
+		MembersWithRole userNodes `graphql:"membersWithRole(first: 100, after: $members)"`
+		PendingMembers  userNodes `graphql:"pendingMembers(first: 100, after: $pending)"`
+	} `graphql:"organization(login: $org)"`
+	RateLimit rateLimit
+}
+
+// Memberships implements reconcile.MembershipReader. It pages through the
+// members and the pending invitees in the same GraphQL requests, so listing
+// costs as many requests as the longer of the two lists has pages of 100,
+// and it learns user ids (the REST invitation list only gives logins).
+func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconcile.MemberState, error) {
+	out := map[int64]reconcile.MemberState{}
+	var membersAfter, pendingAfter *githubv4.String
+	membersDone, pendingDone := false, false
+	for !membersDone || !pendingDone {
+		var res rosterQuery
+		err := c.gql.Query(ctx, &res, map[string]any{"org": githubv4.String(org), "members": membersAfter, "pending": pendingAfter})
+		if err != nil {
+			return nil, err
+		}
+		c.points.Add(int64(res.RateLimit.Cost))
+		if res.Organization == nil {
+			return nil, fmt.Errorf("organization %s not found", org)
+		}
+		// A finished list is asked for again from its last cursor, which
+		// returns nothing, rather than switching to another query shape.
+		if !membersDone {
+			for _, n := range res.Organization.MembersWithRole.Nodes {
+				out[n.DatabaseID] = reconcile.Member
+			}
+			membersDone = !res.Organization.MembersWithRole.PageInfo.HasNextPage
+			membersAfter = cursorOf(res.Organization.MembersWithRole, membersAfter)
+		}
+		if !pendingDone {
+			for _, n := range res.Organization.PendingMembers.Nodes {
+				if out[n.DatabaseID] != reconcile.Member {
+					out[n.DatabaseID] = reconcile.Pending
+				}
+			}
+			pendingDone = !res.Organization.PendingMembers.PageInfo.HasNextPage
+			pendingAfter = cursorOf(res.Organization.PendingMembers, pendingAfter)
+		}
+	}
+	return out, nil
+}
+
+func cursorOf(u userNodes, prev *githubv4.String) *githubv4.String {
+	if u.PageInfo.EndCursor == "" {
+		return prev
+	}
+	s := githubv4.String(u.PageInfo.EndCursor)
+	return &s
+}

@@ -1,0 +1,32 @@
+package ghapi
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// loginRE is the shape of a GitHub account login: letters, digits and single
+// hyphens (underscores too, for Enterprise managed users), at most 39
+// characters. Anything else (spaces, colons, quotes) could smuggle extra
+// qualifiers into a search query, so it is refused before any request.
+var loginRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9_]|-[A-Za-z0-9_]){0,38}$`)
+
+// ValidLogin reports whether s is a well-formed GitHub login.
+func ValidLogin(s string) bool { return len(s) <= 39 && loginRE.MatchString(s) }
+
+// searchTime is the date-time form GitHub's search qualifiers document.
+const searchTime = "2006-01-02T15:04:05+00:00"
+
+// MergedQuery builds the search query for pull requests merged in org between
+// from and to, both inclusive, to the second.
+func MergedQuery(org string, from, to time.Time) (string, error) {
+	if !ValidLogin(org) {
+		return "", fmt.Errorf("%q is not a valid GitHub organization login", org)
+	}
+	if to.Before(from) {
+		return "", fmt.Errorf("search window ends (%s) before it starts (%s)", to.Format(time.RFC3339), from.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("is:pr is:merged org:%s merged:%s..%s", org,
+		from.UTC().Format(searchTime), to.UTC().Format(searchTime)), nil
+}

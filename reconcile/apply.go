@@ -1,0 +1,148 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/python-trio/snekomatic/state"
+)
+
+// apply carries out a plan. Every outcome is saved before the next request,
+// so a run killed at any point keeps what it did. It goes on past one
+// person's failure and returns the failures.
+func apply(ctx context.Context, c Inviter, st *state.Store, org string, plan []Decision, welcomes []welcome,
+	opts Options, rep *Report, log *slog.Logger) []error {
+	var errs []error
+	record := func(d Candidate, status state.Status, reason string) bool {
+		err := st.Update(org, func(o *state.Org) {
+			o.People[d.ID] = &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason}
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("record %s as %s: %w", d.Login, status, err))
+			return false
+		}
+		return true
+	}
+	limited := ""
+	for _, d := range plan {
+		switch d.Action {
+		case ActRecordMember:
+			if record(d.Candidate, state.Member, "") {
+				rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
+			}
+			continue
+		case ActRecordPending:
+			if record(d.Candidate, state.Pending, "") {
+				rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
+			}
+			continue
+		case ActDefer:
+			if record(d.Candidate, state.Queued, d.Reason) {
+				rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
+			}
+			continue
+		}
+
+		// ActInvite.
+		if limited == "" && ctx.Err() != nil {
+			limited = "the run was interrupted"
+		}
+		if limited != "" {
+			if record(d.Candidate, state.Queued, limited) {
+				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
+			}
+			continue
+		}
+		err := c.Invite(ctx, org, d.ID)
+		switch {
+		case err == nil:
+			log.Info("invited", "login", d.Login, "user_id", d.ID, "pr", d.PR.URL)
+			if record(d.Candidate, state.Invited, "") {
+				rep.add(ActInvite, entry(d.Login, d.ID, d.PR, ""))
+				if err := postWelcome(ctx, c, st, org, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, opts, rep, false); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		case errors.Is(err, ErrAlreadyMember):
+			if record(d.Candidate, state.Member, "") {
+				rep.add(ActRecordMember, entry(d.Login, d.ID, d.PR, "already a member (GitHub refused the invitation)"))
+			}
+		case errors.Is(err, ErrAlreadyInvited):
+			if record(d.Candidate, state.Pending, "") {
+				rep.add(ActRecordPending, entry(d.Login, d.ID, d.PR, "already has a pending invitation (GitHub refused the invitation)"))
+			}
+		case errors.Is(err, ErrNoSuchUser):
+			reason := "the account no longer exists"
+			if record(d.Candidate, state.Skipped, reason) {
+				rep.Skipped = append(rep.Skipped, entry(d.Login, d.ID, d.PR, reason))
+			}
+		case errors.Is(err, ErrInvitationLimit):
+			limited = "GitHub's invitation limit for the organization was reached"
+			log.Warn("invitation limit reached; the rest wait for a later run", "login", d.Login)
+			rep.Warnings = append(rep.Warnings, limited+"; the rest wait in the queue")
+			if record(d.Candidate, state.Queued, limited) {
+				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
+			}
+		default:
+			reason := "invitation failed: " + err.Error()
+			log.Error("invitation failed", "login", d.Login, "user_id", d.ID, "err", err)
+			errs = append(errs, fmt.Errorf("invite %s: %w", d.Login, err))
+			if record(d.Candidate, state.Queued, reason) {
+				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+			}
+		}
+	}
+	// Welcomes that an earlier run did not get to post.
+	for _, wl := range welcomes {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := postWelcome(ctx, c, st, org, wl, opts, rep, true); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+// postWelcome posts the welcome comment for an invitee and records its URL.
+// On a retry it first looks for a comment carrying the marker, so that a
+// run which died after posting but before saving does not post twice.
+func postWelcome(ctx context.Context, c Inviter, st *state.Store, org string, wl welcome, opts Options, rep *Report, retry bool) error {
+	marker := WelcomeMarker(org, wl.ID)
+	url := ""
+	if retry {
+		found, err := c.FindComment(ctx, wl.PR.Repo, wl.PR.Number, marker)
+		if err != nil {
+			return fmt.Errorf("look for the welcome comment to %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+		}
+		url = found
+	}
+	if url == "" {
+		body := WelcomeComment(wl.Login, org, wl.ID, AcceptURL(opts.WebURL, org))
+		posted, err := c.Comment(ctx, wl.PR.Repo, wl.PR.Number, body)
+		if err != nil {
+			return fmt.Errorf("welcome %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+		}
+		url = posted
+	}
+	if err := st.Update(org, func(o *state.Org) {
+		if p := o.People[wl.ID]; p != nil {
+			p.CommentURL = url
+		}
+	}); err != nil {
+		return fmt.Errorf("record welcome comment to %s: %w", wl.Login, err)
+	}
+	e := entry(wl.Login, wl.ID, wl.PR, "")
+	e.CommentURL = url
+	rep.Welcomed = append(rep.Welcomed, e)
+	return nil
+}
+
+func prRef(pr PullRequest) *state.PRRef {
+	if pr.Repo == "" {
+		return nil
+	}
+	return &state.PRRef{Repo: pr.Repo, Number: pr.Number, URL: pr.URL, MergedAt: pr.MergedAt}
+}

@@ -1,0 +1,125 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// PullRequest is a merged pull request as the planner needs it.
+type PullRequest struct {
+	NodeID   string // GraphQL id; the key for de-duplication
+	Repo     string // owner/name
+	Number   int
+	URL      string
+	MergedAt time.Time
+	Author   Author
+}
+
+// Author is who opened a pull request.
+type Author struct {
+	// Type is the GraphQL __typename of the author: "User", "Bot",
+	// "Mannequin", ... or "" when the account was deleted (author: null).
+	Type  string
+	ID    int64 // databaseId; 0 when unknown
+	Login string
+}
+
+// Window is an inclusive range of merge times, to the second (the precision
+// of GitHub's search qualifiers).
+type Window struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// SearchPage is one page of the merged pull requests in a window.
+type SearchPage struct {
+	// Total is how many pull requests match, including those past the
+	// search cap that cannot be paged to.
+	Total     int
+	PRs       []PullRequest
+	EndCursor string
+	HasNext   bool
+	// Members and Pending are the sizes of the organization's member list and
+	// pending invitation list, or -1 when the page does not say. The planner
+	// uses them to pick the cheaper way to check membership.
+	Members, Pending int
+}
+
+// PointCounter is implemented by clients that count the GraphQL rate-limit
+// points they spend; the report then shows them.
+type PointCounter interface {
+	GraphQLPoints() int
+}
+
+// Searcher finds merged pull requests.
+type Searcher interface {
+	// SearchMerged returns the page after cursor ("" for the first) of the
+	// pull requests merged in org within w.
+	SearchMerged(ctx context.Context, org string, w Window, cursor string) (SearchPage, error)
+}
+
+// MemberState is a person's standing in an organization.
+type MemberState int
+
+// The membership states.
+const (
+	NotMember MemberState = iota
+	Member
+	Pending // invited, not yet accepted
+)
+
+func (m MemberState) String() string {
+	switch m {
+	case Member:
+		return "member"
+	case Pending:
+		return "pending"
+	}
+	return "not a member"
+}
+
+// MembershipReader reads who belongs to an organization.
+type MembershipReader interface {
+	// Membership looks up one person by login. It returns the id of the
+	// account the login belongs to now, so that a rename between the search
+	// and the lookup is noticed rather than acted on.
+	Membership(ctx context.Context, org, login string) (MemberState, int64, error)
+	// Memberships lists every member (any role) and every pending invitee,
+	// keyed by user id.
+	Memberships(ctx context.Context, org string) (map[int64]MemberState, error)
+}
+
+// Inviter changes things on GitHub: the only interface here that mutates.
+type Inviter interface {
+	// Invite sends an organization invitation to a user, by id, with the
+	// direct_member role.
+	Invite(ctx context.Context, org string, userID int64) error
+	// Comment posts a comment on a pull request and returns its URL.
+	Comment(ctx context.Context, repo string, number int, body string) (string, error)
+	// FindComment returns the URL of a comment on the pull request whose body
+	// contains marker, or "" when there is none.
+	FindComment(ctx context.Context, repo string, number int, marker string) (string, error)
+}
+
+// Client is everything one organization's run needs from GitHub.
+type Client interface {
+	Searcher
+	MembershipReader
+	Inviter
+}
+
+// Errors an Inviter returns for GitHub's answers that are outcomes, not
+// failures.
+var (
+	// ErrAlreadyMember: GitHub refused the invitation because the person is
+	// already part of the organization.
+	ErrAlreadyMember = errors.New("already a member of the organization")
+	// ErrAlreadyInvited: the person already has a pending invitation.
+	ErrAlreadyInvited = errors.New("already invited to the organization")
+	// ErrNoSuchUser: the account no longer exists.
+	ErrNoSuchUser = errors.New("no such user")
+	// ErrInvitationLimit: the organization has used up GitHub's allowance of
+	// invitations for the last 24 hours.
+	ErrInvitationLimit = errors.New("over the organization's invitation rate limit")
+)

@@ -1,0 +1,226 @@
+package reconcile
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/python-trio/snekomatic/state"
+)
+
+// Candidate is a person who may need an invitation.
+type Candidate struct {
+	ID    int64
+	Login string
+	// PR is their earliest merged pull request among those read, or the one
+	// recorded when they were queued by an earlier run.
+	PR PullRequest
+	// Queued is set when an earlier run queued them.
+	Queued bool
+}
+
+// Skip is an author who is never a candidate, with the reason.
+type Skip struct {
+	Login  string
+	PR     PullRequest
+	Reason string
+}
+
+// Sorting reads the state and the pull requests and returns who needs a
+// membership check, who is skipped and why, and how many authors were
+// already settled by an earlier run.
+type Sorting struct {
+	Candidates []Candidate
+	Skipped    []Skip
+	// Known counts distinct authors already recorded with a final status.
+	Known int
+	// Renamed maps ids of known people to their new login.
+	Renamed map[int64]string
+}
+
+// Sort is the first, pure half of planning.
+func Sort(prs []PullRequest, known map[int64]*state.Person) Sorting {
+	prs = slices.Clone(prs)
+	slices.SortFunc(prs, comparePRs)
+	var s Sorting
+	byID := map[int64]int{}
+	skipped := map[string]bool{}
+	knownSeen := map[int64]bool{}
+	for _, pr := range prs {
+		a := pr.Author
+		reason := ""
+		switch {
+		case a.Type == "":
+			reason = "deleted account"
+		case a.Type == "Bot":
+			reason = "bot"
+		case a.Type == "Mannequin":
+			reason = "mannequin (imported placeholder, not a real account)"
+		case a.Type != "User":
+			reason = fmt.Sprintf("not a user account (%s)", a.Type)
+		case a.ID <= 0:
+			reason = "no user id"
+		}
+		if reason != "" {
+			key := a.Type + "/" + strings.ToLower(a.Login)
+			if a.Type == "" {
+				key = "deleted/" + pr.NodeID
+			}
+			if !skipped[key] {
+				skipped[key] = true
+				login := a.Login
+				if a.Type == "" {
+					login = "ghost"
+				}
+				s.Skipped = append(s.Skipped, Skip{Login: login, PR: pr, Reason: reason})
+			}
+			continue
+		}
+		if p := known[a.ID]; p != nil && p.Status.Final() {
+			if !knownSeen[a.ID] {
+				knownSeen[a.ID] = true
+				s.Known++
+				if p.Login != a.Login {
+					if s.Renamed == nil {
+						s.Renamed = map[int64]string{}
+					}
+					s.Renamed[a.ID] = a.Login
+				}
+			}
+			continue
+		}
+		if _, ok := byID[a.ID]; ok {
+			continue // prs are sorted, so the first one seen is the earliest
+		}
+		byID[a.ID] = len(s.Candidates)
+		s.Candidates = append(s.Candidates, Candidate{ID: a.ID, Login: a.Login, PR: pr})
+	}
+	// People queued by an earlier run keep their place and their original
+	// pull request, even when the cursor has long passed it.
+	for id, p := range known {
+		if p.Status != state.Queued {
+			continue
+		}
+		c := Candidate{ID: id, Login: p.Login, Queued: true}
+		if p.PR != nil {
+			c.PR = PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL, MergedAt: p.PR.MergedAt}
+		}
+		if i, ok := byID[id]; ok {
+			c.Login = s.Candidates[i].Login // the fresher login
+			s.Candidates[i] = c
+			continue
+		}
+		byID[id] = len(s.Candidates)
+		s.Candidates = append(s.Candidates, c)
+	}
+	slices.SortFunc(s.Candidates, compareCandidates)
+	return s
+}
+
+// compareCandidates puts the queue first, then the earliest merge first, so
+// that a limited run serves the people who have waited longest.
+func compareCandidates(a, b Candidate) int {
+	if a.Queued != b.Queued {
+		if a.Queued {
+			return -1
+		}
+		return 1
+	}
+	if c := a.PR.MergedAt.Compare(b.PR.MergedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func comparePRs(a, b PullRequest) int {
+	if c := a.MergedAt.Compare(b.MergedAt); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Repo, b.Repo); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Number, b.Number)
+}
+
+// Action is what the plan does about one candidate.
+type Action string
+
+// The actions of a plan.
+const (
+	ActInvite        Action = "invite"
+	ActRecordMember  Action = "record-member"
+	ActRecordPending Action = "record-pending"
+	ActDefer         Action = "defer" // stays (or becomes) queued for a later run
+)
+
+// Decision is one line of a plan.
+type Decision struct {
+	Candidate
+	Action Action
+	Reason string
+}
+
+// Lookup is the membership of the candidates as read from GitHub. A
+// candidate missing from States could not be checked (Failed says why).
+type Lookup struct {
+	States map[int64]MemberState
+	Failed map[int64]string
+}
+
+// Plan is the second, pure half of planning: given the candidates and their
+// membership, it decides each one. At most budget invitations are planned
+// (budget < 0 means no limit); the rest are deferred with limitReason.
+func Plan(cands []Candidate, lk Lookup, budget int, limitReason string) []Decision {
+	out := make([]Decision, 0, len(cands))
+	for _, c := range cands {
+		d := Decision{Candidate: c}
+		st, ok := lk.States[c.ID]
+		switch {
+		case !ok:
+			d.Action, d.Reason = ActDefer, "membership could not be checked: "+lk.Failed[c.ID]
+		case st == Member:
+			d.Action, d.Reason = ActRecordMember, "already a member"
+		case st == Pending:
+			d.Action, d.Reason = ActRecordPending, "already has a pending invitation"
+		case budget == 0:
+			d.Action, d.Reason = ActDefer, limitReason
+		default:
+			d.Action = ActInvite
+			if budget > 0 {
+				budget--
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// lookupStrategy is how to learn the membership of the candidates.
+type lookupStrategy int
+
+const (
+	lookupEach lookupStrategy = iota // one request per candidate
+	lookupList                       // page through members and invitations
+)
+
+// chooseLookup picks the cheaper exact way to check n candidates in an
+// organization with the given numbers of members and pending invitations.
+// Looking each candidate up (GET /orgs/{org}/memberships/{user}, which
+// answers "active" for members and "pending" for invitees) costs one request
+// each; listing pages through members and invitees 100 at a time, both lists
+// in the same requests, so it costs as many requests as the longer list has
+// pages, however many candidates there are. When the sizes are unknown (-1)
+// listing is assumed to take two requests.
+func chooseLookup(n, members, pending int) lookupStrategy {
+	listCost := 2
+	if members >= 0 && pending >= 0 {
+		listCost = max(pages(members), pages(pending))
+	}
+	if n <= listCost {
+		return lookupEach
+	}
+	return lookupList
+}
+
+func pages(n int) int { return max(1, (n+99)/100) }

@@ -1,0 +1,81 @@
+package reconcile
+
+import "time"
+
+// Report says what one organization's run did (or, in a dry run, would do).
+// Its JSON form is part of snekomatic's interface (`--output json`): fields
+// are only ever added, never renamed or removed.
+type Report struct {
+	Org    string `json:"org"`
+	DryRun bool   `json:"dry_run"`
+	// Window is the range of merge times read, and WindowReason why.
+	Window       Window `json:"window"`
+	WindowReason string `json:"window_reason"`
+	// PullRequests counts the distinct merged pull requests read.
+	PullRequests   int `json:"pull_requests"`
+	SearchRequests int `json:"search_requests"`
+	GraphQLPoints  int `json:"graphql_points"`
+	// Invited: sent an invitation (in a dry run: would be).
+	Invited []Entry `json:"invited"`
+	// Welcomed: welcome comments posted (in a dry run: still to post for
+	// earlier invitees).
+	Welcomed []Entry `json:"welcomed"`
+	// Members and Pending: newly seen people who were already members or
+	// already invited, now recorded so they are never asked.
+	Members []Entry `json:"already_members"`
+	Pending []Entry `json:"already_pending"`
+	// Queued: due an invitation that waits for a later run, with the reason.
+	Queued []Entry `json:"queued"`
+	// Skipped: authors who are never invited, with the reason.
+	Skipped []Entry `json:"skipped"`
+	// Known counts authors already settled by an earlier run.
+	Known int `json:"previously_recorded"`
+	// Cursor is where the next run continues from (in a dry run: where it
+	// would).
+	Cursor   time.Time `json:"cursor"`
+	Warnings []string  `json:"warnings"`
+	Errors   []string  `json:"errors"`
+}
+
+// Entry is one person in a report.
+type Entry struct {
+	Login      string `json:"login"`
+	ID         int64  `json:"id,omitempty"`
+	PR         *PRRef `json:"pr,omitempty"`
+	Reason     string `json:"reason,omitempty"`
+	CommentURL string `json:"comment_url,omitempty"`
+}
+
+// PRRef identifies a pull request in a report.
+type PRRef struct {
+	Repo   string `json:"repo"`
+	Number int    `json:"number"`
+	URL    string `json:"url"`
+}
+
+func newReport(org string, dryRun bool) *Report {
+	// Empty lists, not null, so that consumers of the JSON need no special case.
+	return &Report{Org: org, DryRun: dryRun, Invited: []Entry{}, Welcomed: []Entry{}, Members: []Entry{},
+		Pending: []Entry{}, Queued: []Entry{}, Skipped: []Entry{}, Warnings: []string{}, Errors: []string{}}
+}
+
+func entry(login string, id int64, pr PullRequest, reason string) Entry {
+	e := Entry{Login: login, ID: id, Reason: reason}
+	if pr.Repo != "" {
+		e.PR = &PRRef{Repo: pr.Repo, Number: pr.Number, URL: pr.URL}
+	}
+	return e
+}
+
+func (r *Report) add(a Action, e Entry) {
+	switch a {
+	case ActInvite:
+		r.Invited = append(r.Invited, e)
+	case ActRecordMember:
+		r.Members = append(r.Members, e)
+	case ActRecordPending:
+		r.Pending = append(r.Pending, e)
+	case ActDefer:
+		r.Queued = append(r.Queued, e)
+	}
+}

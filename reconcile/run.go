@@ -1,0 +1,179 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/python-trio/snekomatic/state"
+)
+
+// Options tune one organization's run.
+type Options struct {
+	// Now is the end of the merge window.
+	Now time.Time
+	// Since, when set, starts the window there (a backfill) instead of at
+	// the cursor.
+	Since *time.Time
+	// Overlap is how far before the cursor the window starts.
+	Overlap time.Duration
+	// Lookback is how far back a first run (no cursor) reads.
+	Lookback time.Duration
+	// MaxInvites caps the invitations of this run; negative means no cap.
+	MaxInvites int
+	// DryRun plans and reports but changes nothing, on GitHub or on disk.
+	DryRun bool
+	// WebURL is the web host of the GitHub instance, for the accept link.
+	WebURL string
+	// Logger receives progress; nil discards it.
+	Logger *slog.Logger
+}
+
+// Org reconciles one organization: it reads the pull requests merged in the
+// run's window, plans, and (unless DryRun) applies the plan, saving each
+// outcome to st as it happens. The report is filled in as far as the run
+// got, also when an error is returned.
+func Org(ctx context.Context, c Client, st *state.Store, org string, opts Options) (*Report, error) {
+	rep := newReport(org, opts.DryRun)
+	err := run(ctx, c, st, org, opts, rep)
+	if err != nil && len(rep.Errors) == 0 {
+		rep.Errors = append(rep.Errors, err.Error())
+	}
+	return rep, err
+}
+
+func run(ctx context.Context, c Client, st *state.Store, org string, opts Options, rep *Report) error {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("org", org)
+	if pc, ok := c.(PointCounter); ok {
+		start := pc.GraphQLPoints()
+		defer func() { rep.GraphQLPoints = pc.GraphQLPoints() - start }()
+	}
+	known := st.Org(org)
+
+	w, why := WindowFor(known.Cursor, opts.Since, opts.Now, opts.Overlap, opts.Lookback)
+	rep.Window, rep.WindowReason = w, why
+	log.Info("reading merged pull requests", "from", w.From, "to", w.To, "why", why)
+
+	lastLog := time.Now()
+	col, err := collect(ctx, c, org, w, func(c collected) {
+		if time.Since(lastLog) >= 5*time.Second {
+			lastLog = time.Now()
+			log.Info("still reading merged pull requests", "pull_requests", len(c.prs), "requests", c.requests)
+		}
+	})
+	rep.PullRequests, rep.SearchRequests = len(col.prs), col.requests
+	if err != nil {
+		return err
+	}
+	sorted := Sort(col.prs, known.People)
+	rep.Known = sorted.Known
+	for _, s := range sorted.Skipped {
+		rep.Skipped = append(rep.Skipped, entry(s.Login, 0, s.PR, s.Reason))
+	}
+	log.Info("read merged pull requests", "pull_requests", len(col.prs), "candidates", len(sorted.Candidates),
+		"previously_recorded", sorted.Known, "skipped", len(sorted.Skipped))
+
+	lk, err := lookup(ctx, c, org, sorted.Candidates, col.members, col.pending)
+	if err != nil {
+		return err
+	}
+	budget, limitReason := opts.MaxInvites, fmt.Sprintf("--max-invites %d reached for this run", opts.MaxInvites)
+	plan := Plan(sorted.Candidates, lk, budget, limitReason)
+	welcomes := unwelcomed(known.People)
+
+	if opts.DryRun {
+		for _, d := range plan {
+			rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
+		}
+		for _, wl := range welcomes {
+			rep.Welcomed = append(rep.Welcomed, entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post"))
+		}
+		rep.Cursor = maxTime(known.Cursor, w.To)
+		return nil
+	}
+
+	errs := apply(ctx, c, st, org, plan, welcomes, opts, rep, log)
+	// The window has been read completely and everyone in it is recorded
+	// (invited, settled or queued), so the cursor can move even if some
+	// requests failed: the failures are in the queue.
+	if err := st.Update(org, func(o *state.Org) {
+		o.Cursor = maxTime(o.Cursor, w.To)
+		for id, login := range sorted.Renamed {
+			if p := o.People[id]; p != nil {
+				p.Login = login
+			}
+		}
+	}); err != nil {
+		errs = append(errs, fmt.Errorf("save cursor: %w", err))
+	}
+	rep.Cursor = st.Org(org).Cursor
+	for _, e := range errs {
+		rep.Errors = append(rep.Errors, e.Error())
+	}
+	return errors.Join(errs...)
+}
+
+// lookup checks the membership of the candidates the cheaper way.
+func lookup(ctx context.Context, m MembershipReader, org string, cands []Candidate, members, pending int) (Lookup, error) {
+	lk := Lookup{States: map[int64]MemberState{}, Failed: map[int64]string{}}
+	if len(cands) == 0 {
+		return lk, nil
+	}
+	if chooseLookup(len(cands), members, pending) == lookupList {
+		all, err := m.Memberships(ctx, org)
+		if err != nil {
+			return lk, fmt.Errorf("list members and invitations of %s: %w", org, err)
+		}
+		for _, c := range cands {
+			lk.States[c.ID] = all[c.ID] // absent means NotMember
+		}
+		return lk, nil
+	}
+	for _, c := range cands {
+		st, id, err := m.Membership(ctx, org, c.Login)
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return lk, ctx.Err()
+			}
+			lk.Failed[c.ID] = err.Error()
+		case st != NotMember && id != c.ID:
+			// The login now names another account (renamed and reused
+			// since the pull request was read): don't act on a stranger.
+			lk.Failed[c.ID] = fmt.Sprintf("login %s now belongs to another account", c.Login)
+		default:
+			lk.States[c.ID] = st
+		}
+	}
+	return lk, nil
+}
+
+// welcome is an invitee whose welcome comment has not been recorded.
+type welcome struct {
+	ID    int64
+	Login string
+	PR    PullRequest
+}
+
+func unwelcomed(people map[int64]*state.Person) []welcome {
+	var out []welcome
+	for id, p := range people {
+		if p.Status == state.Invited && p.CommentURL == "" && p.PR != nil {
+			out = append(out, welcome{ID: id, Login: p.Login, PR: PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL, MergedAt: p.PR.MergedAt}})
+		}
+	}
+	return out
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
