@@ -28,8 +28,8 @@ func TestSort(t *testing.T) {
 		wantKnown   int
 	}{
 		{
-			name: "one new user",
-			prs:  []PullRequest{pr(1, "User", 10, "alice", t0)},
+			name:      "one new user",
+			prs:       []PullRequest{pr(1, "User", 10, "alice", t0)},
 			wantCands: []string{"alice@1"},
 		},
 		{
