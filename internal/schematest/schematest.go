@@ -14,6 +14,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 )
 
 // EnvVar overrides where the schema is read from.
@@ -56,14 +58,38 @@ func Load() (*ast.Schema, error) {
 			loadErr = fmt.Errorf("GitHub's public schema is not at %s (set %s to its path): %w", where, EnvVar, err)
 			return
 		}
-		s, gerr := gqlparser.LoadSchema(&ast.Source{Name: "github-schema.graphql", Input: string(data)})
-		if gerr != nil {
-			loadErr = fmt.Errorf("load %s: %w", where, gerr)
+		s, err := parse(string(data))
+		if err != nil {
+			loadErr = fmt.Errorf("load %s: %w", where, err)
 			return
 		}
 		schema = s
 	})
 	return schema, loadErr
+}
+
+// parse loads GitHub's schema. The published file defines a few fields twice
+// in the same type (EnterpriseOwnerInfo.repositoryDeployKeySetting, for
+// one), which gqlparser rightly refuses; the first definition is kept.
+func parse(sdl string) (*ast.Schema, error) {
+	doc, err := parser.ParseSchemas(validator.Prelude, &ast.Source{Name: "github-schema.graphql", Input: sdl})
+	if err != nil {
+		return nil, err
+	}
+	for _, defs := range []ast.DefinitionList{doc.Definitions, doc.Extensions} {
+		for _, def := range defs {
+			seen := map[string]bool{}
+			kept := def.Fields[:0]
+			for _, f := range def.Fields {
+				if !seen[f.Name] {
+					seen[f.Name] = true
+					kept = append(kept, f)
+				}
+			}
+			def.Fields = kept
+		}
+	}
+	return validator.ValidateSchemaDocument(doc)
 }
 
 // Validate reports the first problem with doc under GitHub's schema.

@@ -1,0 +1,83 @@
+// Package fakegithub is an in-memory fake of the parts of GitHub's REST and
+// GraphQL APIs that snekomatic uses, served with net/http/httptest on
+// 127.0.0.1 so that tests never reach github.com.
+//
+// # What it models
+//
+// A "world" of accounts (users, bots, mannequins, organizations),
+// repositories, pull requests and issues, organization membership and
+// invitations (pending and failed), issue comments and personal access
+// tokens. Tests build it with AddOrg, AddUser, AddRepo, AddPR, SetMember,
+// AddPendingInvitation, AddToken, ... and inspect what the code under test
+// did with PendingInvitations, CreatedInvitations, Comments, Requests and
+// CountRequests. Every value handed out is a copy; change the world only
+// through methods.
+//
+// The server behaves like GitHub Enterprise Server: REST lives under
+// /api/v3/ (RESTURL) and GraphQL at /api/graphql (GraphQLURL); every other
+// path answers 404, so a client that builds github.com URLs fails loudly.
+// Responses carry GitHub's headers (x-github-request-id, x-ratelimit-* per
+// token and resource, Link pagination), its status codes and its JSON
+// error shapes (404 Not Found, 401 Bad credentials, 422 Validation Failed
+// with an errors array, GraphQL errors with a top-level "type").
+//
+// GraphQL documents are parsed and validated with gqlparser against
+// schema.graphql, a subset of GitHub's public schema with GitHub's own
+// names, then run by a small generic executor (graphql_exec.go). GitHub's
+// connection rules are enforced (first/last required, at most 100, node
+// limit) and each query is charged a cost computed GitHub's way. Search
+// (search.go) understands the qualifiers snekomatic needs, including date
+// ranges, returns results in an order clients cannot rely on, caps paging
+// at 1,000 results and can lag behind the world (SetHidden, SetIndexLag).
+//
+// # Files
+//
+//	server.go              GitHub type, constructors, Use, request log, Kind
+//	middleware.go          inner chain: prefix routing, auth, rate limits
+//	world.go               the world model and its building/inspection API
+//	rest.go                REST router, pagination, shared JSON shapes
+//	rest_orgs.go           orgs, members, invitations, memberships
+//	rest_users.go          users, /user, /rate_limit
+//	rest_issues.go         repositories, issue comments
+//	errors.go              error bodies and the exported message constants
+//	graphql.go             GraphQL endpoint, validation errors, cost
+//	graphql_exec.go        the executor
+//	graphql_resolvers.go   resolvers per type
+//	search.go              search query language and result paging
+//	schema.graphql         the schema subset (embedded)
+//
+// # Request flow
+//
+//	ServeHTTP: record request, set common headers
+//	  → Use middlewares (first added is outermost)
+//	  → prefix routing (/api/v3/..., /api/graphql, else 404)
+//	  → authenticate (401 without a known token)
+//	  → rateLimit (x-ratelimit-* headers; 403 / RATE_LIMITED when used up)
+//	  → REST handler or serveGraphQL
+//
+// # Growing it
+//
+// A REST endpoint: register "METHOD /path/{param}" in restRouter (rest.go)
+// and write the handler in the rest_*.go file of its area. Handlers take
+// g.mu for their whole run, read the token from stateOf(r).tok, use
+// readOrg/writeOrg/findRepo for visibility, paginate lists with
+// g.paginate, and answer errors with WriteError / WriteValidationFailed.
+//
+// A GraphQL field: copy its definition (unchanged) from GitHub's schema into
+// schema.graphql, then add a resolver in graphql_resolvers.go, or put the
+// value in the map[string]any that backs the parent object. A new object
+// type needs an entry in newResolvers and, if it can appear behind an
+// interface or union, a case in graphqlTypeOf.
+//
+// A fault (5xx, secondary rate limit with Retry-After, GraphQL
+// RATE_LIMITED, latency, hung responses): write a
+// func(http.Handler) http.Handler and install it with Use. It sees every
+// request before authentication; KindOf and TokenOf classify the request,
+// WriteError and WriteGraphQLErrors answer in GitHub's shapes, and a hung
+// response should wait on r.Context().Done() or Closing() so that Close
+// does not block. Requests answered by a middleware are still recorded.
+//
+// Later features (GitHub App installations and tokens, invitation caps,
+// more index-lag behaviour) belong with the world state they need in
+// world.go plus an endpoint or resolver as above.
+package fakegithub

@@ -1,0 +1,189 @@
+package fakegithub
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// REST endpoints about repositories, issues and issue comments.
+
+// repoJSON is a trimmed "full repository".
+type repoJSON struct {
+	ID            int64     `json:"id"`
+	NodeID        string    `json:"node_id"`
+	Name          string    `json:"name"`
+	FullName      string    `json:"full_name"`
+	Private       bool      `json:"private"`
+	Owner         *userJSON `json:"owner"`
+	HTMLURL       string    `json:"html_url"`
+	Description   *string   `json:"description"`
+	Fork          bool      `json:"fork"`
+	URL           string    `json:"url"`
+	IssuesURL     string    `json:"issues_url"`
+	PullsURL      string    `json:"pulls_url"`
+	Archived      bool      `json:"archived"`
+	Disabled      bool      `json:"disabled"`
+	Visibility    string    `json:"visibility"`
+	DefaultBranch string    `json:"default_branch"`
+}
+
+func (g *GitHub) repoJSON(rp *Repo) *repoJSON {
+	vis := "public"
+	if rp.Private {
+		vis = "private"
+	}
+	u := g.apiURL("repos/%s", rp.FullName())
+	return &repoJSON{
+		ID: rp.ID, NodeID: rp.NodeID, Name: rp.Name, FullName: rp.FullName(), Private: rp.Private,
+		Owner:   g.userJSON(g.w.liveAccount(rp.Owner)),
+		HTMLURL: g.webURL("%s", rp.FullName()), Fork: rp.Fork, URL: u,
+		IssuesURL: u + "/issues{/number}", PullsURL: u + "/pulls{/number}",
+		Archived: rp.Archived, Visibility: vis, DefaultBranch: "main",
+	}
+}
+
+// ghost stands in, in REST, for the author of something whose account was
+// deleted, as GitHub's "ghost" user does.
+var ghost = &account{Account: Account{ID: 10137, NodeID: "MDQ6VXNlcjEwMTM3", Login: "ghost", Type: "User"}}
+
+// findRepo looks up {owner}/{repo}. For reads a repository the token may not
+// see answers 404; for writes it answers 403. Caller holds g.mu.
+func (g *GitHub) findRepo(w http.ResponseWriter, r *http.Request, write bool, docURL string) *Repo {
+	rp := g.w.reposByKey[strings.ToLower(r.PathValue("owner")+"/"+r.PathValue("repo"))]
+	if rp == nil {
+		writeNotFound(w, docURL)
+		return nil
+	}
+	if !stateOf(r).tok.allows(g.w, rp.Owner) {
+		if write {
+			WriteError(w, http.StatusForbidden, MsgNotAccessibleByToken, docURL)
+		} else {
+			writeNotFound(w, docURL)
+		}
+		return nil
+	}
+	return rp
+}
+
+// findItem looks up {owner}/{repo}/issues/{number} (issue or pull request).
+func (g *GitHub) findItem(w http.ResponseWriter, r *http.Request, write bool, docURL string) (*Repo, *item) {
+	rp := g.findRepo(w, r, write, docURL)
+	if rp == nil {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(r.PathValue("number"))
+	it := g.w.itemsByKey[itemKey(rp, n)]
+	if err != nil || it == nil {
+		writeNotFound(w, docURL)
+		return nil, nil
+	}
+	return rp, it
+}
+
+// GET /repos/{owner}/{repo}
+func (g *GitHub) getRepo(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	rp := g.findRepo(w, r, false, docGetRepo)
+	if rp == nil {
+		return
+	}
+	WriteJSON(w, http.StatusOK, g.repoJSON(rp))
+}
+
+// commentJSON is GitHub's "issue comment".
+type commentJSON struct {
+	ID                int64     `json:"id"`
+	NodeID            string    `json:"node_id"`
+	URL               string    `json:"url"`
+	HTMLURL           string    `json:"html_url"`
+	IssueURL          string    `json:"issue_url"`
+	Body              string    `json:"body"`
+	User              *userJSON `json:"user"`
+	CreatedAt         string    `json:"created_at"`
+	UpdatedAt         string    `json:"updated_at"`
+	AuthorAssociation string    `json:"author_association"`
+}
+
+func (g *GitHub) commentJSON(rp *Repo, it *item, c *comment) *commentJSON {
+	kind := "issues"
+	if !it.isIssue {
+		kind = "pull"
+	}
+	author := c.author
+	if author.deleted {
+		author = ghost
+	}
+	assoc := "NONE"
+	if author != nil {
+		if o := g.w.orgByLogin(rp.Owner); o != nil && o.members[author.ID] != "" {
+			assoc = "MEMBER"
+		} else if strings.EqualFold(rp.Owner, author.Login) {
+			assoc = "OWNER"
+		}
+	}
+	return &commentJSON{
+		ID: c.ID, NodeID: makeNodeID("IC", c.ID),
+		URL:       g.apiURL("repos/%s/issues/comments/%d", rp.FullName(), c.ID),
+		HTMLURL:   g.webURL("%s/%s/%d#issuecomment-%d", rp.FullName(), kind, it.Number, c.ID),
+		IssueURL:  g.apiURL("repos/%s/issues/%d", rp.FullName(), it.Number),
+		Body:      c.Body,
+		User:      g.userJSON(author),
+		CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.CreatedAt),
+		AuthorAssociation: assoc,
+	}
+}
+
+// GET /repos/{owner}/{repo}/issues/{number}/comments (paginated, oldest first)
+func (g *GitHub) listComments(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	rp, it := g.findItem(w, r, false, docListComments)
+	if it == nil {
+		return
+	}
+	var sel []*comment
+	for _, c := range g.w.comments {
+		if c.repo == rp && c.Number == it.Number {
+			sel = append(sel, c)
+		}
+	}
+	lo, hi := g.paginate(w, r, len(sel))
+	out := make([]*commentJSON, 0, hi-lo)
+	for _, c := range sel[lo:hi] {
+		out = append(out, g.commentJSON(rp, it, c))
+	}
+	WriteJSON(w, http.StatusOK, out)
+}
+
+// POST /repos/{owner}/{repo}/issues/{number}/comments {"body":"..."}
+func (g *GitHub) createComment(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	rp, it := g.findItem(w, r, true, docCreateComment)
+	if it == nil {
+		return
+	}
+	if rp.Archived {
+		WriteError(w, http.StatusForbidden, MsgArchived, docCreateComment)
+		return
+	}
+	var body struct {
+		Body *string `json:"body"`
+	}
+	if !decodeBody(w, r, &body, docCreateComment) {
+		return
+	}
+	if body.Body == nil || strings.TrimSpace(*body.Body) == "" {
+		WriteValidationFailed(w, docCreateComment, FieldError{Resource: "IssueComment", Code: "missing_field", Field: "body"})
+		return
+	}
+	owner := g.w.accounts[stateOf(r).tok.ownerID]
+	c := &comment{Comment: Comment{
+		ID: g.w.newID(), Number: it.Number,
+		AuthorLogin: owner.Login, Body: *body.Body, CreatedAt: secs(g.now()),
+	}, repo: rp, author: owner}
+	g.w.comments = append(g.w.comments, c)
+	WriteJSON(w, http.StatusCreated, g.commentJSON(rp, it, c))
+}
