@@ -31,9 +31,20 @@ func (c *Client) Invite(ctx context.Context, org string, userID int64) error {
 // reconcile's sentinel errors. GitHub answers all of them with the same 422
 // status and no machine-readable code, so the message is the only thing that
 // tells them apart.
+//
+// Any failure without a definite 4xx answer (a timeout, a dropped
+// connection, a 5xx) may have happened after GitHub created the invitation,
+// so it is marked reconcile.ErrMaybeSent and never simply retried.
 func classifyInviteError(err error) error {
 	var er *github.ErrorResponse
-	if !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode != http.StatusUnprocessableEntity {
+	var rl *github.RateLimitError
+	var abuse *github.AbuseRateLimitError
+	switch {
+	case errors.As(err, &rl), errors.As(err, &abuse):
+		return err // refused before anything was done
+	case !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode >= 500:
+		return fmt.Errorf("%w: %w", reconcile.ErrMaybeSent, err)
+	case er.Response.StatusCode != http.StatusUnprocessableEntity:
 		return err
 	}
 	msgs := []string{er.Message}

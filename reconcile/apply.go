@@ -12,7 +12,7 @@ import (
 // apply carries out a plan. Every outcome is saved before the next request,
 // so a run killed at any point keeps what it did. It goes on past one
 // person's failure and returns the failures.
-func apply(ctx context.Context, c Inviter, st *state.Store, org string, plan []Decision, welcomes []welcome,
+func apply(ctx context.Context, c Client, st *state.Store, org string, plan []Decision, welcomes []welcome,
 	opts Options, rep *Report, log *slog.Logger) []error {
 	var errs []error
 	record := func(d Candidate, status state.Status, reason string) bool {
@@ -43,6 +43,14 @@ func apply(ctx context.Context, c Inviter, st *state.Store, org string, plan []D
 				rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
 			}
 			continue
+		case ActConfirm:
+			if record(d.Candidate, state.Invited, "") {
+				rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
+				if err := postWelcome(ctx, c, st, org, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, opts, rep, true); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			continue
 		}
 
 		// ActInvite.
@@ -55,7 +63,14 @@ func apply(ctx context.Context, c Inviter, st *state.Store, org string, plan []D
 			}
 			continue
 		}
-		err := c.Invite(ctx, org, d.ID)
+		// Say what is about to happen before it happens: if the process
+		// dies after GitHub took the invitation but before the outcome is
+		// saved, the next run sees "inviting" and checks instead of asking
+		// twice (or never welcoming).
+		if !record(d.Candidate, state.Inviting, "") {
+			continue
+		}
+		err := inviteOnce(ctx, c, org, d.Candidate)
 		switch {
 		case err == nil:
 			log.Info("invited", "login", d.Login, "user_id", d.ID, "pr", d.PR.URL)
@@ -85,6 +100,13 @@ func apply(ctx context.Context, c Inviter, st *state.Store, org string, plan []D
 			if record(d.Candidate, state.Queued, limited) {
 				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
 			}
+		case errors.Is(err, ErrMaybeSent):
+			// Still unknown after looking: leave "inviting" in the state so
+			// that the next run looks again before sending.
+			reason := "invitation may not have arrived; the next run checks: " + err.Error()
+			log.Error("invitation outcome unknown", "login", d.Login, "user_id", d.ID, "err", err)
+			errs = append(errs, fmt.Errorf("invite %s: %w", d.Login, err))
+			rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
 		default:
 			reason := "invitation failed: " + err.Error()
 			log.Error("invitation failed", "login", d.Login, "user_id", d.ID, "err", err)
@@ -104,6 +126,24 @@ func apply(ctx context.Context, c Inviter, st *state.Store, org string, plan []D
 		}
 	}
 	return errs
+}
+
+// inviteOnce sends an invitation so that it arrives at most once. When the
+// answer is lost (ErrMaybeSent), it asks GitHub whether the person is now
+// invited before sending again, and sends again only once.
+func inviteOnce(ctx context.Context, c Client, org string, who Candidate) error {
+	err := c.Invite(ctx, org, who.ID)
+	if !errors.Is(err, ErrMaybeSent) {
+		return err
+	}
+	st, id, lerr := c.Membership(ctx, org, who.Login)
+	if lerr != nil {
+		return fmt.Errorf("%w (and checking whether it arrived failed: %v)", err, lerr)
+	}
+	if st != NotMember && id == who.ID {
+		return nil // it arrived
+	}
+	return c.Invite(ctx, org, who.ID)
 }
 
 // postWelcome posts the welcome comment for an invitee and records its URL.

@@ -122,4 +122,8 @@ var (
 	// ErrInvitationLimit: the organization has used up GitHub's allowance of
 	// invitations for the last 24 hours.
 	ErrInvitationLimit = errors.New("over the organization's invitation rate limit")
+	// ErrMaybeSent: the request failed in a way that leaves open whether
+	// GitHub acted on it (a timeout, a 5xx, a dropped connection). Whoever
+	// gets it must look before sending again.
+	ErrMaybeSent = errors.New("the request may have been carried out")
 )

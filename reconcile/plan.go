@@ -18,6 +18,9 @@ type Candidate struct {
 	PR PullRequest
 	// Queued is set when an earlier run queued them.
 	Queued bool
+	// Unsure is set when an earlier run may have sent the invitation but
+	// could not record whether GitHub received it (state.Inviting).
+	Unsure bool
 }
 
 // Skip is an author who is never a candidate, with the reason.
@@ -99,10 +102,10 @@ func Sort(prs []PullRequest, known map[int64]*state.Person) Sorting {
 	// People queued by an earlier run keep their place and their original
 	// pull request, even when the cursor has long passed it.
 	for id, p := range known {
-		if p.Status != state.Queued {
+		if p.Status.Final() {
 			continue
 		}
-		c := Candidate{ID: id, Login: p.Login, Queued: true}
+		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting}
 		if p.PR != nil {
 			c.PR = PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL, MergedAt: p.PR.MergedAt}
 		}
@@ -152,6 +155,9 @@ const (
 	ActRecordMember  Action = "record-member"
 	ActRecordPending Action = "record-pending"
 	ActDefer         Action = "defer" // stays (or becomes) queued for a later run
+	// ActConfirm: an earlier run's invitation reached GitHub after all (the
+	// person is now pending or a member); record it and welcome them.
+	ActConfirm Action = "confirm-invitation"
 )
 
 // Decision is one line of a plan.
@@ -179,6 +185,10 @@ func Plan(cands []Candidate, lk Lookup, budget int, limitReason string) []Decisi
 		switch {
 		case !ok:
 			d.Action, d.Reason = ActDefer, "membership could not be checked: "+lk.Failed[c.ID]
+		case c.Unsure && st != NotMember:
+			// They were checked and not a member before the invitation was
+			// sent, so the invitation they hold (or accepted) is ours.
+			d.Action, d.Reason = ActConfirm, "the invitation sent by an earlier run arrived"
 		case st == Member:
 			d.Action, d.Reason = ActRecordMember, "already a member"
 		case st == Pending:

@@ -21,9 +21,9 @@ const Version = 1
 // Status says what snekomatic decided about a person.
 type Status string
 
-// The statuses a person can have. Everyone but Queued is final: a person with
-// a final status is never invited again, whatever happens to their membership
-// or invitation later (they declined, it expired, they left).
+// The statuses a person can have. Everyone but Queued and Inviting is final:
+// a person with a final status is never invited again, whatever happens to
+// their membership or invitation later (they declined, it expired, they left).
 const (
 	// Invited: snekomatic sent the invitation.
 	Invited Status = "invited"
@@ -38,14 +38,19 @@ const (
 	// Queued: they are due an invitation that has not been sent yet (a cap was
 	// reached or the request failed); the next run tries again.
 	Queued Status = "queued"
+	// Inviting: an invitation was about to be sent when this was saved. A
+	// run that finds this status did not learn whether GitHub received the
+	// invitation (the process died, or the answer was lost), so it checks
+	// GitHub before sending again.
+	Inviting Status = "inviting"
 )
 
 // Final reports whether s ends snekomatic's interest in a person.
-func (s Status) Final() bool { return s != Queued }
+func (s Status) Final() bool { return s != Queued && s != Inviting }
 
 func (s Status) valid() bool {
 	switch s {
-	case Invited, Member, Pending, Skipped, Queued:
+	case Invited, Member, Pending, Skipped, Queued, Inviting:
 		return true
 	}
 	return false
