@@ -359,3 +359,20 @@ func TestMaxInvitesQueuesTheRestForTheNextRun(t *testing.T) {
 		t.Errorf("%d welcomes, want 3", n)
 	}
 }
+
+func TestSecondRunOnTheSameStateFailsFast(t *testing.T) {
+	w := newWorld(t)
+	w.merged(t, w.gh.AddUser("alice"), time.Hour)
+	holder, _, err := state.Open(w.statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	code, out, errOut := w.run(t, "--org", "trio")
+	if code != ExitError || !strings.Contains(errOut, "another snekomatic run is using this state file") {
+		t.Fatalf("exit %d, stderr %q; want 1 and a message about the other run", code, errOut)
+	}
+	if len(w.gh.Requests()) != 0 || out != "" {
+		t.Errorf("the second run should do nothing")
+	}
+}

@@ -157,13 +157,16 @@ type target struct {
 func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	d := o.Deps
 	log := newLogger(d)
-	store, fresh, err := state.Open(o.StatePath)
+	// A dry run neither locks nor can write the state file.
+	open := state.Open
+	if o.DryRun {
+		open = state.OpenReadOnly
+	}
+	store, fresh, err := open(o.StatePath)
 	if err != nil {
 		return err
 	}
-	if o.DryRun {
-		store.ReadOnly()
-	}
+	defer store.Close()
 	if fresh {
 		log.Info("no state file yet; starting fresh", "state", o.StatePath)
 	}

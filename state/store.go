@@ -1,9 +1,19 @@
 package state
 
 import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
 	"sync"
 	"time"
 )
+
+// ErrLocked means another run holds the state file.
+var ErrLocked = errors.New("another snekomatic run is using this state file (it holds the .lock file beside it); wait for it to finish")
+
+// ErrConflict means the file changed on disk after this run read it.
+var ErrConflict = errors.New("the file was changed by someone else during this run; nothing was overwritten, run again")
 
 // Store is the state of one run: the decoded file plus the path it is saved
 // to. Every change goes through Update, which applies it and writes the file
@@ -14,16 +24,56 @@ type Store struct {
 	path     string
 	file     *File
 	readOnly bool
+	// onDisk is what this store last read from or wrote to path (nil: no
+	// file). A save first checks that the file still holds exactly this,
+	// so that a concurrent writer is detected, never overwritten.
+	onDisk  []byte
+	release func()
 }
 
-// Open loads the state file at path (see Load). fresh reports that there was
-// no file yet.
+// Open locks and loads the state file at path (see Load) for a run that will
+// change it. fresh reports that there was no file yet. A second Open of the
+// same path while the first is not closed fails at once with ErrLocked.
+// Close releases the lock.
 func Open(path string) (s *Store, fresh bool, err error) {
+	release, err := lockFile(path)
+	if err != nil {
+		return nil, false, &Error{Path: path, Err: err}
+	}
+	s, fresh, err = OpenReadOnly(path)
+	if err != nil {
+		release()
+		return nil, false, err
+	}
+	s.readOnly, s.release = false, release
+	return s, fresh, nil
+}
+
+// OpenReadOnly loads the state file without locking it or ever writing it:
+// for dry runs and for showing the state.
+func OpenReadOnly(path string) (s *Store, fresh bool, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, false, &Error{Path: path, Err: unwrapPathError(err)}
+	}
 	f, fresh, err := Load(path)
 	if err != nil {
 		return nil, false, err
 	}
-	return &Store{path: path, file: f}, fresh, nil
+	if fresh {
+		data = nil
+	}
+	return &Store{path: path, file: f, onDisk: data, readOnly: true}, fresh, nil
+}
+
+// Close releases the lock taken by Open.
+func (s *Store) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.release != nil {
+		s.release()
+		s.release = nil
+	}
 }
 
 // NewMemoryStore returns a store that never touches the disk.
@@ -32,15 +82,6 @@ func NewMemoryStore(f *File) *Store {
 		f = New()
 	}
 	return &Store{file: f, readOnly: true}
-}
-
-// ReadOnly makes every later Update change memory only, never the file: the
-// guarantee behind a dry run, independent of whether the caller remembers
-// not to call Update.
-func (s *Store) ReadOnly() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.readOnly = true
 }
 
 // Path is the file the store saves to.
@@ -65,10 +106,32 @@ func (s *Store) Update(org string, fn func(o *Org)) error {
 	if s.readOnly {
 		return nil
 	}
-	if err := Save(s.path, s.file); err != nil {
+	if err := s.save(); err != nil {
 		*o = before
 		return err
 	}
+	return nil
+}
+
+func (s *Store) save() error {
+	current, err := os.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		current, err = nil, nil
+	}
+	if err != nil {
+		return &Error{Path: s.path, Err: unwrapPathError(err)}
+	}
+	if !bytes.Equal(current, s.onDisk) {
+		return &Error{Path: s.path, Err: ErrConflict}
+	}
+	data, err := Encode(s.file)
+	if err != nil {
+		return &Error{Path: s.path, Err: err}
+	}
+	if err := writeAtomic(s.path, data); err != nil {
+		return &Error{Path: s.path, Err: err}
+	}
+	s.onDisk = data
 	return nil
 }
 
