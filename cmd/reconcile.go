@@ -25,6 +25,7 @@ type ReconcileOptions struct {
 	Overlap     time.Duration
 	Lookback    time.Duration
 	MaxInvites  int
+	DailyLimit  int
 	Output      string
 	APIURL      string
 	GraphQLURL  string
@@ -69,6 +70,7 @@ Authentication: a token in GITHUB_TOKEN (one or more --org required).`,
 	f.DurationVar(&o.Overlap, "overlap", reconcile.DefaultOverlap, "start each window this long before the cursor, for search index lag")
 	f.DurationVar(&o.Lookback, "lookback", reconcile.DefaultLookback, "how far back a first run (no cursor yet) reads")
 	f.IntVar(&o.MaxInvites, "max-invites", -1, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
+	f.IntVar(&o.DailyLimit, "daily-invite-limit", 50, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
 	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
 	f.StringVar(&o.APIURL, "api-url", "", "REST API base URL (default $GITHUB_API_URL, else "+ghapi.DefaultAPIURL+")")
 	f.StringVar(&o.GraphQLURL, "graphql-url", "", "GraphQL endpoint (default $GITHUB_GRAPHQL_URL, else derived from --api-url)")
@@ -135,6 +137,8 @@ func (o *ReconcileOptions) complete(since string, apiSet, gqlSet bool) error {
 		return usagef("--concurrency %d must be at least 1", o.Concurrency)
 	case o.MaxInvites < -1:
 		return usagef("--max-invites %d: use -1 for no limit, or 0 or more", o.MaxInvites)
+	case o.DailyLimit < 0:
+		return usagef("--daily-invite-limit %d must not be negative", o.DailyLimit)
 	case o.StatePath == "":
 		return usagef("--state must not be empty")
 	}
@@ -179,7 +183,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 
 	ropts := reconcile.Options{
 		Now: o.Now, Since: o.Since, Overlap: o.Overlap, Lookback: o.Lookback,
-		MaxInvites: o.MaxInvites, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log,
+		MaxInvites: o.MaxInvites, DailyInviteLimit: o.DailyLimit, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log,
 	}
 	reports := make([]*reconcile.Report, len(targets))
 	errs := make([]error, len(targets))

@@ -23,6 +23,12 @@ type Options struct {
 	Lookback time.Duration
 	// MaxInvites caps the invitations of this run; negative means no cap.
 	MaxInvites int
+	// DailyInviteLimit is how many invitations GitHub lets the organization
+	// create in 24 hours (50, or 500 for older or paid organizations); the
+	// invitations recorded in the state in the last 24 hours count against
+	// it, so a run does not knowingly walk into GitHub's refusal. Zero or
+	// less means no limit.
+	DailyInviteLimit int
 	// DryRun plans and reports but changes nothing, on GitHub or on disk.
 	DryRun bool
 	// WebURL is the web host of the GitHub instance, for the accept link.
@@ -83,7 +89,7 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	if err != nil {
 		return err
 	}
-	budget, limitReason := opts.MaxInvites, fmt.Sprintf("--max-invites %d reached for this run", opts.MaxInvites)
+	budget, limitReason := inviteBudget(known, opts)
 	plan := Plan(sorted.Candidates, lk, budget, limitReason)
 	welcomes := unwelcomed(known.People)
 
@@ -117,6 +123,21 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 		rep.Errors = append(rep.Errors, e.Error())
 	}
 	return errors.Join(errs...)
+}
+
+// inviteBudget is how many invitations this run may send, and the reason
+// given to those who must wait.
+func inviteBudget(known state.Org, opts Options) (int, string) {
+	budget, reason := opts.MaxInvites, fmt.Sprintf("--max-invites %d reached for this run", opts.MaxInvites)
+	if opts.DailyInviteLimit > 0 {
+		sent := known.SentSince(opts.Now.Add(-24 * time.Hour))
+		left := max(0, opts.DailyInviteLimit-sent)
+		if budget < 0 || left < budget {
+			budget = left
+			reason = fmt.Sprintf("daily invitation limit reached (%d in 24 hours; %d sent in the last 24 hours)", opts.DailyInviteLimit, sent)
+		}
+	}
+	return budget, reason
 }
 
 // lookup checks the membership of the candidates the cheaper way.

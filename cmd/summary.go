@@ -1,0 +1,373 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/python-trio/snekomatic/reconcile"
+)
+
+// This file renders a run report for GitHub Actions: a Markdown job summary
+// (GITHUB_STEP_SUMMARY) and workflow-command annotations. Both read only
+// the RunReport, so they show exactly what `--output json` does, and
+// neither can leak a secret the report does not hold.
+
+// summaryListLimit caps each list in the job summary. GitHub refuses a
+// step's summary above 1 MiB, and a backfill over a busy organization can
+// settle thousands of people; the JSON report always has them all.
+const summaryListLimit = 100
+
+// annotationNameLimit caps the logins named in one queue annotation.
+const annotationNameLimit = 5
+
+// WriteStepSummary writes rr as GitHub-flavoured Markdown for a job
+// summary: a table of counts per organization, then for each organization
+// the window read, who was invited (linked to the pull request that earned
+// the invitation), who was welcomed, who waits in the queue and why, errors
+// and warnings, the people settled without an invitation (in a collapsed
+// block), the next cursor and the GraphQL points spent. A dry run says so
+// at the top and words every list as what a real run would do.
+//
+// The caller opens the file named by GITHUB_STEP_SUMMARY for appending
+// (other steps write to it too). Text that comes from GitHub or from error
+// messages is escaped, so that it cannot change the Markdown around it;
+// long lists are cut at 100 entries with a pointer to the JSON report.
+func WriteStepSummary(w io.Writer, rr RunReport) error {
+	var b strings.Builder
+	if rr.DryRun {
+		b.WriteString("## snekomatic: dry run\n\n")
+		b.WriteString("> **Dry run.** No invitation or comment was sent and the state file was not changed. " +
+			"The lists below are what a real run would do now.\n\n")
+	} else {
+		b.WriteString("## snekomatic\n\n")
+	}
+	if len(rr.Orgs) == 0 {
+		b.WriteString("No organization was reconciled.\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	invited, waiting := "invited", "waiting"
+	if rr.DryRun {
+		invited, waiting = "would invite", "would wait"
+	}
+	fmt.Fprintf(&b, "| organization | %s | %s | already members | already invited | skipped | previously recorded | errors |\n", invited, waiting)
+	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, r := range rr.Orgs {
+		if r == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "| [%s](#%s) | %d | %d | %d | %d | %d | %d | %d |\n", mdText(r.Org), mdAnchor(r.Org),
+			len(r.Invited), len(r.Queued), len(r.Members), len(r.Pending), len(r.Skipped), r.Known, len(r.Errors))
+	}
+	if rr.State != "" {
+		fmt.Fprintf(&b, "\nState file: %s\n", mdCode(rr.State))
+	}
+	for _, r := range rr.Orgs {
+		if r != nil {
+			writeOrgSummary(&b, r)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
+	fmt.Fprintf(b, "\n### %s\n\n", mdText(r.Org))
+	if !r.Window.From.IsZero() || !r.Window.To.IsZero() {
+		prs := "merged pull requests"
+		if r.PullRequests == 1 {
+			prs = "merged pull request"
+		}
+		fmt.Fprintf(b, "Read %d %s merged from %s to %s", r.PullRequests, prs, mdCode(fmtTime(r.Window.From)), mdCode(fmtTime(r.Window.To)))
+		if r.WindowReason != "" {
+			fmt.Fprintf(b, " (%s)", mdText(r.WindowReason))
+		}
+		b.WriteString(".\n")
+	} else {
+		b.WriteString("The run stopped before it read any pull request.\n")
+	}
+
+	invited, welcomed, queued := "Invited", "Welcomed", "Waiting in the queue"
+	if r.DryRun {
+		invited, welcomed, queued = "Would invite", "Would welcome", "Would wait in the queue"
+	}
+	if len(r.Invited) > 0 {
+		fmt.Fprintf(b, "\n**%s (%d)**\n\n", invited, len(r.Invited))
+		writeList(b, r.Invited, func(e reconcile.Entry) string {
+			return mdPerson(e) + " for " + mdPR(e.PR)
+		})
+	}
+	if len(r.Welcomed) > 0 {
+		fmt.Fprintf(b, "\n**%s (%d)**\n\n", welcomed, len(r.Welcomed))
+		writeList(b, r.Welcomed, func(e reconcile.Entry) string {
+			s := mdPerson(e) + " on " + mdPR(e.PR)
+			if link := mdLink("comment", e.CommentURL); link != "" {
+				s += " (" + link + ")"
+			}
+			return s
+		})
+	}
+	if len(r.Queued) > 0 {
+		fmt.Fprintf(b, "\n**%s (%d)**: tried first on the next run\n\n", queued, len(r.Queued))
+		b.WriteString("| who | pull request | why |\n| --- | --- | --- |\n")
+		for i, e := range r.Queued {
+			if i == summaryListLimit {
+				fmt.Fprintf(b, "| … | %d more | see the JSON report |\n", len(r.Queued)-i)
+				break
+			}
+			fmt.Fprintf(b, "| %s | %s | %s |\n", mdPerson(e), mdPR(e.PR), mdText(e.Reason))
+		}
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(b, "\n**Errors (%d)**\n\n", len(r.Errors))
+		writeStrings(b, r.Errors)
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(b, "\n**Warnings (%d)**\n\n", len(r.Warnings))
+		writeStrings(b, r.Warnings)
+	}
+	if n := len(r.Members) + len(r.Pending) + len(r.Skipped); n > 0 {
+		fmt.Fprintf(b, "\n<details><summary>Not invited: %d already members, %d already invited, %d skipped</summary>\n\n",
+			len(r.Members), len(r.Pending), len(r.Skipped))
+		withReason := func(e reconcile.Entry) string {
+			s := mdPerson(e)
+			if e.PR != nil {
+				s += " (" + mdPR(e.PR) + ")"
+			}
+			if e.Reason != "" {
+				s += ": " + mdText(e.Reason)
+			}
+			return s
+		}
+		writeList(b, r.Members, withReason)
+		writeList(b, r.Pending, withReason)
+		writeList(b, r.Skipped, withReason)
+		b.WriteString("\n</details>\n")
+	}
+
+	b.WriteString("\n")
+	var facts []string
+	if !r.Cursor.IsZero() {
+		c := "Next cursor: " + mdCode(fmtTime(r.Cursor))
+		if r.DryRun {
+			c += " (not saved: dry run)"
+		}
+		facts = append(facts, c)
+	}
+	if r.Known > 0 {
+		facts = append(facts, fmt.Sprintf("previously recorded: %d", r.Known))
+	}
+	facts = append(facts, fmt.Sprintf("search requests: %d", r.SearchRequests), fmt.Sprintf("GraphQL points: %d", r.GraphQLPoints))
+	b.WriteString(strings.Join(facts, " · "))
+	b.WriteString("\n")
+}
+
+func writeList(b *strings.Builder, es []reconcile.Entry, line func(reconcile.Entry) string) {
+	for i, e := range es {
+		if i == summaryListLimit {
+			fmt.Fprintf(b, "- … and %d more: see the JSON report (`--output json`)\n", len(es)-i)
+			return
+		}
+		b.WriteString("- " + line(e) + "\n")
+	}
+}
+
+func writeStrings(b *strings.Builder, ss []string) {
+	for i, s := range ss {
+		if i == summaryListLimit {
+			fmt.Fprintf(b, "- … and %d more: see the JSON report (`--output json`)\n", len(ss)-i)
+			return
+		}
+		b.WriteString("- " + mdText(s) + "\n")
+	}
+}
+
+// mdPerson links a login to its profile, on the host of the pull request's
+// URL (so GitHub Enterprise Server works too). Accounts without a profile
+// page of that form, such as bots, are shown as code.
+func mdPerson(e reconcile.Entry) string {
+	if e.PR != nil && !strings.ContainsAny(e.Login, "[]/") && e.Login != "" {
+		if u, err := url.Parse(e.PR.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+			return mdLink(e.Login, u.Scheme+"://"+u.Host+"/"+url.PathEscape(e.Login))
+		}
+	}
+	if e.Login == "" {
+		return "(unknown)"
+	}
+	return mdCode(e.Login)
+}
+
+// mdPR links a pull request as owner/repo#number.
+func mdPR(pr *reconcile.PRRef) string {
+	if pr == nil {
+		return "(no pull request)"
+	}
+	text := fmt.Sprintf("%s#%d", pr.Repo, pr.Number)
+	if link := mdLink(text, pr.URL); link != "" {
+		return link
+	}
+	return mdText(text)
+}
+
+// mdLink is a Markdown link, or "" when target is not an http(s) URL (a
+// report never holds another kind, but the summary must not render a
+// javascript: link if one ever did).
+func mdLink(text, target string) string {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return ""
+	}
+	dest := strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(u.String())
+	return "[" + mdText(text) + "](" + dest + ")"
+}
+
+// mdEscaper backslash-escapes the ASCII punctuation that means something
+// in GitHub-flavoured Markdown (CommonMark allows a backslash before any of
+// it), so that text from GitHub or from an error message stays text: no
+// emphasis, links, HTML, table cells or headings.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
+	"|", `\|`, "#", `\#`, "~", `\~`, "&", `\&`, "!", `\!`, ":", `\:`, "@", `\@`,
+)
+
+// mdText escapes s for inline Markdown and folds it onto one line.
+func mdText(s string) string { return mdEscaper.Replace(oneLine(s)) }
+
+// mdCode is s as a code span, with a fence longer than any run of
+// backticks inside it.
+func mdCode(s string) string {
+	s = oneLine(s)
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	pad := ""
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		pad = " "
+	}
+	return fence + pad + s + pad + fence
+}
+
+// mdAnchor is the fragment GitHub gives a heading: lower case, spaces to
+// hyphens, other punctuation but hyphens and underscores dropped.
+func mdAnchor(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('0' <= r && r <= '9'):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// WriteAnnotations writes GitHub Actions workflow commands for the problems
+// in rr, so that they show on the run's page and in the checks of its
+// commit: `::warning::` for each warning and, grouped by reason, for the
+// people left waiting in the queue (an invitation limit, --max-invites, a
+// membership that could not be checked, a failed invitation); `::error::`
+// for each error. Each is titled "snekomatic: ORG" (with "(dry run)" in a
+// dry run). Messages and titles are escaped by GitHub's rules for workflow
+// commands, so a newline or "::" in a message can neither cut it short nor
+// start a command of its own.
+//
+// GitHub reads workflow commands from a step's stdout and stderr alike;
+// under `--output json` they belong on stderr, where they cannot corrupt the
+// JSON document. It shows at most 10 warnings and 10 errors per step; the
+// job summary has everything.
+func WriteAnnotations(w io.Writer, rr RunReport) {
+	var b strings.Builder
+	for _, r := range rr.Orgs {
+		if r == nil {
+			continue
+		}
+		title := "snekomatic: " + r.Org
+		if r.DryRun || rr.DryRun {
+			title += " (dry run)"
+		}
+		for _, e := range r.Errors {
+			writeCommand(&b, "error", title, e)
+		}
+		for _, msg := range r.Warnings {
+			writeCommand(&b, "warning", title, msg)
+		}
+		for _, g := range queueGroups(r.Queued) {
+			verb := "waits"
+			if len(g.logins) > 1 {
+				verb = "wait"
+			}
+			if r.DryRun || rr.DryRun {
+				verb = "would wait"
+			}
+			names := g.logins
+			more := ""
+			if len(names) > annotationNameLimit {
+				more = fmt.Sprintf(" and %d more", len(names)-annotationNameLimit)
+				names = names[:annotationNameLimit]
+			}
+			msg := fmt.Sprintf("%d %s %s in the queue for the next run (%s%s): %s", len(g.logins), people(len(g.logins)), verb,
+				strings.Join(names, ", "), more, g.reason)
+			writeCommand(&b, "warning", title, msg)
+		}
+	}
+	_, _ = io.WriteString(w, b.String())
+}
+
+type queueGroup struct {
+	reason string
+	logins []string
+}
+
+// queueGroups groups queued people by reason, in the order each reason
+// first appears, so that one limit makes one annotation rather than one per
+// person (GitHub shows only the first ten).
+func queueGroups(es []reconcile.Entry) []queueGroup {
+	idx := map[string]int{}
+	var out []queueGroup
+	for _, e := range es {
+		i, ok := idx[e.Reason]
+		if !ok {
+			i = len(out)
+			idx[e.Reason] = i
+			out = append(out, queueGroup{reason: e.Reason})
+		}
+		out[i].logins = append(out[i].logins, e.Login)
+	}
+	for i := range out {
+		if out[i].reason == "" {
+			out[i].reason = "no reason recorded"
+		}
+		sort.Strings(out[i].logins)
+	}
+	return out
+}
+
+func people(n int) string {
+	if n == 1 {
+		return "person"
+	}
+	return "people"
+}
+
+func writeCommand(b *strings.Builder, command, title, message string) {
+	fmt.Fprintf(b, "::%s title=%s::%s\n", command, escapeProperty(title), escapeData(message))
+}
+
+// escapeData escapes a workflow command's message as GitHub's runner
+// expects (actions/toolkit's escapeData): the runner turns %25, %0D and %0A
+// back into "%", CR and LF.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes a workflow command's property value (such as
+// title=), where ":" and "," also delimit (actions/toolkit's
+// escapeProperty).
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
