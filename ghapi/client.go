@@ -55,6 +55,7 @@ type prNode struct {
 		ID         string
 		Number     int
 		URL        string
+		CreatedAt  time.Time
 		MergedAt   time.Time
 		Repository struct {
 			NameWithOwner string
@@ -96,8 +97,8 @@ type nextPageQuery struct {
 }
 
 // SearchMerged implements reconcile.Searcher.
-func (c *Client) SearchMerged(ctx context.Context, org string, w reconcile.Window, cursor string) (reconcile.SearchPage, error) {
-	q, err := MergedQuery(org, w.From, w.To)
+func (c *Client) SearchMerged(ctx context.Context, org string, sq reconcile.SearchQuery, cursor string) (reconcile.SearchPage, error) {
+	q, err := MergedQuery(org, sq.Window.From, sq.Window.To, sq.CreatedFrom)
 	if err != nil {
 		return reconcile.SearchPage{}, err
 	}
@@ -131,7 +132,7 @@ func (c *Client) SearchMerged(ctx context.Context, org string, w reconcile.Windo
 			continue // not a pull request; cannot happen with is:pr
 		}
 		page.PRs = append(page.PRs, reconcile.PullRequest{
-			NodeID: pr.ID, Repo: pr.Repository.NameWithOwner, Number: pr.Number, URL: pr.URL, MergedAt: pr.MergedAt,
+			NodeID: pr.ID, Repo: pr.Repository.NameWithOwner, Number: pr.Number, URL: pr.URL, CreatedAt: pr.CreatedAt, MergedAt: pr.MergedAt,
 			Author: reconcile.Author{Type: pr.Author.Typename, Login: pr.Author.Login, ID: pr.Author.User.DatabaseID},
 		})
 	}

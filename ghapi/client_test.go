@@ -148,7 +148,7 @@ func TestSearchMerged(t *testing.T) {
 	gh.AddPR(repo, u.ID, "edge", now.Add(-2*time.Hour)) // exactly at From: included
 	gh.AddPR(repo, u.ID, "before", now.Add(-3*time.Hour))
 	gh.AddPR(repo, u.ID, "open", time.Time{})
-	w := reconcile.Window{From: now.Add(-2 * time.Hour), To: now}
+	w := reconcile.SearchQuery{Window: reconcile.Window{From: now.Add(-2 * time.Hour), To: now}}
 	page, err := c.SearchMerged(ctx, "trio", w, "")
 	if err != nil {
 		t.Fatal(err)
@@ -214,17 +214,21 @@ func TestURLs(t *testing.T) {
 func TestMergedQuery(t *testing.T) {
 	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2026, 11, 2, 12, 30, 5, 0, time.FixedZone("x", 3600))
-	q, err := MergedQuery("python-trio", from, to)
-	want := "is:pr is:merged org:python-trio merged:2026-11-01T00:00:00+00:00..2026-11-02T11:30:05+00:00"
+	q, err := MergedQuery("python-trio", from, to, time.Time{})
+	want := "is:pr is:merged org:python-trio merged:2026-11-01T00:00:00+00:00..2026-11-02T11:30:05+00:00 sort:created-asc"
 	if err != nil || q != want {
 		t.Errorf("MergedQuery = %q, %v\nwant %q", q, err, want)
 	}
+	q, _ = MergedQuery("python-trio", from, to, from.Add(-time.Hour))
+	if want := "created:>=2026-10-31T23:00:00+00:00 sort:created-asc"; !strings.HasSuffix(q, want) {
+		t.Errorf("MergedQuery with createdFrom = %q, want it to end %q", q, want)
+	}
 	for _, bad := range []string{"", "foo is:issue", "a:b", `"x"`, "-lead", "trail-", "dou--ble", strings.Repeat("x", 40), "tab\there", "ünï"} {
-		if _, err := MergedQuery(bad, from, to); err == nil {
+		if _, err := MergedQuery(bad, from, to, time.Time{}); err == nil {
 			t.Errorf("MergedQuery(%q) accepted an invalid login", bad)
 		}
 	}
-	if _, err := MergedQuery("ok", to, from); err == nil {
+	if _, err := MergedQuery("ok", to, from, time.Time{}); err == nil {
 		t.Errorf("a window that ends before it starts was accepted")
 	}
 }
@@ -239,12 +243,12 @@ func FuzzMergedQuery(f *testing.F) {
 	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	to := from.Add(time.Hour)
 	f.Fuzz(func(t *testing.T, org string) {
-		q, err := MergedQuery(org, from, to)
+		q, err := MergedQuery(org, from, to, time.Time{})
 		if err != nil {
 			return
 		}
 		terms := strings.Fields(q)
-		if len(terms) != 4 || terms[2] != "org:"+org || strings.ContainsAny(org, " :\"'\t\n\\") {
+		if len(terms) != 5 || terms[2] != "org:"+org || strings.ContainsAny(org, " :\"'\t\n\\") {
 			t.Fatalf("org %q produced query %q", org, q)
 		}
 	})

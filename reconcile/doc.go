@@ -11,10 +11,11 @@
 //     request twice is harmless: every step below is idempotent.
 //
 //  2. Collect. GitHub search returns at most 1,000 results for one query,
-//     however many match, but it does report the true count. A window whose
-//     count is over the cap is cut into smaller time slices until each slice
-//     fits, so nobody is missed in a busy backfill. Results are de-duplicated
-//     by pull request id and never assumed to arrive in any order.
+//     however many match, but it does report the true count. Results are
+//     requested oldest creation first, and a query that the cap cuts short
+//     is followed by one that resumes from the creation time of its last
+//     result, so nobody is missed in a busy backfill and no request is spent
+//     on results already read. Results are de-duplicated by pull request id.
 //
 //  3. Plan (pure, no I/O). Each pull request's author becomes a candidate
 //     when it is a User: bots, mannequins and deleted accounts (author null)

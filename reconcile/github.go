@@ -11,9 +11,10 @@ type PullRequest struct {
 	NodeID   string // GraphQL id; the key for de-duplication
 	Repo     string // owner/name
 	Number   int
-	URL      string
-	MergedAt time.Time
-	Author   Author
+	URL       string
+	CreatedAt time.Time
+	MergedAt  time.Time
+	Author    Author
 }
 
 // Author is who opened a pull request.
@@ -30,6 +31,15 @@ type Author struct {
 type Window struct {
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
+}
+
+// SearchQuery says which merged pull requests to search for.
+type SearchQuery struct {
+	// Window bounds the merge time.
+	Window Window
+	// CreatedFrom, when set, keeps only pull requests created at or after
+	// it. Results are always sorted by creation time, oldest first.
+	CreatedFrom time.Time
 }
 
 // SearchPage is one page of the merged pull requests in a window.
@@ -55,8 +65,8 @@ type PointCounter interface {
 // Searcher finds merged pull requests.
 type Searcher interface {
 	// SearchMerged returns the page after cursor ("" for the first) of the
-	// pull requests merged in org within w.
-	SearchMerged(ctx context.Context, org string, w Window, cursor string) (SearchPage, error)
+	// pull requests in org that match q, oldest creation first.
+	SearchMerged(ctx context.Context, org string, q SearchQuery, cursor string) (SearchPage, error)
 }
 
 // MemberState is a person's standing in an organization.

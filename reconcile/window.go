@@ -58,32 +58,37 @@ type collected struct {
 	requests         int
 }
 
-// collect reads every merged pull request in w, cutting the window into
-// slices while a slice matches more than the search cap.
+// collect reads every pull request merged in w.
+//
+// GitHub search serves at most SearchCap results per query. To get past it
+// without wasting requests, results are asked for in order of creation
+// (sort:created-asc) and, whenever a query has served all it will while
+// reporting more matches, the next query resumes from the creation time of
+// the last result (created:>=T, inclusive, so that pull requests created in
+// the same second are not lost; the repeats are dropped by id). Every
+// request but the last of each query returns a full page, so a window of N
+// pull requests costs about N/100 requests however busy it is.
 func collect(ctx context.Context, s Searcher, org string, w Window, progress func(collected)) (collected, error) {
 	c := collected{members: -1, pending: -1}
 	seen := map[string]bool{}
-	var walk func(w Window) error
-	walk = func(w Window) error {
-		page, err := s.SearchMerged(ctx, org, w, "")
-		if err != nil {
-			return fmt.Errorf("search merged pull requests %s..%s: %w", w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), err)
-		}
-		c.note(page)
-		if page.Total > SearchCap {
-			slices := splitWindow(w, page.Total)
-			if len(slices) < 2 {
-				return fmt.Errorf("more than %d pull requests were merged within one second at %s; search cannot list them all", SearchCap, w.From.Format(time.RFC3339))
+	var createdFrom time.Time
+	for {
+		q := SearchQuery{Window: w, CreatedFrom: createdFrom}
+		served, last := 0, time.Time{}
+		page := SearchPage{HasNext: true}
+		var err error
+		for cursor := ""; page.HasNext; cursor = page.EndCursor {
+			page, err = s.SearchMerged(ctx, org, q, cursor)
+			if err != nil {
+				return c, fmt.Errorf("search pull requests merged %s..%s: %w", w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), err)
 			}
-			for _, sl := range slices {
-				if err := walk(sl); err != nil {
-					return err
-				}
+			c.requests++
+			if c.members < 0 && page.Members >= 0 {
+				c.members, c.pending = page.Members, page.Pending
 			}
-			return nil
-		}
-		for {
 			for _, pr := range page.PRs {
+				served++
+				last = maxTime(last, pr.CreatedAt)
 				if !seen[pr.NodeID] {
 					seen[pr.NodeID] = true
 					c.prs = append(c.prs, pr)
@@ -92,49 +97,18 @@ func collect(ctx context.Context, s Searcher, org string, w Window, progress fun
 			if progress != nil {
 				progress(c)
 			}
-			if !page.HasNext || page.EndCursor == "" {
-				return nil
+			if page.EndCursor == "" {
+				break
 			}
-			page, err = s.SearchMerged(ctx, org, w, page.EndCursor)
-			if err != nil {
-				return fmt.Errorf("search merged pull requests %s..%s: %w", w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), err)
-			}
-			c.note(page)
 		}
-	}
-	err := walk(w)
-	return c, err
-}
-
-func (c *collected) note(p SearchPage) {
-	c.requests++
-	if c.members < 0 && p.Members >= 0 {
-		c.members, c.pending = p.Members, p.Pending
-	}
-}
-
-// splitWindow cuts w into equal slices, enough that each is expected to hold
-// about 90% of the cap if merges are spread evenly (fewer slices waste fewer
-// part-filled pages); slices that still hold too many are cut again by the
-// caller. Bounds are whole seconds and the
-// slices do not overlap (search ranges include both ends).
-func splitWindow(w Window, total int) []Window {
-	secs := int64(w.To.Sub(w.From)/time.Second) + 1
-	n := int64((total + SearchCap*9/10 - 1) / (SearchCap * 9 / 10))
-	n = max(n, 2)
-	n = min(n, secs)
-	if n < 2 {
-		return nil
-	}
-	out := make([]Window, 0, n)
-	from := w.From
-	for i := int64(1); i <= n; i++ {
-		end := w.From.Add(time.Duration(secs*i/n)*time.Second - time.Second)
-		if i == n {
-			end = w.To
+		if page.Total <= served || served == 0 {
+			return c, nil
 		}
-		out = append(out, Window{From: from, To: end})
-		from = end.Add(time.Second)
+		// The cap cut this query short: resume after what it served.
+		if !last.After(createdFrom) {
+			return c, fmt.Errorf("more than %d pull requests merged %s..%s were created at %s; search cannot list them all",
+				SearchCap, w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), last.Format(time.RFC3339))
+		}
+		createdFrom = last
 	}
-	return out
 }
