@@ -8,9 +8,9 @@ import (
 
 // PullRequest is a merged pull request as the planner needs it.
 type PullRequest struct {
-	NodeID   string // GraphQL id; the key for de-duplication
-	Repo     string // owner/name
-	Number   int
+	NodeID    string // GraphQL id; the key for de-duplication
+	Repo      string // owner/name
+	Number    int
 	URL       string
 	CreatedAt time.Time
 	MergedAt  time.Time

@@ -30,6 +30,35 @@
 // ranges, returns results in an order clients cannot rely on, caps paging
 // at 1,000 results and can lag behind the world (SetHidden, SetIndexLag).
 //
+// # GitHub Apps
+//
+// AddApp (or NewApp, which makes and caches a key) registers an App and its
+// bot user "app-<id>[bot]"; AddInstallation installs it on an organization
+// or a user with a permission map ("metadata": "read" is always added).
+// The App endpoints (GET /app, GET /app/installations,
+// GET /app/installations/{id}, POST /app/installations/{id}/access_tokens)
+// accept only a JWT, checked as GitHub does: RS256 signed with the App's
+// key, iss its id or client id, iat at most 60 s ahead of the fake's clock,
+// exp after it and at most ten minutes after iat; failures answer 401 with
+// GitHub's messages (MsgJWTUndecodable, MsgIntegrationNotFound, ...). A JWT
+// anywhere else is an unknown token (401 Bad credentials).
+//
+// An installation token ("ghs_...") acts as the App's bot, sees only its
+// installation's account (reads elsewhere 404, writes elsewhere 403
+// MsgNotAccessibleByIntegration), shares one rate limit with the
+// installation's other tokens, and answers 401 Bad credentials once it
+// expires by the fake's clock (SetInstallationTokenTTL, default one hour)
+// or is revoked (RevokeInstallationTokens); a suspended installation's
+// tokens answer 403. Permissions are checked per route, simply:
+// memberships, members and invitations need "members" read (write to
+// invite, cancel or set a membership); listing comments needs "issues" or
+// "pull_requests" read, posting one write; GraphQL membersWithRole and
+// pendingMembers need "members" read (FORBIDDEN otherwise); GET /user is
+// refused; everything else, search included, needs only metadata. Missing
+// permissions answer 403 MsgNotAccessibleByIntegration with an
+// X-Accepted-GitHub-Permissions header. Since clients sign JWTs with the
+// real time, tests using Apps should leave the clock near it.
+//
 // # Files
 //
 //	server.go              GitHub type, constructors, Use, request log, Kind
@@ -40,6 +69,7 @@
 //	rest_users.go          users, /user, /rate_limit
 //	rest_issues.go         repositories, issue comments
 //	errors.go              error bodies and the exported message constants
+//	app.go                 GitHub Apps: JWTs, installations, installation tokens
 //	graphql.go             GraphQL endpoint, validation errors, cost
 //	graphql_exec.go        the executor
 //	graphql_resolvers.go   resolvers per type
@@ -51,8 +81,9 @@
 //	ServeHTTP: record request, set common headers
 //	  → Use middlewares (first added is outermost)
 //	  → prefix routing (/api/v3/..., /api/graphql, else 404)
-//	  → authenticate (401 without a known token)
+//	  → authenticate (401 without a known token; App paths: authenticateApp, JWT)
 //	  → rateLimit (x-ratelimit-* headers; 403 / RATE_LIMITED when used up)
+//	  → installationScope (REST, installation tokens only)
 //	  → REST handler or serveGraphQL
 //
 // # Growing it
@@ -62,6 +93,8 @@
 // g.mu for their whole run, read the token from stateOf(r).tok, use
 // readOrg/writeOrg/findRepo for visibility, paginate lists with
 // g.paginate, and answer errors with WriteError / WriteValidationFailed.
+// If installations need a permission for it, list it in installationNeeds
+// (app.go).
 //
 // A GraphQL field: copy its definition (unchanged) from GitHub's schema into
 // schema.graphql, then add a resolver in graphql_resolvers.go, or put the
@@ -77,7 +110,7 @@
 // response should wait on r.Context().Done() or Closing() so that Close
 // does not block. Requests answered by a middleware are still recorded.
 //
-// Later features (GitHub App installations and tokens, invitation caps,
-// more index-lag behaviour) belong with the world state they need in
-// world.go plus an endpoint or resolver as above.
+// Later features (invitation caps, more index-lag behaviour) belong with
+// the world state they need in world.go plus an endpoint or resolver as
+// above.
 package fakegithub

@@ -16,8 +16,9 @@ import (
 // serveGraphQL (graphql.go). Anything outside RESTPrefix and GraphQLPath
 // answers 404.
 func (g *GitHub) buildAPI() http.Handler {
-	rest := g.authenticate(g.rateLimit(g.restRouter()))
+	rest := g.authenticate(g.rateLimit(g.installationScope(g.restRouter())))
 	gql := g.authenticate(g.rateLimit(http.HandlerFunc(g.serveGraphQL)))
+	app := g.authenticateApp(g.rateLimit(g.appRouter())) // app.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
@@ -27,6 +28,10 @@ func (g *GitHub) buildAPI() http.Handler {
 			r2 := r.Clone(r.Context())
 			r2.URL.Path = strings.TrimPrefix(p, RESTPrefix)
 			r2.URL.RawPath = ""
+			if isAppPath(r2.URL.Path) {
+				app.ServeHTTP(w, r2)
+				return
+			}
 			rest.ServeHTTP(w, r2)
 		default:
 			writeNotFound(w, "")
@@ -54,12 +59,21 @@ func (g *GitHub) authenticate(next http.Handler) http.Handler {
 				t = nil
 			}
 		}
+		var refusal int
+		var refusalMsg string
+		if t != nil && t.inst != nil {
+			refusal, refusalMsg = g.installationTokenRefusal(t) // app.go
+		}
 		g.mu.Unlock()
+		doc := docREST
+		if graphql {
+			doc = docGraphQL
+		}
+		if refusal != 0 {
+			WriteError(w, refusal, refusalMsg, doc)
+			return
+		}
 		if t == nil {
-			doc := docREST
-			if graphql {
-				doc = docGraphQL
-			}
 			WriteError(w, http.StatusUnauthorized, MsgBadCredentials, doc)
 			return
 		}
@@ -118,6 +132,9 @@ func setRateHeaders(h http.Header, rw *rateWindow) {
 }
 
 func (g *GitHub) rateLimitMessage(t *tokenState) string {
+	if t.inst != nil {
+		return fmt.Sprintf("API rate limit exceeded for installation ID %d.", t.inst.id)
+	}
 	return fmt.Sprintf("API rate limit exceeded for user ID %d.", t.ownerID)
 }
 

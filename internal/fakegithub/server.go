@@ -74,7 +74,7 @@ func newGitHub() *GitHub {
 		docSeen: map[string]bool{},
 		schema:  loadSchema(),
 	}
-	g.resolvers = g.newResolvers()
+	g.resolvers = g.withInstallationPermissions(g.newResolvers())
 	g.api = g.buildAPI()
 	g.rebuildChain()
 	return g

@@ -202,6 +202,11 @@ type tokenState struct {
 	// empty means all.
 	orgs  map[string]bool
 	rates map[string]*rateWindow
+	// inst is set for installation access tokens (app.go), which also
+	// expire and carry the installation's permissions.
+	inst    *installation
+	expires time.Time
+	perms   map[string]string
 }
 
 // allows reports whether the token may see the organization (or user)
@@ -238,6 +243,7 @@ type world struct {
 	tokenOwner int64           // id of DefaultTokenOwner, 0 until created
 	inviters   map[int64]int64 // invitation id → inviting user id
 	indexLag   time.Duration
+	apps       *appWorld // GitHub Apps and installations (app.go)
 }
 
 func newWorld() *world {
@@ -253,6 +259,7 @@ func newWorld() *world {
 		nextNumber: map[int64]int{},
 		tokens:     map[string]*tokenState{},
 		inviters:   map[int64]int64{},
+		apps:       newAppWorld(),
 	}
 }
 
