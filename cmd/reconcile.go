@@ -3,12 +3,10 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/oauth2"
+	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/python-trio/snekomatic/ghapi"
@@ -18,7 +16,7 @@ import (
 
 // ReconcileOptions are the parsed and validated inputs of `snekomatic reconcile`.
 type ReconcileOptions struct {
-	Orgs        []string
+	AuthOptions
 	StatePath   string
 	DryRun      bool
 	Since       *time.Time
@@ -27,11 +25,7 @@ type ReconcileOptions struct {
 	MaxInvites  int
 	DailyLimit  int
 	Output      string
-	APIURL      string
-	GraphQLURL  string
-	WebURL      string
 	Concurrency int
-	Token       string
 	Now         time.Time
 
 	Deps *Deps
@@ -50,10 +44,15 @@ invites every author who is not yet a member, has no pending invitation and
 was never asked before, thanks them on their pull request, and records
 everyone it has seen in the state file.
 
-Authentication: a token in GITHUB_TOKEN (one or more --org required).`,
+Authentication, in this order:
+  GitHub App: GITHUB_APP_ID (or --app-id) and GITHUB_APP_PRIVATE_KEY, or
+    GITHUB_APP_PRIVATE_KEY_FILE (or --private-key-file). Every organization
+    the App is installed on is reconciled with its own installation's token;
+    --org narrows the set.
+  Token: GITHUB_TOKEN, for the organizations named with --org.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if err := o.complete(since, c.Flags().Changed("api-url"), c.Flags().Changed("graphql-url")); err != nil {
+			if err := o.complete(since, c.Flags()); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -63,7 +62,7 @@ Authentication: a token in GITHUB_TOKEN (one or more --org required).`,
 		},
 	}
 	f := c.Flags()
-	f.StringArrayVar(&o.Orgs, "org", nil, "organization to reconcile (repeatable; required with GITHUB_TOKEN)")
+	o.AuthOptions.addFlags(f)
 	f.StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file: cursor and everyone seen")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print the plan; send nothing and leave the state file as it is")
 	f.StringVar(&since, "since", "", "read merges from this time instead of the cursor (RFC 3339, YYYY-MM-DD, or a duration such as 72h or 14d)")
@@ -72,40 +71,15 @@ Authentication: a token in GITHUB_TOKEN (one or more --org required).`,
 	f.IntVar(&o.MaxInvites, "max-invites", -1, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
 	f.IntVar(&o.DailyLimit, "daily-invite-limit", 50, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
 	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
-	f.StringVar(&o.APIURL, "api-url", "", "REST API base URL (default $GITHUB_API_URL, else "+ghapi.DefaultAPIURL+")")
-	f.StringVar(&o.GraphQLURL, "graphql-url", "", "GraphQL endpoint (default $GITHUB_GRAPHQL_URL, else derived from --api-url)")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
 	return c
 }
 
 // complete fills defaults from the environment and validates everything that
 // can be checked without a request.
-func (o *ReconcileOptions) complete(since string, apiSet, gqlSet bool) error {
+func (o *ReconcileOptions) complete(since string, f *pflag.FlagSet) error {
 	d := o.Deps
 	o.Now = d.Now().UTC()
-	if !apiSet {
-		o.APIURL = d.Getenv("GITHUB_API_URL")
-	}
-	if o.APIURL == "" {
-		o.APIURL = ghapi.DefaultAPIURL
-	}
-	if err := ghapi.CheckURL("--api-url", o.APIURL); err != nil {
-		return &UsageError{err}
-	}
-	if !gqlSet {
-		o.GraphQLURL = d.Getenv("GITHUB_GRAPHQL_URL")
-	}
-	if o.GraphQLURL == "" {
-		o.GraphQLURL = ghapi.GraphQLURLFor(o.APIURL)
-	}
-	if err := ghapi.CheckURL("--graphql-url", o.GraphQLURL); err != nil {
-		return &UsageError{err}
-	}
-	web, err := ghapi.WebURLFor(o.APIURL)
-	if err != nil {
-		return &UsageError{err}
-	}
-	o.WebURL = web
 	if since != "" {
 		t, err := ParseSince(since, o.Now)
 		if err != nil {
@@ -113,19 +87,6 @@ func (o *ReconcileOptions) complete(since string, apiSet, gqlSet bool) error {
 		}
 		o.Since = &t
 	}
-	seen := map[string]bool{}
-	var orgs []string
-	for _, org := range o.Orgs {
-		org = strings.TrimSpace(org)
-		if !ghapi.ValidLogin(org) {
-			return usagef("--org %q is not a valid GitHub organization login", org)
-		}
-		if !seen[strings.ToLower(org)] {
-			seen[strings.ToLower(org)] = true
-			orgs = append(orgs, org)
-		}
-	}
-	o.Orgs = orgs
 	switch {
 	case o.Output != "text" && o.Output != "json":
 		return usagef("--output %q: want text or json", o.Output)
@@ -142,20 +103,7 @@ func (o *ReconcileOptions) complete(since string, apiSet, gqlSet bool) error {
 	case o.StatePath == "":
 		return usagef("--state must not be empty")
 	}
-	o.Token = strings.TrimSpace(d.Getenv("GITHUB_TOKEN"))
-	if o.Token == "" {
-		return usagef("no credentials: set GITHUB_TOKEN to a token that can read pull requests and invite organization members")
-	}
-	if len(o.Orgs) == 0 {
-		return usagef("--org is required with GITHUB_TOKEN (name each organization to reconcile)")
-	}
-	return nil
-}
-
-// target is one organization and the HTTP client that acts on it.
-type target struct {
-	Org    string
-	Client *http.Client
+	return o.AuthOptions.complete(d, f)
 }
 
 func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
@@ -174,22 +122,34 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	if fresh {
 		log.Info("no state file yet; starting fresh", "state", o.StatePath)
 	}
-	log.Info("authenticating with a token from GITHUB_TOKEN", "mode", "token", "orgs", strings.Join(o.Orgs, ","))
-	httpClient := tokenClient(ctx, o.Token, d.Transport)
-	targets := make([]target, len(o.Orgs))
-	for i, org := range o.Orgs {
-		targets[i] = target{Org: org, Client: httpClient}
+	sess, err := connect(ctx, &o.AuthOptions, d, log)
+	if err != nil {
+		return err
+	}
+	targets, err := sess.targets(ctx, log)
+	if err != nil {
+		return err
 	}
 
 	ropts := reconcile.Options{
 		Now: o.Now, Since: o.Since, Overlap: o.Overlap, Lookback: o.Lookback,
 		MaxInvites: o.MaxInvites, DailyInviteLimit: o.DailyLimit, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log,
 	}
+	run := &RunReport{DryRun: o.DryRun, Mode: o.Mode, State: o.StatePath, Orgs: []*reconcile.Report{}, Skipped: []SkippedOrg{}}
 	reports := make([]*reconcile.Report, len(targets))
 	errs := make([]error, len(targets))
 	var g errgroup.Group
 	g.SetLimit(o.Concurrency)
 	for i, t := range targets {
+		if t.Err != nil {
+			errs[i] = t.Err
+			reports[i] = &reconcile.Report{Org: t.Org, Errors: []string{t.Err.Error()}}
+			continue
+		}
+		if t.Skip != "" {
+			log.Warn("skipping organization", "org", t.Org, "reason", t.Skip)
+			continue
+		}
 		g.Go(func() error {
 			client, err := ghapi.New(t.Client, o.APIURL, o.GraphQLURL)
 			if err != nil {
@@ -203,8 +163,16 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		})
 	}
 	_ = g.Wait()
+	for i, t := range targets {
+		if t.Skip != "" {
+			run.Skipped = append(run.Skipped, SkippedOrg{Org: t.Org, Reason: t.Skip})
+		}
+		if reports[i] != nil {
+			run.Orgs = append(run.Orgs, reports[i])
+		}
+	}
 
-	if err := writeReport(d.Stdout, o, reports); err != nil {
+	if err := writeReport(d.Stdout, o, run); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	failed := 0
@@ -219,15 +187,4 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		return &SilentError{Code: ExitError}
 	}
 	return nil
-}
-
-// tokenClient carries a static token on every request, through oauth2 as
-// the design asks (it also keeps the token out of error messages).
-func tokenClient(ctx context.Context, token string, base http.RoundTripper) *http.Client {
-	if base != nil {
-		ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: base})
-	}
-	c := oauth2.NewClient(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"}))
-	c.Timeout = time.Minute
-	return c
 }

@@ -13,23 +13,37 @@ import (
 // RunReport is the JSON document `reconcile --output json` prints. Fields
 // are only ever added.
 type RunReport struct {
-	DryRun bool                `json:"dry_run"`
-	State  string              `json:"state"`
-	Orgs   []*reconcile.Report `json:"orgs"`
+	DryRun bool `json:"dry_run"`
+	// Mode is "app" or "token".
+	Mode  string              `json:"mode"`
+	State string              `json:"state"`
+	Orgs  []*reconcile.Report `json:"orgs"`
+	// Skipped lists organizations the App is installed on but cannot act
+	// on, with what to fix.
+	Skipped []SkippedOrg `json:"skipped_orgs"`
 }
 
-func writeReport(w io.Writer, o *ReconcileOptions, reports []*reconcile.Report) error {
+// SkippedOrg is an organization that was not reconciled, and why.
+type SkippedOrg struct {
+	Org    string `json:"org"`
+	Reason string `json:"reason"`
+}
+
+func writeReport(w io.Writer, o *ReconcileOptions, run *RunReport) error {
 	if o.Output == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(RunReport{DryRun: o.DryRun, State: o.StatePath, Orgs: reports})
+		return enc.Encode(run)
 	}
 	var b strings.Builder
-	for i, r := range reports {
+	for i, r := range run.Orgs {
 		if i > 0 {
 			b.WriteString("\n")
 		}
 		writeTextReport(&b, r)
+	}
+	for _, s := range run.Skipped {
+		fmt.Fprintf(&b, "\n%s: skipped: %s\n", s.Org, s.Reason)
 	}
 	if o.DryRun {
 		b.WriteString("\nDry run: no invitation or comment was sent and the state file was not changed.\n")

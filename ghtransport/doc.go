@@ -1,0 +1,102 @@
+// Package ghtransport holds the http.RoundTrippers that let snekomatic's
+// GitHub clients (go-github and githubv4, sharing one *http.Client) ride
+// out GitHub's faults and limits. The command builds
+//
+//	auth (oauth2 or ghinstallation) → New(base, opts) → base transport
+//
+// and New stacks three small transports, outermost first:
+//
+//	GraphQLErrorTypes → RateLimit → Retry → base
+//
+// Each can also be used on its own. They share one wait budget per request
+// (Options.MaxWait, carried in the request context), so a request never
+// spends more than MaxWait in total sleeping on backoff and rate limits,
+// however the layers combine.
+//
+// # What is retried, and why writes mostly are not
+//
+// Retry re-sends reads only: GET and HEAD, and GraphQL POSTs whose document
+// holds nothing but queries. They are retried on 500, 502, 503 and 504, on
+// timeouts of one attempt (Options.AttemptTimeout), and on connections
+// reset, refused or closed before an answer, with exponential backoff and
+// full jitter, at most Options.MaxAttempts times. Any other POST, PUT, PATCH
+// or DELETE is sent exactly once and its 5xx or error is handed back as is:
+// a 502 or a timeout can come after GitHub acted, and an invitation or a
+// comment must never be sent twice blindly. The caller decides, after
+// reading the state again.
+//
+// RateLimit is the exception, and retries writes too: a request refused by
+// a rate limit was not performed. GitHub checks primary and secondary
+// limits before it handles a REST request, and it computes a GraphQL
+// document's cost before running it, refusing it whole with RATE_LIMITED
+// when the points left do not cover it. So re-sending a rate-limited
+// request cannot do anything twice. (One hedge: a GraphQL answer that
+// carries both data and a RATE_LIMITED error is only retried for a query.)
+//
+// Limits recognised:
+//
+//   - primary: 403 or 429 with x-ratelimit-remaining: 0; wait until
+//     x-ratelimit-reset (plus a second, as the header is whole seconds);
+//   - secondary: 403 or 429 with Retry-After, or whose body is GitHub's
+//     secondary-limit message or documentation URL; wait Retry-After, else
+//     until x-ratelimit-reset, else a minute, doubling each time (as
+//     GitHub's documentation asks). A secondary limit also holds back every
+//     other request through the same transport until it has passed;
+//   - GraphQL: an error whose type is RATE_LIMITED (or RATE_LIMIT) in a 200
+//     or 403 answer from the GraphQL endpoint; wait until x-ratelimit-reset.
+//
+// A wait that would take a request past its budget is not started: the
+// request fails at once with a *RateLimitError saying which limit and when
+// it resets.
+//
+// # Libraries
+//
+// Backoff is a few lines of our own rather than cenkalti/backoff: that
+// library's timer cannot be replaced (its Retry sleeps on real timers and
+// reads time.Now), its jitter is ±50% around the interval rather than full
+// jitter, and the delays must come out of the same per-request budget as
+// rate-limit waits, which a self-contained retry loop cannot share.
+//
+// Secondary limits are recognised with github.com/gofri/go-github-ratelimit's
+// own rule (SecondaryRateLimitBody.IsSecondaryRateLimit: the message prefix
+// or the documentation URL suffix), so that when GitHub rewords its answer,
+// updating that well-kept library updates us too; go-github recognises them
+// by the same URL suffixes. Its RoundTrippers are not used: they sleep on
+// the real clock (tests would sleep for real and could not check waits),
+// the secondary limiter's sleep budget accumulates over the transport's
+// whole life instead of per request, it hands the 403 back when it gives up
+// instead of a typed error, it knows nothing of GraphQL's RATE_LIMITED, and
+// its primary limiter fails requests rather than waiting for the reset.
+//
+// # GraphQL error types
+//
+// githubv4 reports GraphQL errors by message only, dropping the "type" that
+// GitHub adds (NOT_FOUND, FORBIDDEN, RATE_LIMITED, INSUFFICIENT_SCOPES, ...).
+// GraphQLErrorTypes reads a 200 answer from the GraphQL endpoint and, if any
+// of its errors has a type, fails the round trip with GraphQLErrors, so that
+//
+//	var ge *ghtransport.GraphQLError
+//	if errors.As(err, &ge) && ge.Type == "NOT_FOUND" { ... }
+//
+// works on what githubv4 returns (http.Client wraps the error in a
+// *url.Error, which unwraps). Partial data that came with a typed error is
+// dropped. Answers whose errors carry no type pass through untouched.
+//
+// # For callers
+//
+//   - The errors this package returns (*RateLimitError, GraphQLErrors,
+//     timeouts) reach go-github and githubv4 as transport errors, wrapped in
+//     *url.Error: go-github does not turn them into its own
+//     *github.RateLimitError. A *RateLimitError always means the request was
+//     not performed.
+//   - go-github refuses, without sending it, any request made while the
+//     last answer it saw said x-ratelimit-remaining: 0. To let RateLimit do
+//     the waiting instead, build the go-github client with
+//     github.WithDisableRateLimitCheck() (or put github.BypassRateLimitCheck
+//     in the context).
+//   - http.Client.Timeout bounds the whole call, waits included, and would
+//     cut rate-limit waits short; leave it unset and let
+//     Options.AttemptTimeout bound each attempt.
+//   - Logs name the method and the URL path only: never headers, query
+//     strings or error texts that could carry a secret.
+package ghtransport

@@ -1,0 +1,242 @@
+package ghtransport
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// GraphQLError is one error of a GraphQL answer, with the type GitHub adds
+// to it.
+type GraphQLError struct {
+	// Type is GitHub's error type: NOT_FOUND, FORBIDDEN, RATE_LIMITED,
+	// INSUFFICIENT_SCOPES, ...; empty for errors without one (such as
+	// validation errors).
+	Type string
+	// Message is GitHub's text.
+	Message string
+	// Path is the response path of the failing field: names and indexes.
+	Path []any
+}
+
+// Error returns "TYPE: message" on one line.
+func (e *GraphQLError) Error() string {
+	msg := oneLine(e.Message)
+	if e.Type == "" {
+		return msg
+	}
+	return e.Type + ": " + msg
+}
+
+// GraphQLErrors is the error GraphQLErrorTypes returns: every error of the
+// answer, at least one of them typed. errors.As finds each *GraphQLError
+// in it.
+type GraphQLErrors []*GraphQLError
+
+// Error describes the first typed error and counts the others.
+func (es GraphQLErrors) Error() string {
+	if len(es) == 0 {
+		return "GraphQL errors"
+	}
+	first := es[0]
+	for _, e := range es {
+		if e.Type != "" {
+			first = e
+			break
+		}
+	}
+	if len(es) == 1 {
+		return first.Error()
+	}
+	return fmt.Sprintf("%s (and %d more GraphQL errors)", first.Error(), len(es)-1)
+}
+
+// Unwrap returns the errors, typed ones first, for errors.As and errors.Is.
+func (es GraphQLErrors) Unwrap() []error {
+	out := make([]error, 0, len(es))
+	for _, e := range es {
+		if e.Type != "" {
+			out = append(out, e)
+		}
+	}
+	for _, e := range es {
+		if e.Type == "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Type returns the first error type in the list, or "".
+func (es GraphQLErrors) Type() string {
+	for _, e := range es {
+		if e.Type != "" {
+			return e.Type
+		}
+	}
+	return ""
+}
+
+// GraphQLErrorTypes turns answers of the GraphQL endpoint that carry typed
+// errors into GraphQLErrors, so that they survive githubv4.
+type GraphQLErrorTypes struct {
+	base http.RoundTripper
+	o    Options
+}
+
+var _ http.RoundTripper = (*GraphQLErrorTypes)(nil)
+
+// NewGraphQLErrorTypes wraps base (nil: http.DefaultTransport).
+func NewGraphQLErrorTypes(base http.RoundTripper, o Options) *GraphQLErrorTypes {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &GraphQLErrorTypes{base: base, o: o.withDefaults()}
+}
+
+// maxGraphQLPeek caps how much of a GraphQL answer is read to look for
+// errors. Larger answers (far beyond snekomatic's pages) pass unread.
+const maxGraphQLPeek = 16 << 20
+
+// RoundTrip implements http.RoundTripper.
+func (t *GraphQLErrorTypes) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !t.o.isGraphQL(req) {
+		return t.base.RoundTrip(req)
+	}
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	ans, ok := peekGraphQL(resp, maxGraphQLPeek)
+	if !ok || ans.errors.Type() == "" {
+		return resp, nil
+	}
+	discard(resp)
+	return nil, ans.errors
+}
+
+// graphQLAnswer is what the transports need of a GraphQL answer.
+type graphQLAnswer struct {
+	errors GraphQLErrors
+	// hasData is set when "data" is present and not null.
+	hasData bool
+}
+
+// peekGraphQL reads a GraphQL answer's errors, leaving the body intact; ok
+// is false when the body is not a complete JSON object of at most max
+// bytes.
+func peekGraphQL(resp *http.Response, max int64) (graphQLAnswer, bool) {
+	b, complete := peek(resp, max)
+	if !complete {
+		return graphQLAnswer{}, false
+	}
+	var body struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Type    string `json:"type"`
+			Message string `json:"message"`
+			Path    []any  `json:"path"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(b, &body) != nil {
+		return graphQLAnswer{}, false
+	}
+	var ans graphQLAnswer
+	d := strings.TrimSpace(string(body.Data))
+	ans.hasData = d != "" && d != "null"
+	for _, e := range body.Errors {
+		ans.errors = append(ans.errors, &GraphQLError{Type: e.Type, Message: e.Message, Path: e.Path})
+	}
+	return ans, true
+}
+
+// graphQLIsQuery reports whether the body of a GraphQL request holds only
+// queries (and fragments), so that sending it twice is harmless. Anything
+// it cannot make sense of counts as a mutation.
+func graphQLIsQuery(body []byte) bool {
+	var in struct {
+		Query *string `json:"query"`
+	}
+	if json.Unmarshal(body, &in) != nil || in.Query == nil {
+		return false
+	}
+	return onlyQueries(*in.Query)
+}
+
+// onlyQueries reports whether every top-level definition of a GraphQL
+// document is a query ("query ..." or "{ ... }") or a fragment, and there
+// is at least one query. It skips strings and comments and does not
+// otherwise parse the document: a document the server would refuse does
+// no harm either way.
+func onlyQueries(doc string) bool {
+	depth, parens := 0, 0
+	expectDef, sawQuery := true, false
+	for i := 0; i < len(doc); {
+		c := doc[i]
+		switch {
+		case c == '#':
+			for i < len(doc) && doc[i] != '\n' && doc[i] != '\r' {
+				i++
+			}
+			continue
+		case strings.HasPrefix(doc[i:], `"""`):
+			end := strings.Index(strings.ReplaceAll(doc[i+3:], `\"""`, "xxxx"), `"""`)
+			if end < 0 {
+				return false
+			}
+			i += 3 + end + 3
+			continue
+		case c == '"':
+			i++
+			for i < len(doc) && doc[i] != '"' {
+				if doc[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			if i >= len(doc) {
+				return false
+			}
+		case c == '(':
+			parens++
+		case c == ')':
+			parens--
+		case c == '{' && parens == 0:
+			if depth == 0 && expectDef {
+				sawQuery, expectDef = true, false // anonymous query
+			}
+			depth++
+		case c == '}' && parens == 0:
+			depth--
+			if depth < 0 {
+				return false
+			}
+			if depth == 0 {
+				expectDef = true
+			}
+		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			j := i
+			for j < len(doc) && (doc[j] == '_' || 'a' <= doc[j] && doc[j] <= 'z' || 'A' <= doc[j] && doc[j] <= 'Z' || '0' <= doc[j] && doc[j] <= '9') {
+				j++
+			}
+			if depth == 0 && parens == 0 && expectDef {
+				switch doc[i:j] {
+				case "query":
+					sawQuery = true
+				case "fragment":
+				default: // mutation, subscription, or something unknown
+					return false
+				}
+				expectDef = false
+			}
+			i = j
+			continue
+		}
+		i++
+	}
+	return sawQuery && depth == 0 && parens == 0
+}
+
+// oneLine folds runs of white space, newlines included, into one space.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

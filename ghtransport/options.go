@@ -1,0 +1,128 @@
+package ghtransport
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Defaults of Options.
+const (
+	DefaultMaxWait        = 15 * time.Minute
+	DefaultMaxAttempts    = 5
+	DefaultAttemptTimeout = time.Minute
+)
+
+// Options configure the transports. The zero value means the defaults.
+type Options struct {
+	// MaxWait bounds the total time one request may spend waiting on rate
+	// limits and retry backoff, across all the layers it goes through
+	// (default 15 minutes). A rate-limit wait that does not fit fails the
+	// request with a *RateLimitError; a backoff that does not fit ends the
+	// retries with the last answer.
+	MaxWait time.Duration
+	// MaxAttempts bounds how often Retry sends one read (default 5; 1
+	// turns retries off).
+	MaxAttempts int
+	// AttemptTimeout bounds one attempt, from sending the request to
+	// closing the response body (default 1 minute; negative: no bound).
+	// A read that times out is retried; a write is not.
+	AttemptTimeout time.Duration
+	// GraphQLPath is the URL path of the GraphQL endpoint. Empty means
+	// "/graphql" (github.com) or "/api/graphql" (GitHub Enterprise Server).
+	GraphQLPath string
+	// Logger receives waits and retries; nil discards them.
+	Logger *slog.Logger
+	// Sleep waits for d or until ctx is done, returning ctx's error then;
+	// nil means a timer. Tests inject it so that nothing really sleeps.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock that rate-limit resets are compared with; nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxWait <= 0 {
+		o.MaxWait = DefaultMaxWait
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = DefaultMaxAttempts
+	}
+	if o.AttemptTimeout == 0 {
+		o.AttemptTimeout = DefaultAttemptTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// isGraphQL reports whether a request is a POST to the GraphQL endpoint.
+func (o *Options) isGraphQL(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	p := r.URL.Path
+	if o.GraphQLPath != "" {
+		return p == o.GraphQLPath
+	}
+	return p == "/graphql" || p == "/api/graphql"
+}
+
+// New returns base wrapped in the whole stack: GraphQLErrorTypes, then
+// RateLimit, then Retry. A nil base means http.DefaultTransport.
+func New(base http.RoundTripper, o Options) http.RoundTripper {
+	return NewGraphQLErrorTypes(NewRateLimit(NewRetry(base, o), o), o)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// budget is what is left of a request's MaxWait. It travels in the request
+// context so that every layer draws on the same one.
+type budget struct {
+	mu   sync.Mutex
+	left time.Duration
+}
+
+type budgetKey struct{}
+
+// withBudget returns req carrying a budget: the one already in its context,
+// or a fresh one of max.
+func withBudget(req *http.Request, max time.Duration) (*http.Request, *budget) {
+	if b, ok := req.Context().Value(budgetKey{}).(*budget); ok {
+		return req, b
+	}
+	b := &budget{left: max}
+	return req.WithContext(context.WithValue(req.Context(), budgetKey{}, b)), b
+}
+
+// take spends d if that much is left.
+func (b *budget) take(d time.Duration) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if d > b.left {
+		return false
+	}
+	b.left -= d
+	return true
+}
