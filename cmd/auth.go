@@ -154,7 +154,7 @@ func unwrapPath(err error) error {
 // Permissions a GitHub App installation needs, and how to grant them.
 var requiredPermissions = []struct {
 	name, level, fix string
-	alt               string // another permission that serves instead
+	alt              string // another permission that serves instead
 }{
 	{"members", "write", "grant Organization members: Read & write to the App", ""},
 	{"pull_requests", "read", "grant Pull requests: Read to the App", ""},
