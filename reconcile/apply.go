@@ -25,23 +25,29 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		}
 		return true
 	}
+	// Decisions that only record what GitHub already says need no request,
+	// so they are saved together, in one write (a backfill can hold
+	// thousands of members).
+	settled := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActDefer: state.Queued}
+	err := st.Update(org, func(o *state.Org) {
+		for _, d := range plan {
+			if status, ok := settled[d.Action]; ok {
+				reason := ""
+				if d.Action == ActDefer {
+					reason = d.Reason
+				}
+				o.People[d.ID] = &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason}
+			}
+		}
+	})
+	if err != nil {
+		return append(errs, fmt.Errorf("record members and pending invitations: %w", err))
+	}
 	limited := ""
 	for _, d := range plan {
 		switch d.Action {
-		case ActRecordMember:
-			if record(d.Candidate, state.Member, "") {
-				rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
-			}
-			continue
-		case ActRecordPending:
-			if record(d.Candidate, state.Pending, "") {
-				rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
-			}
-			continue
-		case ActDefer:
-			if record(d.Candidate, state.Queued, d.Reason) {
-				rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
-			}
+		case ActRecordMember, ActRecordPending, ActDefer:
+			rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
 			continue
 		case ActConfirm:
 			if record(d.Candidate, state.Invited, "") {
