@@ -45,9 +45,9 @@
 //   - GraphQL: an error whose type is RATE_LIMITED (or RATE_LIMIT) in a 200
 //     or 403 answer from the GraphQL endpoint; wait until x-ratelimit-reset.
 //
-// A wait that would take a request past its budget is not started: the
-// request fails at once with a *RateLimitError saying which limit and when
-// it resets.
+// A wait that would take a request past its budget (or the eleventh limit
+// in a row for one request) is not started: the request fails at once with
+// a *RateLimitError saying which limit and when it resets.
 //
 // # Libraries
 //

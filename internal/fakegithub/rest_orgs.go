@@ -272,6 +272,9 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 		fail("invalid", "team_ids", MsgUnknownTeam)
 		return
 	}
+	if g.overInvitationCap(w, o) {
+		return
+	}
 	var inv *Invitation
 	switch {
 	case body.InviteeID != nil:
