@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -204,7 +205,14 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	}
 	// Retries and rate-limit waits sit under the authentication, so that a
 	// retried request carries the same credentials.
-	base = ghtransport.New(base, ghtransport.Options{MaxWait: a.MaxWait, Logger: log})
+	topts := ghtransport.Options{MaxWait: a.MaxWait, Logger: log}
+	if u, err := url.Parse(a.GraphQLURL); err == nil {
+		topts.GraphQLPath = u.Path
+	}
+	if d.Resilience != nil {
+		d.Resilience(&topts)
+	}
+	base = ghtransport.New(base, topts)
 	s := &session{opts: a, base: base}
 	if a.Mode == ModeApp {
 		app, err := ghapp.New(ghapp.Config{AppID: a.AppID, PrivateKey: a.PrivateKey, APIURL: a.APIURL, Transport: base,

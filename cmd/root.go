@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/python-trio/snekomatic/ghtransport"
 )
 
 // Deps is what commands take from the outside world. Tests replace it.
@@ -21,6 +23,9 @@ type Deps struct {
 	Now            func() time.Time
 	// Transport is the base HTTP transport; nil means http.DefaultTransport.
 	Transport http.RoundTripper
+	// Resilience, if set, adjusts how requests are retried and wait on rate
+	// limits (tests shorten timeouts and replace sleeping).
+	Resilience func(*ghtransport.Options)
 }
 
 // SystemDeps are the real process's.

@@ -30,8 +30,10 @@ var _ reconcile.Client = (*Client)(nil)
 // must already authenticate its requests.
 func New(httpClient *http.Client, apiURL, graphqlURL string) (*Client, error) {
 	base := strings.TrimRight(apiURL, "/") + "/"
+	// Rate limits are waited out by the transport (package ghtransport);
+	// go-github's own check would refuse requests without sending them.
 	rest, err := github.NewClient(github.WithHTTPClient(httpClient), github.WithURLs(&base, &base),
-		github.WithUserAgent("snekomatic"))
+		github.WithUserAgent("snekomatic"), github.WithDisableRateLimitCheck())
 	if err != nil {
 		return nil, fmt.Errorf("REST client for %s: %w", apiURL, err)
 	}

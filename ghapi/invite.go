@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-github/v88/github"
 
+	"github.com/python-trio/snekomatic/ghtransport"
+
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -39,8 +41,9 @@ func classifyInviteError(err error) error {
 	var er *github.ErrorResponse
 	var rl *github.RateLimitError
 	var abuse *github.AbuseRateLimitError
+	var waited *ghtransport.RateLimitError
 	switch {
-	case errors.As(err, &rl), errors.As(err, &abuse):
+	case errors.As(err, &rl), errors.As(err, &abuse), errors.As(err, &waited):
 		return err // refused before anything was done
 	case !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode >= 500:
 		return fmt.Errorf("%w: %w", reconcile.ErrMaybeSent, err)
