@@ -376,3 +376,5 @@ func TestSecondRunOnTheSameStateFailsFast(t *testing.T) {
 		t.Errorf("the second run should do nothing")
 	}
 }
+
+func loadStateErr(path string) (*state.File, bool, error) { return state.Load(path) }
