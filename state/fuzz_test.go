@@ -1,0 +1,38 @@
+package state
+
+import (
+	"bytes"
+	"testing"
+)
+
+// FuzzDecode checks that any input is either refused or decodes to a state
+// that encodes canonically and survives a round trip unchanged.
+func FuzzDecode(f *testing.F) {
+	good, _ := Encode(sample())
+	f.Add(good)
+	f.Add([]byte(`{"version": 1, "orgs": {}}`))
+	f.Add([]byte(`{"version": 1, "orgs": {"o": {"people": {"5": {"login": "x", "status": "queued", "at": "2026-01-01T00:00:00Z"}}}}}`))
+	f.Add([]byte(`{"version": 2}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st, err := Decode(data)
+		if err != nil {
+			if bytes.Contains([]byte(err.Error()), []byte("\n")) {
+				t.Fatalf("multi-line error: %q", err)
+			}
+			return
+		}
+		once, err := Encode(st)
+		if err != nil {
+			t.Fatalf("a decoded state does not encode: %v", err)
+		}
+		again, err := Decode(once)
+		if err != nil {
+			t.Fatalf("the canonical form does not decode: %v\n%s", err, once)
+		}
+		twice, _ := Encode(again)
+		if !bytes.Equal(once, twice) {
+			t.Fatalf("encoding is not stable:\n%s\n%s", once, twice)
+		}
+	})
+}
