@@ -74,6 +74,9 @@
 //	graphql_exec.go        the executor
 //	graphql_resolvers.go   resolvers per type
 //	search.go              search query language and result paging
+//	faults.go              seeded faults: 502s, secondary limits, GraphQL
+//	                       RATE_LIMITED, latency, hangs, ambiguous writes
+//	caps.go                GitHub's daily invitation cap per organization
 //	schema.graphql         the schema subset (embedded)
 //
 // # Request flow
@@ -102,15 +105,15 @@
 // type needs an entry in newResolvers and, if it can appear behind an
 // interface or union, a case in graphqlTypeOf.
 //
-// A fault (5xx, secondary rate limit with Retry-After, GraphQL
-// RATE_LIMITED, latency, hung responses): write a
-// func(http.Handler) http.Handler and install it with Use. It sees every
+// A fault: InjectFaults (faults.go) covers the common ones from a seed; for
+// anything else write a func(http.Handler) http.Handler and install it with
+// Use. It sees every
 // request before authentication; KindOf and TokenOf classify the request,
 // WriteError and WriteGraphQLErrors answer in GitHub's shapes, and a hung
 // response should wait on r.Context().Done() or Closing() so that Close
 // does not block. Requests answered by a middleware are still recorded.
 //
-// Later features (invitation caps, more index-lag behaviour) belong with
-// the world state they need in world.go plus an endpoint or resolver as
-// above.
+// Later features belong with the world state they need in world.go plus
+// an endpoint or resolver as above, the way the invitation cap (caps.go)
+// hooks into the invitation handler.
 package fakegithub

@@ -188,6 +188,21 @@ func (g *GitHub) SetRateLimitRemaining(token, resource string, remaining int) {
 	rw.used = max(rw.limit-remaining, 0)
 }
 
+// SetRateLimit changes the size of a token's window for a resource, for
+// example to let a benchmark send more than GitHub would allow in an hour.
+func (g *GitHub) SetRateLimit(token, resource string, limit int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	t := g.w.tokens[token]
+	if t == nil {
+		panic(fmt.Sprintf("fakegithub: unknown token %q", token))
+	}
+	if _, ok := rateLimits[resource]; !ok {
+		panic(fmt.Sprintf("fakegithub: unknown rate-limit resource %q", resource))
+	}
+	g.window(t, resource).limit = limit
+}
+
 // RateLimit reports a token's current window for a resource ("core",
 // "graphql" or "search").
 func (g *GitHub) RateLimit(token, resource string) (limit, remaining, used int, reset time.Time) {
