@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -24,12 +25,13 @@ const summaryListLimit = 100
 const annotationNameLimit = 5
 
 // WriteStepSummary writes rr as GitHub-flavoured Markdown for a job
-// summary: a table of counts per organization, then for each organization
-// the window read, who was invited (linked to the pull request that earned
-// the invitation), who was welcomed, who waits in the queue and why, errors
-// and warnings, the people settled without an invitation (in a collapsed
-// block), the next cursor and the GraphQL points spent. A dry run says so
-// at the top and words every list as what a real run would do.
+// summary: a table of counts per organization, how snekomatic authenticated,
+// the organizations it could not act on and what to fix, then for each
+// organization the window read, who was invited (linked to the pull request
+// that earned the invitation), who was welcomed, who waits in the queue and
+// why, errors and warnings, the people settled without an invitation (in a
+// collapsed block), the next cursor and the GraphQL points spent. A dry run
+// says so at the top and words every list as what a real run would do.
 //
 // The caller opens the file named by GITHUB_STEP_SUMMARY for appending
 // (other steps write to it too). Text that comes from GitHub or from error
@@ -46,6 +48,7 @@ func WriteStepSummary(w io.Writer, rr RunReport) error {
 	}
 	if len(rr.Orgs) == 0 {
 		b.WriteString("No organization was reconciled.\n")
+		writeSkippedOrgs(&b, rr.Skipped)
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
@@ -59,12 +62,23 @@ func WriteStepSummary(w io.Writer, rr RunReport) error {
 		if r == nil {
 			continue
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %d | %d | %d | %d | %d | %d | %d |\n", mdText(r.Org), mdAnchor(r.Org),
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d |\n", mdText(r.Org),
 			len(r.Invited), len(r.Queued), len(r.Members), len(r.Pending), len(r.Skipped), r.Known, len(r.Errors))
 	}
-	if rr.State != "" {
-		fmt.Fprintf(&b, "\nState file: %s\n", mdCode(rr.State))
+	var facts []string
+	switch rr.Mode {
+	case "app":
+		facts = append(facts, "Authenticated as a GitHub App")
+	case "token":
+		facts = append(facts, "Authenticated with a token")
 	}
+	if rr.State != "" {
+		facts = append(facts, "state file "+mdCode(rr.State))
+	}
+	if len(facts) > 0 {
+		b.WriteString("\n" + strings.Join(facts, " · ") + "\n")
+	}
+	writeSkippedOrgs(&b, rr.Skipped)
 	for _, r := range rr.Orgs {
 		if r != nil {
 			writeOrgSummary(&b, r)
@@ -74,12 +88,28 @@ func WriteStepSummary(w io.Writer, rr RunReport) error {
 	return err
 }
 
+// writeSkippedOrgs lists the organizations the App is installed on but
+// could not act on, each with what to fix.
+func writeSkippedOrgs(b *strings.Builder, skipped []SkippedOrg) {
+	if len(skipped) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n**Organizations not reconciled (%d)**\n\n", len(skipped))
+	for i, s := range skipped {
+		if i == summaryListLimit {
+			fmt.Fprintf(b, "- … and %d more: see the JSON report (`--output json`)\n", len(skipped)-i)
+			return
+		}
+		fmt.Fprintf(b, "- %s: %s\n", mdText(s.Org), mdText(s.Reason))
+	}
+}
+
 func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 	fmt.Fprintf(b, "\n### %s\n\n", mdText(r.Org))
 	if !r.Window.From.IsZero() || !r.Window.To.IsZero() {
-		prs := "merged pull requests"
+		prs := "pull requests"
 		if r.PullRequests == 1 {
-			prs = "merged pull request"
+			prs = "pull request"
 		}
 		fmt.Fprintf(b, "Read %d %s merged from %s to %s", r.PullRequests, prs, mdCode(fmtTime(r.Window.From)), mdCode(fmtTime(r.Window.To)))
 		if r.WindowReason != "" {
@@ -97,13 +127,13 @@ func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 	if len(r.Invited) > 0 {
 		fmt.Fprintf(b, "\n**%s (%d)**\n\n", invited, len(r.Invited))
 		writeList(b, r.Invited, func(e reconcile.Entry) string {
-			return mdPerson(e) + " for " + mdPR(e.PR)
+			return mdPerson(e, true) + " for " + mdPR(e.PR)
 		})
 	}
 	if len(r.Welcomed) > 0 {
 		fmt.Fprintf(b, "\n**%s (%d)**\n\n", welcomed, len(r.Welcomed))
 		writeList(b, r.Welcomed, func(e reconcile.Entry) string {
-			s := mdPerson(e) + " on " + mdPR(e.PR)
+			s := mdPerson(e, true) + " on " + mdPR(e.PR)
 			if link := mdLink("comment", e.CommentURL); link != "" {
 				s += " (" + link + ")"
 			}
@@ -118,7 +148,7 @@ func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 				fmt.Fprintf(b, "| … | %d more | see the JSON report |\n", len(r.Queued)-i)
 				break
 			}
-			fmt.Fprintf(b, "| %s | %s | %s |\n", mdPerson(e), mdPR(e.PR), mdText(e.Reason))
+			fmt.Fprintf(b, "| %s | %s | %s |\n", mdPerson(e, true), mdPR(e.PR), mdText(e.Reason))
 		}
 	}
 	if len(r.Errors) > 0 {
@@ -130,21 +160,25 @@ func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 		writeStrings(b, r.Warnings)
 	}
 	if n := len(r.Members) + len(r.Pending) + len(r.Skipped); n > 0 {
-		fmt.Fprintf(b, "\n<details><summary>Not invited: %d already members, %d already invited, %d skipped</summary>\n\n",
+		fmt.Fprintf(b, "\n<details><summary>Not invited: already members %d, already invited %d, skipped %d</summary>\n\n",
 			len(r.Members), len(r.Pending), len(r.Skipped))
-		withReason := func(e reconcile.Entry) string {
-			s := mdPerson(e)
-			if e.PR != nil {
-				s += " (" + mdPR(e.PR) + ")"
+		withReason := func(profile bool) func(e reconcile.Entry) string {
+			return func(e reconcile.Entry) string {
+				s := mdPerson(e, profile)
+				if e.PR != nil {
+					s += " (" + mdPR(e.PR) + ")"
+				}
+				if e.Reason != "" {
+					s += ": " + mdText(e.Reason)
+				}
+				return s
 			}
-			if e.Reason != "" {
-				s += ": " + mdText(e.Reason)
-			}
-			return s
 		}
-		writeList(b, r.Members, withReason)
-		writeList(b, r.Pending, withReason)
-		writeList(b, r.Skipped, withReason)
+		writeList(b, r.Members, withReason(true))
+		writeList(b, r.Pending, withReason(true))
+		// Skipped accounts are bots, mannequins and deleted accounts: none
+		// has a profile page worth a link.
+		writeList(b, r.Skipped, withReason(false))
 		b.WriteString("\n</details>\n")
 	}
 
@@ -185,11 +219,12 @@ func writeStrings(b *strings.Builder, ss []string) {
 	}
 }
 
-// mdPerson links a login to its profile, on the host of the pull request's
-// URL (so GitHub Enterprise Server works too). Accounts without a profile
-// page of that form, such as bots, are shown as code.
-func mdPerson(e reconcile.Entry) string {
-	if e.PR != nil && !strings.ContainsAny(e.Login, "[]/") && e.Login != "" {
+// mdPerson links a login to its profile (when profile is set), on the host
+// of the pull request's URL so that GitHub Enterprise Server works too.
+// Otherwise, and for logins that have no profile page of that form (bots),
+// it shows the login as code.
+func mdPerson(e reconcile.Entry, profile bool) string {
+	if profile && e.PR != nil && e.Login != "" && !strings.ContainsAny(e.Login, "[]/") {
 		if u, err := url.Parse(e.PR.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
 			return mdLink(e.Login, u.Scheme+"://"+u.Host+"/"+url.PathEscape(e.Login))
 		}
@@ -225,16 +260,27 @@ func mdLink(text, target string) string {
 }
 
 // mdEscaper backslash-escapes the ASCII punctuation that means something
-// in GitHub-flavoured Markdown (CommonMark allows a backslash before any of
-// it), so that text from GitHub or from an error message stays text: no
-// emphasis, links, HTML, table cells or headings.
+// inline in GitHub-flavoured Markdown (CommonMark allows a backslash before
+// any punctuation), so that text from GitHub or from an error message stays
+// text: no emphasis, links, HTML, entities or table cells.
 var mdEscaper = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
-	"|", `\|`, "#", `\#`, "~", `\~`, "&", `\&`, "!", `\!`, ":", `\:`, "@", `\@`,
+	"|", `\|`, "~", `\~`, "&", `\&`,
 )
 
-// mdText escapes s for inline Markdown and folds it onto one line.
-func mdText(s string) string { return mdEscaper.Replace(oneLine(s)) }
+// mdBlockStart matches what would open a block (a heading, a list item, a
+// quote, a thematic break) at the start of a line or list item.
+var mdBlockStart = regexp.MustCompile(`^(#|[-+=]|[0-9]+[.)])`)
+
+// mdText escapes s for inline Markdown and folds it onto one line. It may
+// start a list item or table cell, so a leading block marker is escaped too.
+func mdText(s string) string {
+	s = mdEscaper.Replace(oneLine(s))
+	if m := mdBlockStart.FindStringIndex(s); m != nil {
+		s = s[:m[1]-1] + `\` + s[m[1]-1:]
+	}
+	return s
+}
 
 // mdCode is s as a code span, with a fence longer than any run of
 // backticks inside it.
@@ -251,26 +297,12 @@ func mdCode(s string) string {
 	return fence + pad + s + pad + fence
 }
 
-// mdAnchor is the fragment GitHub gives a heading: lower case, spaces to
-// hyphens, other punctuation but hyphens and underscores dropped.
-func mdAnchor(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r == ' ':
-			b.WriteRune('-')
-		case r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('0' <= r && r <= '9'):
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // WriteAnnotations writes GitHub Actions workflow commands for the problems
 // in rr, so that they show on the run's page and in the checks of its
 // commit: `::warning::` for each warning and, grouped by reason, for the
 // people left waiting in the queue (an invitation limit, --max-invites, a
-// membership that could not be checked, a failed invitation); `::error::`
+// membership that could not be checked, a failed invitation) and for each
+// organization the App is installed on but could not act on; `::error::`
 // for each error. Each is titled "snekomatic: ORG" (with "(dry run)" in a
 // dry run). Messages and titles are escaped by GitHub's rules for workflow
 // commands, so a newline or "::" in a message can neither cut it short nor
@@ -282,6 +314,13 @@ func mdAnchor(s string) string {
 // job summary has everything.
 func WriteAnnotations(w io.Writer, rr RunReport) {
 	var b strings.Builder
+	for _, s := range rr.Skipped {
+		title := "snekomatic: " + s.Org
+		if rr.DryRun {
+			title += " (dry run)"
+		}
+		writeCommand(&b, "warning", title, "not reconciled: "+s.Reason)
+	}
 	for _, r := range rr.Orgs {
 		if r == nil {
 			continue

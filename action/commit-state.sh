@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Commits snekomatic's state file back to the repository after a run
+# (state-backend: commit in action.yml), and pushes it.
+#
+# Run from inside the checkout, on the branch to push to. Environment:
+#
+#   STATE_PATH            the state file, absolute or relative to the current
+#                         directory; the repository is the one it is in
+#                         (so a checkout into a subdirectory works too)
+#   DRY_RUN               "true" on a dry run: then nothing is committed
+#   REPORT_PATH           the JSON report, for the counts in the message
+#   CURSOR_COMMIT_HOURS   commit a change that only moves the cursor once
+#                         the committed cursor is this many hours behind
+#                         (default 24; 0 commits every change)
+#   PUSH_ATTEMPTS         pushes to try before giving up (default 5)
+#   RETRY_DELAY_SECONDS   base of the linear back-off between them (default 2)
+#   GIT_REMOTE            the remote to push to (default origin)
+#
+# Whom a commit is by: GIT_AUTHOR_NAME and friends, else git's user.name and
+# user.email, else github-actions[bot].
+#
+# What it does: nothing on a dry run, when there is no state file, or when
+# the file is as committed. A change to anyone's record (a new person, a new
+# status, a login, a welcome comment) is committed at once. A change that
+# only moves the cursor (or re-dates a queued person's retry) is committed
+# only when the committed cursor lags by CURSOR_COMMIT_HOURS: an hourly
+# schedule then makes at most about one such commit a day instead of 24,
+# the next run re-reads at most that much (harmlessly: everyone in it is
+# already recorded), and the daily commit keeps the repository active so
+# that GitHub does not disable the schedule after 60 quiet days.
+#
+# A push refused because the branch moved meanwhile is retried after a fetch
+# and a rebase onto it; one refused for any other reason (permissions,
+# branch protection) fails at once, and so does a rebase conflict (someone
+# else changed the state file: nothing is overwritten).
+#
+# Outputs (GITHUB_OUTPUT): committed=true|false, commit=SHA.
+set -euo pipefail
+
+state=${STATE_PATH:?STATE_PATH must name the state file}
+dry_run=$(printf '%s' "${DRY_RUN:-false}" | tr '[:upper:]' '[:lower:]')
+report=${REPORT_PATH:-}
+interval=${CURSOR_COMMIT_HOURS:-24}
+attempts=${PUSH_ATTEMPTS:-5}
+delay=${RETRY_DELAY_SECONDS:-2}
+remote=${GIT_REMOTE:-origin}
+
+note() { printf 'snekomatic: %s\n' "$*"; }
+
+fail() {
+	local msg=${1//'%'/%25}
+	msg=${msg//$'\n'/%0A}
+	printf '::error title=snekomatic: state not committed::%s\n' "$msg"
+	exit 1
+}
+
+output() {
+	if [ -n "${GITHUB_OUTPUT:-}" ]; then
+		printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"
+	fi
+}
+
+done_without_commit() {
+	note "$1"
+	output committed false
+	exit 0
+}
+
+case $dry_run in
+true) done_without_commit "dry run: the state file is not committed" ;;
+false | '') ;;
+*) fail "DRY_RUN is \"$dry_run\": want true or false" ;;
+esac
+[[ $interval =~ ^[0-9]+$ ]] || fail "cursor-commit-hours is \"$interval\": want a whole number of hours"
+[[ $attempts =~ ^[1-9][0-9]*$ ]] || fail "PUSH_ATTEMPTS is \"$attempts\": want a positive number"
+[ -f "$state" ] || done_without_commit "no state file at $state (the run saved nothing): nothing to commit"
+
+# Work beside the file, in whatever repository holds it: $file is its name
+# there, $name its path in the repository.
+case $report in '' | /*) ;; *) report=$PWD/$report ;; esac
+cd "$(dirname "$state")"
+file=$(basename "$state")
+git rev-parse --is-inside-work-tree >/dev/null 2>&1 ||
+	fail "$state is not in a git checkout: run actions/checkout before snekomatic, or use state-backend: cache"
+name=$(git rev-parse --show-prefix)$file
+branch=$(git symbolic-ref -q --short HEAD) ||
+	fail "HEAD is not on a branch (detached at $(git rev-parse --short HEAD)): cannot push the state file"
+# The file in HEAD: a path starting with ./ is relative to this directory.
+spec=HEAD:./$file
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+old=
+if git cat-file -e "$spec" 2>/dev/null; then
+	old=$tmp/old.json
+	git show "$spec" >"$old"
+	if cmp -s -- "$old" "$file"; then
+		done_without_commit "$name is unchanged: nothing to commit"
+	fi
+fi
+
+# classify prints "people" when anyone's record changed, else how many
+# seconds the cursor moved (the largest over organizations).
+classify() {
+	command -v jq >/dev/null || {
+		echo people
+		return
+	}
+	local sig='del(.orgs[]?.cursor) | (.orgs[]?.people[]? | select(.status == "queued")) |= {login, status, pr}'
+	local a b
+	if ! a=$(jq -S "$sig" "$old") || ! b=$(jq -S "$sig" "$file"); then
+		echo people
+		return
+	fi
+	if [ "$a" != "$b" ]; then
+		echo people
+		return
+	fi
+	jq -n --slurpfile old "$old" --slurpfile new "$file" '
+		def t: if . == null then 0 else fromdateiso8601 end;
+		[ $new[0].orgs // {} | to_entries[] | (.value.cursor | t) - ($old[0].orgs[.key].cursor | t) ]
+		| max // 0' 2>/dev/null || echo people
+}
+
+kind=people
+[ -z "$old" ] || kind=$(classify)
+if [ "$kind" != people ]; then
+	if [ "$interval" -gt 0 ] && [ "$kind" -lt $((interval * 3600)) ]; then
+		done_without_commit "only the cursor moved ($((kind / 60)) minutes past the committed one): committed once it is ${interval}h behind"
+	fi
+fi
+
+counts=
+if [ -n "$report" ] && [ -s "$report" ] && command -v jq >/dev/null; then
+	counts=$(jq -r '[.orgs[]? | .invited // [] | length] as $i | [.orgs[]? | .queued // [] | length] as $q
+		| "invited \($i | add // 0), queued \($q | add // 0)"' "$report" 2>/dev/null) || counts=
+fi
+if [ -z "$old" ]; then
+	subject="snekomatic: create $name"
+elif [ "$kind" = people ]; then
+	subject="snekomatic: record ${counts:-new people} in $name"
+else
+	subject="snekomatic: move the cursor in $name"
+fi
+body="Written by snekomatic's scheduled run; this commit only changes the state file."
+if [ -n "${GITHUB_RUN_ID:-}" ]; then
+	body+=$'\n\n'"Run: ${GITHUB_SERVER_URL:-https://github.com}/${GITHUB_REPOSITORY:-}/actions/runs/$GITHUB_RUN_ID"
+	[ -z "${GITHUB_RUN_ATTEMPT:-}" ] || body+="/attempts/$GITHUB_RUN_ATTEMPT"
+fi
+
+if [ -z "${GIT_AUTHOR_NAME:-}" ] && [ -z "$(git config user.name || true)" ]; then
+	export GIT_AUTHOR_NAME="github-actions[bot]" GIT_COMMITTER_NAME="github-actions[bot]"
+fi
+if [ -z "${GIT_AUTHOR_EMAIL:-}" ] && [ -z "$(git config user.email || true)" ]; then
+	export GIT_AUTHOR_EMAIL="41898282+github-actions[bot]@users.noreply.github.com"
+	export GIT_COMMITTER_EMAIL="41898282+github-actions[bot]@users.noreply.github.com"
+fi
+
+# [skip ci]: a push with a token other than GITHUB_TOKEN would otherwise
+# start the repository's push workflows on every state commit.
+git add --force -- "$file"
+git commit --quiet --only -m "$subject [skip ci]" -m "$body" -- "$file"
+
+for ((i = 1; ; i++)); do
+	if git push --quiet "$remote" "HEAD:refs/heads/$branch"; then
+		break
+	fi
+	[ "$i" -lt "$attempts" ] || fail "gave up after $attempts attempts to push $name to $branch"
+	sleep $((delay * (i - 1)))
+	git fetch --quiet "$remote" "+refs/heads/$branch:refs/remotes/$remote/$branch" ||
+		fail "could not fetch $branch from $remote to retry the push"
+	if git merge-base --is-ancestor "$remote/$branch" HEAD; then
+		fail "the push to $branch was refused, and not because the branch moved: the job needs permissions: contents: write, and branch protection must let it push to $branch"
+	fi
+	note "$branch moved during the run: rebasing the state commit onto it (attempt $((i + 1)) of $attempts)"
+	if ! git rebase --quiet --autostash "$remote/$branch"; then
+		git rebase --abort || true
+		fail "$name was changed on $branch during the run, so this run's state was not pushed (is another snekomatic writing it? the workflow's concurrency group should prevent that). The next run finds this run's invitations as pending and records them."
+	fi
+done
+
+sha=$(git rev-parse HEAD)
+note "committed $name to $branch as $sha: $subject"
+output committed true
+output commit "$sha"

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# The steps of action.yml that check the inputs and run snekomatic.
+#
+#   run.sh check   validate the inputs and mask the secrets (the action's
+#                  first step, so a mistake fails before the build and every
+#                  later step's log has the secrets masked)
+#   run.sh run     run `snekomatic reconcile` and set the action's outputs
+#
+# Inputs arrive as INPUT_* environment variables (set in action.yml, never
+# interpolated into this script). Secrets reach snekomatic only through its
+# environment (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY),
+# never through its command line, and are never printed.
+#
+# Also read: SNEKOMATIC_BIN (the binary, for run), CACHE_MATCHED_KEY (for the
+# cache backend: the key actions/cache/restore matched, empty if none), and
+# the runner's RUNNER_TEMP, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
+#
+# Outputs (run): invited, queued, report-path, state-changed. The exit status
+# is snekomatic's (0 ok, 1 an organization failed, 2 a usage error), or 2
+# for an input error found here.
+set -euo pipefail
+set -f # word splitting of the orgs list must not glob
+
+mode=${1:-}
+
+error() {
+	# Workflow command data: % and newlines escaped as GitHub's runner expects.
+	local msg=${1//'%'/%25}
+	msg=${msg//$'\r'/%0D}
+	msg=${msg//$'\n'/%0A}
+	printf '::error title=snekomatic::%s\n' "$msg"
+}
+
+fail() {
+	error "$1"
+	exit 2
+}
+
+summary() {
+	if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+		printf '%s\n' "$@" >>"$GITHUB_STEP_SUMMARY"
+	fi
+}
+
+output() {
+	if [ -n "${GITHUB_OUTPUT:-}" ]; then
+		printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"
+	fi
+}
+
+trim() {
+	local s=$1
+	s=${s#"${s%%[![:space:]]*}"}
+	s=${s%"${s##*[![:space:]]}"}
+	printf '%s' "$s"
+}
+
+lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+
+# mask registers each line of a secret with the runner, so that it is
+# replaced by *** wherever it would be printed (a PEM key has many lines,
+# and the runner masks line by line). It splits in memory: a here-string
+# could put the secret in a temporary file.
+mask() {
+	local rest=$1 line
+	while [ -n "$rest" ]; do
+		line=${rest%%$'\n'*}
+		if [[ $rest == *$'\n'* ]]; then
+			rest=${rest#*$'\n'}
+		else
+			rest=
+		fi
+		line=$(trim "$line")
+		[ -n "$line" ] || continue
+		line=${line//'%'/%25}
+		printf '::add-mask::%s\n' "$line"
+	done
+}
+
+app_id=$(trim "${INPUT_APP_ID:-}")
+private_key=${INPUT_PRIVATE_KEY:-}
+token=$(trim "${INPUT_TOKEN:-}")
+dry_run=$(lower "$(trim "${INPUT_DRY_RUN:-}")")
+backend=$(lower "$(trim "${INPUT_STATE_BACKEND:-commit}")")
+state=$(trim "${INPUT_STATE_PATH:-}")
+since=$(trim "${INPUT_SINCE:-}")
+max_invites=$(trim "${INPUT_MAX_INVITES:-}")
+config=$(trim "${INPUT_CONFIG:-}")
+cursor_hours=$(trim "${INPUT_CURSOR_COMMIT_HOURS:-}")
+
+# Mask first: nothing below may print a secret, but a mistake should not
+# be what shows it.
+[ -z "$token" ] || mask "$token"
+[ -z "$(trim "$private_key")" ] || mask "$private_key"
+
+if [ -n "$token" ] && { [ -n "$app_id" ] || [ -n "$(trim "$private_key")" ]; }; then
+	fail "set either token, or app-id and private-key, not both"
+fi
+if [ -n "$app_id" ] && [ -z "$(trim "$private_key")" ]; then
+	fail "app-id is set but private-key is empty (secrets are empty in workflows run for pull requests from forks)"
+fi
+if [ -z "$app_id" ] && [ -n "$(trim "$private_key")" ]; then
+	fail "private-key is set but app-id is empty"
+fi
+if [ -z "$token" ] && [ -z "$app_id" ]; then
+	fail "no credentials: set app-id and private-key (a GitHub App), or token (secrets are empty in workflows run for pull requests from forks)"
+fi
+case $dry_run in
+true | false | '') ;;
+*) fail "dry-run is \"$dry_run\": want true or false" ;;
+esac
+case $backend in
+commit | cache | none) ;;
+*) fail "state-backend is \"$backend\": want commit, cache or none" ;;
+esac
+[ -n "$state" ] || fail "state-path must not be empty"
+[[ $cursor_hours =~ ^[0-9]*$ ]] || fail "cursor-commit-hours is \"$cursor_hours\": want a whole number of hours"
+
+if [ "$mode" = check ]; then
+	exit 0
+fi
+[ "$mode" = run ] || fail "usage: run.sh check|run"
+
+bin=${SNEKOMATIC_BIN:?SNEKOMATIC_BIN must name the snekomatic binary}
+tmp_root=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
+dir=$(mktemp -d "$tmp_root/snekomatic.XXXXXX")
+report=$dir/report.json
+
+args=(reconcile --output json --state "$state")
+for org in $(printf '%s' "${INPUT_ORGS:-}" | tr ',' ' '); do
+	args+=(--org "$org")
+done
+[ "$dry_run" != true ] || args+=(--dry-run)
+[ -z "$since" ] || args+=(--since "$since")
+[ -z "$max_invites" ] || args+=(--max-invites "$max_invites")
+[ -z "$config" ] || args+=(--config "$config")
+
+if [ "$backend" = cache ] && [ -z "${CACHE_MATCHED_KEY:-}" ] && [ ! -e "$state" ]; then
+	msg="No saved state was found in the Actions cache (an entry is evicted after 7 days without use), so this run starts from a fresh cursor: it reads the merges of the last 7 days and does not know who was invited, declined or left before. Anyone among those authors who is not a member and has no pending invitation will be invited again."
+	printf '::warning title=snekomatic: fresh state::%s\n' "$msg"
+	summary "> **Fresh state.** $msg" ""
+fi
+
+before=
+if [ -f "$state" ]; then
+	before=$dir/state.before
+	cp -- "$state" "$before"
+fi
+
+# snekomatic gets exactly one set of credentials, in its environment only;
+# the INPUT_* copies are removed so that no other variable holds a secret.
+set +e
+(
+	unset INPUT_TOKEN INPUT_PRIVATE_KEY GITHUB_APP_PRIVATE_KEY_FILE
+	if [ -n "$app_id" ]; then
+		unset GITHUB_TOKEN
+		export GITHUB_APP_ID=$app_id
+		export GITHUB_APP_PRIVATE_KEY=$private_key
+	else
+		unset GITHUB_APP_ID GITHUB_APP_PRIVATE_KEY
+		export GITHUB_TOKEN=$token
+	fi
+	exec "$bin" "${args[@]}"
+) >"$dir/stdout"
+code=$?
+set -e
+
+# Workflow commands (annotations) that snekomatic printed go on to the
+# runner; everything else on stdout is the JSON report.
+grep '^::' "$dir/stdout" || true
+grep -v '^::' "$dir/stdout" >"$report" || true
+
+invited=0
+queued=0
+report_path=
+if ! command -v jq >/dev/null; then
+	printf '::warning title=snekomatic::jq is not installed: the outputs invited and queued are 0\n'
+	[ ! -s "$report" ] || report_path=$report
+elif [ -s "$report" ] && jq -e 'type == "object"' "$report" >/dev/null 2>&1; then
+	invited=$(jq '[.orgs[]? | .invited // [] | length] | add // 0' "$report")
+	queued=$(jq '[.orgs[]? | .queued // [] | length] | add // 0' "$report")
+	report_path=$report
+	echo "::group::JSON report ($report)"
+	cat "$report"
+	echo "::endgroup::"
+fi
+
+changed=false
+if [ "$dry_run" != true ] && [ -f "$state" ]; then
+	if [ -z "$before" ] || ! cmp -s -- "$before" "$state"; then
+		changed=true
+	fi
+fi
+
+output invited "$invited"
+output queued "$queued"
+output report-path "$report_path"
+output state-changed "$changed"
+
+verb=invited
+[ "$dry_run" != true ] || verb="would invite"
+echo "snekomatic: $verb $invited, queued $queued, state changed: $changed, exit status $code"
+if [ "$code" -ne 0 ]; then
+	summary "" "**snekomatic exited with status $code**: see the log of the step \"Run snekomatic\" for why." ""
+fi
+exit "$code"
