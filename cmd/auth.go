@@ -231,10 +231,12 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	return s, nil
 }
 
-// maskSecret asks GitHub Actions to hide a secret in every log line.
+// maskSecret asks GitHub Actions to hide a secret in every log line. Like
+// every workflow command it goes to stderr, so that stdout stays the report
+// alone (the runner reads commands from both).
 func maskSecret(d *Deps, secret string) {
 	if d.Getenv("GITHUB_ACTIONS") == "true" && secret != "" {
-		fmt.Fprintf(d.Stdout, "::add-mask::%s\n", secret)
+		fmt.Fprintf(d.Stderr, "::add-mask::%s\n", secret)
 	}
 }
 

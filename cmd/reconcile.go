@@ -175,6 +175,9 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	if err := writeReport(d.Stdout, o, run); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
+	if err := writeActionsOutputs(d, *run); err != nil {
+		log.Error("write the step summary", "err", err)
+	}
 	failed := 0
 	for i, err := range errs {
 		if err != nil {

@@ -119,7 +119,7 @@ func TestNoSecretReachesOutputOrStateTokenMode(t *testing.T) {
 		t.Errorf("a run against a wrong API URL succeeded")
 	}
 	st, _ := os.ReadFile(w.statePath)
-	if !strings.Contains(out, "::add-mask::"+testToken) {
+	if !strings.Contains(errOut, "::add-mask::"+testToken) {
 		t.Errorf("under GitHub Actions the token should be masked")
 	}
 	assertNoSecrets(t, secretsIn(w.gh, nil, testToken), 1, map[string]string{
@@ -146,7 +146,7 @@ func TestNoSecretReachesOutputOrStateAppMode(t *testing.T) {
 		t.Errorf("wrong App id: exit %d, stderr %q", bcode, berr)
 	}
 	st, _ := os.ReadFile(w.statePath)
-	if !strings.Contains(out, "::add-mask::") {
+	if !strings.Contains(errOut, "::add-mask::") {
 		t.Errorf("installation tokens should be masked under GitHub Actions")
 	}
 	// The key's lines, at least one JWT and at least one installation token.
@@ -154,4 +154,30 @@ func TestNoSecretReachesOutputOrStateAppMode(t *testing.T) {
 		"stdout": out, "stderr": errOut, "state": string(st), "doctor stdout": dout, "doctor stderr": derr,
 		"wrong-id stdout": bout, "wrong-id stderr": berr,
 	})
+}
+
+func TestStepSummaryAndAnnotationsUnderActions(t *testing.T) {
+	w := newWorld(t)
+	w.merged(t, w.gh.AddUser("alice"), time.Hour)
+	w.merged(t, w.gh.AddUser("bob"), time.Hour)
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	env := []string{"GITHUB_TOKEN=" + testToken, "GITHUB_API_URL=" + w.gh.RESTURL(), "GITHUB_ACTIONS=true", "GITHUB_STEP_SUMMARY=" + summary}
+	code, out, errOut := runBinary(t, env, "reconcile", "--org", "trio", "--state", w.statePath, "--max-invites", "1", "--output", "json")
+	mustCode(t, code, 0, out, errOut)
+	md, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"alice", "bob", "--max-invites 1"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("step summary lacks %q:\n%s", want, md)
+		}
+	}
+	if !strings.Contains(errOut, "::warning") {
+		t.Errorf("a queued person should be a warning annotation:\n%s", errOut)
+	}
+	if strings.Contains(out, "::") {
+		t.Errorf("stdout should hold only the report:\n%s", out)
+	}
+	assertNoSecrets(t, secretsIn(w.gh, nil, testToken), 1, map[string]string{"summary": string(md), "stdout": out})
 }

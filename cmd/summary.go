@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -409,4 +410,26 @@ func escapeData(s string) string {
 // escapeProperty).
 func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// writeActionsOutputs appends the step summary to the file GitHub Actions
+// names in GITHUB_STEP_SUMMARY and, under Actions, prints the annotations
+// (to stderr, with the other workflow commands).
+func writeActionsOutputs(d *Deps, rr RunReport) error {
+	if d.Getenv("GITHUB_ACTIONS") == "true" {
+		WriteAnnotations(d.Stderr, rr)
+	}
+	path := d.Getenv("GITHUB_STEP_SUMMARY")
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := WriteStepSummary(f, rr); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
