@@ -80,13 +80,15 @@ func (s *standInRun) envOf(t *testing.T, name string) (string, bool) {
 // add-mask commands.
 func checkNoSecret(t *testing.T, res result, secrets ...string) {
 	t.Helper()
+	// ::add-mask:: is how a secret gets masked, on either stream; every
+	// other line must not show one.
 	var shown []string
-	for _, line := range strings.Split(res.stdout, "\n") {
+	for _, line := range strings.Split(res.stdout+"\n"+res.stderr, "\n") {
 		if !strings.HasPrefix(line, "::add-mask::") {
 			shown = append(shown, line)
 		}
 	}
-	rest := strings.Join(shown, "\n") + res.stderr
+	rest := strings.Join(shown, "\n")
 	for _, s := range secrets {
 		for _, line := range strings.Split(s, "\n") {
 			line = strings.TrimSpace(line)
