@@ -11,26 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/python-trio/snekomatic/internal/fakegithub"
 	"github.com/python-trio/snekomatic/state"
 )
-
-// crashWorld is a small organization with new people, members and a bot,
-// where a run makes a dozen or so requests.
-func crashWorld(t *testing.T) (*world, []*fakegithub.Account) {
-	w := newWorld(t)
-	var fresh []*fakegithub.Account
-	for i := range 3 {
-		u := w.gh.AddUser(fmt.Sprintf("new%d", i))
-		fresh = append(fresh, u)
-		w.merged(t, u, time.Duration(i+1)*time.Hour)
-	}
-	m := w.gh.AddUser("member")
-	w.gh.SetMember("trio", m.ID, "member")
-	w.merged(t, m, time.Hour)
-	w.merged(t, w.gh.AddBot("helper[bot]"), time.Hour)
-	return w, fresh
-}
 
 // killer kills the running snekomatic process at its nth request to the
 // fake, either before GitHub acts on it or after (the answer is lost).
@@ -112,7 +94,7 @@ func TestKilledAtAnyPointNobodyIsAskedTwice(t *testing.T) {
 		t.Skip("runs the binary dozens of times")
 	}
 	// How many requests does an undisturbed run make?
-	w0, _ := crashWorld(t)
+	w0, _ := newcomersWorld(t, 3)
 	code, errOut := w0.runBinaryOnce(t, nil)
 	if code != 0 {
 		t.Fatalf("clean run exited %d: %s", code, errOut)
@@ -124,7 +106,7 @@ func TestKilledAtAnyPointNobodyIsAskedTwice(t *testing.T) {
 	for n := 1; n <= total; n++ {
 		for _, after := range []bool{false, true} {
 			t.Run(fmt.Sprintf("request %d after=%v", n, after), func(t *testing.T) {
-				w, fresh := crashWorld(t)
+				w, fresh := newcomersWorld(t, 3)
 				k := &killer{n: n, after: after, ready: make(chan struct{})}
 				w.gh.Use(k.middleware)
 				w.runBinaryOnce(t, k)

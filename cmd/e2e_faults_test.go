@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -43,16 +42,7 @@ func TestFaultsNeverDoubleAnInvitationOrAComment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newWorld(t)
-			var fresh []*fakegithub.Account
-			for i := range 4 {
-				u := w.gh.AddUser(fmt.Sprintf("new%d", i))
-				fresh = append(fresh, u)
-				w.merged(t, u, time.Duration(i+1)*time.Hour)
-			}
-			m := w.gh.AddUser("member")
-			w.gh.SetMember("trio", m.ID, "member")
-			w.merged(t, m, time.Hour)
+			w, fresh := newcomersWorld(t, 4)
 
 			inj := w.gh.InjectFaults(tt.faults)
 			code, out, errOut := w.runFast(t)

@@ -58,6 +58,24 @@ func (w *world) merged(t *testing.T, author *fakegithub.Account, ago time.Durati
 	return w.gh.AddPR(w.repo, id, "a change", w.now.Add(-ago))
 }
 
+// newcomersWorld is an organization where n new people, a member and a bot
+// have merged pull requests; it returns the new people.
+func newcomersWorld(t *testing.T, n int) (*world, []*fakegithub.Account) {
+	t.Helper()
+	w := newWorld(t)
+	var fresh []*fakegithub.Account
+	for i := range n {
+		u := w.gh.AddUser(fmt.Sprintf("new%d", i))
+		fresh = append(fresh, u)
+		w.merged(t, u, time.Duration(i+1)*time.Hour)
+	}
+	m := w.gh.AddUser("member")
+	w.gh.SetMember("trio", m.ID, "member")
+	w.merged(t, m, time.Hour)
+	w.merged(t, w.gh.AddBot("helper[bot]"), time.Hour)
+	return w, fresh
+}
+
 func mustCode(t *testing.T, code int, want int, stdout, stderr string) {
 	t.Helper()
 	if code != want {

@@ -177,14 +177,7 @@ func (g *GitHub) rateLimit(next http.Handler) http.Handler {
 func (g *GitHub) SetRateLimitRemaining(token, resource string, remaining int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	t := g.w.tokens[token]
-	if t == nil {
-		panic(fmt.Sprintf("fakegithub: unknown token %q", token))
-	}
-	if _, ok := rateLimits[resource]; !ok {
-		panic(fmt.Sprintf("fakegithub: unknown rate-limit resource %q", resource))
-	}
-	rw := g.window(t, resource)
+	rw := g.tokenWindow(token, resource)
 	rw.used = max(rw.limit-remaining, 0)
 }
 
@@ -193,6 +186,12 @@ func (g *GitHub) SetRateLimitRemaining(token, resource string, remaining int) {
 func (g *GitHub) SetRateLimit(token, resource string, limit int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.tokenWindow(token, resource).limit = limit
+}
+
+// tokenWindow is a token's current window for a resource; it panics on a
+// token or resource the test never set up. The caller holds g.mu.
+func (g *GitHub) tokenWindow(token, resource string) *rateWindow {
 	t := g.w.tokens[token]
 	if t == nil {
 		panic(fmt.Sprintf("fakegithub: unknown token %q", token))
@@ -200,7 +199,7 @@ func (g *GitHub) SetRateLimit(token, resource string, limit int) {
 	if _, ok := rateLimits[resource]; !ok {
 		panic(fmt.Sprintf("fakegithub: unknown rate-limit resource %q", resource))
 	}
-	g.window(t, resource).limit = limit
+	return g.window(t, resource)
 }
 
 // RateLimit reports a token's current window for a resource ("core",
