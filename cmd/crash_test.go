@@ -44,8 +44,10 @@ func (k *killer) middleware(next http.Handler) http.Handler {
 		}
 		k.mu.Lock()
 		if k.proc != nil {
-			_ = k.proc.Kill()
+			// Marked first: the test may see the process gone before
+			// Kill returns here.
 			k.fired.Store(true)
+			_ = k.proc.Kill()
 		}
 		k.mu.Unlock()
 		// The client is gone; block the answer until it is.

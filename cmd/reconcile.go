@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
@@ -27,6 +28,13 @@ type ReconcileOptions struct {
 	Output      string
 	Concurrency int
 	Now         time.Time
+	// ConfigPath is the configuration file read ("" when there is none),
+	// and Config what it holds.
+	ConfigPath string
+	Config     *config.File
+	// flagPolicy holds the settings given explicitly on the command line,
+	// which win over every configuration file.
+	flagPolicy config.Policy
 
 	Deps *Deps
 }
@@ -72,6 +80,7 @@ Authentication, in this order:
 	f.IntVar(&o.DailyLimit, "daily-invite-limit", 50, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
 	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
+	f.StringVar(&o.ConfigPath, "config", "", "YAML configuration: defaults and per-organization settings (default "+config.DefaultPath+" when it exists)")
 	return c
 }
 
@@ -102,6 +111,9 @@ func (o *ReconcileOptions) complete(since string, f *pflag.FlagSet) error {
 		return usagef("--daily-invite-limit %d must not be negative", o.DailyLimit)
 	case o.StatePath == "":
 		return usagef("--state must not be empty")
+	}
+	if err := o.loadConfig(f); err != nil {
+		return err
 	}
 	return o.AuthOptions.complete(d, f)
 }
@@ -157,8 +169,15 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 				reports[i] = &reconcile.Report{Org: t.Org, Errors: []string{err.Error()}}
 				return nil
 			}
+			oopts, warnings, err := o.orgOptions(ctx, client, t, ropts, log)
+			if err != nil {
+				errs[i] = err
+				reports[i] = &reconcile.Report{Org: t.Org, Errors: []string{err.Error()}}
+				return nil
+			}
 			// One organization's failure never stops another's.
-			reports[i], errs[i] = reconcile.Org(ctx, client, store, t.Org, ropts)
+			reports[i], errs[i] = reconcile.Org(ctx, client, store, t.Org, oopts)
+			reports[i].Warnings = append(reports[i].Warnings, warnings...)
 			return nil
 		})
 	}

@@ -68,7 +68,11 @@ func writeTextReport(b *strings.Builder, r *reconcile.Report) {
 	section(b, "already members", r.Members)
 	section(b, "already invited", r.Pending)
 	section(b, "queued for a later run", r.Queued)
+	section(b, "counting merged pull requests (min_merged_prs)", r.Counting)
 	section(b, "skipped", r.Skipped)
+	if r.FilteredPRs > 0 {
+		fmt.Fprintf(b, "  pull requests in repositories the configuration leaves out: %d\n", r.FilteredPRs)
+	}
 	if r.Known > 0 {
 		fmt.Fprintf(b, "  previously recorded: %d\n", r.Known)
 	}

@@ -65,7 +65,7 @@ func NewRootCmd(d *Deps) *cobra.Command {
 	root.SetOut(d.Stdout)
 	root.SetErr(d.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
-	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil))
+	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d))
 	return root
 }
 

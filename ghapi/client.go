@@ -2,7 +2,6 @@ package ghapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -61,6 +60,9 @@ type prNode struct {
 		MergedAt   time.Time
 		Repository struct {
 			NameWithOwner string
+			IsFork        bool
+			IsArchived    bool
+			IsPrivate     bool
 		}
 		Author struct {
 			Typename string `graphql:"__typename"`
@@ -135,7 +137,8 @@ func (c *Client) SearchMerged(ctx context.Context, org string, sq reconcile.Sear
 		}
 		page.PRs = append(page.PRs, reconcile.PullRequest{
 			NodeID: pr.ID, Repo: pr.Repository.NameWithOwner, Number: pr.Number, URL: pr.URL, CreatedAt: pr.CreatedAt, MergedAt: pr.MergedAt,
-			Author: reconcile.Author{Type: pr.Author.Typename, Login: pr.Author.Login, ID: pr.Author.User.DatabaseID},
+			Author:   reconcile.Author{Type: pr.Author.Typename, Login: pr.Author.Login, ID: pr.Author.User.DatabaseID},
+			RepoFork: pr.Repository.IsFork, RepoArchived: pr.Repository.IsArchived, RepoPrivate: pr.Repository.IsPrivate,
 		})
 	}
 	return page, nil
@@ -146,8 +149,7 @@ func (c *Client) SearchMerged(ctx context.Context, org string, sq reconcile.Sear
 // of any role, "pending" for invitees, and 404 for everyone else.
 func (c *Client) Membership(ctx context.Context, org, login string) (reconcile.MemberState, int64, error) {
 	m, _, err := c.rest.Organizations.GetOrgMembership(ctx, login, org)
-	var er *github.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound {
+	if isStatus(err, http.StatusNotFound) {
 		return reconcile.NotMember, 0, nil
 	}
 	if err != nil {

@@ -1,7 +1,9 @@
 // Package ghapi is snekomatic's GitHub adapter: it implements the interfaces
 // that package reconcile declares, with githubv4 for GraphQL (the search for
-// merged pull requests, organization sizes and rosters) and go-github for
-// REST (membership look-ups, invitations, comments).
+// merged pull requests, organization sizes and rosters, batched counts of
+// merged pull requests) and go-github for REST (membership look-ups,
+// invitations, comments, teams, failed invitations, and an organization's
+// own configuration file).
 //
 // It is the only package that knows GitHub's wire formats: how a search query
 // is spelled, which 422 means "already a member", where the web host of an

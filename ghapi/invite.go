@@ -14,15 +14,25 @@ import (
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
-// Invite implements reconcile.Inviter with POST /orgs/{org}/invitations and
-// the direct_member role. (PUT /orgs/{org}/memberships/{user} would also
-// invite, but for someone who is already an owner it silently demotes them
-// to member, so it is never used.)
+// Invite invites a user with the direct_member role and no team.
 func (c *Client) Invite(ctx context.Context, org string, userID int64) error {
-	_, _, err := c.rest.Organizations.CreateOrgInvitation(ctx, org, &github.CreateOrgInvitationOptions{
-		InviteeID: github.Ptr(userID),
-		Role:      github.Ptr("direct_member"),
-	})
+	return c.SendInvitation(ctx, org, userID, reconcile.InviteOptions{})
+}
+
+// SendInvitation implements reconcile.Inviter with
+// POST /orgs/{org}/invitations. (PUT /orgs/{org}/memberships/{user} would
+// also invite, but for someone who is already an owner it silently changes
+// their role, so it is never used.)
+func (c *Client) SendInvitation(ctx context.Context, org string, userID int64, opts reconcile.InviteOptions) error {
+	role := opts.Role
+	if role == "" {
+		role = reconcile.RoleDirectMember
+	}
+	req := &github.CreateOrgInvitationOptions{InviteeID: github.Ptr(userID), Role: github.Ptr(role)}
+	if len(opts.TeamIDs) > 0 {
+		req.TeamID = opts.TeamIDs
+	}
+	_, _, err := c.rest.Organizations.CreateOrgInvitation(ctx, org, req)
 	if err != nil {
 		return classifyInviteError(err)
 	}

@@ -13,11 +13,13 @@ import (
 // so a run killed at any point keeps what it did. It goes on past one
 // person's failure and returns the failures.
 func apply(ctx context.Context, c Client, st *state.Store, org string, plan []Decision, welcomes []welcome,
-	opts Options, rep *Report, log *slog.Logger) []error {
+	invite InviteOptions, opts Options, rep *Report, log *slog.Logger) []error {
 	var errs []error
+	noComment := opts.Policy.NoComment
 	record := func(d Candidate, status state.Status, reason string) bool {
 		err := st.Update(org, func(o *state.Org) {
-			o.People[d.ID] = &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason}
+			o.People[d.ID] = &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason,
+				NoComment: status == state.Invited && noComment}
 		})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("record %s as %s: %w", d.Login, status, err))
@@ -28,12 +30,13 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 	// Decisions that only record what GitHub already says need no request,
 	// so they are saved together, in one write (a backfill can hold
 	// thousands of members).
-	settled := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActDefer: state.Queued}
+	settled := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActDefer: state.Queued,
+		ActCount: state.Counting}
 	err := st.Update(org, func(o *state.Org) {
 		for _, d := range plan {
 			if status, ok := settled[d.Action]; ok {
 				reason := ""
-				if d.Action == ActDefer {
+				if d.Action == ActDefer || d.Action == ActCount {
 					reason = d.Reason
 				}
 				o.People[d.ID] = &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason}
@@ -46,12 +49,15 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 	limited := ""
 	for _, d := range plan {
 		switch d.Action {
-		case ActRecordMember, ActRecordPending, ActDefer:
+		case ActRecordMember, ActRecordPending, ActDefer, ActCount:
 			rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
 			continue
 		case ActConfirm:
 			if record(d.Candidate, state.Invited, "") {
 				rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
+				if noComment {
+					continue
+				}
 				if err := postWelcome(ctx, c, st, org, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, opts, rep, true); err != nil {
 					errs = append(errs, err)
 				}
@@ -76,12 +82,15 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		if !record(d.Candidate, state.Inviting, "") {
 			continue
 		}
-		err := inviteOnce(ctx, c, org, d.Candidate)
+		err := inviteOnce(ctx, c, org, d.Candidate, invite)
 		switch {
 		case err == nil:
-			log.Info("invited", "login", d.Login, "user_id", d.ID, "pr", d.PR.URL)
+			log.Info("invited", "login", d.Login, "user_id", d.ID, "pr", d.PR.URL, "role", invite.Role)
 			if record(d.Candidate, state.Invited, "") {
-				rep.add(ActInvite, entry(d.Login, d.ID, d.PR, ""))
+				rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
+				if noComment {
+					continue
+				}
 				if err := postWelcome(ctx, c, st, org, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, opts, rep, false); err != nil {
 					errs = append(errs, err)
 				}
@@ -137,8 +146,8 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 // inviteOnce sends an invitation so that it arrives at most once. When the
 // answer is lost (ErrMaybeSent), it asks GitHub whether the person is now
 // invited before sending again, and sends again only once.
-func inviteOnce(ctx context.Context, c Client, org string, who Candidate) error {
-	err := c.Invite(ctx, org, who.ID)
+func inviteOnce(ctx context.Context, c Client, org string, who Candidate, how InviteOptions) error {
+	err := c.SendInvitation(ctx, org, who.ID, how)
 	if !errors.Is(err, ErrMaybeSent) {
 		return err
 	}
@@ -149,7 +158,7 @@ func inviteOnce(ctx context.Context, c Client, org string, who Candidate) error 
 	if st != NotMember && id == who.ID {
 		return nil // it arrived
 	}
-	return c.Invite(ctx, org, who.ID)
+	return c.SendInvitation(ctx, org, who.ID, how)
 }
 
 // postWelcome posts the welcome comment for an invitee and records its URL.
@@ -166,7 +175,10 @@ func postWelcome(ctx context.Context, c Inviter, st *state.Store, org string, wl
 		url = found
 	}
 	if url == "" {
-		body := WelcomeComment(wl.Login, org, wl.ID, AcceptURL(opts.WebURL, org))
+		body, err := welcomeBody(org, wl, opts)
+		if err != nil {
+			return fmt.Errorf("welcome %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+		}
 		posted, err := c.Comment(ctx, wl.PR.Repo, wl.PR.Number, body)
 		if err != nil {
 			return fmt.Errorf("welcome %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
@@ -184,6 +196,18 @@ func postWelcome(ctx context.Context, c Inviter, st *state.Store, org string, wl
 	e.CommentURL = url
 	rep.Welcomed = append(rep.Welcomed, e)
 	return nil
+}
+
+// welcomeBody is the standard welcome comment, or the policy's template.
+func welcomeBody(org string, wl welcome, opts Options) (string, error) {
+	accept := AcceptURL(opts.WebURL, org)
+	if opts.Policy.Comment == nil {
+		return WelcomeComment(wl.Login, org, wl.ID, accept), nil
+	}
+	return RenderWelcome(opts.Policy.Comment, WelcomeData{
+		Login: wl.Login, Org: org, AcceptURL: accept,
+		PR: WelcomePR{Repo: wl.PR.Repo, Number: wl.PR.Number, URL: wl.PR.URL},
+	}, wl.ID)
 }
 
 func prRef(pr PullRequest) *state.PRRef {

@@ -17,17 +17,28 @@
 //     result, so nobody is missed in a busy backfill and no request is spent
 //     on results already read. Results are de-duplicated by pull request id.
 //
-//  3. Plan (pure, no I/O). Each pull request's author becomes a candidate
-//     when it is a User: bots, mannequins and deleted accounts (author null)
-//     are never candidates. A person is their numeric user id, never their
-//     login, since logins can be renamed and reused. Anyone already recorded
-//     in the state with a final status is left alone for good. The remaining
-//     candidates are checked against the organization's members and pending
-//     invitations, read fresh from GitHub on every run (level-based: the
-//     state is not trusted to know who joined since). Members and people
-//     with a pending invitation are recorded as such; everyone else gets an
-//     invitation and a welcome comment on their earliest merged pull request
-//     in the window.
+//  3. Plan (pure, no I/O). Pull requests in repositories the Policy leaves
+//     out (RepoFilter: name patterns, forks, archived, private) are dropped
+//     and counted. Each remaining pull request's author becomes a candidate
+//     when it is a User: bots, mannequins, deleted accounts (author null)
+//     and logins matching the Policy's exclusions are never candidates. A
+//     person is their numeric user id, never their login, since logins can
+//     be renamed and reused; a known person's login is refreshed when they
+//     are seen. Anyone already recorded in the state with a final status is
+//     left alone for good (unless their invitation expired long enough ago
+//     for Policy.ReinviteExpiredAfter); someone recorded as counting comes
+//     back only with a pull request merged after the one they were counted
+//     on. The remaining candidates are checked against the organization's
+//     members and pending invitations, read fresh from GitHub on every run
+//     (level-based: the state is not trusted to know who joined since).
+//     Members and people with a pending invitation are recorded as such.
+//     With Policy.MinMergedPRs, the others' merged pull requests in the
+//     organization are counted (fifty people per search request) and those
+//     below it are recorded as counting. Everyone else gets an invitation
+//     (role and teams from the Policy; teams are resolved before anything
+//     is read, so a missing one fails the run at once) and a welcome comment
+//     on their earliest merged pull request in the window, unless the
+//     Policy turns comments off.
 //
 //  4. Apply. Invitations are sent with POST /orgs/{org}/invitations, never
 //     PUT /orgs/{org}/memberships/{user} (which would turn an owner into a

@@ -15,6 +15,9 @@ type PullRequest struct {
 	CreatedAt time.Time
 	MergedAt  time.Time
 	Author    Author
+	// RepoFork, RepoArchived and RepoPrivate describe the repository, for
+	// RepoFilter.
+	RepoFork, RepoArchived, RepoPrivate bool
 }
 
 // Author is who opened a pull request.
@@ -100,11 +103,18 @@ type MembershipReader interface {
 	Memberships(ctx context.Context, org string) (map[int64]MemberState, error)
 }
 
+// InviteOptions say how to invite.
+type InviteOptions struct {
+	// Role is RoleDirectMember ("" means that too) or RoleAdmin.
+	Role string
+	// TeamIDs are the teams the invitee joins when they accept.
+	TeamIDs []int64
+}
+
 // Inviter changes things on GitHub: the only interface here that mutates.
 type Inviter interface {
-	// Invite sends an organization invitation to a user, by id, with the
-	// direct_member role.
-	Invite(ctx context.Context, org string, userID int64) error
+	// SendInvitation sends an organization invitation to a user, by id.
+	SendInvitation(ctx context.Context, org string, userID int64, opts InviteOptions) error
 	// Comment posts a comment on a pull request and returns its URL.
 	Comment(ctx context.Context, repo string, number int, body string) (string, error)
 	// FindComment returns the URL of a comment on the pull request whose body
@@ -112,11 +122,25 @@ type Inviter interface {
 	FindComment(ctx context.Context, repo string, number int, marker string) (string, error)
 }
 
+// PolicyReader reads what some Policy options need: asked for only when
+// the policy uses them.
+type PolicyReader interface {
+	// TeamID resolves a team slug to its id; ErrNoSuchTeam when the
+	// organization has no such team.
+	TeamID(ctx context.Context, org, slug string) (int64, error)
+	// CountMerged counts each login's merged pull requests in org, all
+	// time, keyed by the logins as given.
+	CountMerged(ctx context.Context, org string, logins []string) (map[string]int, error)
+	// FailedInvitations lists the organization's failed invitations.
+	FailedInvitations(ctx context.Context, org string) ([]FailedInvitation, error)
+}
+
 // Client is everything one organization's run needs from GitHub.
 type Client interface {
 	Searcher
 	MembershipReader
 	Inviter
+	PolicyReader
 }
 
 // Errors an Inviter returns for GitHub's answers that are outcomes, not
@@ -136,4 +160,6 @@ var (
 	// GitHub acted on it (a timeout, a 5xx, a dropped connection). Whoever
 	// gets it must look before sending again.
 	ErrMaybeSent = errors.New("the request may have been carried out")
+	// ErrNoSuchTeam: the organization has no team with that slug.
+	ErrNoSuchTeam = errors.New("no such team")
 )

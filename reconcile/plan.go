@@ -21,6 +21,9 @@ type Candidate struct {
 	// Unsure is set when an earlier run may have sent the invitation but
 	// could not record whether GitHub received it (state.Inviting).
 	Unsure bool
+	// Note explains an invitation that is not the usual first one (an
+	// expired invitation renewed under Policy.ReinviteExpiredAfter).
+	Note string
 }
 
 // Skip is an author who is never a candidate, with the reason.
@@ -36,21 +39,38 @@ type Skip struct {
 type Sorting struct {
 	Candidates []Candidate
 	Skipped    []Skip
-	// Known counts distinct authors already recorded with a final status.
+	// Known counts distinct authors already recorded and settled: a final
+	// status, or counting with no pull request merged since they were
+	// counted.
 	Known int
-	// Renamed maps ids of known people to their new login.
+	// Renamed maps ids of known people who are not candidates to their new
+	// login.
 	Renamed map[int64]string
+	// Filtered counts the pull requests dropped by Policy.Repos.
+	Filtered int
 }
 
-// Sort is the first, pure half of planning.
-func Sort(prs []PullRequest, known map[int64]*state.Person) Sorting {
+// Sort is the first, pure half of planning. It applies the policy's
+// repository filter and exclusions; reinvite names people recorded as
+// invited who may be invited again (see ExpiredLongAgo), with the reason.
+func Sort(prs []PullRequest, known map[int64]*state.Person, pol Policy, reinvite map[int64]string) Sorting {
 	prs = slices.Clone(prs)
 	slices.SortFunc(prs, comparePRs)
 	var s Sorting
 	byID := map[int64]int{}
 	skipped := map[string]bool{}
-	knownSeen := map[int64]bool{}
+	knownSeen := map[int64]string{} // id → current login
+	skip := func(key, login string, pr PullRequest, reason string) {
+		if !skipped[key] {
+			skipped[key] = true
+			s.Skipped = append(s.Skipped, Skip{Login: login, PR: pr, Reason: reason})
+		}
+	}
 	for _, pr := range prs {
+		if pol.Repos.Drops(pr) != "" {
+			s.Filtered++
+			continue
+		}
 		a := pr.Author
 		reason := ""
 		switch {
@@ -65,60 +85,93 @@ func Sort(prs []PullRequest, known map[int64]*state.Person) Sorting {
 		case a.ID <= 0:
 			reason = "no user id"
 		}
+		if reason == "" {
+			if pat, ok := pol.excludedBy(a.Login); ok {
+				reason = excludedReason(pat)
+			}
+		}
 		if reason != "" {
 			key := a.Type + "/" + strings.ToLower(a.Login)
+			login := a.Login
 			if a.Type == "" {
-				key = "deleted/" + pr.NodeID
+				key, login = "deleted/"+pr.NodeID, "ghost"
 			}
-			if !skipped[key] {
-				skipped[key] = true
-				login := a.Login
-				if a.Type == "" {
-					login = "ghost"
-				}
-				s.Skipped = append(s.Skipped, Skip{Login: login, PR: pr, Reason: reason})
-			}
+			skip(key, login, pr, reason)
 			continue
 		}
-		if p := known[a.ID]; p != nil && p.Status.Final() {
-			if !knownSeen[a.ID] {
-				knownSeen[a.ID] = true
-				s.Known++
-				if p.Login != a.Login {
-					if s.Renamed == nil {
-						s.Renamed = map[int64]string{}
-					}
-					s.Renamed[a.ID] = a.Login
-				}
-			}
+		p := known[a.ID]
+		if p != nil && settled(p, pr, reinvite[a.ID] != "") {
+			knownSeen[a.ID] = a.Login
 			continue
 		}
 		if _, ok := byID[a.ID]; ok {
 			continue // prs are sorted, so the first one seen is the earliest
 		}
+		c := Candidate{ID: a.ID, Login: a.Login, PR: pr}
+		if p != nil && p.Status == state.Invited {
+			c.Note = reinvite[a.ID]
+		}
 		byID[a.ID] = len(s.Candidates)
-		s.Candidates = append(s.Candidates, Candidate{ID: a.ID, Login: a.Login, PR: pr})
+		s.Candidates = append(s.Candidates, c)
 	}
 	// People queued by an earlier run keep their place and their original
 	// pull request, even when the cursor has long passed it.
 	for id, p := range known {
-		if p.Status.Final() {
+		if p.Status != state.Queued && p.Status != state.Inviting {
 			continue
 		}
 		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting}
 		if p.PR != nil {
 			c.PR = PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL, MergedAt: p.PR.MergedAt}
 		}
-		if i, ok := byID[id]; ok {
+		i, seen := byID[id]
+		if seen {
 			c.Login = s.Candidates[i].Login // the fresher login
+		}
+		if pat, ok := pol.excludedBy(c.Login); ok {
+			// Excluded since they were queued: left in the state as they
+			// are, so that lifting the exclusion serves them again.
+			skip("User/"+strings.ToLower(c.Login), c.Login, c.PR, excludedReason(pat))
+			continue
+		}
+		if seen {
 			s.Candidates[i] = c
 			continue
 		}
 		byID[id] = len(s.Candidates)
 		s.Candidates = append(s.Candidates, c)
 	}
+	for id, login := range knownSeen {
+		if _, cand := byID[id]; cand {
+			continue
+		}
+		s.Known++
+		if known[id].Login != login {
+			if s.Renamed == nil {
+				s.Renamed = map[int64]string{}
+			}
+			s.Renamed[id] = login
+		}
+	}
 	slices.SortFunc(s.Candidates, compareCandidates)
 	return s
+}
+
+// settled reports whether a recorded person needs nothing on account of
+// pr: a final status (unless they may be invited again), or counting on a
+// pull request merged no earlier than this one.
+func settled(p *state.Person, pr PullRequest, reinvite bool) bool {
+	switch {
+	case p.Status == state.Counting:
+		return p.PR != nil && !pr.MergedAt.After(p.PR.MergedAt)
+	case p.Status == state.Invited && reinvite:
+		return false
+	}
+	return p.Status.Final()
+}
+
+func excludedReason(pattern string) string {
+	return fmt.Sprintf("excluded by config (pattern %s)", pattern)
 }
 
 // compareCandidates puts the queue first, then the earliest merge first, so
@@ -158,6 +211,9 @@ const (
 	// ActConfirm: an earlier run's invitation reached GitHub after all (the
 	// person is now pending or a member); record it and welcome them.
 	ActConfirm Action = "confirm-invitation"
+	// ActCount: fewer merged pull requests than Policy.MinMergedPRs;
+	// recorded as counting until their next merged pull request.
+	ActCount Action = "count"
 )
 
 // Decision is one line of a plan.
@@ -169,15 +225,30 @@ type Decision struct {
 
 // Lookup is the membership of the candidates as read from GitHub. A
 // candidate missing from States could not be checked (Failed says why).
+// Merged holds the merged pull request counts of the candidates that were
+// counted for Policy.MinMergedPRs.
 type Lookup struct {
 	States map[int64]MemberState
 	Failed map[int64]string
+	Merged map[int64]int
+}
+
+// Limits bound a plan.
+type Limits struct {
+	// Budget is how many invitations may be planned; < 0 means no limit.
+	// The rest are deferred with LimitReason.
+	Budget      int
+	LimitReason string
+	// MinMergedPRs: newcomers with fewer merged pull requests (Lookup.Merged)
+	// are not invited but counted. People queued by an earlier run passed
+	// this test then and are not held to it again.
+	MinMergedPRs int
 }
 
 // Plan is the second, pure half of planning: given the candidates and their
-// membership, it decides each one. At most budget invitations are planned
-// (budget < 0 means no limit); the rest are deferred with limitReason.
-func Plan(cands []Candidate, lk Lookup, budget int, limitReason string) []Decision {
+// membership, it decides each one.
+func Plan(cands []Candidate, lk Lookup, lim Limits) []Decision {
+	budget := lim.Budget
 	out := make([]Decision, 0, len(cands))
 	for _, c := range cands {
 		d := Decision{Candidate: c}
@@ -193,10 +264,17 @@ func Plan(cands []Candidate, lk Lookup, budget int, limitReason string) []Decisi
 			d.Action, d.Reason = ActRecordMember, "already a member"
 		case st == Pending:
 			d.Action, d.Reason = ActRecordPending, "already has a pending invitation"
+		case lim.MinMergedPRs > 1 && !c.Queued && lk.Merged[c.ID] < lim.MinMergedPRs:
+			d.Action = ActCount
+			if n, ok := lk.Merged[c.ID]; ok {
+				d.Reason = fmt.Sprintf("%d of the %d merged pull requests min_merged_prs asks for", n, lim.MinMergedPRs)
+			} else {
+				d.Reason = "merged pull requests could not be counted"
+			}
 		case budget == 0:
-			d.Action, d.Reason = ActDefer, limitReason
+			d.Action, d.Reason = ActDefer, lim.LimitReason
 		default:
-			d.Action = ActInvite
+			d.Action, d.Reason = ActInvite, c.Note
 			if budget > 0 {
 				budget--
 			}

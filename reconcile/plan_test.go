@@ -92,7 +92,7 @@ func TestSort(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := Sort(tt.prs, tt.known)
+			s := Sort(tt.prs, tt.known, Policy{}, nil)
 			var cands, skipped []string
 			for _, c := range s.Candidates {
 				mark := ""
@@ -118,7 +118,7 @@ func TestSort(t *testing.T) {
 }
 
 func TestSortNotesRenames(t *testing.T) {
-	s := Sort([]PullRequest{pr(1, "User", 10, "new-name", t0)}, map[int64]*state.Person{10: {Login: "old-name", Status: state.Invited}})
+	s := Sort([]PullRequest{pr(1, "User", 10, "new-name", t0)}, map[int64]*state.Person{10: {Login: "old-name", Status: state.Invited}}, Policy{}, nil)
 	if diff := cmp.Diff(map[int64]string{10: "new-name"}, s.Renamed); diff != "" {
 		t.Errorf("renamed (-want +got):\n%s", diff)
 	}
@@ -142,7 +142,7 @@ func TestPlan(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, d := range Plan(cands, lk, tt.budget, "cap") {
+			for _, d := range Plan(cands, lk, Limits{Budget: tt.budget, LimitReason: "cap"}) {
 				s := d.Login + " " + string(d.Action)
 				if d.Action == ActDefer {
 					s += ": " + d.Reason

@@ -12,7 +12,10 @@ type Report struct {
 	Window       Window `json:"window"`
 	WindowReason string `json:"window_reason"`
 	// PullRequests counts the distinct merged pull requests read.
-	PullRequests   int `json:"pull_requests"`
+	PullRequests int `json:"pull_requests"`
+	// FilteredPRs counts the pull requests left out by the configuration's
+	// repository filter (repos).
+	FilteredPRs    int `json:"filtered_pull_requests"`
 	SearchRequests int `json:"search_requests"`
 	GraphQLPoints  int `json:"graphql_points"`
 	// Invited: sent an invitation (in a dry run: would be).
@@ -26,7 +29,11 @@ type Report struct {
 	Pending []Entry `json:"already_pending"`
 	// Queued: due an invitation that waits for a later run, with the reason.
 	Queued []Entry `json:"queued"`
-	// Skipped: authors who are never invited, with the reason.
+	// Counting: newcomers with fewer merged pull requests than the
+	// configuration's min_merged_prs, recorded until their next one.
+	Counting []Entry `json:"counting"`
+	// Skipped: authors who are never invited, with the reason (including
+	// those excluded by the configuration).
 	Skipped []Entry `json:"skipped"`
 	// Known counts authors already settled by an earlier run.
 	Known int `json:"previously_recorded"`
@@ -56,7 +63,7 @@ type PRRef struct {
 func newReport(org string, dryRun bool) *Report {
 	// Empty lists, not null, so that consumers of the JSON need no special case.
 	return &Report{Org: org, DryRun: dryRun, Invited: []Entry{}, Welcomed: []Entry{}, Members: []Entry{},
-		Pending: []Entry{}, Queued: []Entry{}, Skipped: []Entry{}, Warnings: []string{}, Errors: []string{}}
+		Pending: []Entry{}, Queued: []Entry{}, Counting: []Entry{}, Skipped: []Entry{}, Warnings: []string{}, Errors: []string{}}
 }
 
 func entry(login string, id int64, pr PullRequest, reason string) Entry {
@@ -77,5 +84,7 @@ func (r *Report) add(a Action, e Entry) {
 		r.Pending = append(r.Pending, e)
 	case ActDefer:
 		r.Queued = append(r.Queued, e)
+	case ActCount:
+		r.Counting = append(r.Counting, e)
 	}
 }

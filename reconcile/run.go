@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/python-trio/snekomatic/state"
@@ -33,6 +34,8 @@ type Options struct {
 	DryRun bool
 	// WebURL is the web host of the GitHub instance, for the accept link.
 	WebURL string
+	// Policy is the organization's configuration: whom to invite and how.
+	Policy Policy
 	// Logger receives progress; nil discards it.
 	Logger *slog.Logger
 }
@@ -61,6 +64,21 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 		defer func() { rep.GraphQLPoints = pc.GraphQLPoints() - start }()
 	}
 	known := st.Org(org)
+	pol := opts.Policy
+
+	// Teams are resolved first: a configuration naming a team that does
+	// not exist fails the organization before anything is read or sent.
+	invite := InviteOptions{Role: pol.invitationRole()}
+	for _, slug := range pol.Teams {
+		id, err := c.TeamID(ctx, org, slug)
+		if errors.Is(err, ErrNoSuchTeam) {
+			return fmt.Errorf("the configuration names the team %q, which the organization %s does not have: create it or fix teams", slug, org)
+		}
+		if err != nil {
+			return fmt.Errorf("look up team %q of %s: %w", slug, org, err)
+		}
+		invite.TeamIDs = append(invite.TeamIDs, id)
+	}
 
 	w, why := WindowFor(known.Cursor, opts.Since, opts.Now, opts.Overlap, opts.Lookback)
 	rep.Window, rep.WindowReason = w, why
@@ -77,21 +95,33 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	if err != nil {
 		return err
 	}
-	sorted := Sort(col.prs, known.People)
-	rep.Known = sorted.Known
+	reinvite, err := renewable(ctx, c, org, col.prs, known, opts)
+	if err != nil {
+		return err
+	}
+	sorted := Sort(col.prs, known.People, pol, reinvite)
+	rep.Known, rep.FilteredPRs = sorted.Known, sorted.Filtered
 	for _, s := range sorted.Skipped {
 		rep.Skipped = append(rep.Skipped, entry(s.Login, 0, s.PR, s.Reason))
 	}
 	log.Info("read merged pull requests", "pull_requests", len(col.prs), "candidates", len(sorted.Candidates),
-		"previously_recorded", sorted.Known, "skipped", len(sorted.Skipped))
+		"previously_recorded", sorted.Known, "skipped", len(sorted.Skipped), "filtered", sorted.Filtered)
 
 	lk, err := lookup(ctx, c, org, sorted.Candidates, col.members, col.pending)
 	if err != nil {
 		return err
 	}
+	if pol.MinMergedPRs > 1 {
+		if err := countMerged(ctx, c, org, sorted.Candidates, lk); err != nil {
+			return err
+		}
+	}
 	budget, limitReason := inviteBudget(known, opts)
-	plan := Plan(sorted.Candidates, lk, budget, limitReason)
-	welcomes := unwelcomed(known.People)
+	plan := Plan(sorted.Candidates, lk, Limits{Budget: budget, LimitReason: limitReason, MinMergedPRs: pol.MinMergedPRs})
+	var welcomes []welcome
+	if !pol.NoComment {
+		welcomes = unwelcomed(known.People)
+	}
 
 	if opts.DryRun {
 		for _, d := range plan {
@@ -104,7 +134,7 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 		return nil
 	}
 
-	errs := apply(ctx, c, st, org, plan, welcomes, opts, rep, log)
+	errs := apply(ctx, c, st, org, plan, welcomes, invite, opts, rep, log)
 	// The window has been read completely and everyone in it is recorded
 	// (invited, settled or queued), so the cursor can move even if some
 	// requests failed: the failures are in the queue.
@@ -142,7 +172,7 @@ func inviteBudget(known state.Org, opts Options) (int, string) {
 
 // lookup checks the membership of the candidates the cheaper way.
 func lookup(ctx context.Context, m MembershipReader, org string, cands []Candidate, members, pending int) (Lookup, error) {
-	lk := Lookup{States: map[int64]MemberState{}, Failed: map[int64]string{}}
+	lk := Lookup{States: map[int64]MemberState{}, Failed: map[int64]string{}, Merged: map[int64]int{}}
 	if len(cands) == 0 {
 		return lk, nil
 	}
@@ -175,6 +205,56 @@ func lookup(ctx context.Context, m MembershipReader, org string, cands []Candida
 	return lk, nil
 }
 
+// renewable finds the people recorded as invited whose invitation expired
+// long enough ago for Policy.ReinviteExpiredAfter. The failed invitations
+// are only read when the option is set and someone recorded as invited has
+// a pull request in the window.
+func renewable(ctx context.Context, c PolicyReader, org string, prs []PullRequest, known state.Org, opts Options) (map[int64]string, error) {
+	if opts.Policy.ReinviteExpiredAfter <= 0 {
+		return nil, nil
+	}
+	authors := map[string]int64{}
+	for _, pr := range prs {
+		if p := known.People[pr.Author.ID]; pr.Author.Type == "User" && p != nil && p.Status == state.Invited {
+			authors[strings.ToLower(pr.Author.Login)] = pr.Author.ID
+		}
+	}
+	if len(authors) == 0 {
+		return nil, nil
+	}
+	failed, err := c.FailedInvitations(ctx, org)
+	if err != nil {
+		return nil, fmt.Errorf("list failed invitations of %s: %w", org, err)
+	}
+	return ExpiredLongAgo(known.People, authors, failed, opts.Now, opts.Policy.ReinviteExpiredAfter), nil
+}
+
+// countMerged counts the merged pull requests of the newcomers who would
+// be invited (not members, not invited, not queued earlier) into lk.Merged.
+func countMerged(ctx context.Context, c PolicyReader, org string, cands []Candidate, lk Lookup) error {
+	var logins []string
+	ids := map[string]int64{}
+	for _, cd := range cands {
+		if st, ok := lk.States[cd.ID]; ok && st == NotMember && !cd.Queued {
+			logins = append(logins, cd.Login)
+			ids[cd.Login] = cd.ID
+		}
+	}
+	if len(logins) == 0 {
+		return nil
+	}
+	counts, err := c.CountMerged(ctx, org, logins)
+	if err != nil {
+		return fmt.Errorf("count merged pull requests in %s: %w", org, err)
+	}
+	for login, n := range counts {
+		if id, ok := ids[login]; ok {
+			lk.Merged[id] = n
+		}
+	}
+	return nil
+}
+
 // welcome is an invitee whose welcome comment has not been recorded.
 type welcome struct {
 	ID    int64
@@ -185,7 +265,7 @@ type welcome struct {
 func unwelcomed(people map[int64]*state.Person) []welcome {
 	var out []welcome
 	for id, p := range people {
-		if p.Status == state.Invited && p.CommentURL == "" && p.PR != nil {
+		if p.Status == state.Invited && p.CommentURL == "" && !p.NoComment && p.PR != nil {
 			out = append(out, welcome{ID: id, Login: p.Login, PR: PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL, MergedAt: p.PR.MergedAt}})
 		}
 	}

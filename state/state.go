@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,9 +22,11 @@ const Version = 1
 // Status says what snekomatic decided about a person.
 type Status string
 
-// The statuses a person can have. Everyone but Queued and Inviting is final:
-// a person with a final status is never invited again, whatever happens to
-// their membership or invitation later (they declined, it expired, they left).
+// The statuses a person can have. Everyone but Queued, Inviting and Counting
+// is final: a person with a final status is never invited again, whatever
+// happens to their membership or invitation later (they declined, it
+// expired, they left), unless an operator forgets them or the configuration
+// asks for expired invitations to be renewed (reinvite_expired_after).
 const (
 	// Invited: snekomatic sent the invitation.
 	Invited Status = "invited"
@@ -43,18 +46,24 @@ const (
 	// invitation (the process died, or the answer was lost), so it checks
 	// GitHub before sending again.
 	Inviting Status = "inviting"
+	// Counting: they have fewer merged pull requests in the organization
+	// than its min_merged_prs asks for (Reason says how many); they are
+	// counted again when another pull request of theirs is merged.
+	Counting Status = "counting"
+	// Adopted: they had a merged pull request before the organization
+	// started using snekomatic, and `snekomatic state adopt` recorded them
+	// so that they are never invited.
+	Adopted Status = "adopted"
 )
 
-// Final reports whether s ends snekomatic's interest in a person.
-func (s Status) Final() bool { return s != Queued && s != Inviting }
+// Statuses lists every status, in the order people are shown: those
+// snekomatic still has business with first.
+var Statuses = []Status{Inviting, Queued, Counting, Invited, Pending, Member, Adopted, Skipped}
 
-func (s Status) valid() bool {
-	switch s {
-	case Invited, Member, Pending, Skipped, Queued, Inviting:
-		return true
-	}
-	return false
-}
+// Final reports whether s ends snekomatic's interest in a person.
+func (s Status) Final() bool { return s != Queued && s != Inviting && s != Counting }
+
+func (s Status) valid() bool { return slices.Contains(Statuses, s) }
 
 // File is the whole state file.
 type File struct {
@@ -85,6 +94,10 @@ type Person struct {
 	Reason string `json:"reason,omitempty"`
 	// CommentURL is the welcome comment, once it has been posted.
 	CommentURL string `json:"comment_url,omitempty"`
+	// NoComment is set for an invitee who was invited while the
+	// organization's configuration turned welcome comments off: no comment
+	// is ever posted for them, even if comments are turned on again later.
+	NoComment bool `json:"no_comment,omitempty"`
 }
 
 // PRRef identifies a pull request.

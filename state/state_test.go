@@ -153,3 +153,28 @@ func TestSaveIntoMissingDirectoryFails(t *testing.T) {
 		t.Fatalf("Save error = %v, want one naming the path", err)
 	}
 }
+
+func TestNewStatusesAndNoCommentRoundTrip(t *testing.T) {
+	f := New()
+	o := f.Org("o")
+	o.People[1] = &Person{Login: "c", Status: Counting, At: t0, Reason: "1 of the 2 merged pull requests min_merged_prs asks for"}
+	o.People[2] = &Person{Login: "a", Status: Adopted, At: t0}
+	o.People[3] = &Person{Login: "i", Status: Invited, At: t0, NoComment: true}
+	data, err := Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"no_comment": true`) {
+		t.Errorf("no_comment not written:\n%s", data)
+	}
+	g, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(f, g); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	if Counting.Final() || !Adopted.Final() {
+		t.Errorf("counting must not be final, adopted must be")
+	}
+}

@@ -5,12 +5,13 @@
 // # What it models
 //
 // A "world" of accounts (users, bots, mannequins, organizations),
-// repositories, pull requests and issues, organization membership and
-// invitations (pending and failed), issue comments and personal access
-// tokens. Tests build it with AddOrg, AddUser, AddRepo, AddPR, SetMember,
-// AddPendingInvitation, AddToken, ... and inspect what the code under test
-// did with PendingInvitations, CreatedInvitations, Comments, Requests and
-// CountRequests. Every value handed out is a copy; change the world only
+// repositories and the files in them, pull requests and issues,
+// organization membership, teams and invitations (pending and failed; an
+// invitation may name teams), issue comments and personal access tokens.
+// Tests build it with AddOrg, AddUser, AddRepo, AddFile, AddPR, SetMember,
+// AddTeam, AddPendingInvitation, AddToken, ... and inspect what the code
+// under test did with PendingInvitations, CreatedInvitations (with their
+// roles and TeamIDs), Comments, Requests and CountRequests. Every value handed out is a copy; change the world only
 // through methods.
 //
 // The server behaves like GitHub Enterprise Server: REST lives under
@@ -50,9 +51,10 @@
 // expires by the fake's clock (SetInstallationTokenTTL, default one hour)
 // or is revoked (RevokeInstallationTokens); a suspended installation's
 // tokens answer 403. Permissions are checked per route, simply:
-// memberships, members and invitations need "members" read (write to
-// invite, cancel or set a membership); listing comments needs "issues" or
-// "pull_requests" read, posting one write; GraphQL membersWithRole and
+// memberships, members, teams and invitations need "members" read (write
+// to invite, cancel or set a membership); listing comments needs "issues"
+// or "pull_requests" read, posting one write; reading a file's contents
+// needs "contents" read; GraphQL membersWithRole and
 // pendingMembers need "members" read (FORBIDDEN otherwise); GET /user is
 // refused; everything else, search included, needs only metadata. Missing
 // permissions answer 403 MsgNotAccessibleByIntegration with an
@@ -65,9 +67,9 @@
 //	middleware.go          inner chain: prefix routing, auth, rate limits
 //	world.go               the world model and its building/inspection API
 //	rest.go                REST router, pagination, shared JSON shapes
-//	rest_orgs.go           orgs, members, invitations, memberships
+//	rest_orgs.go           orgs, members, invitations, memberships, teams
 //	rest_users.go          users, /user, /rate_limit
-//	rest_issues.go         repositories, issue comments
+//	rest_issues.go         repositories, issue comments, file contents
 //	errors.go              error bodies and the exported message constants
 //	app.go                 GitHub Apps: JWTs, installations, installation tokens
 //	graphql.go             GraphQL endpoint, validation errors, cost

@@ -45,7 +45,7 @@ const (
 	// invitee_id nor email is given.
 	MsgInviteeRequired = "invitee_id or email must be provided"
 	// MsgUnknownTeam is the errors[].message of the 422 for team_ids naming
-	// teams that do not exist (the fake has no teams).
+	// teams the organization does not have (see AddTeam).
 	MsgUnknownTeam = "team_ids contains a team that does not exist"
 )
 
@@ -68,6 +68,8 @@ const (
 	docGetRepo           = "https://docs.github.com/rest/repos/repos#get-a-repository"
 	docCreateComment     = "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
 	docListComments      = "https://docs.github.com/rest/issues/comments#list-issue-comments"
+	docGetTeam           = "https://docs.github.com/rest/teams/teams#get-a-team-by-name"
+	docGetContent        = "https://docs.github.com/rest/repos/contents#get-repository-content"
 	docGraphQLAuth       = "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql"
 )
 

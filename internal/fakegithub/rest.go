@@ -30,6 +30,7 @@ func (g *GitHub) restRouter() http.Handler {
 	mux.HandleFunc("GET /orgs/{org}/failed_invitations", g.listFailedInvitations)
 	mux.HandleFunc("GET /orgs/{org}/memberships/{username}", g.getMembership)
 	mux.HandleFunc("PUT /orgs/{org}/memberships/{username}", g.setMembership)
+	mux.HandleFunc("GET /orgs/{org}/teams/{team_slug}", g.getTeam)
 
 	// Users and rate limits (rest_users.go).
 	mux.HandleFunc("GET /users/{username}", g.getUser)
@@ -40,6 +41,7 @@ func (g *GitHub) restRouter() http.Handler {
 	mux.HandleFunc("GET /repos/{owner}/{repo}", g.getRepo)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", g.listComments)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/comments", g.createComment)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/contents/{path...}", g.getContent)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {

@@ -1,7 +1,12 @@
 package fakegithub
 
 import (
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 )
@@ -186,4 +191,53 @@ func (g *GitHub) createComment(w http.ResponseWriter, r *http.Request) {
 	}, repo: rp, author: owner}
 	g.w.comments = append(g.w.comments, c)
 	WriteJSON(w, http.StatusCreated, g.commentJSON(rp, it, c))
+}
+
+// contentJSON is GitHub's "content file".
+type contentJSON struct {
+	Type        string `json:"type"`
+	Encoding    string `json:"encoding"`
+	Size        int    `json:"size"`
+	Name        string `json:"name"`
+	Path        string `json:"path"`
+	Content     string `json:"content"`
+	SHA         string `json:"sha"`
+	URL         string `json:"url"`
+	GitURL      string `json:"git_url"`
+	HTMLURL     string `json:"html_url"`
+	DownloadURL string `json:"download_url"`
+}
+
+// GET /repos/{owner}/{repo}/contents/{path}: a file added with AddFile, as
+// GitHub serves it (base64, wrapped at 60 characters); 404 otherwise.
+func (g *GitHub) getContent(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	rp := g.findRepo(w, r, false, docGetContent)
+	if rp == nil {
+		return
+	}
+	p := strings.Trim(r.PathValue("path"), "/")
+	content, ok := g.w.files[rp.ID][p]
+	if !ok {
+		writeNotFound(w, docGetContent)
+		return
+	}
+	enc := base64.StdEncoding.EncodeToString([]byte(content))
+	var wrapped strings.Builder
+	for len(enc) > 60 {
+		wrapped.WriteString(enc[:60] + "\n")
+		enc = enc[60:]
+	}
+	wrapped.WriteString(enc + "\n")
+	sum := sha1.Sum([]byte(fmt.Sprintf("blob %d\x00%s", len(content), content)))
+	sha := hex.EncodeToString(sum[:])
+	_, name := path.Split(p)
+	WriteJSON(w, http.StatusOK, &contentJSON{
+		Type: "file", Encoding: "base64", Size: len(content), Name: name, Path: p, Content: wrapped.String(), SHA: sha,
+		URL:         g.apiURL("repos/%s/contents/%s?ref=main", rp.FullName(), p),
+		GitURL:      g.apiURL("repos/%s/git/blobs/%s", rp.FullName(), sha),
+		HTMLURL:     g.webURL("%s/blob/main/%s", rp.FullName(), p),
+		DownloadURL: g.URL() + "/raw/" + rp.FullName() + "/main/" + p,
+	})
 }

@@ -2,6 +2,7 @@ package fakegithub
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -195,6 +196,7 @@ func (g *GitHub) invitationJSON(o *org, inv *Invitation) *invitationJSON {
 		Login: login, Email: strPtr(inv.Email), Role: inv.Role,
 		CreatedAt: ts(inv.CreatedAt), FailedAt: tsPtr(inv.FailedAt), FailedReason: strPtr(inv.FailedReason),
 		Inviter:            inviter,
+		TeamCount:          len(inv.TeamIDs),
 		InvitationTeamsURL: g.apiURL("organizations/%d/invitations/%d/teams", o.acct.ID, inv.ID),
 		InvitationSource:   "member",
 	}
@@ -268,9 +270,11 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 		fail("invalid", "role", MsgInvalidRole)
 		return
 	}
-	if len(body.TeamIDs) > 0 {
-		fail("invalid", "team_ids", MsgUnknownTeam)
-		return
+	for _, id := range body.TeamIDs {
+		if teamByID(o, id) == nil {
+			fail("invalid", "team_ids", MsgUnknownTeam)
+			return
+		}
 	}
 	if g.overInvitationCap(w, o) {
 		return
@@ -292,6 +296,7 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		inv = g.newInvitation(o, a.ID, "", role)
+		inv.TeamIDs = slices.Clone(body.TeamIDs)
 	case body.Email != nil && *body.Email != "":
 		for _, p := range o.pending {
 			if strings.EqualFold(p.Email, *body.Email) {
@@ -300,6 +305,7 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		inv = g.newInvitation(o, 0, *body.Email, role)
+		inv.TeamIDs = slices.Clone(body.TeamIDs)
 	default:
 		fail("missing_field", "invitee_id", MsgInviteeRequired)
 		return
@@ -429,4 +435,52 @@ func (g *GitHub) setMembership(w http.ResponseWriter, r *http.Request) {
 		g.recordCreated(o, inv, stateOf(r).tok.ownerID)
 	}
 	WriteJSON(w, http.StatusOK, g.membershipJSON(o, a, "pending", role))
+}
+
+func teamByID(o *org, id int64) *Team {
+	for _, t := range o.teams {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// teamJSON is GitHub's "team full", trimmed.
+type teamJSON struct {
+	ID              int64    `json:"id"`
+	NodeID          string   `json:"node_id"`
+	URL             string   `json:"url"`
+	HTMLURL         string   `json:"html_url"`
+	Name            string   `json:"name"`
+	Slug            string   `json:"slug"`
+	Description     *string  `json:"description"`
+	Privacy         string   `json:"privacy"`
+	Permission      string   `json:"permission"`
+	MembersURL      string   `json:"members_url"`
+	RepositoriesURL string   `json:"repositories_url"`
+	Parent          *string  `json:"parent"`
+	Organization    *orgJSON `json:"organization"`
+}
+
+// GET /orgs/{org}/teams/{team_slug}
+func (g *GitHub) getTeam(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	o := g.readOrg(w, r, docGetTeam)
+	if o == nil {
+		return
+	}
+	t := o.teams[strings.ToLower(r.PathValue("team_slug"))]
+	if t == nil {
+		writeNotFound(w, docGetTeam)
+		return
+	}
+	u := g.apiURL("organizations/%d/team/%d", o.acct.ID, t.ID)
+	WriteJSON(w, http.StatusOK, &teamJSON{
+		ID: t.ID, NodeID: t.NodeID, URL: u, HTMLURL: g.webURL("orgs/%s/teams/%s", o.acct.Login, t.Slug),
+		Name: t.Name, Slug: t.Slug, Privacy: "closed", Permission: "pull",
+		MembersURL: u + "/members{/member}", RepositoriesURL: u + "/repos",
+		Organization: g.orgFullJSON(o.acct),
+	})
 }

@@ -124,6 +124,22 @@ type Invitation struct {
 	FailedAt time.Time
 	// FailedReason says why it failed, e.g. "Invitation expired".
 	FailedReason string
+	// TeamIDs are the teams the invitee joins on accepting.
+	TeamIDs []int64
+}
+
+// Team is an organization's team.
+type Team struct {
+	// ID is the REST id and GraphQL databaseId.
+	ID int64
+	// NodeID is the GraphQL global id.
+	NodeID string
+	// Org is the organization login.
+	Org string
+	// Slug is the team's URL name.
+	Slug string
+	// Name is the display name.
+	Name string
 }
 
 // Comment is an issue or pull request comment.
@@ -159,6 +175,8 @@ type org struct {
 	failed  []*Invitation
 	// created lists every invitation created through the API.
 	created []Invitation
+	// teams by lower-case slug.
+	teams map[string]*Team
 }
 
 // comment is a stored Comment; Repo and AuthorLogin are refreshed on the
@@ -240,8 +258,9 @@ type world struct {
 	nextNumber map[int64]int    // repo id → last issue/PR number
 	comments   []*comment
 	tokens     map[string]*tokenState
-	tokenOwner int64           // id of DefaultTokenOwner, 0 until created
-	inviters   map[int64]int64 // invitation id → inviting user id
+	tokenOwner int64                       // id of DefaultTokenOwner, 0 until created
+	inviters   map[int64]int64             // invitation id → inviting user id
+	files      map[int64]map[string]string // repo id → path → content
 	indexLag   time.Duration
 	apps       *appWorld // GitHub Apps and installations (app.go)
 }
@@ -259,6 +278,7 @@ func newWorld() *world {
 		nextNumber: map[int64]int{},
 		tokens:     map[string]*tokenState{},
 		inviters:   map[int64]int64{},
+		files:      map[int64]map[string]string{},
 		apps:       newAppWorld(),
 	}
 }
@@ -319,7 +339,7 @@ func (g *GitHub) addAccountLocked(login, typ string) *Account {
 	w.accounts[id] = a
 	w.byLogin[strings.ToLower(login)] = a
 	if typ == "Organization" {
-		w.orgs[id] = &org{acct: a, members: map[int64]string{}}
+		w.orgs[id] = &org{acct: a, members: map[int64]string{}, teams: map[string]*Team{}}
 	}
 	cp := a.Account
 	return &cp
@@ -697,6 +717,7 @@ func pendingFor(o *org, userID int64) *Invitation {
 
 func (g *GitHub) invitationCopy(inv *Invitation) *Invitation {
 	cp := *inv
+	cp.TeamIDs = slices.Clone(inv.TeamIDs)
 	if a := g.w.accounts[inv.InviteeID]; a != nil {
 		cp.Login = a.Login
 	}
@@ -725,6 +746,37 @@ func (g *GitHub) ExpireInvitation(orgLogin string, userID int64) {
 		inv.Login = a.Login
 	}
 	o.failed = append(o.failed, inv)
+}
+
+// AddTeam creates a team in an organization; its slug is also its name.
+func (g *GitHub) AddTeam(orgLogin, slug string) *Team {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	o := g.mustOrg(orgLogin)
+	key := strings.ToLower(slug)
+	if _, dup := o.teams[key]; dup {
+		panic(fmt.Sprintf("fakegithub: team %s/%s already exists", orgLogin, slug))
+	}
+	id := g.w.newID()
+	t := &Team{ID: id, NodeID: makeNodeID("T", id), Org: o.acct.Login, Slug: key, Name: slug}
+	o.teams[key] = t
+	cp := *t
+	return &cp
+}
+
+// AddFile stores a file in a repository, served by
+// GET /repos/{owner}/{repo}/contents/{path}. Adding it again replaces it.
+func (g *GitHub) AddFile(repo *Repo, path, content string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if repo == nil || g.w.repos[repo.ID] == nil {
+		panic("fakegithub: AddFile needs a repository made by AddRepo")
+	}
+	path = strings.Trim(path, "/")
+	if g.w.files[repo.ID] == nil {
+		g.w.files[repo.ID] = map[string]string{}
+	}
+	g.w.files[repo.ID][path] = content
 }
 
 // DeclineInvitation removes a pending invitation, as when the invitee
@@ -768,7 +820,7 @@ func (g *GitHub) FailedInvitations(orgLogin string) []Invitation {
 	o := g.mustOrg(orgLogin)
 	out := make([]Invitation, 0, len(o.failed))
 	for _, inv := range o.failed {
-		out = append(out, *inv)
+		out = append(out, *g.invitationCopy(inv))
 	}
 	return out
 }

@@ -1,0 +1,89 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/python-trio/snekomatic/config"
+	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/reconcile"
+)
+
+// loadConfig reads the configuration file (--config, or the default path
+// when a file is there) before anything is sent, and notes which flags were
+// given explicitly: those win over every file.
+func (o *ReconcileOptions) loadConfig(f *pflag.FlagSet) error {
+	path := o.ConfigPath
+	switch {
+	case f.Changed("config") && path == "":
+		return usagef("--config must not be empty")
+	case !f.Changed("config"):
+		if _, err := os.Stat(config.DefaultPath); err == nil {
+			path = config.DefaultPath
+		}
+	}
+	o.ConfigPath, o.Config = path, &config.File{}
+	if path != "" {
+		cfg, err := config.Load(path)
+		if err != nil {
+			return &UsageError{err}
+		}
+		o.Config = cfg
+	}
+	if f.Changed("overlap") {
+		o.flagPolicy.Overlap = &o.Overlap
+	}
+	if f.Changed("lookback") {
+		o.flagPolicy.Lookback = &o.Lookback
+	}
+	if f.Changed("max-invites") {
+		o.flagPolicy.MaxInvites = &o.MaxInvites
+	}
+	if f.Changed("daily-invite-limit") {
+		o.flagPolicy.DailyInviteLimit = &o.DailyLimit
+	}
+	return nil
+}
+
+// orgOptions are the run options of one organization: base with its
+// policy applied. In App mode the organization's own snekomatic.yml, in its
+// .github repository, is read with its installation's token. An
+// organization whose file cannot be read for lack of permission runs on the
+// other levels, with a warning.
+func (o *ReconcileOptions) orgOptions(ctx context.Context, c *ghapi.Client, t target, base reconcile.Options, log *slog.Logger) (reconcile.Options, []string, error) {
+	var own *config.Policy
+	var warnings []string
+	if t.Installation != nil {
+		name := fmt.Sprintf("%s/%s/%s", t.Org, ghapi.OrgConfigRepo, ghapi.OrgConfigPath)
+		data, found, err := c.OrgConfig(ctx, t.Org)
+		switch {
+		case errors.Is(err, ghapi.ErrNoAccess):
+			w := fmt.Sprintf("the organization's own configuration (%s) could not be read: grant Contents: Read to the App to use it", name)
+			log.Warn("organization configuration not readable", "org", t.Org, "file", name, "err", err)
+			warnings = append(warnings, w)
+		case err != nil:
+			return base, nil, err
+		case found:
+			if own, err = config.ParseOrg(bytes.NewReader(data), name); err != nil {
+				return base, nil, err
+			}
+			log.Info("using the organization's own configuration", "org", t.Org, "file", name)
+		}
+	}
+	cfg := o.Config
+	if cfg == nil {
+		cfg = &config.File{}
+	}
+	opts := base
+	cfg.For(t.Org, own).Overlay(o.flagPolicy).Apply(&opts)
+	p := opts.Policy
+	log.Info("policy", "org", t.Org, "role", p.Role, "teams", p.Teams, "min_merged_prs", p.MinMergedPRs,
+		"exclude", len(p.Exclude), "comment", !p.NoComment, "max_invites", opts.MaxInvites)
+	return opts, warnings, nil
+}

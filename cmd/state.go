@@ -1,0 +1,454 @@
+package cmd
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/reconcile"
+	"github.com/python-trio/snekomatic/state"
+)
+
+// NewCmdState builds `snekomatic state`, the commands that show and
+// correct what snekomatic remembers.
+func NewCmdState(d *Deps) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "state",
+		Short: "Show and correct what snekomatic remembers about people",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return usagef("state needs a command: show, forget or adopt")
+		},
+	}
+	c.AddCommand(NewCmdStateShow(d, nil), NewCmdStateForget(d, nil), NewCmdStateAdopt(d, nil))
+	return c
+}
+
+// StateShowOptions are the inputs of `snekomatic state show`.
+type StateShowOptions struct {
+	StatePath string
+	Orgs      []string
+	Output    string
+	Deps      *Deps
+}
+
+// NewCmdStateShow builds `snekomatic state show`.
+func NewCmdStateShow(d *Deps, runF func(context.Context, *StateShowOptions) error) *cobra.Command {
+	o := &StateShowOptions{Deps: d}
+	c := &cobra.Command{
+		Use:   "show",
+		Short: "List everyone remembered, by status, with when and the pull request",
+		Long: `Lists everyone the state file remembers, organization by organization,
+grouped by status (those snekomatic still has business with first), with
+when the status was set, the pull request it was decided on and the reason.
+It only reads the state file: it takes no lock and sends no request.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := checkOutput(o.Output); err != nil {
+				return err
+			}
+			orgs, err := checkOrgs(o.Orgs)
+			if err != nil {
+				return err
+			}
+			o.Orgs = orgs
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return stateShowRun(c.Context(), o)
+		},
+	}
+	f := c.Flags()
+	addStateFlag(f, &o.StatePath)
+	f.StringArrayVar(&o.Orgs, "org", nil, "only this organization (repeatable)")
+	f.StringVar(&o.Output, "output", "text", "text or json")
+	return c
+}
+
+// ShownState is the JSON document `state show --output json` prints.
+// Fields are only ever added.
+type ShownState struct {
+	State string     `json:"state"`
+	Orgs  []ShownOrg `json:"orgs"`
+}
+
+// ShownOrg is one organization of ShownState.
+type ShownOrg struct {
+	Org    string        `json:"org"`
+	Cursor *time.Time    `json:"cursor"`
+	People []ShownPerson `json:"people"`
+}
+
+// ShownPerson is one remembered person.
+type ShownPerson struct {
+	ID int64 `json:"id"`
+	state.Person
+}
+
+func stateShowRun(_ context.Context, o *StateShowOptions) error {
+	store, _, err := state.OpenReadOnly(o.StatePath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	snap := store.Snapshot()
+	names := o.Orgs
+	if len(names) == 0 {
+		for name := range snap.Orgs {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+	}
+	doc := ShownState{State: o.StatePath, Orgs: []ShownOrg{}}
+	for _, name := range names {
+		so := ShownOrg{Org: strings.ToLower(name), People: []ShownPerson{}}
+		if org := snap.Orgs[strings.ToLower(name)]; org != nil {
+			if !org.Cursor.IsZero() {
+				c := org.Cursor.UTC()
+				so.Cursor = &c
+			}
+			for id, p := range org.People {
+				so.People = append(so.People, ShownPerson{ID: id, Person: *p})
+			}
+		}
+		slices.SortFunc(so.People, func(a, b ShownPerson) int {
+			return cmp.Or(cmp.Compare(statusRank(a.Status), statusRank(b.Status)),
+				strings.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)), cmp.Compare(a.ID, b.ID))
+		})
+		doc.Orgs = append(doc.Orgs, so)
+	}
+	w := o.Deps.Stdout
+	if o.Output == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	return writeShownState(w, doc)
+}
+
+func statusRank(s state.Status) int {
+	if i := slices.Index(state.Statuses, s); i >= 0 {
+		return i
+	}
+	return len(state.Statuses)
+}
+
+func writeShownState(w io.Writer, doc ShownState) error {
+	var b strings.Builder
+	if len(doc.Orgs) == 0 {
+		fmt.Fprintf(&b, "%s: nobody is remembered yet\n", doc.State)
+	}
+	for i, so := range doc.Orgs {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		cursor := "no cursor yet"
+		if so.Cursor != nil {
+			cursor = "cursor " + fmtTime(*so.Cursor)
+		}
+		fmt.Fprintf(&b, "%s: %d people (%s)\n", so.Org, len(so.People), cursor)
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		var last state.Status
+		for _, p := range so.People {
+			if p.Status != last {
+				last = p.Status
+				n := 0
+				for _, q := range so.People {
+					if q.Status == p.Status {
+						n++
+					}
+				}
+				tw.Flush()
+				fmt.Fprintf(&b, "  %s (%d):\n", p.Status, n)
+			}
+			pr, note := "", p.Reason
+			if p.PR != nil {
+				pr = fmt.Sprintf("%s#%d", p.PR.Repo, p.PR.Number)
+			}
+			switch {
+			case p.CommentURL != "":
+				note = strings.TrimSpace(note + " " + p.CommentURL)
+			case p.NoComment:
+				note = strings.TrimSpace(note + " (comments off: no welcome)")
+			case p.Status == state.Invited:
+				note = strings.TrimSpace(note + " (welcome comment not posted yet)")
+			}
+			fmt.Fprintf(tw, "    %s\t%d\t%s\t%s\t%s\n", p.Login, p.ID, fmtTime(p.At), pr, oneLine(note))
+		}
+		tw.Flush()
+	}
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	_, err := io.WriteString(w, strings.Join(lines, "\n"))
+	return err
+}
+
+// StateForgetOptions are the inputs of `snekomatic state forget`.
+type StateForgetOptions struct {
+	StatePath string
+	Org       string
+	// Who are logins or numeric user ids.
+	Who  []string
+	Deps *Deps
+}
+
+// NewCmdStateForget builds `snekomatic state forget`.
+func NewCmdStateForget(d *Deps, runF func(context.Context, *StateForgetOptions) error) *cobra.Command {
+	o := &StateForgetOptions{Deps: d}
+	c := &cobra.Command{
+		Use:   "forget --org ORG LOGIN|ID...",
+		Short: "Forget people, so that they are invited on their next merged pull request",
+		Long: `Removes people from the state file, for someone who changed their mind (or
+whose invitation was lost): snekomatic treats them as new, and invites and
+welcomes them on their next merged pull request. Name them by login (as the
+state file knows it, ignoring case) or by numeric user id. Nothing is
+changed unless everyone named is found. It takes the state file's lock and
+saves atomically; it sends no request.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if !ghapi.ValidLogin(o.Org) {
+				return usagef("--org %q is not a valid GitHub organization login (it is required)", o.Org)
+			}
+			o.Who = args
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return stateForgetRun(c.Context(), o)
+		},
+	}
+	addStateFlag(c.Flags(), &o.StatePath)
+	c.Flags().StringVar(&o.Org, "org", "", "the organization (required)")
+	return c
+}
+
+func stateForgetRun(_ context.Context, o *StateForgetOptions) error {
+	store, _, err := state.Open(o.StatePath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	people := store.Org(o.Org).People
+	ids := map[int64]bool{}
+	var order []int64
+	for _, who := range o.Who {
+		id, err := findPerson(people, who, o.Org)
+		if err != nil {
+			return err
+		}
+		if !ids[id] {
+			ids[id] = true
+			order = append(order, id)
+		}
+	}
+	if err := store.Update(o.Org, func(org *state.Org) {
+		for id := range ids {
+			delete(org.People, id)
+		}
+	}); err != nil {
+		return err
+	}
+	for _, id := range order {
+		p := people[id]
+		fmt.Fprintf(o.Deps.Stdout, "forgot %s (id %d, %s since %s); they are invited on their next merged pull request\n",
+			p.Login, id, p.Status, fmtTime(p.At))
+	}
+	return nil
+}
+
+// findPerson resolves a login or an id to a remembered person.
+func findPerson(people map[int64]*state.Person, who, org string) (int64, error) {
+	if id, err := strconv.ParseInt(who, 10, 64); err == nil {
+		if people[id] == nil {
+			return 0, fmt.Errorf("nobody with user id %d is remembered in %s", id, org)
+		}
+		return id, nil
+	}
+	var found []int64
+	for id, p := range people {
+		if strings.EqualFold(p.Login, who) {
+			found = append(found, id)
+		}
+	}
+	slices.Sort(found)
+	switch len(found) {
+	case 0:
+		return 0, fmt.Errorf("nobody with the login %q is remembered in %s (see snekomatic state show --org %s)", who, org, org)
+	case 1:
+		return found[0], nil
+	}
+	return 0, fmt.Errorf("the login %q names %d people in %s (a login was renamed and reused): name one by id: %v", who, len(found), org, found)
+}
+
+// StateAdoptOptions are the inputs of `snekomatic state adopt`.
+type StateAdoptOptions struct {
+	AuthOptions
+	StatePath string
+	Since     time.Time
+	DryRun    bool
+	Output    string
+	Now       time.Time
+	Deps      *Deps
+}
+
+// NewCmdStateAdopt builds `snekomatic state adopt`.
+func NewCmdStateAdopt(d *Deps, runF func(context.Context, *StateAdoptOptions) error) *cobra.Command {
+	o := &StateAdoptOptions{Deps: d}
+	var since string
+	c := &cobra.Command{
+		Use:   "adopt --org ORG --since DATE",
+		Short: "Record past contributors as seen, without inviting or welcoming them",
+		Long: `For an organization that starts using snekomatic and does not want to invite
+years of past contributors: records every author of a pull request merged in
+the organization since DATE, who is not remembered yet, with the status
+adopted. They are never invited or welcomed. Nobody already remembered is
+changed, and neither is the cursor. With --dry-run it only counts.
+
+It needs the same credentials as reconcile (a GitHub App, or GITHUB_TOKEN).`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			o.Now = d.Now().UTC()
+			if since == "" {
+				return usagef("--since is required: the date from which past contributors are adopted")
+			}
+			t, err := ParseSince(since, o.Now)
+			if err != nil {
+				return &UsageError{err}
+			}
+			o.Since = t
+			if err := checkOutput(o.Output); err != nil {
+				return err
+			}
+			if len(o.Orgs) == 0 {
+				return usagef("--org is required: name each organization to adopt")
+			}
+			if err := o.AuthOptions.complete(d, c.Flags()); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return stateAdoptRun(c.Context(), o)
+		},
+	}
+	f := c.Flags()
+	o.AuthOptions.addFlags(f)
+	addStateFlag(f, &o.StatePath)
+	f.StringVar(&since, "since", "", "adopt the authors of pull requests merged from this time (RFC 3339, YYYY-MM-DD, or a duration such as 365d)")
+	f.BoolVar(&o.DryRun, "dry-run", false, "only count; leave the state file as it is")
+	f.StringVar(&o.Output, "output", "text", "text or json")
+	return c
+}
+
+// AdoptRun is the JSON document `state adopt --output json` prints.
+type AdoptRun struct {
+	DryRun bool                     `json:"dry_run"`
+	State  string                   `json:"state"`
+	Orgs   []*reconcile.AdoptReport `json:"orgs"`
+	Errors []string                 `json:"errors"`
+}
+
+func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
+	d := o.Deps
+	log := newLogger(d)
+	open := state.Open
+	if o.DryRun {
+		open = state.OpenReadOnly
+	}
+	store, _, err := open(o.StatePath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sess, err := connect(ctx, &o.AuthOptions, d, log)
+	if err != nil {
+		return err
+	}
+	targets, err := sess.targets(ctx, log)
+	if err != nil {
+		return err
+	}
+	run := AdoptRun{DryRun: o.DryRun, State: o.StatePath, Orgs: []*reconcile.AdoptReport{}, Errors: []string{}}
+	failed := 0
+	for _, t := range targets {
+		err := t.Err
+		if err == nil && t.Skip != "" {
+			err = fmt.Errorf("cannot act on %s: %s", t.Org, t.Skip)
+		}
+		if err == nil {
+			var c *ghapi.Client
+			if c, err = ghapi.New(t.Client, o.APIURL, o.GraphQLURL); err == nil {
+				var rep *reconcile.AdoptReport
+				rep, err = reconcile.Adopt(ctx, c, store, t.Org, o.Since, o.Now, o.DryRun)
+				run.Orgs = append(run.Orgs, rep)
+			}
+		}
+		if err != nil {
+			failed++
+			run.Errors = append(run.Errors, fmt.Sprintf("%s: %s", t.Org, oneLine(err.Error())))
+			log.Error("adoption failed", "org", t.Org, "err", err)
+		}
+	}
+	if o.Output == "json" {
+		enc := json.NewEncoder(d.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(run); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range run.Orgs {
+			verb := "adopted"
+			if r.DryRun {
+				verb = "would adopt"
+			}
+			fmt.Fprintf(d.Stdout, "%s: %d merged pull requests from %s to %s; %s %d people; %d already remembered (left as they were); %d authors not people (bots, mannequins, deleted)\n",
+				r.Org, r.PullRequests, fmtTime(r.Window.From), fmtTime(r.Window.To), verb, len(r.Adopted), r.Known, r.Skipped)
+		}
+		if o.DryRun {
+			fmt.Fprintln(d.Stdout, "Dry run: the state file was not changed.")
+		}
+	}
+	for _, e := range run.Errors {
+		fmt.Fprintf(d.Stderr, "snekomatic: %s\n", e)
+	}
+	if failed > 0 {
+		return &SilentError{Code: ExitError}
+	}
+	return nil
+}
+
+func addStateFlag(f *pflag.FlagSet, p *string) {
+	f.StringVar(p, "state", "snekomatic-state.json", "the state file")
+}
+
+func checkOutput(s string) error {
+	if s != "text" && s != "json" {
+		return usagef("--output %q: want text or json", s)
+	}
+	return nil
+}
+
+func checkOrgs(orgs []string) ([]string, error) {
+	var out []string
+	for _, org := range orgs {
+		if !ghapi.ValidLogin(org) {
+			return nil, usagef("--org %q is not a valid GitHub organization login", org)
+		}
+		if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, org) }) {
+			out = append(out, org)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,44 @@
+// Package config reads snekomatic's YAML configuration: defaults and
+// per-organization overrides of whom to invite and how.
+//
+// A file looks like this (every key is optional):
+//
+//	defaults:
+//	  role: direct_member
+//	  teams: [contributors]
+//	  exclude: [a-login, "*-bot"]
+//	  min_merged_prs: 1
+//	  repos:
+//	    include: ["*"]
+//	    exclude: ["sandbox-*"]
+//	    skip_forks: true
+//	    skip_archived: true
+//	    skip_private: false
+//	  comment:
+//	    enabled: true
+//	    template: |
+//	      Thanks @{{.Login}}! Accept your invitation to {{.Org}} at {{.AcceptURL}}.
+//	  lookback: 7d
+//	  overlap: 1h
+//	  max_invites: -1
+//	  daily_invite_limit: 50
+//	  reinvite_expired_after: 365d
+//	orgs:
+//	  python-trio:
+//	    teams: [contributors]
+//
+// An organization can also keep its own file, snekomatic.yml in its .github
+// repository, holding the keys of one policy at the top level (no defaults:
+// or orgs:); ParseOrg reads it.
+//
+// Decoding is strict and happens before any request: an unknown key, a
+// value of the wrong type or out of range, a bad pattern or a template that
+// does not render is an *Error naming the file, the line and the key.
+//
+// Policies merge field by field, the more specific winning: snekomatic's
+// built-in defaults, then the file's defaults, then the organization's own
+// file, then the file's orgs entry for it, then the command line flags that
+// were given explicitly (For and Overlay). A list replaces the list of a
+// less specific level, except exclude, whose patterns add up: someone
+// excluded anywhere is never invited.
+package config
