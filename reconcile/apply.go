@@ -5,27 +5,30 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 
 	"github.com/python-trio/snekomatic/state"
 )
 
-// apply carries out a plan. Every outcome is saved before the next request,
-// so a run killed at any point keeps what it did. It goes on past one
-// person's failure and returns the failures.
+// inviteBatch is how many invitations are announced in the state file with
+// one save. Saving rewrites the whole file, so saving once per person made a
+// large backfill spend most of its time encoding JSON.
+const inviteBatch = 20
+
+// apply carries out a plan. Nothing is sent to GitHub before it is written
+// down: the people of each batch of invitations are saved as "inviting"
+// first, and the batch's outcomes are saved when it is done. A run killed in
+// the middle of a batch leaves those people "inviting", which the next run
+// resolves by asking GitHub before sending anything (see inviteOnce and the
+// welcome marker). It goes on past one person's failure and returns the
+// failures.
 func apply(ctx context.Context, c Client, st *state.Store, org string, plan []Decision, welcomes []welcome,
 	invite InviteOptions, opts Options, rep *Report, log *slog.Logger) []error {
 	var errs []error
 	noComment := opts.Policy.NoComment
-	record := func(d Candidate, status state.Status, reason string) bool {
-		err := st.Update(org, func(o *state.Org) {
-			o.People[d.ID] = &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason,
-				NoComment: status == state.Invited && noComment}
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("record %s as %s: %w", d.Login, status, err))
-			return false
-		}
-		return true
+	person := func(d Candidate, status state.Status, reason string) *state.Person {
+		return &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason,
+			NoComment: status == state.Invited && noComment}
 	}
 	// Decisions that only record what GitHub already says need no request,
 	// so they are saved together, in one write (a backfill can hold
@@ -39,108 +42,141 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				if d.Action == ActDefer || d.Action == ActCount {
 					reason = d.Reason
 				}
-				o.People[d.ID] = &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason}
+				o.People[d.ID] = person(d.Candidate, status, reason)
 			}
 		}
 	})
 	if err != nil {
 		return append(errs, fmt.Errorf("record members and pending invitations: %w", err))
 	}
-	limited := ""
+	var invites []Decision
 	for _, d := range plan {
 		switch d.Action {
 		case ActRecordMember, ActRecordPending, ActDefer, ActCount:
 			rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
-			continue
+		case ActInvite:
+			invites = append(invites, d)
 		case ActConfirm:
-			if record(d.Candidate, state.Invited, "") {
-				rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
-				if noComment {
-					continue
-				}
-				if err := postWelcome(ctx, c, st, org, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, opts, rep, true); err != nil {
-					errs = append(errs, err)
-				}
+			// An earlier run's invitation arrived (rare): record it, then
+			// welcome them unless that too was already done.
+			if err := st.Update(org, func(o *state.Org) { o.People[d.ID] = person(d.Candidate, state.Invited, "") }); err != nil {
+				errs = append(errs, fmt.Errorf("record %s as invited: %w", d.Login, err))
+				continue
 			}
-			continue
+			rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
+			if !noComment {
+				errs = append(errs, welcomeAndSave(ctx, c, st, org, []welcome{{ID: d.ID, Login: d.Login, PR: d.PR}}, opts, rep, true)...)
+			}
 		}
+	}
 
-		// ActInvite.
+	limited := ""
+	for len(invites) > 0 {
+		batch := invites[:min(inviteBatch, len(invites))]
+		invites = invites[len(batch):]
 		if limited == "" && ctx.Err() != nil {
 			limited = "the run was interrupted"
 		}
 		if limited != "" {
-			if record(d.Candidate, state.Queued, limited) {
-				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
+			errs = append(errs, queueAll(st, org, batch, limited, person, rep)...)
+			continue
+		}
+		// Say what is about to happen before it happens.
+		if err := st.Update(org, func(o *state.Org) {
+			for _, d := range batch {
+				o.People[d.ID] = person(d.Candidate, state.Inviting, "")
 			}
-			continue
+		}); err != nil {
+			// Nothing may be sent that is not written down.
+			return append(errs, fmt.Errorf("record invitations about to be sent: %w", err))
 		}
-		// Say what is about to happen before it happens: if the process
-		// dies after GitHub took the invitation but before the outcome is
-		// saved, the next run sees "inviting" and checks instead of asking
-		// twice (or never welcoming).
-		if !record(d.Candidate, state.Inviting, "") {
-			continue
-		}
-		err := inviteOnce(ctx, c, org, d.Candidate, invite)
-		switch {
-		case err == nil:
-			log.Info("invited", "login", d.Login, "user_id", d.ID, "pr", d.PR.URL, "role", invite.Role)
-			if record(d.Candidate, state.Invited, "") {
+		outcome := map[int64]*state.Person{} // people left out stay "inviting"
+		var welcomed []Entry
+		for _, d := range batch {
+			if limited != "" {
+				outcome[d.ID] = person(d.Candidate, state.Queued, limited)
+				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
+				continue
+			}
+			err := inviteOnce(ctx, c, org, d.Candidate, invite)
+			switch {
+			case err == nil:
+				log.Info("invited", "login", d.Login, "user_id", d.ID, "pr", d.PR.URL, "role", invite.Role)
+				p := person(d.Candidate, state.Invited, "")
+				outcome[d.ID] = p
 				rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
 				if noComment {
 					continue
 				}
-				if err := postWelcome(ctx, c, st, org, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, opts, rep, false); err != nil {
+				// Not found yet on this first try: a comment posted now but
+				// not saved is found by its marker on the next run.
+				url, err := findOrPostWelcome(ctx, c, org, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, opts, false)
+				if err != nil {
 					errs = append(errs, err)
+					continue
 				}
-			}
-		case errors.Is(err, ErrAlreadyMember):
-			if record(d.Candidate, state.Member, "") {
+				p.CommentURL = url
+				e := entry(d.Login, d.ID, d.PR, "")
+				e.CommentURL = url
+				welcomed = append(welcomed, e)
+			case errors.Is(err, ErrAlreadyMember):
+				outcome[d.ID] = person(d.Candidate, state.Member, "")
 				rep.add(ActRecordMember, entry(d.Login, d.ID, d.PR, "already a member (GitHub refused the invitation)"))
-			}
-		case errors.Is(err, ErrAlreadyInvited):
-			if record(d.Candidate, state.Pending, "") {
+			case errors.Is(err, ErrAlreadyInvited):
+				outcome[d.ID] = person(d.Candidate, state.Pending, "")
 				rep.add(ActRecordPending, entry(d.Login, d.ID, d.PR, "already has a pending invitation (GitHub refused the invitation)"))
-			}
-		case errors.Is(err, ErrNoSuchUser):
-			reason := "the account no longer exists"
-			if record(d.Candidate, state.Skipped, reason) {
+			case errors.Is(err, ErrNoSuchUser):
+				reason := "the account no longer exists"
+				outcome[d.ID] = person(d.Candidate, state.Skipped, reason)
 				rep.Skipped = append(rep.Skipped, entry(d.Login, d.ID, d.PR, reason))
-			}
-		case errors.Is(err, ErrInvitationLimit):
-			limited = "GitHub's invitation limit for the organization was reached"
-			log.Warn("invitation limit reached; the rest wait for a later run", "login", d.Login)
-			rep.Warnings = append(rep.Warnings, limited+"; the rest wait in the queue")
-			if record(d.Candidate, state.Queued, limited) {
+			case errors.Is(err, ErrInvitationLimit):
+				limited = "GitHub's invitation limit for the organization was reached"
+				log.Warn("invitation limit reached; the rest wait for a later run", "login", d.Login)
+				rep.Warnings = append(rep.Warnings, limited+"; the rest wait in the queue")
+				outcome[d.ID] = person(d.Candidate, state.Queued, limited)
 				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
-			}
-		case errors.Is(err, ErrMaybeSent):
-			// Still unknown after looking: leave "inviting" in the state so
-			// that the next run looks again before sending.
-			reason := "invitation may not have arrived; the next run checks: " + err.Error()
-			log.Error("invitation outcome unknown", "login", d.Login, "user_id", d.ID, "err", err)
-			errs = append(errs, fmt.Errorf("invite %s: %w", d.Login, err))
-			rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
-		default:
-			reason := "invitation failed: " + err.Error()
-			log.Error("invitation failed", "login", d.Login, "user_id", d.ID, "err", err)
-			errs = append(errs, fmt.Errorf("invite %s: %w", d.Login, err))
-			if record(d.Candidate, state.Queued, reason) {
+			case errors.Is(err, ErrMaybeSent):
+				// Still unknown after looking: stays "inviting", so that the
+				// next run looks again before sending.
+				reason := "invitation may not have arrived; the next run checks: " + err.Error()
+				log.Error("invitation outcome unknown", "login", d.Login, "user_id", d.ID, "err", err)
+				errs = append(errs, fmt.Errorf("invite %s: %w", d.Login, err))
+				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+			default:
+				reason := "invitation failed: " + err.Error()
+				log.Error("invitation failed", "login", d.Login, "user_id", d.ID, "err", err)
+				errs = append(errs, fmt.Errorf("invite %s: %w", d.Login, err))
+				outcome[d.ID] = person(d.Candidate, state.Queued, reason)
 				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
 			}
 		}
+		if err := st.Update(org, func(o *state.Org) { maps.Copy(o.People, outcome) }); err != nil {
+			errs = append(errs, fmt.Errorf("record the outcome of %d invitations: %w", len(outcome), err))
+			continue
+		}
+		rep.Welcomed = append(rep.Welcomed, welcomed...)
 	}
 	// Welcomes that an earlier run did not get to post.
-	for _, wl := range welcomes {
-		if ctx.Err() != nil {
-			break
-		}
-		if err := postWelcome(ctx, c, st, org, wl, opts, rep, true); err != nil {
-			errs = append(errs, err)
-		}
+	if len(welcomes) > 0 && ctx.Err() == nil {
+		errs = append(errs, welcomeAndSave(ctx, c, st, org, welcomes, opts, rep, true)...)
 	}
 	return errs
+}
+
+// queueAll records a batch of would-be invitees as queued, in one save.
+func queueAll(st *state.Store, org string, batch []Decision, reason string,
+	person func(Candidate, state.Status, string) *state.Person, rep *Report) []error {
+	if err := st.Update(org, func(o *state.Org) {
+		for _, d := range batch {
+			o.People[d.ID] = person(d.Candidate, state.Queued, reason)
+		}
+	}); err != nil {
+		return []error{fmt.Errorf("queue %d people: %w", len(batch), err)}
+	}
+	for _, d := range batch {
+		rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+	}
+	return nil
 }
 
 // inviteOnce sends an invitation so that it arrives at most once. When the
@@ -161,41 +197,63 @@ func inviteOnce(ctx context.Context, c Client, org string, who Candidate, how In
 	return c.SendInvitation(ctx, org, who.ID, how)
 }
 
-// postWelcome posts the welcome comment for an invitee and records its URL.
-// On a retry it first looks for a comment carrying the marker, so that a
-// run which died after posting but before saving does not post twice.
-func postWelcome(ctx context.Context, c Inviter, st *state.Store, org string, wl welcome, opts Options, rep *Report, retry bool) error {
-	marker := WelcomeMarker(org, wl.ID)
-	url := ""
+// findOrPostWelcome posts the welcome comment for an invitee and returns
+// its URL. With retry it first looks for a comment carrying the marker, so
+// that a run which died after posting but before saving does not post twice.
+func findOrPostWelcome(ctx context.Context, c Inviter, org string, wl welcome, opts Options, retry bool) (string, error) {
 	if retry {
-		found, err := c.FindComment(ctx, wl.PR.Repo, wl.PR.Number, marker)
+		found, err := c.FindComment(ctx, wl.PR.Repo, wl.PR.Number, WelcomeMarker(org, wl.ID))
 		if err != nil {
-			return fmt.Errorf("look for the welcome comment to %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+			return "", fmt.Errorf("look for the welcome comment to %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
 		}
-		url = found
+		if found != "" {
+			return found, nil
+		}
 	}
-	if url == "" {
-		body, err := welcomeBody(org, wl, opts)
-		if err != nil {
-			return fmt.Errorf("welcome %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+	body, err := welcomeBody(org, wl, opts)
+	if err != nil {
+		return "", fmt.Errorf("welcome %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+	}
+	posted, err := c.Comment(ctx, wl.PR.Repo, wl.PR.Number, body)
+	if err != nil {
+		return "", fmt.Errorf("welcome %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+	}
+	return posted, nil
+}
+
+// welcomeAndSave welcomes invitees and records the comments in one save.
+func welcomeAndSave(ctx context.Context, c Inviter, st *state.Store, org string, wls []welcome, opts Options, rep *Report, retry bool) []error {
+	var errs []error
+	urls := map[int64]string{}
+	var done []Entry
+	for _, wl := range wls {
+		if ctx.Err() != nil {
+			break
 		}
-		posted, err := c.Comment(ctx, wl.PR.Repo, wl.PR.Number, body)
+		url, err := findOrPostWelcome(ctx, c, org, wl, opts, retry)
 		if err != nil {
-			return fmt.Errorf("welcome %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+			errs = append(errs, err)
+			continue
 		}
-		url = posted
+		urls[wl.ID] = url
+		e := entry(wl.Login, wl.ID, wl.PR, "")
+		e.CommentURL = url
+		done = append(done, e)
+	}
+	if len(urls) == 0 {
+		return errs
 	}
 	if err := st.Update(org, func(o *state.Org) {
-		if p := o.People[wl.ID]; p != nil {
-			p.CommentURL = url
+		for id, url := range urls {
+			if p := o.People[id]; p != nil {
+				p.CommentURL = url
+			}
 		}
 	}); err != nil {
-		return fmt.Errorf("record welcome comment to %s: %w", wl.Login, err)
+		return append(errs, fmt.Errorf("record %d welcome comments: %w", len(urls), err))
 	}
-	e := entry(wl.Login, wl.ID, wl.PR, "")
-	e.CommentURL = url
-	rep.Welcomed = append(rep.Welcomed, e)
-	return nil
+	rep.Welcomed = append(rep.Welcomed, done...)
+	return errs
 }
 
 // welcomeBody is the standard welcome comment, or the policy's template.
