@@ -141,16 +141,10 @@ func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 			return s
 		})
 	}
-	if len(r.Queued) > 0 {
-		fmt.Fprintf(b, "\n**%s (%d)**: tried first on the next run\n\n", queued, len(r.Queued))
-		b.WriteString("| who | pull request | why |\n| --- | --- | --- |\n")
-		for i, e := range r.Queued {
-			if i == summaryListLimit {
-				fmt.Fprintf(b, "| … | %d more | see the JSON report |\n", len(r.Queued)-i)
-				break
-			}
-			fmt.Fprintf(b, "| %s | %s | %s |\n", mdPerson(e, true), mdPR(e.PR), mdText(e.Reason))
-		}
+	reasonTable(b, fmt.Sprintf("%s (%d)", queued, len(r.Queued)), "tried first on the next run", r.Queued)
+	reasonTable(b, fmt.Sprintf("Not yet enough merged pull requests (%d)", len(r.Counting)), "counted again on their next one", r.Counting)
+	if r.FilteredPRs > 0 {
+		fmt.Fprintf(b, "\n%d merged pull requests were left out by the configuration's repository filters.\n", r.FilteredPRs)
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(b, "\n**Errors (%d)**\n\n", len(r.Errors))
@@ -432,4 +426,21 @@ func writeActionsOutputs(d *Deps, rr RunReport) error {
 		return err
 	}
 	return f.Close()
+}
+
+// reasonTable writes a table of people with the pull request and the reason
+// of each, under a bold heading; nothing when there is nobody.
+func reasonTable(b *strings.Builder, heading, note string, es []reconcile.Entry) {
+	if len(es) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n**%s**: %s\n\n", heading, note)
+	b.WriteString("| who | pull request | why |\n| --- | --- | --- |\n")
+	for i, e := range es {
+		if i == summaryListLimit {
+			fmt.Fprintf(b, "| … | %d more | see the JSON report |\n", len(es)-i)
+			break
+		}
+		fmt.Fprintf(b, "| %s | %s | %s |\n", mdPerson(e, true), mdPR(e.PR), mdText(e.Reason))
+	}
 }
