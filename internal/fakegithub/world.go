@@ -805,21 +805,20 @@ func (g *GitHub) AcceptInvitation(orgLogin string, userID int64) {
 func (g *GitHub) PendingInvitations(orgLogin string) []Invitation {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.mustOrg(orgLogin)
-	out := make([]Invitation, 0, len(o.pending))
-	for _, inv := range o.pending {
-		out = append(out, *g.invitationCopy(inv))
-	}
-	return out
+	return g.invitationCopies(g.mustOrg(orgLogin).pending)
 }
 
 // FailedInvitations returns copies of an organization's failed invitations.
 func (g *GitHub) FailedInvitations(orgLogin string) []Invitation {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.mustOrg(orgLogin)
-	out := make([]Invitation, 0, len(o.failed))
-	for _, inv := range o.failed {
+	return g.invitationCopies(g.mustOrg(orgLogin).failed)
+}
+
+// invitationCopies copies a list of invitations; the caller holds g.mu.
+func (g *GitHub) invitationCopies(list []*Invitation) []Invitation {
+	out := make([]Invitation, 0, len(list))
+	for _, inv := range list {
 		out = append(out, *g.invitationCopy(inv))
 	}
 	return out
