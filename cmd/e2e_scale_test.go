@@ -3,11 +3,13 @@ package cmd
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/state"
 )
 
 func TestBackfillPastTheSearchCapFindsEveryone(t *testing.T) {
@@ -91,5 +93,74 @@ func TestDailyInviteLimitIsTrackedAcrossRuns(t *testing.T) {
 	mustCode(t, code, 0, out, errOut)
 	if n := len(w.gh.CreatedInvitations("trio")); n != 5 {
 		t.Errorf("after a day: %d invitations in all, want 5", n)
+	}
+}
+
+func TestGitHubsInvitationCapQueuesTheRestAndExitsZero(t *testing.T) {
+	w, fresh := newcomersWorld(t, 5)
+	w.gh.SetInvitationCap("trio", 2)
+	code, out, errOut := w.run(t, "--org", "trio", "--daily-invite-limit", "0")
+	mustCode(t, code, 0, out, errOut)
+	if n := len(w.gh.CreatedInvitations("trio")); n != 2 {
+		t.Fatalf("%d invitations, want the 2 GitHub allowed", n)
+	}
+	if !strings.Contains(out, "invitation limit for the organization was reached: 3 people wait in the queue") {
+		t.Errorf("report should say how many wait:\n%s", out)
+	}
+	// The cap lifts a day later; the queue is served first, oldest merge
+	// first, although the cursor has moved past their pull requests.
+	w.gh.SetInvitationCap("trio", 0)
+	w.now = w.now.Add(25 * time.Hour)
+	code, out, errOut = w.run(t, "--org", "trio", "--daily-invite-limit", "0")
+	mustCode(t, code, 0, out, errOut)
+	inv := w.gh.CreatedInvitations("trio")
+	if len(inv) != 5 {
+		t.Fatalf("%d invitations in all, want 5", len(inv))
+	}
+	seen := map[int64]int{}
+	for _, i := range inv {
+		seen[i.InviteeID]++
+	}
+	for _, u := range fresh {
+		if seen[u.ID] != 1 {
+			t.Errorf("%s invited %d times", u.Login, seen[u.ID])
+		}
+	}
+}
+
+func TestAccountDeletedBeforeItsInvitationIsSkipped(t *testing.T) {
+	w := newWorld(t)
+	gone := w.gh.AddUser("gone")
+	w.merged(t, gone, time.Hour)
+	// Between the search and the invitation, the account is deleted.
+	w.gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/invitations") {
+				w.gh.DeleteUser(gone.ID)
+			}
+			next.ServeHTTP(rw, r)
+		})
+	})
+	code, out, errOut := w.run(t, "--org", "trio")
+	mustCode(t, code, 0, out, errOut)
+	st := loadState(t, w.statePath)
+	if p := st.Org("trio").People[gone.ID]; p == nil || p.Status != state.Skipped || !strings.Contains(p.Reason, "no longer exists") {
+		t.Errorf("deleted account recorded as %+v, want skipped with the reason", p)
+	}
+	if len(w.gh.AllComments()) != 0 {
+		t.Errorf("a deleted account was welcomed")
+	}
+}
+
+func TestUnreadableStatePathFailsCleanly(t *testing.T) {
+	w := newWorld(t)
+	w.merged(t, w.gh.AddUser("alice"), time.Hour)
+	w.statePath = t.TempDir() // a directory, not a file
+	code, out, errOut := w.run(t, "--org", "trio")
+	if code != ExitError || !strings.Contains(errOut, w.statePath) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("exit %d, stderr %q; want 1 and one line naming the path", code, errOut)
+	}
+	if len(w.gh.Requests()) != 0 || out != "" {
+		t.Errorf("nothing should happen with an unreadable state path")
 	}
 }

@@ -132,7 +132,6 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 			case errors.Is(err, ErrInvitationLimit):
 				limited = "GitHub's invitation limit for the organization was reached"
 				log.Warn("invitation limit reached; the rest wait for a later run", "login", d.Login)
-				rep.Warnings = append(rep.Warnings, limited+"; the rest wait in the queue")
 				outcome[d.ID] = person(d.Candidate, state.Queued, limited)
 				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
 			case errors.Is(err, ErrMaybeSent):
@@ -155,6 +154,15 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 			continue
 		}
 		rep.Welcomed = append(rep.Welcomed, welcomed...)
+	}
+	if limited != "" {
+		waiting := 0
+		for _, e := range rep.Queued {
+			if e.Reason == limited {
+				waiting++
+			}
+		}
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %d people wait in the queue for a later run", limited, waiting))
 	}
 	// Welcomes that an earlier run did not get to post.
 	if len(welcomes) > 0 && ctx.Err() == nil {
