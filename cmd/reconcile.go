@@ -154,8 +154,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	g.SetLimit(o.Concurrency)
 	for i, t := range targets {
 		if t.Err != nil {
-			errs[i] = t.Err
-			reports[i] = &reconcile.Report{Org: t.Org, Errors: []string{t.Err.Error()}}
+			errs[i], reports[i] = t.Err, reconcile.FailedReport(t.Org, o.DryRun, t.Err)
 			continue
 		}
 		if t.Skip != "" {
@@ -165,14 +164,12 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		g.Go(func() error {
 			client, err := ghapi.New(t.Client, o.APIURL, o.GraphQLURL)
 			if err != nil {
-				errs[i] = err
-				reports[i] = &reconcile.Report{Org: t.Org, Errors: []string{err.Error()}}
+				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 				return nil
 			}
 			oopts, warnings, err := o.orgOptions(ctx, client, t, ropts, log)
 			if err != nil {
-				errs[i] = err
-				reports[i] = &reconcile.Report{Org: t.Org, Errors: []string{err.Error()}}
+				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 				return nil
 			}
 			// One organization's failure never stops another's.

@@ -66,6 +66,14 @@ func newReport(org string, dryRun bool) *Report {
 		Pending: []Entry{}, Queued: []Entry{}, Counting: []Entry{}, Skipped: []Entry{}, Warnings: []string{}, Errors: []string{}}
 }
 
+// FailedReport is the report of an organization whose run could not start,
+// with the reason among its errors.
+func FailedReport(org string, dryRun bool, err error) *Report {
+	r := newReport(org, dryRun)
+	r.Errors = append(r.Errors, err.Error())
+	return r
+}
+
 func entry(login string, id int64, pr PullRequest, reason string) Entry {
 	e := Entry{Login: login, ID: id, Reason: reason}
 	if pr.Repo != "" {
