@@ -21,10 +21,10 @@ const inviteBatch = 20
 // the middle of a batch leaves those people "inviting", which the next run
 // resolves by asking GitHub before sending anything (see inviteOnce and the
 // welcome marker). It goes on past one person's failure and returns the
-// failures.
+// failures, and whether everyone in the plan was written down (if not, the
+// cursor must not move past them).
 func apply(ctx context.Context, c Client, st *state.Store, org string, plan []Decision, welcomes []welcome,
-	invite InviteOptions, opts Options, rep *Report, log *slog.Logger) []error {
-	var errs []error
+	invite InviteOptions, opts Options, rep *Report, log *slog.Logger) (errs []error, recorded bool) {
 	noComment := opts.Policy.NoComment
 	person := func(d Candidate, status state.Status, reason string) *state.Person {
 		return &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason,
@@ -47,7 +47,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		}
 	})
 	if err != nil {
-		return append(errs, fmt.Errorf("record members and pending invitations: %w", err))
+		return append(errs, fmt.Errorf("record members and pending invitations: %w", err)), false
 	}
 	var invites []Decision
 	for _, d := range plan {
@@ -78,7 +78,9 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 			limited = "the run was interrupted"
 		}
 		if limited != "" {
-			errs = append(errs, queueAll(st, org, batch, limited, person, rep)...)
+			if err := queueAll(st, org, batch, limited, person, rep); err != nil {
+				return append(errs, err), false
+			}
 			continue
 		}
 		// Say what is about to happen before it happens.
@@ -88,7 +90,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 			}
 		}); err != nil {
 			// Nothing may be sent that is not written down.
-			return append(errs, fmt.Errorf("record invitations about to be sent: %w", err))
+			return append(errs, fmt.Errorf("record invitations about to be sent: %w", err)), false
 		}
 		outcome := map[int64]*state.Person{} // people left out stay "inviting"
 		var welcomed []Entry
@@ -168,18 +170,18 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 	if len(welcomes) > 0 && ctx.Err() == nil {
 		errs = append(errs, welcomeAndSave(ctx, c, st, org, welcomes, opts, rep, true)...)
 	}
-	return errs
+	return errs, true
 }
 
 // queueAll records a batch of would-be invitees as queued, in one save.
 func queueAll(st *state.Store, org string, batch []Decision, reason string,
-	person func(Candidate, state.Status, string) *state.Person, rep *Report) []error {
+	person func(Candidate, state.Status, string) *state.Person, rep *Report) error {
 	if err := st.Update(org, func(o *state.Org) {
 		for _, d := range batch {
 			o.People[d.ID] = person(d.Candidate, state.Queued, reason)
 		}
 	}); err != nil {
-		return []error{fmt.Errorf("queue %d people: %w", len(batch), err)}
+		return fmt.Errorf("queue %d people: %w", len(batch), err)
 	}
 	for _, d := range batch {
 		rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))

@@ -134,19 +134,23 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 		return nil
 	}
 
-	errs := apply(ctx, c, st, org, plan, welcomes, invite, opts, rep, log)
+	errs, recorded := apply(ctx, c, st, org, plan, welcomes, invite, opts, rep, log)
 	// The window has been read completely and everyone in it is recorded
 	// (invited, settled or queued), so the cursor can move even if some
-	// requests failed: the failures are in the queue.
-	if err := st.Update(org, func(o *state.Org) {
-		o.Cursor = maxTime(o.Cursor, w.To)
-		for id, login := range sorted.Renamed {
-			if p := o.People[id]; p != nil {
-				p.Login = login
+	// requests failed: the failures are in the queue. If the state could
+	// not be written, the cursor stays, so that the next run reads them
+	// again.
+	if recorded {
+		if err := st.Update(org, func(o *state.Org) {
+			o.Cursor = maxTime(o.Cursor, w.To)
+			for id, login := range sorted.Renamed {
+				if p := o.People[id]; p != nil {
+					p.Login = login
+				}
 			}
+		}); err != nil {
+			errs = append(errs, fmt.Errorf("save cursor: %w", err))
 		}
-	}); err != nil {
-		errs = append(errs, fmt.Errorf("save cursor: %w", err))
 	}
 	rep.Cursor = st.Org(org).Cursor
 	for _, e := range errs {
