@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +115,61 @@ func TestRateLimitPastMaxWaitFailsTheOrgCleanly(t *testing.T) {
 	}
 	if len(w.gh.CreatedInvitations("trio")) != 0 {
 		t.Errorf("nothing should be sent")
+	}
+}
+
+func TestAppModeUnderFaultsInvitesEachPersonOnce(t *testing.T) {
+	w := newAppWorld(t, nil)
+	var fresh []int64
+	for _, org := range []string{"alpha", "beta"} {
+		for i := range 3 {
+			u := w.gh.AddUser(fmt.Sprintf("%s-new%d", org, i))
+			fresh = append(fresh, u.ID)
+			w.gh.AddPR(w.repos[org], u.ID, "x", time.Now().Add(-time.Duration(i+1)*time.Hour))
+		}
+	}
+	inj := w.gh.InjectFaults(fakegithub.Faults{Seed: 7, Rate502: 0.3, AmbiguousWrites: true, SecondaryEvery: 5})
+	run := func() int {
+		d, _, _ := testDeps(map[string]string{"GITHUB_APP_ID": strconv.Itoa(testAppID), "GITHUB_APP_PRIVATE_KEY": string(w.key),
+			"GITHUB_API_URL": w.gh.RESTURL()})
+		d.Now = time.Now
+		d.Resilience = func(o *ghtransport.Options) {
+			o.Sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+			o.MaxAttempts = 8
+		}
+		return Main(context.Background(), []string{"reconcile", "--state", w.statePath}, d)
+	}
+	run()
+	inj.Stop()
+	// Later runs, the faults over, finish what was left (a welcome whose
+	// answer was lost is found by its marker or posted).
+	for i := 0; i < 3 && run() != 0; i++ {
+	}
+	if code := run(); code != 0 {
+		t.Fatalf("a run after the faults exited %d", code)
+	}
+	t.Logf("faults injected: %+v", inj.Counts())
+	seen := map[int64]int{}
+	for _, org := range []string{"alpha", "beta"} {
+		for _, inv := range w.gh.CreatedInvitations(org) {
+			seen[inv.InviteeID]++
+		}
+	}
+	for _, id := range fresh {
+		if seen[id] != 1 {
+			t.Errorf("user %d invited %d times", id, seen[id])
+		}
+	}
+	welcomes := map[string]int{}
+	for _, c := range w.gh.AllComments() {
+		welcomes[c.Body]++
+	}
+	if len(welcomes) != len(fresh) {
+		t.Errorf("%d distinct welcomes, want %d", len(welcomes), len(fresh))
+	}
+	for body, n := range welcomes {
+		if n != 1 {
+			t.Errorf("welcome posted %d times: %.40q", n, body)
+		}
 	}
 }
