@@ -109,7 +109,11 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 				row.CanRead = "-"
 			} else {
 				row.Token = "ok"
-				row.CanRead = checkSearch(ctx, o, t)
+				if c, err := ghapi.New(t.Client, o.APIURL, o.GraphQLURL); err != nil {
+					row.CanRead = "no: " + err.Error()
+				} else {
+					row.CanRead = checkSearch(ctx, c, t.Org)
+				}
 			}
 			if m := missingPermissions(inst); len(m) > 0 && row.CanInvite == "yes" {
 				row.CanInvite = "yes (but " + strings.Join(m, "; ") + ")"
@@ -194,19 +198,15 @@ func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target) doctorRow {
 	default:
 		row.CanInvite = fmt.Sprintf("no: %s is %s %s, only owners can invite", user.GetLogin(), m.GetState(), m.GetRole())
 	}
-	row.CanRead = checkSearch(ctx, o, t)
+	row.CanRead = checkSearch(ctx, c, t.Org)
 	row.OK = row.CanInvite == "yes" && row.CanRead == "yes"
 	return row
 }
 
 // checkSearch runs the search a reconcile run starts with, over the last day.
-func checkSearch(ctx context.Context, o *DoctorOptions, t target) string {
-	c, err := ghapi.New(t.Client, o.APIURL, o.GraphQLURL)
-	if err != nil {
-		return "no: " + err.Error()
-	}
+func checkSearch(ctx context.Context, c *ghapi.Client, org string) string {
 	now := time.Now().UTC().Truncate(time.Second)
-	_, err = c.SearchMerged(ctx, t.Org, reconcile.SearchQuery{Window: reconcile.Window{From: now.Add(-24 * time.Hour), To: now}}, "")
+	_, err := c.SearchMerged(ctx, org, reconcile.SearchQuery{Window: reconcile.Window{From: now.Add(-24 * time.Hour), To: now}}, "")
 	if err != nil {
 		return "no: " + oneLine(err.Error())
 	}

@@ -52,7 +52,7 @@ func TestInviteOutcomes(t *testing.T) {
 		{"twice", fresh.ID, reconcile.ErrAlreadyInvited},
 	}
 	for _, tt := range tests {
-		err := c.Invite(ctx, "trio", tt.id)
+		err := c.SendInvitation(ctx, "trio", tt.id, reconcile.InviteOptions{})
 		if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
 			t.Errorf("%s: Invite error = %v, want %v", tt.name, err, tt.want)
 		}
@@ -79,7 +79,7 @@ func TestInviteFailuresWithoutAnAnswerMayHaveBeenSent(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	})
-	err := c.Invite(context.Background(), "trio", u.ID)
+	err := c.SendInvitation(context.Background(), "trio", u.ID, reconcile.InviteOptions{})
 	if !errors.Is(err, reconcile.ErrMaybeSent) {
 		t.Errorf("a 502 answer to an invitation: error = %v, want ErrMaybeSent", err)
 	}

@@ -14,11 +14,6 @@ import (
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
-// Invite invites a user with the direct_member role and no team.
-func (c *Client) Invite(ctx context.Context, org string, userID int64) error {
-	return c.SendInvitation(ctx, org, userID, reconcile.InviteOptions{})
-}
-
 // SendInvitation implements reconcile.Inviter with
 // POST /orgs/{org}/invitations. (PUT /orgs/{org}/memberships/{user} would
 // also invite, but for someone who is already an owner it silently changes

@@ -26,6 +26,7 @@ import (
 	"github.com/python-trio/snekomatic/cmd"
 	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/reconcile"
 )
 
 // Latency is added to every request the fake answers.
@@ -244,7 +245,7 @@ func runNaive(b *testing.B, s scenario) result {
 			if st != 0 {
 				continue
 			}
-			if err := c.Invite(ctx, e.org, e.author); err != nil {
+			if err := c.SendInvitation(ctx, e.org, e.author, reconcile.InviteOptions{}); err != nil {
 				b.Fatal(err)
 			}
 			if _, err := c.Comment(ctx, e.repo, e.number, "welcome"); err != nil {
