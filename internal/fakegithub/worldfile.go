@@ -194,14 +194,15 @@ func yamlWorldError(name string, err error, root *yaml.Node) error {
 	}
 	line, _ := strconv.Atoi(m[1])
 	text := m[2]
+	hint := ""
 	if f, rest, ok := strings.Cut(text, "field "); ok && f == "" {
 		if key, _, ok := strings.Cut(rest, " not found in type"); ok {
-			text = fmt.Sprintf("unknown key %q", key)
+			text, hint = fmt.Sprintf("unknown key %q", key), key
 		}
 	}
 	e := &WorldError{File: name, Line: line, Msg: text}
 	if root != nil {
-		e.Field = pathAtLine(root, line)
+		e.Field = pathAtLine(root, line, hint)
 	} else {
 		e.Msg = "not valid YAML or JSON: " + text
 	}
@@ -211,8 +212,9 @@ func yamlWorldError(name string, err error, root *yaml.Node) error {
 func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // pathAtLine names the field whose key or scalar value is on line, for
-// decoder errors that only give a line.
-func pathAtLine(root *yaml.Node, line int) string {
+// decoder errors that only give a line; a key named key wins, for a line
+// that holds several.
+func pathAtLine(root *yaml.Node, line int, key string) string {
 	var found string
 	var walk func(n *yaml.Node, path string)
 	walk = func(n *yaml.Node, path string) {
@@ -231,7 +233,7 @@ func pathAtLine(root *yaml.Node, line int) string {
 				if path != "" {
 					p = path + "." + k.Value
 				}
-				if k.Line == line && (v.Kind == yaml.ScalarNode || v.Line != line) {
+				if k.Line == line && (key == "" || k.Value == key) {
 					found = p
 					return
 				}
@@ -587,7 +589,11 @@ func (g *GitHub) AddWorld(w *World, now time.Time) (*Built, error) {
 	if err := w.Check(); err != nil {
 		return nil, err
 	}
-	for _, list := range [][]string{w.Users, w.Bots, w.Mannequins, w.DeletedUsers} {
+	orgs := make([]string, 0, len(w.Orgs))
+	for _, o := range w.Orgs {
+		orgs = append(orgs, o.Login)
+	}
+	for _, list := range [][]string{w.Users, w.Bots, w.Mannequins, w.DeletedUsers, orgs} {
 		for _, l := range list {
 			if g.Lookup(l) != nil {
 				return nil, werr("", "login %q already exists in the fake", l)
