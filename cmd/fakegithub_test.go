@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"go/parser"
+	"go/token"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -195,5 +198,45 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The product never depends on the fake: only the two commands that exist
+// to run it (demo, fake-github) import it, outside tests.
+func TestOnlyDemoAndFakeGitHubImportTheFake(t *testing.T) {
+	const fake = `"github.com/python-trio/snekomatic/internal/fakegithub"`
+	allowed := map[string]bool{filepath.Join("cmd", "demo.go"): true, filepath.Join("cmd", "fakegithub.go"): true}
+	seen := 0
+	err := filepath.WalkDir("..", func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel("..", path)
+		if e.IsDir() && (strings.HasPrefix(e.Name(), ".") && rel != "." || rel == "internal") {
+			return filepath.SkipDir // the fake and the test helpers live under internal/
+		}
+		if e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			if imp.Path.Value != fake {
+				continue
+			}
+			seen++
+			if !allowed[rel] {
+				t.Errorf("%s imports internal/fakegithub; only the demo and fake-github commands may", rel)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != len(allowed) {
+		t.Errorf("%d files import the fake, want the %d commands: has the walk missed them?", seen, len(allowed))
 	}
 }
