@@ -271,7 +271,7 @@ func demoRun(ctx context.Context, o *DemoOptions) (err error) {
 
 	narr := &narrator{gh: gh, org: o.Org}
 	run := func(n int) error {
-		fmt.Fprintf(out, "\n== Run %d: snekomatic %s\n\n", n, strings.Join(shown, " "))
+		fmt.Fprintf(out, "\n== Run %d: GITHUB_TOKEN=<the fake's token> snekomatic %s\n\n", n, strings.Join(shown, " "))
 		before := len(gh.Requests())
 		inner := &Deps{Stdout: out, Stderr: &logs, Getenv: demoEnv, Now: d.Now, Transport: demoTransport(), Resilience: d.Resilience}
 		c := NewCmdReconcile(inner, nil)
