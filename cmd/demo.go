@@ -157,7 +157,7 @@ var demoPeople = []demoPerson{
 	{login: "bob", kind: "users", ago: []time.Duration{20 * time.Hour}, note: "new: will decline his invitation between the two runs"},
 	{login: "chen", kind: "users", ago: []time.Duration{30 * time.Minute}, note: "new: merged half an hour ago, so the second run reads it again"},
 	{login: "mia", kind: "users", ago: []time.Duration{26 * time.Hour}, role: "member", note: "already a member"},
-	{login: "pat", kind: "users", ago: []time.Duration{10 * time.Hour}, pending: true, note: "invited by hand last week; has not answered yet"},
+	{login: "pat", kind: "users", ago: []time.Duration{10 * time.Hour}, pending: true, note: "invited earlier by a maintainer, by hand; has not answered yet"},
 	{login: "dependabot[bot]", kind: "bots", ago: []time.Duration{8 * time.Hour}, note: "a bot: never invited"},
 	{login: "gone-account", kind: "deleted_users", ago: []time.Duration{12 * time.Hour}, note: "account deleted since: GitHub shows no author"},
 	{login: demoOwner, kind: "users", role: "admin", note: "an owner of the organization: the token's user (GitHub lets only owners invite)"},
