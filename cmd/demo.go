@@ -209,7 +209,7 @@ func demoEnv(key string) string {
 	return ""
 }
 
-func demoRun(ctx context.Context, o *DemoOptions) (err error) {
+func demoRun(ctx context.Context, o *DemoOptions) error {
 	d := o.Deps
 	out := d.Stdout
 	now := d.Now().UTC()
@@ -399,9 +399,10 @@ func demoTransport() http.RoundTripper {
 	return t
 }
 
-// keepFiles writes the demo's files into dir, creating it if needed, and
-// never replacing a file that exists.
-func keepFiles(dir string, files map[string][]byte) error {
+// keepFiles writes the demo's files into dir, creating it if needed. It
+// never replaces a file that exists, and removes what it wrote if it
+// cannot write them all.
+func keepFiles(dir string, files map[string][]byte) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--keep %s: %w", dir, unwrapPath(err))
 	}
@@ -410,6 +411,14 @@ func keepFiles(dir string, files map[string][]byte) error {
 		names = append(names, n)
 	}
 	slices.Sort(names)
+	var written []string
+	defer func() {
+		if err != nil {
+			for _, p := range written {
+				os.Remove(p)
+			}
+		}
+	}()
 	for _, n := range names {
 		p := filepath.Join(dir, n)
 		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -419,6 +428,7 @@ func keepFiles(dir string, files map[string][]byte) error {
 			}
 			return fmt.Errorf("--keep %s: %w", dir, unwrapPath(err))
 		}
+		written = append(written, p)
 		_, werr := f.Write(files[n])
 		if cerr := f.Close(); werr == nil {
 			werr = cerr
