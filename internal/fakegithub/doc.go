@@ -79,6 +79,8 @@
 //	faults.go              seeded faults: 502s, secondary limits, GraphQL
 //	                       RATE_LIMITED, latency, hangs, ambiguous writes
 //	caps.go                GitHub's daily invitation cap per organization
+//	worldfile.go           world files (YAML/JSON): World, LoadWorld, AddWorld
+//	listen.go              NewServerOn, for serving on a given listener
 //	schema.graphql         the schema subset (embedded)
 //
 // # Request flow

@@ -1,0 +1,273 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/python-trio/snekomatic/internal/fakegithub"
+)
+
+// `snekomatic fake-github` serves the fake the tests use, on a port, with
+// a world read from a file: to try a workflow, a configuration or a
+// backfill with --api-url before trusting snekomatic with real credentials,
+// or to reproduce a bug report.
+
+// FakeGitHubOptions are the parsed and validated inputs of
+// `snekomatic fake-github`.
+type FakeGitHubOptions struct {
+	// WorldPath is the world file ("": the demo's sample organization).
+	WorldPath string
+	World     *fakegithub.World
+	// Addr is the address to listen on.
+	Addr string
+
+	Deps *Deps
+	// ready, if set, is called with the server's root URL once it serves
+	// (for tests, which listen on a free port).
+	ready func(url string)
+}
+
+// NewCmdFakeGitHub builds `snekomatic fake-github`. runF replaces the run
+// function in tests; nil means fakeGitHubRun.
+func NewCmdFakeGitHub(d *Deps, runF func(context.Context, *FakeGitHubOptions) error) *cobra.Command {
+	o := &FakeGitHubOptions{Deps: d}
+	c := &cobra.Command{
+		Use:   "fake-github",
+		Short: "Serve a fake GitHub (REST and GraphQL) with a world read from a file, for trying snekomatic safely",
+		Long: `Serves the in-memory fake GitHub that snekomatic's own tests use, with the
+organizations, people, pull requests, tokens and faults of a world file
+(YAML or JSON; see docs/fake-github.md). It prints the REST and GraphQL URLs
+and a token to use, and logs every request to stderr. Point snekomatic at it
+with --api-url; nothing reaches GitHub. The world lives in memory: stop the
+server (Ctrl-C) and it is gone.
+
+Without --world it serves the sample organization of 'snekomatic demo'.`,
+		Example: `  snekomatic fake-github --world examples/world.yaml --addr 127.0.0.1:8080
+  GITHUB_TOKEN=ghp_fakeOwnerToken snekomatic reconcile --org acme \
+    --api-url http://127.0.0.1:8080/api/v3/ --state /tmp/state.json`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := o.complete(c); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return fakeGitHubRun(c.Context(), o)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.WorldPath, "world", "", "world file, YAML or JSON (default: the sample organization of 'snekomatic demo')")
+	f.StringVar(&o.Addr, "addr", "127.0.0.1:0", "address to listen on (port 0: any free port)")
+	return c
+}
+
+func (o *FakeGitHubOptions) complete(c *cobra.Command) error {
+	if c.Flags().Changed("world") && o.WorldPath == "" {
+		return usagef("--world must not be empty")
+	}
+	if _, _, err := net.SplitHostPort(o.Addr); err != nil {
+		return usagef("--addr %q is not host:port (such as 127.0.0.1:8080)", o.Addr)
+	}
+	if o.WorldPath == "" {
+		o.World = demoWorld(demoDefaultOrg, nil)
+		return nil
+	}
+	w, err := fakegithub.LoadWorld(o.WorldPath)
+	if err != nil {
+		return &UsageError{err}
+	}
+	o.World = w
+	return nil
+}
+
+func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
+	d := o.Deps
+	log := newLogger(d)
+	l, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.Addr, err)
+	}
+	gh := fakegithub.NewServerOn(l)
+	defer gh.Close()
+	gh.SetClock(d.Now)
+	// The logger goes first so that it is outermost and also sees the
+	// requests the world's faults answer.
+	gh.Use(requestLogger(log))
+	built, err := gh.AddWorld(o.World, d.Now().UTC())
+	if err != nil {
+		return err
+	}
+	tokens := built.Tokens
+	if len(tokens) == 0 {
+		tok, err := randomToken()
+		if err != nil {
+			return err
+		}
+		gh.AddToken(tok)
+		tokens = []fakegithub.WorldToken{{Value: tok, User: fakegithub.DefaultTokenOwner}}
+	}
+
+	out := d.Stdout
+	src := o.WorldPath
+	if src == "" {
+		src = "the demo's sample organization"
+	}
+	fmt.Fprintf(out, "Fake GitHub serving %s at %s (in memory; not GitHub: nothing leaves this machine)\n", src, gh.URL())
+	fmt.Fprintf(out, "  REST API:  %s\n", gh.RESTURL())
+	fmt.Fprintf(out, "  GraphQL:   %s\n", gh.GraphQLURL())
+	for _, t := range tokens {
+		fmt.Fprintf(out, "  token:     %s  (user %s%s)\n", t.Value, t.User, tokenScope(o.World, t))
+	}
+	org := demoDefaultOrg
+	if len(o.World.Orgs) > 0 {
+		org = o.World.Orgs[0].Login
+	}
+	fmt.Fprintf(out, "Try:\n  GITHUB_TOKEN=%s snekomatic reconcile --org %s --api-url %s --state fake-state.json\n",
+		tokens[0].Value, org, gh.RESTURL())
+	fmt.Fprintf(out, "Every request is logged to stderr. Stop with Ctrl-C.\n")
+	if o.ready != nil {
+		o.ready(gh.URL())
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// tokenScope says what a token's user owns, so the user knows whether it
+// can invite (only organization owners can).
+func tokenScope(w *fakegithub.World, t fakegithub.WorldToken) string {
+	var owns []string
+	for _, o := range w.Orgs {
+		if slices.ContainsFunc(o.Members, func(m fakegithub.WorldMember) bool {
+			return strings.EqualFold(m.Login, t.User) && m.Role == "admin"
+		}) {
+			owns = append(owns, o.Login)
+		}
+	}
+	s := ", owner of no organization: it cannot invite"
+	if len(owns) > 0 {
+		s = ", owner of " + strings.Join(owns, ", ")
+	}
+	if len(t.Orgs) > 0 {
+		s += "; limited to " + strings.Join(t.Orgs, ", ")
+	}
+	return s
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make a token: %w", err)
+	}
+	return "ghp_fake" + hex.EncodeToString(b), nil
+}
+
+// requestLogger logs each request once it is answered: method, path,
+// status, kind and, for GraphQL, the top-level fields and variables. The
+// token is never logged.
+func requestLogger(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			attrs := []any{"method", r.Method, "path", r.URL.Path}
+			if r.URL.RawQuery != "" {
+				attrs = append(attrs, "query", r.URL.RawQuery)
+			}
+			attrs = append(attrs, "kind", fakegithub.KindOf(r).String())
+			if fakegithub.KindOf(r) == fakegithub.KindGraphQL && r.Body != nil {
+				body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				attrs = append(attrs, graphQLAttrs(body)...)
+			}
+			sw := &statusRecorder{ResponseWriter: w}
+			defer func() {
+				if p := recover(); p != nil {
+					// A hung-response fault drops the connection by panicking
+					// with http.ErrAbortHandler; log it, then let it through.
+					log.Info("request", append(attrs, "status", "no answer (connection dropped)")...)
+					panic(p)
+				}
+				log.Info("request", append(attrs, "status", sw.code())...)
+			}()
+			next.ServeHTTP(sw, r)
+		})
+	}
+}
+
+// graphQLAttrs describes a GraphQL request body for the log.
+func graphQLAttrs(body []byte) []any {
+	var req struct {
+		Query     string          `json:"query"`
+		Variables json.RawMessage `json:"variables"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return nil
+	}
+	var attrs []any
+	if doc, err := parser.ParseQuery(&ast.Source{Input: req.Query}); err == nil {
+		var fields []string
+		for _, op := range doc.Operations {
+			for _, sel := range op.SelectionSet {
+				if f, ok := sel.(*ast.Field); ok {
+					fields = append(fields, f.Name)
+				}
+			}
+		}
+		attrs = append(attrs, "fields", strings.Join(fields, ","))
+	}
+	if len(req.Variables) > 0 && string(req.Variables) != "null" {
+		var compact bytes.Buffer
+		if json.Compact(&compact, req.Variables) == nil {
+			attrs = append(attrs, "variables", compact.String())
+		}
+	}
+	return attrs
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (s *statusRecorder) code() int {
+	if s.status == 0 {
+		return http.StatusOK
+	}
+	return s.status
+}
