@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/template"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -245,8 +246,10 @@ func (ps *parser) comment(n *yaml.Node, where string) (Comment, error) {
 		}
 		// Try it now, so that a field that does not exist ({{.Name}})
 		// fails here rather than when someone is being welcomed.
-		var b strings.Builder
-		if err := t.Execute(&b, ps.sample); err != nil {
+		b := &cappedBuilder{limit: maxCommentChars}
+		if err := t.Execute(b, ps.sample); errors.Is(err, errTooLong) {
+			return ps.errf(v, at, "the template renders more than %d characters, more than GitHub accepts in a comment", maxCommentChars)
+		} else if err != nil {
 			msg := clipMsg(err.Error())
 			if fields := fieldNames(ps.sample); len(fields) > 0 {
 				msg += " (the fields are " + list(fields) + ")"
@@ -261,6 +264,32 @@ func (ps *parser) comment(n *yaml.Node, where string) (Comment, error) {
 	})
 	return c, err
 }
+
+// maxCommentChars is the longest comment body GitHub accepts ("Body is
+// too long (maximum is 65536 characters)", a 422 from
+// POST /repos/{owner}/{repo}/issues/{number}/comments).
+const maxCommentChars = 65536
+
+var errTooLong = errors.New("too long")
+
+// cappedBuilder collects a rendering and fails once more than limit
+// characters are written, which stops the template: one that loops
+// ({{range 100000000000}}) ends with an error instead of filling memory.
+// It has no WriteString, so every write goes through Write.
+type cappedBuilder struct {
+	b        strings.Builder
+	limit, n int
+}
+
+func (c *cappedBuilder) Write(p []byte) (int, error) {
+	c.n += utf8.RuneCount(p)
+	if c.n > c.limit {
+		return 0, errTooLong
+	}
+	return c.b.Write(p)
+}
+
+func (c *cappedBuilder) String() string { return c.b.String() }
 
 // fieldNames lists the fields a template can name in v, as .A and .B.C,
 // for an error to suggest.

@@ -140,3 +140,25 @@ func TestFieldNames(t *testing.T) {
 		t.Errorf("list of one = %q", got)
 	}
 }
+
+// TestTemplateOutputIsCapped: a template that renders more than GitHub
+// accepts in a comment fails at load, and one that loops stops there
+// rather than filling memory.
+func TestTemplateOutputIsCapped(t *testing.T) {
+	for _, tmpl := range []string{
+		"{{range 100000000000}}spam {{end}}",
+		strings.Repeat("é", maxCommentChars+1),
+	} {
+		input := "defaults:\n  comment:\n    template: \"" + tmpl + "\"\n"
+		_, err := Parse(strings.NewReader(input), "c.yml", sample)
+		want := "c.yml:3: defaults.comment.template: the template renders more than 65536 characters"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("template %.40q: error = %v, want %q", tmpl, err, want)
+		}
+	}
+	// Exactly the limit, counted in characters rather than bytes, passes.
+	input := "defaults:\n  comment:\n    template: \"" + strings.Repeat("é", maxCommentChars) + "\"\n"
+	if _, err := Parse(strings.NewReader(input), "c.yml", sample); err != nil {
+		t.Errorf("a template of %d characters: %v", maxCommentChars, err)
+	}
+}
