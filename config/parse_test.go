@@ -147,6 +147,7 @@ func TestFieldNames(t *testing.T) {
 func TestTemplateOutputIsCapped(t *testing.T) {
 	for _, tmpl := range []string{
 		"{{range 100000000000}}spam {{end}}",
+		"{{range 100000000000}}{{$.Login}}{{end}}",
 		strings.Repeat("é", maxCommentChars+1),
 	} {
 		input := "defaults:\n  comment:\n    template: \"" + tmpl + "\"\n"
