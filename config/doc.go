@@ -35,6 +35,8 @@
 // value of the wrong type or out of range, a bad pattern or a template that
 // does not render is an *Error naming the file, the line and the key. An
 // error repeats at most the first hundred characters of a bad value.
+// Welcome templates may not loop (no range, no template calls), so that
+// rendering one takes time in proportion to its length.
 //
 // Policies merge field by field, the more specific winning: the file's
 // defaults, then the organization's own file, then the file's orgs entry

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Error is a problem in a configuration file, at a line, under a key
@@ -53,7 +54,7 @@ func head(s string, limit int) (string, bool) {
 }
 
 // clip is s, or its head and its length in bytes when it is longer than
-// echoLimit characters.
+// echoLimit characters, escaped as escape does.
 func clip(s string) string { return clipTo(s, echoLimit) }
 
 // clipMsg is clip for another library's message.
@@ -62,9 +63,20 @@ func clipMsg(s string) string { return clipTo(s, msgLimit) }
 func clipTo(s string, limit int) string {
 	h, cut := head(s, limit)
 	if !cut {
+		return escape(s)
+	}
+	return fmt.Sprintf("%s… (%d bytes)", escape(h), len(s))
+}
+
+// escape writes the characters of s that are not printable (a newline in a
+// quoted key, a control character) as Go escapes, so that an error stays
+// one line and shows what is there.
+func escape(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
 		return s
 	}
-	return fmt.Sprintf("%s… (%d bytes)", h, len(s))
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // quote is %q of s, clipped as clip does.

@@ -3,12 +3,14 @@ package config
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path"
 	"reflect"
 	"strings"
 	"text/template"
+	"text/template/parse"
 	"time"
 	"unicode/utf8"
 
@@ -244,6 +246,9 @@ func (ps *parser) comment(n *yaml.Node, where string) (Comment, error) {
 		if err != nil {
 			return ps.errf(v, at, "%s", clipMsg(err.Error()))
 		}
+		if err := linear(t); err != nil {
+			return ps.errf(v, at, "%s", clipMsg(err.Error()))
+		}
 		// Try it now, so that a field that does not exist ({{.Name}})
 		// fails here rather than when someone is being welcomed.
 		b := &cappedBuilder{limit: maxCommentChars}
@@ -263,6 +268,57 @@ func (ps *parser) comment(n *yaml.Node, where string) (Comment, error) {
 		return nil
 	})
 	return c, err
+}
+
+// linear refuses the actions that let a template run far longer than it is
+// long: range, which loops over a number as many times as it says (three
+// billion empty turns took three minutes), and template, define and block,
+// with which k templates that each call the next twice run 2^k times. A
+// welcome comment has no list to loop over and no need for either; without
+// them every action runs at most once. An organization's own file, which
+// anyone who can push to its .github repository may edit, is read by the
+// same run as every other organization's, so it must not be able to stall
+// it.
+func linear(t *template.Template) error {
+	if len(t.Templates()) > 1 {
+		return errors.New("define and block are not allowed in a welcome template (chains of templates could stall the run)")
+	}
+	if t.Tree == nil {
+		return nil
+	}
+	var bad parse.Node
+	var walk func(parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode, *parse.TemplateNode:
+			if bad == nil {
+				bad = n
+			}
+		}
+	}
+	walk(t.Tree.Root)
+	if bad == nil {
+		return nil
+	}
+	what := "range"
+	if _, ok := bad.(*parse.TemplateNode); ok {
+		what = "template"
+	}
+	loc, _ := t.ErrorContext(bad)
+	return fmt.Errorf("%s: %s is not allowed in a welcome template (it has nothing to loop over, and loops and chains of templates could stall the run)", loc, what)
 }
 
 // maxCommentChars is the longest comment body GitHub accepts ("Body is

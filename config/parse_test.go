@@ -142,12 +142,10 @@ func TestFieldNames(t *testing.T) {
 }
 
 // TestTemplateOutputIsCapped: a template that renders more than GitHub
-// accepts in a comment fails at load, and one that loops stops there
-// rather than filling memory.
+// accepts in a comment fails at load.
 func TestTemplateOutputIsCapped(t *testing.T) {
 	for _, tmpl := range []string{
-		"{{range 100000000000}}spam {{end}}",
-		"{{range 100000000000}}{{$.Login}}{{end}}",
+		`{{printf \"%0999999d\" 1}}`,
 		strings.Repeat("é", maxCommentChars+1),
 	} {
 		input := "defaults:\n  comment:\n    template: \"" + tmpl + "\"\n"
@@ -161,5 +159,30 @@ func TestTemplateOutputIsCapped(t *testing.T) {
 	input := "defaults:\n  comment:\n    template: \"" + strings.Repeat("é", maxCommentChars) + "\"\n"
 	if _, err := Parse(strings.NewReader(input), "c.yml", sample); err != nil {
 		t.Errorf("a template of %d characters: %v", maxCommentChars, err)
+	}
+}
+
+// TestTemplateMayNotLoop: range and template calls are refused before the
+// template is tried, so that neither this run nor a later welcome can spend
+// hours in one.
+func TestTemplateMayNotLoop(t *testing.T) {
+	for tmpl, want := range map[string]string{
+		"{{range 100000000000}}{{end}}hi":                               `c.yml:3: defaults.comment.template: comment:1:8: range is not allowed in a welcome template`,
+		"hi{{if .Login}}{{range $.Org}}x{{end}}{{end}}":                 `range is not allowed`,
+		"hi{{with .PR}}{{else}}{{range 9}}x{{end}}{{end}}":              `range is not allowed`,
+		`hi{{template \"x\"}}`:                                          `comment:1:13: template is not allowed in a welcome template`,
+		`hi{{define \"x\"}}{{template \"x\"}}{{template \"x\"}}{{end}}`: `define and block are not allowed`,
+		`hi{{block \"x\" .}}y{{end}}`:                                   `define and block are not allowed`,
+	} {
+		input := "defaults:\n  comment:\n    template: \"" + tmpl + "\"\n"
+		_, err := Parse(strings.NewReader(input), "c.yml", sample)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("template %q: error = %v, want %q", tmpl, err, want)
+		}
+	}
+	// if, with, else and functions stay allowed.
+	ok := `{{if .Login}}Hi {{.Login}}{{else}}Hi{{end}}{{with .PR}} for #{{.Number}}{{end}} {{printf \"%s\" .Org | len}}`
+	if _, err := Parse(strings.NewReader("defaults:\n  comment:\n    template: \""+ok+"\"\n"), "c.yml", sample); err != nil {
+		t.Errorf("an allowed template: %v", err)
 	}
 }
