@@ -53,6 +53,7 @@
 // it as it is read.
 //
 // The files: config.go holds the types and the merging, parse.go which
-// keys hold what, yaml.go the walk over YAML nodes that lets every error
-// name its line, error.go the error and how much of a value it repeats.
+// keys hold what, template.go the checks of a welcome template, yaml.go
+// the walk over YAML nodes that lets every error name its line, error.go
+// the error and how much of a value it repeats.
 package config
