@@ -17,6 +17,7 @@ import (
 
 	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/ghapp"
+	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/ghtransport"
 )
 
@@ -86,7 +87,7 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 	var orgs []string
 	for _, org := range a.Orgs {
 		org = strings.TrimSpace(org)
-		if !ghapi.ValidLogin(org) {
+		if !ghname.ValidLogin(org) {
 			return usagef("--org %q is not a valid GitHub organization login", org)
 		}
 		if !seen[strings.ToLower(org)] {

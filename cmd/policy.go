@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -30,7 +31,7 @@ func (o *ReconcileOptions) loadConfig(f *pflag.FlagSet) error {
 	}
 	o.ConfigPath, o.Config = path, &config.File{}
 	if path != "" {
-		cfg, err := config.Load(path)
+		cfg, err := config.Load(path, reconcile.SampleWelcomeData)
 		if err != nil {
 			return &UsageError{err}
 		}
@@ -52,7 +53,7 @@ func (o *ReconcileOptions) loadConfig(f *pflag.FlagSet) error {
 }
 
 // orgOptions are the run options of one organization: base with its
-// policy applied. In App mode the organization's own snekomatic.yml, in its
+// policy (withPolicy). In App mode the organization's own snekomatic.yml, in its
 // .github repository, is read with its installation's token. An
 // organization whose file cannot be read for lack of permission runs on the
 // other levels, with a warning.
@@ -70,7 +71,7 @@ func (o *ReconcileOptions) orgOptions(ctx context.Context, c *ghapi.Client, t ta
 		case err != nil:
 			return base, nil, err
 		case found:
-			if own, err = config.ParseOrg(bytes.NewReader(data), name); err != nil {
+			if own, err = config.ParseOrg(bytes.NewReader(data), name, reconcile.SampleWelcomeData); err != nil {
 				return base, nil, err
 			}
 			log.Info("using the organization's own configuration", "org", t.Org, "file", name)
@@ -80,10 +81,53 @@ func (o *ReconcileOptions) orgOptions(ctx context.Context, c *ghapi.Client, t ta
 	if cfg == nil {
 		cfg = &config.File{}
 	}
-	opts := base
-	cfg.For(t.Org, own).Overlay(o.flagPolicy).Apply(&opts)
+	opts := withPolicy(base, cfg.For(t.Org, own).Overlay(o.flagPolicy))
 	p := opts.Policy
 	log.Info("policy", "org", t.Org, "role", p.Role, "teams", p.Teams, "min_merged_prs", p.MinMergedPRs,
 		"exclude", len(p.Exclude), "comment", !p.NoComment, "max_invites", opts.MaxInvites)
 	return opts, warnings, nil
+}
+
+// defaultDailyInviteLimit is GitHub's invitation allowance for a young
+// organization on the free plan: the built-in default of
+// daily_invite_limit and --daily-invite-limit.
+const defaultDailyInviteLimit = 50
+
+// withPolicy returns base with the settings of p, the merged configuration
+// of one organization, and snekomatic's built-in default for every setting
+// no level made. Package config hands over plain data; this is where it
+// becomes the run's options, so config knows nothing of reconcile.
+func withPolicy(base reconcile.Options, p config.Policy) reconcile.Options {
+	o := base
+	o.Lookback = orDefault(p.Lookback, reconcile.DefaultLookback)
+	o.Overlap = orDefault(p.Overlap, reconcile.DefaultOverlap)
+	o.MaxInvites = orDefault(p.MaxInvites, -1)
+	o.DailyInviteLimit = orDefault(p.DailyInviteLimit, defaultDailyInviteLimit)
+	o.Policy = reconcile.Policy{
+		// config's role names are GitHub's, as are reconcile's
+		// (TestConfigRolesAreReconcileRoles).
+		Role:         orDefault(p.Role, reconcile.RoleDirectMember),
+		Teams:        slices.Clone(orDefault(p.Teams, nil)),
+		Exclude:      slices.Clone(p.Exclude),
+		MinMergedPRs: orDefault(p.MinMergedPRs, 1),
+		Repos: reconcile.RepoFilter{
+			Include:      slices.Clone(orDefault(p.Repos.Include, nil)),
+			Exclude:      slices.Clone(orDefault(p.Repos.Exclude, nil)),
+			SkipForks:    orDefault(p.Repos.SkipForks, false),
+			SkipArchived: orDefault(p.Repos.SkipArchived, false),
+			SkipPrivate:  orDefault(p.Repos.SkipPrivate, false),
+		},
+		NoComment:            !orDefault(p.Comment.Enabled, true),
+		Comment:              p.Comment.Template,
+		ReinviteExpiredAfter: orDefault(p.ReinviteExpiredAfter, 0),
+	}
+	return o
+}
+
+// orDefault is *p, or def when p is nil (a setting no level made).
+func orDefault[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
 }

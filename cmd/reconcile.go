@@ -77,7 +77,7 @@ Authentication, in this order:
 	f.DurationVar(&o.Overlap, "overlap", reconcile.DefaultOverlap, "start each window this long before the cursor, for search index lag")
 	f.DurationVar(&o.Lookback, "lookback", reconcile.DefaultLookback, "how far back a first run (no cursor yet) reads")
 	f.IntVar(&o.MaxInvites, "max-invites", -1, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
-	f.IntVar(&o.DailyLimit, "daily-invite-limit", 50, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
+	f.IntVar(&o.DailyLimit, "daily-invite-limit", defaultDailyInviteLimit, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
 	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
 	f.StringVar(&o.ConfigPath, "config", "", "YAML configuration: defaults and per-organization settings (default "+config.DefaultPath+" when it exists)")

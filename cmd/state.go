@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
@@ -219,7 +220,7 @@ changed unless everyone named is found. It takes the state file's lock and
 saves atomically; it sends no request.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if !ghapi.ValidLogin(o.Org) {
+			if !ghname.ValidLogin(o.Org) {
 				return usagef("--org %q is not a valid GitHub organization login (it is required)", o.Org)
 			}
 			o.Who = args
@@ -443,7 +444,7 @@ func checkOutput(s string) error {
 func checkOrgs(orgs []string) ([]string, error) {
 	var out []string
 	for _, org := range orgs {
-		if !ghapi.ValidLogin(org) {
+		if !ghname.ValidLogin(org) {
 			return nil, usagef("--org %q is not a valid GitHub organization login", org)
 		}
 		if !slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, org) }) {

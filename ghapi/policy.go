@@ -11,13 +11,14 @@ import (
 	"github.com/google/go-github/v88/github"
 	"github.com/shurcooL/githubv4"
 
+	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
 // TeamID implements reconcile.PolicyReader with
 // GET /orgs/{org}/teams/{team_slug}.
 func (c *Client) TeamID(ctx context.Context, org, slug string) (int64, error) {
-	if !ValidTeamSlug(slug) {
+	if !ghname.ValidTeamSlug(slug) {
 		return 0, fmt.Errorf("team slug %q: %w", slug, reconcile.ErrNoSuchTeam)
 	}
 	t, _, err := c.rest.Teams.GetTeamBySlug(ctx, org, slug)
@@ -28,21 +29,6 @@ func (c *Client) TeamID(ctx context.Context, org, slug string) (int64, error) {
 		return 0, err
 	}
 	return t.GetID(), nil
-}
-
-// ValidTeamSlug reports whether s can be a team slug: letters, digits,
-// hyphens, underscores and dots, at most 100 characters. It keeps a
-// configured slug from reaching a URL path as anything but one segment.
-func ValidTeamSlug(s string) bool {
-	if s == "" || len(s) > 100 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return s != "." && s != ".."
 }
 
 // FailedInvitations implements reconcile.PolicyReader with
@@ -80,12 +66,12 @@ const countBatch = 50
 // transport) as every other query. Logins that are not well-formed are
 // left out of the result.
 func (c *Client) CountMerged(ctx context.Context, org string, logins []string) (map[string]int, error) {
-	if !ValidLogin(org) {
+	if !ghname.ValidLogin(org) {
 		return nil, fmt.Errorf("%q is not a valid GitHub organization login", org)
 	}
 	var valid []string
 	for _, l := range logins {
-		if ValidLogin(l) {
+		if ghname.ValidLogin(l) {
 			valid = append(valid, l)
 		}
 	}

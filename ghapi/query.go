@@ -2,18 +2,10 @@ package ghapi
 
 import (
 	"fmt"
-	"regexp"
 	"time"
+
+	"github.com/python-trio/snekomatic/ghname"
 )
-
-// loginRE is the shape of a GitHub account login: letters, digits and single
-// hyphens (underscores too, for Enterprise managed users), at most 39
-// characters. Anything else (spaces, colons, quotes) could smuggle extra
-// qualifiers into a search query, so it is refused before any request.
-var loginRE = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9_]|-[A-Za-z0-9_]){0,38}$`)
-
-// ValidLogin reports whether s is a well-formed GitHub login.
-func ValidLogin(s string) bool { return len(s) <= 39 && loginRE.MatchString(s) }
 
 // searchTime is the date-time form GitHub's search qualifiers document.
 const searchTime = "2006-01-02T15:04:05+00:00"
@@ -22,7 +14,9 @@ const searchTime = "2006-01-02T15:04:05+00:00"
 // from and to, both inclusive, to the second, sorted by creation time, oldest
 // first. A non-zero createdFrom keeps only those created at or after it.
 func MergedQuery(org string, from, to, createdFrom time.Time) (string, error) {
-	if !ValidLogin(org) {
+	// A login that is not well-formed (spaces, colons, quotes) could smuggle
+	// extra qualifiers into the query, so it is refused before any request.
+	if !ghname.ValidLogin(org) {
 		return "", fmt.Errorf("%q is not a valid GitHub organization login", org)
 	}
 	if to.Before(from) {

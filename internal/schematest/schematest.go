@@ -94,7 +94,8 @@ func parse(sdl string) (*ast.Schema, error) {
 
 // Validate reports the first problem with doc under GitHub's schema.
 func Validate(s *ast.Schema, doc string) error {
-	if _, errs := gqlparser.LoadQuery(s, doc); len(errs) > 0 {
+	// nil rules: the GraphQL specification's default set.
+	if _, errs := gqlparser.LoadQueryWithRules(s, doc, nil); len(errs) > 0 {
 		return errs
 	}
 	return nil

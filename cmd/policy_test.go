@@ -1,0 +1,204 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/python-trio/snekomatic/config"
+	"github.com/python-trio/snekomatic/reconcile"
+)
+
+// The tests of withPolicy: what a run does with the configuration.
+// Package config's own tests check the reading and merging.
+
+const fullConfig = `
+# Everything, once.
+defaults:
+  role: direct_member
+  teams: [contributors, docs]
+  exclude: [spammer, "*-test"]
+  min_merged_prs: 2
+  repos:
+    include: ["*"]
+    exclude: ["sandbox-*", "python-trio/old"]
+    skip_forks: true
+    skip_archived: true
+    skip_private: false
+  comment:
+    enabled: true
+    template: |
+      Thanks @{{.Login}} for {{.PR.Repo}}#{{.PR.Number}} ({{.PR.URL}})!
+      Join {{.Org}}: {{.AcceptURL}}
+  lookback: 14d
+  overlap: 90m
+  max_invites: 10
+  daily_invite_limit: 500
+  reinvite_expired_after: 365d
+orgs:
+  Python-Trio:
+    teams: []
+    exclude: [bot-like]
+    min_merged_prs: 1
+    comment: {enabled: false}
+  other:
+`
+
+func parseConfig(t *testing.T, input string) *config.File {
+	t.Helper()
+	f, err := config.Parse(strings.NewReader(input), "snekomatic.yml", reconcile.SampleWelcomeData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestWithPolicyFullFile(t *testing.T) {
+	f := parseConfig(t, fullConfig)
+	o := withPolicy(reconcile.Options{}, f.For("somewhere", nil))
+	want := reconcile.Options{
+		Lookback: 14 * 24 * time.Hour, Overlap: 90 * time.Minute, MaxInvites: 10, DailyInviteLimit: 500,
+		Policy: reconcile.Policy{
+			Role: "direct_member", Teams: []string{"contributors", "docs"}, Exclude: []string{"spammer", "*-test"},
+			MinMergedPRs: 2,
+			Repos: reconcile.RepoFilter{Include: []string{"*"}, Exclude: []string{"sandbox-*", "python-trio/old"},
+				SkipForks: true, SkipArchived: true},
+			ReinviteExpiredAfter: 365 * 24 * time.Hour,
+		},
+	}
+	if diff := cmp.Diff(want, o, cmpopts.IgnoreFields(reconcile.Policy{}, "Comment")); diff != "" {
+		t.Errorf("defaults (-want +got):\n%s", diff)
+	}
+	body, err := reconcile.RenderWelcome(o.Policy.Comment, reconcile.SampleWelcomeData, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBody := "Thanks @octocat for example/project#1 (https://github.com/example/project/pull/1)!\n" +
+		"Join example: https://github.com/orgs/example/invitation\n\n" + reconcile.WelcomeMarker("example", 7) + "\n"
+	if body != wantBody {
+		t.Errorf("rendered comment:\n%s\nwant:\n%s", body, wantBody)
+	}
+
+	// The organization's entry overrides field by field; its key ignores
+	// case; exclusions add up; an empty list clears the teams.
+	po := withPolicy(reconcile.Options{}, f.For("python-trio", nil))
+	if len(po.Policy.Teams) != 0 || po.Policy.MinMergedPRs != 1 || !po.Policy.NoComment || po.Overlap != 90*time.Minute {
+		t.Errorf("python-trio policy = %+v", po.Policy)
+	}
+	if diff := cmp.Diff([]string{"spammer", "*-test", "bot-like"}, po.Policy.Exclude); diff != "" {
+		t.Errorf("exclusions should add up (-want +got):\n%s", diff)
+	}
+}
+
+func TestWithPolicyBuiltInDefaults(t *testing.T) {
+	f := parseConfig(t, "")
+	o := withPolicy(reconcile.Options{}, f.For("x", nil))
+	want := reconcile.Options{Lookback: reconcile.DefaultLookback, Overlap: reconcile.DefaultOverlap, MaxInvites: -1,
+		DailyInviteLimit: defaultDailyInviteLimit, Policy: reconcile.Policy{Role: "direct_member", MinMergedPRs: 1}}
+	if diff := cmp.Diff(want, o); diff != "" {
+		t.Errorf("built-in defaults (-want +got):\n%s", diff)
+	}
+}
+
+// TestWithPolicyKeepsBase: the configuration sets the policy and its four
+// limits; everything else in the run's options is the command's.
+func TestWithPolicyKeepsBase(t *testing.T) {
+	since := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	base := reconcile.Options{Since: &since, DryRun: true, Lookback: time.Minute, MaxInvites: 99}
+	o := withPolicy(base, config.Policy{})
+	if o.Since != &since || !o.DryRun {
+		t.Errorf("withPolicy dropped the command's options: %+v", o)
+	}
+	if o.Lookback != reconcile.DefaultLookback || o.MaxInvites != -1 {
+		t.Errorf("an unset setting should take the built-in default, not base's: %+v", o)
+	}
+}
+
+func TestWithPolicyPrecedence(t *testing.T) {
+	f := parseConfig(t, `
+defaults: {max_invites: 1, overlap: 1h, lookback: 1d, min_merged_prs: 5, exclude: [a]}
+orgs:
+  trio: {max_invites: 3}
+`)
+	own, err := config.ParseOrg(strings.NewReader("max_invites: 2\noverlap: 2h\nexclude: [b]\n"), "trio/.github/snekomatic.yml", reconcile.SampleWelcomeData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookback := 3 * time.Hour
+	o := withPolicy(reconcile.Options{}, f.For("trio", own).Overlay(config.Policy{Lookback: &lookback})) // an explicit flag
+	// max_invites: orgs entry (3) beats the org's own file (2) beats
+	// defaults (1); overlap: own file beats defaults; lookback: the flag.
+	if o.MaxInvites != 3 || o.Overlap != 2*time.Hour || o.Lookback != 3*time.Hour || o.Policy.MinMergedPRs != 5 {
+		t.Errorf("merged options = %+v", o)
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, o.Policy.Exclude); diff != "" {
+		t.Errorf("exclude (-want +got):\n%s", diff)
+	}
+}
+
+// TestConfigRolesAreReconcileRoles: withPolicy passes the role through, so
+// config's names must be reconcile's.
+func TestConfigRolesAreReconcileRoles(t *testing.T) {
+	for in, want := range map[string]string{config.RoleDirectMember: reconcile.RoleDirectMember, config.RoleAdmin: reconcile.RoleAdmin} {
+		f := parseConfig(t, "defaults: {role: "+in+"}\n")
+		if got := withPolicy(reconcile.Options{}, f.For("x", nil)).Policy.Role; got != want {
+			t.Errorf("role %s became %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestTemplateTriedWithWelcomeData: the configuration's templates are tried
+// with reconcile's sample, so a field WelcomeData lacks fails at load.
+func TestTemplateTriedWithWelcomeData(t *testing.T) {
+	input := "defaults:\n  comment:\n    template: \"Hi {{.Name}}\"\n"
+	_, err := config.Parse(strings.NewReader(input), "c.yml", reconcile.SampleWelcomeData)
+	want := `c.yml:3: defaults.comment.template: template: comment:1:5: executing "comment" at <.Name>: can't evaluate field Name`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v, want one containing %q", err, want)
+	}
+	if err != nil && !strings.Contains(err.Error(), "(the fields are .Login, .Org, .PR.Repo, .PR.Number, .PR.URL and .AcceptURL)") {
+		t.Errorf("error = %v, want it to list WelcomeData's fields", err)
+	}
+}
+
+// TestREADMEExamplesParse keeps the README's examples honest: the full
+// example file and the organization file both load.
+func TestREADMEExamplesParse(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Skipf("no README: %v", err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n## Configuration\n")
+	if !ok {
+		t.Fatal("README has no Configuration section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var blocks []string
+	for rest := section; ; {
+		_, after, found := strings.Cut(rest, "```yaml\n")
+		if !found {
+			break
+		}
+		block, tail, _ := strings.Cut(after, "```")
+		blocks, rest = append(blocks, block), tail
+	}
+	if len(blocks) != 2 {
+		t.Fatalf("found %d YAML examples in the Configuration section, want 2", len(blocks))
+	}
+	f, err := config.Parse(strings.NewReader(blocks[0]), "README full example", reconcile.SampleWelcomeData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := withPolicy(reconcile.Options{}, f.For("python-trio", nil))
+	if o.Policy.MinMergedPRs != 2 || o.Policy.Comment == nil || len(o.Policy.Exclude) != 2 {
+		t.Errorf("README example policy = %+v", o.Policy)
+	}
+	if _, err := config.ParseOrg(strings.NewReader(blocks[1]), "README organization example", reconcile.SampleWelcomeData); err != nil {
+		t.Fatal(err)
+	}
+}

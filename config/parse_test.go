@@ -1,0 +1,97 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseErrorsNameKeyAndLine(t *testing.T) {
+	tests := []struct {
+		name, input, wantErr string
+	}{
+		{"unknown top-level key", "default:\n  role: admin\n", `c.yml:1: default: unknown key (known keys here: defaults, orgs)`},
+		{"unknown policy key", "defaults:\n  role: admin\n  tems: [x]\n", `c.yml:3: defaults.tems: unknown key`},
+		{"unknown nested key", "orgs:\n  trio:\n    repos:\n      skip_fork: true\n", `c.yml:4: orgs.trio.repos.skip_fork: unknown key`},
+		{"bad role", "defaults:\n  role: owner\n", `c.yml:2: defaults.role: "owner" is not a role`},
+		{"role not a string", "defaults:\n  role: [admin]\n", `c.yml:2: defaults.role: want a string, found a list`},
+		{"bad team slug", "defaults:\n  teams: [ok, \"bad slug\"]\n", `c.yml:2: defaults.teams: "bad slug" is not a team slug`},
+		{"teams not a list", "defaults:\n  teams: core\n", `c.yml:2: defaults.teams: want a list`},
+		{"bad exclude pattern", "defaults:\n  exclude: [\"[abc\"]\n", `c.yml:2: defaults.exclude: "[abc" is not a valid pattern`},
+		{"exclude with slash", "defaults:\n  exclude: [a/b]\n", `c.yml:2: defaults.exclude: "a/b": a pattern may not contain /`},
+		{"min_merged_prs zero", "defaults:\n  min_merged_prs: 0\n", `c.yml:2: defaults.min_merged_prs: 0 is out of range: want at least 1`},
+		{"min_merged_prs text", "defaults:\n  min_merged_prs: two\n", `c.yml:2: defaults.min_merged_prs: want a whole number, at least 1; found "two"`},
+		{"max_invites too low", "defaults:\n  max_invites: -2\n", `c.yml:2: defaults.max_invites: -2 is out of range`},
+		{"daily limit negative", "defaults:\n  daily_invite_limit: -1\n", `c.yml:2: defaults.daily_invite_limit: -1 is out of range`},
+		{"bad duration", "defaults:\n  overlap: soon\n", `c.yml:2: defaults.overlap: "soon" is not a duration`},
+		{"negative duration", "defaults:\n  reinvite_expired_after: -5d\n", `c.yml:2: defaults.reinvite_expired_after: -5d must not be negative`},
+		{"zero lookback", "defaults:\n  lookback: 0\n", `c.yml:2: defaults.lookback: 0 must be positive`},
+		{"bool as text", "defaults:\n  repos:\n    skip_forks: yes\n", `c.yml:3: defaults.repos.skip_forks: want true or false, found "yes"`},
+		{"repo pattern with two slashes", "defaults:\n  repos:\n    exclude: [a/b/c]\n", `c.yml:3: defaults.repos.exclude: "a/b/c": a pattern may not contain more than one /`},
+		{"template does not parse", "defaults:\n  comment:\n    template: \"Hi {{.Login\"\n", `c.yml:3: defaults.comment.template: template: comment:1: unclosed action`},
+		{"template names an unknown field", "defaults:\n  comment:\n    template: \"Hi {{.Name}}\"\n", `c.yml:3: defaults.comment.template: template: comment:1:5: executing "comment" at <.Name>: can't evaluate field Name`},
+		{"template renders nothing", "defaults:\n  comment:\n    template: \"{{if false}}x{{end}}\"\n", `c.yml:3: defaults.comment.template: the template renders an empty comment`},
+		{"comment enabled not a bool", "defaults:\n  comment:\n    enabled: off\n", `c.yml:3: defaults.comment.enabled: want true or false`},
+		{"duplicate key", "defaults:\n  role: admin\n  role: admin\n", `c.yml:3: defaults.role: set twice (first on line 2)`},
+		{"duplicate org in another case", "orgs:\n  trio: {}\n  Trio: {}\n", `c.yml:3: orgs.Trio: set twice (first on line 2; logins ignore case)`},
+		{"bad org login", "orgs:\n  \"not an org\": {}\n", `c.yml:2: orgs: "not an org" is not a GitHub organization login`},
+		{"defaults not a mapping", "defaults: [1]\n", `c.yml:1: defaults: want a mapping of keys`},
+		{"top level not a mapping", "- a\n", `c.yml:1: the top level must be a mapping`},
+		{"null value", "defaults:\n  role:\n", `c.yml:2: defaults.role: want a string, found nothing`},
+		{"not YAML", "defaults:\n  role: [\n", `c.yml:2: not valid YAML`},
+		{"two documents", "defaults: {}\n---\norgs: {}\n", `c.yml:2: holds more than one YAML document`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(strings.NewReader(tt.input), "c.yml", sample)
+			if err == nil {
+				t.Fatalf("Parse succeeded, want an error containing %q", tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error %q\nwant it to contain %q", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error should be one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestParseOrgFile(t *testing.T) {
+	p, err := ParseOrg(strings.NewReader("teams: [newcomers]\ncomment:\n  enabled: false\n"), "trio/.github/snekomatic.yml", sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Teams == nil || (*p.Teams)[0] != "newcomers" || p.Comment.Enabled == nil || *p.Comment.Enabled {
+		t.Errorf("org policy = %+v", p)
+	}
+	for input, wantErr := range map[string]string{
+		"role: admin\n":            `o.yml:1: role: admin (organization owner) can only be set in snekomatic's own configuration`,
+		"defaults:\n  teams: []\n": `o.yml:1: defaults: unknown key`,
+		"orgs: {}\n":               `o.yml:1: orgs: unknown key`,
+	} {
+		if _, err := ParseOrg(strings.NewReader(input), "o.yml", sample); err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("ParseOrg(%q) error = %v, want %q", input, err, wantErr)
+		}
+	}
+	if p, err := ParseOrg(strings.NewReader("# nothing yet\n"), "o.yml", sample); err != nil || p == nil {
+		t.Errorf("an empty org file: %+v, %v", p, err)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "snekomatic.yml")
+	if err := os.WriteFile(path, []byte("defaults:\n  max_invites: 4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path, sample)
+	if err != nil || *f.Defaults.MaxInvites != 4 {
+		t.Fatalf("Load = %+v, %v", f, err)
+	}
+	missing := filepath.Join(dir, "nope.yml")
+	if _, err := Load(missing, sample); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("Load(missing) error = %v, want one naming the file", err)
+	}
+}
