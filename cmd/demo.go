@@ -20,8 +20,9 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/python-trio/snekomatic/config"
-	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/reconcile"
 )
 
 // The demo runs the real reconcile, unchanged, against the in-memory fake
@@ -97,7 +98,7 @@ func (o *DemoOptions) complete(c *cobra.Command) error {
 	}
 	o.Config = &config.File{Orgs: map[string]config.Policy{}}
 	if o.ConfigPath != "" {
-		cfg, err := config.Load(o.ConfigPath)
+		cfg, err := config.Load(o.ConfigPath, reconcile.SampleWelcomeData)
 		if err != nil {
 			return &UsageError{err}
 		}
@@ -105,7 +106,7 @@ func (o *DemoOptions) complete(c *cobra.Command) error {
 	}
 	switch {
 	case f.Changed("org"):
-		if !ghapi.ValidLogin(o.Org) {
+		if !ghname.ValidLogin(o.Org) {
 			return usagef("--org %q is not a valid GitHub organization login", o.Org)
 		}
 	case len(o.Config.Orgs) > 0:
