@@ -246,3 +246,44 @@ func TestLogsKeepSecretsOut(t *testing.T) {
 		}
 	}
 }
+
+// truncated promises a body longer than it sends, then drops the
+// connection: the client reads an unexpected EOF.
+func truncated(w http.ResponseWriter, r *http.Request) {
+	conn, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"login\":")
+	_ = buf.Flush()
+	conn.Close()
+}
+
+func TestRetryRecoversABodyCutOff(t *testing.T) {
+	srv := serve(t, truncated, ok(`{"login":"acme"}`))
+	c := newClock()
+	resp, body, err := do(t, ghtransport.New(nil, c.options(t)), "GET", srv.URL("/api/v3/orgs/acme"), "")
+	if err != nil || resp.StatusCode != 200 || body != `{"login":"acme"}` {
+		t.Fatalf("got %v %q %v, want the whole second answer", resp, body, err)
+	}
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("server saw %d requests, want 2", n)
+	}
+}
+
+func TestWriteWithABodyCutOffIsNotResent(t *testing.T) {
+	srv := serve(t, truncated, ok(`{}`))
+	c := newClock()
+	req, _ := http.NewRequest("POST", srv.URL("/api/v3/orgs/acme/invitations"), strings.NewReader(`{}`))
+	resp, err := (&http.Client{Transport: ghtransport.New(nil, c.options(t))}).Do(req)
+	if err == nil {
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	if err == nil {
+		t.Errorf("a write whose answer was cut off should fail")
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("server saw %d requests, want 1", n)
+	}
+}
