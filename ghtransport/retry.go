@@ -95,10 +95,24 @@ func (t *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
+type repeatableKey struct{}
+
+// Repeatable marks a request that is not a read but is safe to send again
+// (creating an installation token: a second token does no harm), so that
+// Retry retries it like a read. The mark travels in the request's context.
+func Repeatable(req *http.Request) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), repeatableKey{}, true))
+}
+
+func isRepeatable(req *http.Request) bool {
+	v, _ := req.Context().Value(repeatableKey{}).(bool)
+	return v
+}
+
 // isRead reports whether req is safe to send twice. For a GraphQL request
 // that means reading its body, so it returns req made replayable.
 func (t *Retry) isRead(req *http.Request) (bool, *http.Request, error) {
-	get := req.Method == http.MethodGet || req.Method == http.MethodHead
+	get := req.Method == http.MethodGet || req.Method == http.MethodHead || isRepeatable(req)
 	if !get && !t.o.isGraphQL(req) {
 		return false, req, nil
 	}
