@@ -213,3 +213,26 @@ func TestSearchCountsNullNodesAsHidden(t *testing.T) {
 		t.Errorf("hidden %d, prs %d; want 2 and 1", page.Hidden, len(page.PRs))
 	}
 }
+
+func TestGraphQL401IsTerminal(t *testing.T) {
+	gh, c := setup(t)
+	var n atomic.Int32
+	graphQLStub(gh, &n, 401, func(int) string { return `{"message":"Bad credentials"}` })
+	_, err := c.Memberships(context.Background(), "trio")
+	if !reconcile.IsTerminal(err) || !errors.Is(err, reconcile.ErrCredentialsRefused) {
+		t.Errorf("error = %v, want terminal ErrCredentialsRefused", err)
+	}
+}
+
+// A refusal whose message is a whole page is cut to the status and the
+// start of the message.
+func TestLongRESTMessageIsCut(t *testing.T) {
+	err := classifyInviteError(refusal(422, strings.Repeat("<p>unicorn</p>", 1000)))
+	if len(err.Error()) > 200 || !strings.Contains(err.Error(), "422") {
+		t.Errorf("error of %d characters: %.300q", len(err.Error()), err.Error())
+	}
+	err = classifyInviteError(refusal(502, strings.Repeat("<p>unicorn</p>", 1000)))
+	if len(err.Error()) > 250 || !errors.Is(err, reconcile.ErrMaybeSent) {
+		t.Errorf("502: error of %d characters: %.300q", len(err.Error()), err.Error())
+	}
+}

@@ -159,10 +159,6 @@ func bufferBody(resp *http.Response) error {
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBuffered+1))
 	if err != nil {
 		resp.Body.Close()
-		if errors.Is(err, io.EOF) {
-			// A body cut off at a chunk boundary reads as a plain EOF.
-			err = io.ErrUnexpectedEOF
-		}
 		return fmt.Errorf("read the answer: %w", err)
 	}
 	if len(b) > maxBuffered {

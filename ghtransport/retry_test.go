@@ -287,3 +287,28 @@ func TestWriteWithABodyCutOffIsNotResent(t *testing.T) {
 		t.Errorf("server saw %d requests, want 1", n)
 	}
 }
+
+// A write marked Repeatable (creating an installation token) is retried
+// like a read; the same write unmarked is sent once.
+func TestRepeatableWriteIsRetried(t *testing.T) {
+	for _, marked := range []bool{true, false} {
+		srv := serve(t, status(502, `{}`), ok(`{"token":"x"}`))
+		c := newClock()
+		req, _ := http.NewRequest("POST", srv.URL("/api/v3/app/installations/1/access_tokens"), strings.NewReader(`{}`))
+		if marked {
+			req = ghtransport.Repeatable(req)
+		}
+		resp, err := (&http.Client{Transport: ghtransport.New(nil, c.options(t))}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		want, wantN := 200, 2
+		if !marked {
+			want, wantN = 502, 1
+		}
+		if resp.StatusCode != want || len(srv.Requests()) != wantN {
+			t.Errorf("marked=%v: status %d after %d requests, want %d after %d", marked, resp.StatusCode, len(srv.Requests()), want, wantN)
+		}
+	}
+}

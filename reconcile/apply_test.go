@@ -146,9 +146,14 @@ func TestCredentialsRefusedStopsTheOrganizationsWrites(t *testing.T) {
 	for i := range 30 { // more than one batch
 		c.PRs = append(c.PRs, mergedPR(i+1, int64(100+i), fmt.Sprint("u", i)))
 	}
-	c.State[200] = reconcile.NotMember
 	c.Script["SendInvitation"] = []reconciletest.Step{{}, {Err: reconcile.Terminal(reconcile.ErrCredentialsRefused)}}
 	st := state.NewMemoryStore(nil)
+	// Someone invited earlier whose welcome is still to post: not after
+	// the refusal either.
+	_ = st.Update(org, func(o *state.Org) {
+		o.People[5] = &state.Person{Login: "earlier", Status: state.Invited, At: now.Add(-48 * time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: 500}}
+	})
 	rep, err := runOrg(t, c, st, options())
 	c.Verify(t)
 	if !reconcile.IsTerminal(err) || !errors.Is(err, reconcile.ErrCredentialsRefused) {
@@ -168,8 +173,8 @@ func TestCredentialsRefusedStopsTheOrganizationsWrites(t *testing.T) {
 	}
 	// The one invited before the refusal keeps their record, and no
 	// comment is posted after the refusal.
-	if c.Posted() > 1 {
-		t.Errorf("%d comments posted, want at most the one before the refusal", c.Posted())
+	if c.Posted() != 1 {
+		t.Errorf("%d comments posted, want only the one before the refusal", c.Posted())
 	}
 	queued := 0
 	for _, p := range st.Org(org).People {
@@ -178,7 +183,7 @@ func TestCredentialsRefusedStopsTheOrganizationsWrites(t *testing.T) {
 		}
 	}
 	if queued != 29 {
-		t.Errorf("%d people queued, want 29", queued)
+		t.Errorf("%d people queued, want 29 (all but the one invited before the refusal)", queued)
 	}
 }
 
@@ -453,5 +458,96 @@ func TestDailyAllowanceBoundary(t *testing.T) {
 				t.Errorf("%d invitations, want %d", len(c.Created), tt.invited)
 			}
 		})
+	}
+}
+
+// An earlier run's invitation that arrived, whose welcome was posted but
+// not saved: recorded, and the welcome is found rather than posted again.
+func TestArrivedInvitationWithItsWelcomeIsNotWelcomedTwice(t *testing.T) {
+	c := reconciletest.New()
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
+	c.State[10] = reconcile.Member
+	c.Comments["trio/trio#1"] = []string{reconcile.WelcomeComment("alice", org, 10, "https://github.test/orgs/trio/invitation")}
+	st := state.NewMemoryStore(nil)
+	_ = st.Update(org, func(o *state.Org) {
+		o.People[10] = &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}}
+	})
+	if _, err := runOrg(t, c, st, options()); err != nil {
+		t.Fatal(err)
+	}
+	if p := person(st, 10); p.Status != state.Invited || p.CommentURL == "" || c.Posted() != 1 || len(c.Created) != 0 {
+		t.Errorf("recorded %+v, %d comments, %d invitations; want invited with the one comment and no new invitation", p, c.Posted(), len(c.Created))
+	}
+}
+
+// Someone left "inviting" without a recorded pull request cannot have a
+// welcome (none is posted without one), so not being a member settles it.
+func TestUnsureWithoutAPullRequestIsInvitedAgain(t *testing.T) {
+	c := reconciletest.New()
+	st := state.NewMemoryStore(nil)
+	_ = st.Update(org, func(o *state.Org) {
+		o.People[10] = &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour)}
+	})
+	if _, err := runOrg(t, c, st, options()); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Created) != 1 || person(st, 10).Status != state.Invited {
+		t.Errorf("%d invitations, recorded %+v; want one, invited", len(c.Created), person(st, 10))
+	}
+	for _, call := range c.Calls {
+		if strings.HasPrefix(call, "FindComment") {
+			t.Errorf("looked for a comment on no pull request: %s", call)
+		}
+	}
+}
+
+// When GitHub refuses the teams but every configured team still resolves,
+// the error names them all.
+func TestTeamRefusalNamesEveryTeamWhenNoneIsGone(t *testing.T) {
+	c := reconciletest.New()
+	c.Teams["core"], c.Teams["docs"] = 7, 8
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
+	c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.Terminal(fmt.Errorf("%w: 422", reconcile.ErrTeamRefused))}}
+	opts := options()
+	opts.Policy.Teams = []string{"core", "docs"}
+	_, err := runOrg(t, c, state.NewMemoryStore(nil), opts)
+	if !reconcile.IsTerminal(err) || !strings.Contains(err.Error(), "core, docs") {
+		t.Errorf("error = %v, want a terminal error naming core and docs", err)
+	}
+}
+
+// A dry run reports the cursor a real run would leave: with a --since gap,
+// the old one.
+func TestDryRunWithASinceGapReportsTheOldCursor(t *testing.T) {
+	c := reconciletest.New()
+	st := state.NewMemoryStore(nil)
+	cursor := now.Add(-72 * time.Hour)
+	_ = st.Update(org, func(o *state.Org) { o.Cursor = cursor })
+	since := now.Add(-24 * time.Hour)
+	opts := options()
+	opts.Since, opts.DryRun = &since, true
+	rep, err := runOrg(t, c, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Cursor.Equal(cursor) || len(rep.Warnings) != 1 {
+		t.Errorf("dry run reports cursor %v and warnings %q, want %v and the gap", rep.Cursor, rep.Warnings, cursor)
+	}
+}
+
+// A configured team the organization does not have fails it before
+// anything is read, as a terminal error.
+func TestMissingTeamIsTerminalBeforeAnything(t *testing.T) {
+	c := reconciletest.New()
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
+	opts := options()
+	opts.Policy.Teams = []string{"nope"}
+	_, err := runOrg(t, c, state.NewMemoryStore(nil), opts)
+	if !reconcile.IsTerminal(err) || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("error = %v, want a terminal error naming the team", err)
+	}
+	if len(c.Calls) != 1 {
+		t.Errorf("calls %q, want only the team lookup", c.Calls)
 	}
 }
