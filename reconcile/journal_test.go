@@ -138,6 +138,13 @@ func TestCollectWhenTheCountDisagrees(t *testing.T) {
 			t.Errorf("%d prs in %d calls, notes %q", len(c.prs), s.calls, c.notes)
 		}
 	})
+	t.Run("only hidden results up to the cap", func(t *testing.T) {
+		s := &pageSearcher{total: 1500, hidden: 1000}
+		c, err := collect(context.Background(), s, "o", Window{From: t0, To: t0}, nil)
+		if err != nil || len(c.notes) != 2 || s.calls != 1 {
+			t.Errorf("err %v, notes %q after %d calls; want two notes and no error", err, c.notes, s.calls)
+		}
+	})
 	t.Run("hidden results count as served: the cap was reached", func(t *testing.T) {
 		s := &pageSearcher{prs: mk(970), total: 1200, hidden: 30}
 		s.prs = s.prs[:970]

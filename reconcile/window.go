@@ -121,6 +121,12 @@ func collect(ctx context.Context, s Searcher, org string, w Window, progress fun
 			return c, nil
 		}
 		// The cap cut this query short: resume after what it served.
+		if last.IsZero() {
+			// Every result served was hidden: there is no creation time to
+			// resume from.
+			c.notes = append(c.notes, fmt.Sprintf("search reported %d matching pull requests but served only hidden ones; the rest could not be read", page.Total))
+			return c, nil
+		}
 		if !last.After(createdFrom) {
 			return c, fmt.Errorf("more than %d pull requests merged %s..%s were created at %s; search cannot list them all",
 				SearchCap, w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), last.Format(time.RFC3339))
