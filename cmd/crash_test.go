@@ -20,7 +20,9 @@ type killer struct {
 	mu    sync.Mutex
 	proc  *os.Process
 	ready chan struct{} // closed once proc is set
-	n     int
+	// n is the request to kill at; the test turns kills off (-1) while the
+	// fake's handlers may still be reading it, hence atomic.
+	n     atomic.Int32
 	after bool
 	seen  atomic.Int32
 	fired atomic.Bool
@@ -28,7 +30,7 @@ type killer struct {
 
 func (k *killer) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if int(k.seen.Add(1)) != k.n {
+		if k.seen.Add(1) != k.n.Load() {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -109,13 +111,14 @@ func TestKilledAtAnyPointNobodyIsAskedTwice(t *testing.T) {
 		for _, after := range []bool{false, true} {
 			t.Run(fmt.Sprintf("request %d after=%v", n, after), func(t *testing.T) {
 				w, fresh := newcomersWorld(t, 3)
-				k := &killer{n: n, after: after, ready: make(chan struct{})}
+				k := &killer{after: after, ready: make(chan struct{})}
+				k.n.Store(int32(n))
 				w.gh.Use(k.middleware)
 				w.runBinaryOnce(t, k)
 				if !k.fired.Load() {
 					t.Fatalf("the kill at request %d never happened (%d requests seen)", n, k.seen.Load())
 				}
-				k.n = -1 // no more kills
+				k.n.Store(-1) // no more kills
 				// The next scheduled run goes on from whatever was saved.
 				code, errOut := w.runBinaryOnce(t, nil)
 				if code != 0 {

@@ -34,13 +34,22 @@ func TestFaultsNeverDoubleAnInvitationOrAComment(t *testing.T) {
 		// reruns: how many later runs without faults may be needed to
 		// finish (a lost answer to a comment is retried by the next run).
 		rerun bool
+		// injected says whether the faults of this case really happened,
+		// so that a broken injector cannot pass the test.
+		injected func(fakegithub.FaultCounts) bool
 	}{
-		{"502s on a third of requests", fakegithub.Faults{Seed: 1, Rate502: 0.33}, true},
-		{"secondary rate limit every 3rd request", fakegithub.Faults{Seed: 2, SecondaryEvery: 3}, false},
-		{"GraphQL RATE_LIMITED every 2nd query", fakegithub.Faults{Seed: 3, GraphQLRateLimitedEvery: 2}, false},
-		{"latency", fakegithub.Faults{Seed: 4, Latency: 5 * time.Millisecond}, false},
-		{"a hung request every 4th", fakegithub.Faults{Seed: 5, HangEvery: 4}, true},
-		{"writes that happen but whose answer is lost", fakegithub.Faults{Seed: 6, Rate502: 0.5, AmbiguousWrites: true}, true},
+		{"502s on a third of requests", fakegithub.Faults{Seed: 1, Rate502: 0.33}, true,
+			func(c fakegithub.FaultCounts) bool { return c.BadGateway > 0 }},
+		{"secondary rate limit every 3rd request", fakegithub.Faults{Seed: 2, SecondaryEvery: 3}, false,
+			func(c fakegithub.FaultCounts) bool { return c.Secondary > 0 }},
+		{"GraphQL RATE_LIMITED every 2nd query", fakegithub.Faults{Seed: 3, GraphQLRateLimitedEvery: 2}, false,
+			func(c fakegithub.FaultCounts) bool { return c.GraphQLRateLimited > 0 }},
+		{"latency", fakegithub.Faults{Seed: 4, Latency: 5 * time.Millisecond}, false,
+			func(c fakegithub.FaultCounts) bool { return c.Delayed > 0 }},
+		{"a hung request every 4th", fakegithub.Faults{Seed: 5, HangEvery: 4}, true,
+			func(c fakegithub.FaultCounts) bool { return c.Hung > 0 }},
+		{"writes that happen but whose answer is lost", fakegithub.Faults{Seed: 6, Rate502: 0.5, AmbiguousWrites: true}, true,
+			func(c fakegithub.FaultCounts) bool { return c.AmbiguousWrites > 0 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,6 +69,9 @@ func TestFaultsNeverDoubleAnInvitationOrAComment(t *testing.T) {
 			mustCode(t, code, 0, out, errOut)
 			counts := inj.Counts()
 			t.Logf("faults injected: %+v", counts)
+			if !tt.injected(counts) {
+				t.Errorf("the faults of this case were never injected: %+v", counts)
+			}
 
 			invites := map[int64]int{}
 			for _, inv := range w.gh.CreatedInvitations("trio") {
@@ -148,7 +160,11 @@ func TestAppModeUnderFaultsInvitesEachPersonOnce(t *testing.T) {
 	if code := run(); code != 0 {
 		t.Fatalf("a run after the faults exited %d", code)
 	}
-	t.Logf("faults injected: %+v", inj.Counts())
+	counts := inj.Counts()
+	t.Logf("faults injected: %+v", counts)
+	if counts.BadGateway == 0 || counts.AmbiguousWrites == 0 || counts.Secondary == 0 {
+		t.Errorf("not every kind of fault was injected: %+v", counts)
+	}
 	seen := map[int64]int{}
 	for _, org := range []string{"alpha", "beta"} {
 		for _, inv := range w.gh.CreatedInvitations(org) {

@@ -87,7 +87,7 @@ type searchConn struct {
 // member and invitation lists: the planner needs them to choose how to check
 // membership, and asking here saves a request of its own.
 type firstPageQuery struct {
-	Search       searchConn `graphql:"search(query: $query, type: ISSUE, first: 100)"`
+	Search       *searchConn `graphql:"search(query: $query, type: ISSUE, first: 100)"`
 	Organization *struct {
 		MembersWithRole struct{ TotalCount int } `graphql:"membersWithRole(first: 1)"`
 		PendingMembers  struct{ TotalCount int } `graphql:"pendingMembers(first: 1)"`
@@ -96,7 +96,7 @@ type firstPageQuery struct {
 }
 
 type nextPageQuery struct {
-	Search    searchConn `graphql:"search(query: $query, type: ISSUE, first: 100, after: $after)"`
+	Search    *searchConn `graphql:"search(query: $query, type: ISSUE, first: 100, after: $after)"`
 	RateLimit rateLimit
 }
 
@@ -107,33 +107,39 @@ func (c *Client) SearchMerged(ctx context.Context, org string, sq reconcile.Sear
 		return reconcile.SearchPage{}, err
 	}
 	page := reconcile.SearchPage{Members: -1, Pending: -1}
-	var conn searchConn
+	var conn *searchConn
 	if cursor == "" {
 		var res firstPageQuery
 		err = c.gql.Query(ctx, &res, map[string]any{"query": githubv4.String(q), "org": githubv4.String(org)})
 		if err != nil {
-			return page, err
+			return page, graphQLError(err)
 		}
 		conn = res.Search
 		c.points.Add(int64(res.RateLimit.Cost))
 		if res.Organization == nil {
-			return page, fmt.Errorf("organization %s not found", org)
+			return page, fmt.Errorf("GitHub answered null for the organization %s: it does not exist or these credentials cannot see it", org)
 		}
 		page.Members, page.Pending = res.Organization.MembersWithRole.TotalCount, res.Organization.PendingMembers.TotalCount
 	} else {
 		var res nextPageQuery
 		err = c.gql.Query(ctx, &res, map[string]any{"query": githubv4.String(q), "after": githubv4.String(cursor)})
 		if err != nil {
-			return page, err
+			return page, graphQLError(err)
 		}
 		conn = res.Search
 		c.points.Add(int64(res.RateLimit.Cost))
+	}
+	if conn == nil {
+		return page, fmt.Errorf("GitHub answered the search for pull requests merged in %s with null and no error", org)
 	}
 	page.Total, page.HasNext, page.EndCursor = conn.IssueCount, conn.PageInfo.HasNextPage, conn.PageInfo.EndCursor
 	for _, n := range conn.Nodes {
 		pr := n.PullRequest
 		if pr.ID == "" {
-			continue // not a pull request; cannot happen with is:pr
+			// A null node: a pull request these credentials may not see
+			// (is:pr rules out anything else).
+			page.Hidden++
+			continue
 		}
 		page.PRs = append(page.PRs, reconcile.PullRequest{
 			NodeID: pr.ID, Repo: pr.Repository.NameWithOwner, Number: pr.Number, URL: pr.URL, CreatedAt: pr.CreatedAt, MergedAt: pr.MergedAt,
@@ -153,7 +159,7 @@ func (c *Client) Membership(ctx context.Context, org, login string) (reconcile.M
 		return reconcile.NotMember, 0, nil
 	}
 	if err != nil {
-		return reconcile.NotMember, 0, fmt.Errorf("membership of %s in %s: %w", login, org, err)
+		return reconcile.NotMember, 0, fmt.Errorf("membership of %s in %s: %w", login, org, restError(err))
 	}
 	id := m.GetUser().GetID()
 	switch m.GetState() {
@@ -191,15 +197,29 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 	out := map[int64]reconcile.MemberState{}
 	var membersAfter, pendingAfter *githubv4.String
 	membersDone, pendingDone := false, false
-	for !membersDone || !pendingDone {
+	for page := 0; !membersDone || !pendingDone; page++ {
+		if page == maxRosterPages {
+			return nil, fmt.Errorf("list members and invitations of %s: more than %d pages", org, maxRosterPages)
+		}
 		var res rosterQuery
 		err := c.gql.Query(ctx, &res, map[string]any{"org": githubv4.String(org), "members": membersAfter, "pending": pendingAfter})
 		if err != nil {
-			return nil, err
+			return nil, graphQLError(err)
 		}
 		c.points.Add(int64(res.RateLimit.Cost))
 		if res.Organization == nil {
-			return nil, fmt.Errorf("organization %s not found", org)
+			return nil, fmt.Errorf("GitHub answered null for the organization %s: it does not exist or these credentials cannot see it", org)
+		}
+		// A page that says there is more but gives no cursor would be asked
+		// for again and again: stop rather than loop or guess.
+		for _, l := range []struct {
+			name string
+			done bool
+			u    userNodes
+		}{{"members", membersDone, res.Organization.MembersWithRole}, {"pending invitations", pendingDone, res.Organization.PendingMembers}} {
+			if !l.done && l.u.PageInfo.HasNextPage && l.u.PageInfo.EndCursor == "" {
+				return nil, fmt.Errorf("list %s of %s: GitHub reported another page but gave no cursor to it", l.name, org)
+			}
 		}
 		// A finished list is asked for again from its last cursor, which
 		// returns nothing, rather than switching to another query shape.
@@ -222,6 +242,10 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 	}
 	return out, nil
 }
+
+// maxRosterPages bounds Memberships against a server whose pages never
+// end: 1,000 pages of 100 is far more than any organization has.
+const maxRosterPages = 1000
 
 func cursorOf(u userNodes, prev *githubv4.String) *githubv4.String {
 	if u.PageInfo.EndCursor == "" {

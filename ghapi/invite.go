@@ -2,14 +2,10 @@ package ghapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/google/go-github/v88/github"
-
-	"github.com/python-trio/snekomatic/ghtransport"
 
 	"github.com/python-trio/snekomatic/reconcile"
 )
@@ -34,45 +30,6 @@ func (c *Client) SendInvitation(ctx context.Context, org string, userID int64, o
 	return nil
 }
 
-// classifyInviteError turns GitHub's refusals that are really outcomes into
-// reconcile's sentinel errors. GitHub answers all of them with the same 422
-// status and no machine-readable code, so the message is the only thing that
-// tells them apart.
-//
-// Any failure without a definite 4xx answer (a timeout, a dropped
-// connection, a 5xx) may have happened after GitHub created the invitation,
-// so it is marked reconcile.ErrMaybeSent and never simply retried.
-func classifyInviteError(err error) error {
-	var er *github.ErrorResponse
-	var rl *github.RateLimitError
-	var abuse *github.AbuseRateLimitError
-	var waited *ghtransport.RateLimitError
-	switch {
-	case errors.As(err, &rl), errors.As(err, &abuse), errors.As(err, &waited):
-		return err // refused before anything was done
-	case !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode >= 500:
-		return fmt.Errorf("%w: %w", reconcile.ErrMaybeSent, err)
-	case er.Response.StatusCode != http.StatusUnprocessableEntity:
-		return err
-	}
-	msgs := []string{er.Message}
-	for _, e := range er.Errors {
-		msgs = append(msgs, e.Message)
-	}
-	text := strings.ToLower(strings.Join(msgs, " | "))
-	switch {
-	case strings.Contains(text, "already a part of") || strings.Contains(text, "already a member"):
-		return fmt.Errorf("%w: %v", reconcile.ErrAlreadyMember, err)
-	case strings.Contains(text, "already been invited") || strings.Contains(text, "already invited"):
-		return fmt.Errorf("%w: %v", reconcile.ErrAlreadyInvited, err)
-	case strings.Contains(text, "invitation rate limit"):
-		return fmt.Errorf("%w: %v", reconcile.ErrInvitationLimit, err)
-	case strings.Contains(text, "does not exist") || strings.Contains(text, "not found") || strings.Contains(text, "could not be found"):
-		return fmt.Errorf("%w: %v", reconcile.ErrNoSuchUser, err)
-	}
-	return err
-}
-
 // Comment implements reconcile.Inviter.
 func (c *Client) Comment(ctx context.Context, repo string, number int, body string) (string, error) {
 	owner, name, err := splitRepo(repo)
@@ -81,7 +38,7 @@ func (c *Client) Comment(ctx context.Context, repo string, number int, body stri
 	}
 	cm, _, err := c.rest.Issues.CreateComment(ctx, owner, name, number, &github.IssueComment{Body: github.Ptr(body)})
 	if err != nil {
-		return "", err
+		return "", restError(err)
 	}
 	return cm.GetHTMLURL(), nil
 }
@@ -97,7 +54,7 @@ func (c *Client) FindComment(ctx context.Context, repo string, number int, marke
 	for {
 		cms, resp, err := c.rest.Issues.ListComments(ctx, owner, name, number, opts)
 		if err != nil {
-			return "", err
+			return "", restError(err)
 		}
 		for _, cm := range cms {
 			if strings.Contains(cm.GetBody(), marker) {

@@ -92,7 +92,7 @@ func (c *Client) CountMerged(ctx context.Context, org string, logins []string) (
 		fields = append(fields, reflect.StructField{Name: "RateLimit", Type: reflect.TypeFor[rateLimit]()})
 		res := reflect.New(reflect.StructOf(fields))
 		if err := c.gql.Query(ctx, res.Interface(), vars); err != nil {
-			return nil, err
+			return nil, graphQLError(err)
 		}
 		v := res.Elem()
 		for i, login := range batch {

@@ -95,11 +95,12 @@ func responseMessage(resp *http.Response) string {
 var credential = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*|\bgh[pousr]_[A-Za-z0-9_]+|\bgithub_pat_[A-Za-z0-9_]+|-----BEGIN[^-]*-----[^-]*`)
 
 // scrub makes text from a response safe and short for an error message:
-// the first line only, credentials redacted, at most 200 characters.
+// the first line only, credentials redacted, at most 120 characters (room for the longest
+// message GitHub sends about a JWT, never for a whole page).
 func scrub(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	s = credential.ReplaceAllString(strings.TrimSpace(s), "[REDACTED]")
-	return truncate(s, 200)
+	return truncate(s, 120)
 }
 
 func truncate(s string, n int) string {

@@ -9,9 +9,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/shurcooL/githubv4"
 
 	"github.com/python-trio/snekomatic/ghapp"
+	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
 )
 
@@ -520,5 +523,68 @@ func TestInstallationCan(t *testing.T) {
 		if got := i.Can(tt.perm, tt.level); got != tt.want {
 			t.Errorf("Can(%q, %q) = %v", tt.perm, tt.level, got)
 		}
+	}
+}
+
+// A 502 or a dropped connection on POST .../access_tokens is retried like a
+// read: creating a token twice is harmless, failing the organization is not.
+func TestTokenRequestIsRetriedLikeARead(t *testing.T) {
+	for _, fault := range []string{"502", "dropped connection"} {
+		t.Run(fault, func(t *testing.T) {
+			w := newWorld(t)
+			var tokenRequests atomic.Int32
+			w.g.Use(func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+					if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/access_tokens") {
+						next.ServeHTTP(rw, r)
+						return
+					}
+					if tokenRequests.Add(1) > 1 {
+						next.ServeHTTP(rw, r)
+						return
+					}
+					if fault == "502" {
+						rw.Header().Set("Content-Type", "text/html")
+						rw.WriteHeader(http.StatusBadGateway)
+						_, _ = io.WriteString(rw, "<html>"+strings.Repeat("unicorn ", 5000)+"</html>")
+						return
+					}
+					// Drops the connection without an answer.
+					panic(http.ErrAbortHandler)
+				})
+			})
+			base := ghtransport.New(nil, ghtransport.Options{Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
+			a, err := ghapp.New(ghapp.Config{AppID: 1, PrivateKey: w.pem, APIURL: w.g.RESTURL(), Transport: base})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := a.Token(ctx(t), w.inst.ID)
+			if err != nil || tok == "" {
+				t.Fatalf("Token = %q, %v; want a token after a retry", tok, err)
+			}
+			if n := tokenRequests.Load(); n != 2 {
+				t.Errorf("%d token requests, want 2", n)
+			}
+		})
+	}
+}
+
+// An error page never reaches an error whole.
+func TestTokenErrorPageIsCut(t *testing.T) {
+	w := newWorld(t)
+	w.g.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/access_tokens") {
+				rw.Header().Set("Content-Type", "application/json")
+				rw.WriteHeader(http.StatusBadGateway)
+				_, _ = io.WriteString(rw, `{"message":"`+strings.Repeat("x", 10000)+`"}`)
+				return
+			}
+			next.ServeHTTP(rw, r)
+		})
+	})
+	_, err := w.app(t, 1, w.pem).Token(ctx(t), w.inst.ID)
+	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "502") {
+		t.Errorf("error of %d characters: %.300v", len(fmt.Sprint(err)), err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
+
+	"github.com/python-trio/snekomatic/ghtransport"
 )
 
 var (
@@ -78,8 +80,15 @@ type tokenObserver struct {
 
 // RoundTrip implements http.RoundTripper.
 func (o *tokenObserver) RoundTrip(req *http.Request) (*http.Response, error) {
+	isToken := req.Method == http.MethodPost && accessTokensPath.MatchString(req.URL.Path)
+	if isToken {
+		// Creating a token changes nothing that matters if done twice, so
+		// a 5xx or a dropped connection is retried like a read instead of
+		// failing the whole organization.
+		req = ghtransport.Repeatable(req)
+	}
 	resp, err := o.base.RoundTrip(req)
-	if err != nil || req.Method != http.MethodPost || resp.StatusCode/100 != 2 || !accessTokensPath.MatchString(req.URL.Path) {
+	if err != nil || !isToken || resp.StatusCode/100 != 2 {
 		return resp, err
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

@@ -1,8 +1,10 @@
 package ghtransport
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -21,8 +23,8 @@ const (
 
 // Retry re-sends reads (GET, HEAD, GraphQL queries) that failed in a way
 // worth retrying: 500, 502, 503 or 504, a timed-out attempt, a connection
-// reset, refused or closed before an answer. Writes are sent once. Every
-// attempt is bounded by Options.AttemptTimeout.
+// reset, refused or closed before an answer or in the middle of its body.
+// Writes are sent once. Every attempt is bounded by Options.AttemptTimeout.
 type Retry struct {
 	base http.RoundTripper
 	o    Options
@@ -56,6 +58,11 @@ func (t *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		resp, err := t.attempt(r)
+		if err == nil {
+			if berr := bufferBody(resp); berr != nil {
+				resp, err = nil, berr
+			}
+		}
 		reason := retryable(ctx, resp, err)
 		if reason == "" {
 			return resp, err
@@ -88,10 +95,24 @@ func (t *Retry) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
+type repeatableKey struct{}
+
+// Repeatable marks a request that is not a read but is safe to send again
+// (creating an installation token: a second token does no harm), so that
+// Retry retries it like a read. The mark travels in the request's context.
+func Repeatable(req *http.Request) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), repeatableKey{}, true))
+}
+
+func isRepeatable(req *http.Request) bool {
+	v, _ := req.Context().Value(repeatableKey{}).(bool)
+	return v
+}
+
 // isRead reports whether req is safe to send twice. For a GraphQL request
 // that means reading its body, so it returns req made replayable.
 func (t *Retry) isRead(req *http.Request) (bool, *http.Request, error) {
-	get := req.Method == http.MethodGet || req.Method == http.MethodHead
+	get := req.Method == http.MethodGet || req.Method == http.MethodHead || isRepeatable(req)
 	if !get && !t.o.isGraphQL(req) {
 		return false, req, nil
 	}
@@ -120,6 +141,33 @@ func (t *Retry) attempt(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
+}
+
+// maxBuffered is the largest answer to a read that is held in memory. The
+// answers snekomatic reads (pages of 100) are far smaller.
+const maxBuffered = 32 << 20
+
+// bufferBody reads a read's answer into memory before it is handed over, so
+// that a body cut off mid-way (the connection dropped: an unexpected EOF, a
+// reset, a timeout) is retried like any dropped connection instead of
+// reaching the caller as a decoding error. An answer larger than
+// maxBuffered is handed over as it streams, its start put back.
+func bufferBody(resp *http.Response) error {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBuffered+1))
+	if err != nil {
+		resp.Body.Close()
+		return fmt.Errorf("read the answer: %w", err)
+	}
+	if len(b) > maxBuffered {
+		resp.Body = &peekedBody{Reader: io.MultiReader(bytes.NewReader(b), resp.Body), Closer: resp.Body}
+		return nil
+	}
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return nil
 }
 
 type cancelBody struct {

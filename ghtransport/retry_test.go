@@ -246,3 +246,69 @@ func TestLogsKeepSecretsOut(t *testing.T) {
 		}
 	}
 }
+
+// truncated promises a body longer than it sends, then drops the
+// connection: the client reads an unexpected EOF.
+func truncated(w http.ResponseWriter, r *http.Request) {
+	conn, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"login\":")
+	_ = buf.Flush()
+	conn.Close()
+}
+
+func TestRetryRecoversABodyCutOff(t *testing.T) {
+	srv := serve(t, truncated, ok(`{"login":"acme"}`))
+	c := newClock()
+	resp, body, err := do(t, ghtransport.New(nil, c.options(t)), "GET", srv.URL("/api/v3/orgs/acme"), "")
+	if err != nil || resp.StatusCode != 200 || body != `{"login":"acme"}` {
+		t.Fatalf("got %v %q %v, want the whole second answer", resp, body, err)
+	}
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("server saw %d requests, want 2", n)
+	}
+}
+
+func TestWriteWithABodyCutOffIsNotResent(t *testing.T) {
+	srv := serve(t, truncated, ok(`{}`))
+	c := newClock()
+	req, _ := http.NewRequest("POST", srv.URL("/api/v3/orgs/acme/invitations"), strings.NewReader(`{}`))
+	resp, err := (&http.Client{Transport: ghtransport.New(nil, c.options(t))}).Do(req)
+	if err == nil {
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	if err == nil {
+		t.Errorf("a write whose answer was cut off should fail")
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("server saw %d requests, want 1", n)
+	}
+}
+
+// A write marked Repeatable (creating an installation token) is retried
+// like a read; the same write unmarked is sent once.
+func TestRepeatableWriteIsRetried(t *testing.T) {
+	for _, marked := range []bool{true, false} {
+		srv := serve(t, status(502, `{}`), ok(`{"token":"x"}`))
+		c := newClock()
+		req, _ := http.NewRequest("POST", srv.URL("/api/v3/app/installations/1/access_tokens"), strings.NewReader(`{}`))
+		if marked {
+			req = ghtransport.Repeatable(req)
+		}
+		resp, err := (&http.Client{Transport: ghtransport.New(nil, c.options(t))}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		want, wantN := 200, 2
+		if !marked {
+			want, wantN = 502, 1
+		}
+		if resp.StatusCode != want || len(srv.Requests()) != wantN {
+			t.Errorf("marked=%v: status %d after %d requests, want %d after %d", marked, resp.StatusCode, len(srv.Requests()), want, wantN)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
+	"strings"
 
 	"github.com/python-trio/snekomatic/state"
 )
@@ -19,10 +21,12 @@ const inviteBatch = 20
 // down: the people of each batch of invitations are saved as "inviting"
 // first, and the batch's outcomes are saved when it is done. A run killed in
 // the middle of a batch leaves those people "inviting", which the next run
-// resolves by asking GitHub before sending anything (see inviteOnce and the
-// welcome marker). It goes on past one person's failure and returns the
-// failures, and whether everyone in the plan was written down (if not, the
-// cursor must not move past them).
+// resolves by asking GitHub before sending anything (ResolveUnsure). It goes
+// on past one person's failure and returns the failures, and whether
+// everyone in the plan was written down (if not, the cursor must not move
+// past them). A terminal failure (credentials refused, a configured team
+// gone) stops every later request that would change something on GitHub:
+// the people not yet served are queued, and the failure is returned once.
 func apply(ctx context.Context, c Client, st *state.Store, org string, plan []Decision, welcomes []welcome,
 	invite InviteOptions, opts Options, rep *Report, log *slog.Logger) (errs []error, recorded bool) {
 	noComment := opts.Policy.NoComment
@@ -30,42 +34,77 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		return &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason,
 			NoComment: status == state.Invited && noComment}
 	}
+	// A person without a user id cannot be saved: the state file's reader
+	// refuses such a file, which would break every later run.
+	plan = slices.DeleteFunc(slices.Clone(plan), func(d Decision) bool {
+		if d.ID > 0 {
+			return false
+		}
+		rep.Skipped = append(rep.Skipped, entry(d.Login, 0, d.PR, "no user id"))
+		return true
+	})
 	// Decisions that only record what GitHub already says need no request,
 	// so they are saved together, in one write (a backfill can hold
 	// thousands of members).
 	settled := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActDefer: state.Queued,
-		ActCount: state.Counting}
+		ActCount: state.Counting, ActRecordDeclined: state.Invited}
 	err := st.Update(org, func(o *state.Org) {
 		for _, d := range plan {
 			if status, ok := settled[d.Action]; ok {
 				reason := ""
-				if d.Action == ActDefer || d.Action == ActCount {
+				if d.Action == ActDefer || d.Action == ActCount || d.Action == ActRecordDeclined {
 					reason = d.Reason
 				}
-				o.People[d.ID] = person(d.Candidate, status, reason)
+				p := person(d.Candidate, status, reason)
+				if d.Action == ActRecordDeclined {
+					p.CommentURL = d.CommentURL
+				}
+				o.People[d.ID] = p
 			}
 		}
 	})
 	if err != nil {
 		return append(errs, fmt.Errorf("record members and pending invitations: %w", err)), false
 	}
+	// stop is set by a terminal failure: from then on nothing more is sent.
+	var stop error
+	halt := func(err error) {
+		if stop == nil {
+			stop = err
+			errs = append(errs, err)
+			log.Error("stopping this organization's changes", "err", err)
+		}
+	}
 	var invites []Decision
 	for _, d := range plan {
 		switch d.Action {
-		case ActRecordMember, ActRecordPending, ActDefer, ActCount:
+		case ActRecordMember, ActRecordPending, ActDefer, ActCount, ActKeepUnsure:
 			rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
+		case ActRecordDeclined:
+			e := entry(d.Login, d.ID, d.PR, d.Reason)
+			e.CommentURL = d.CommentURL
+			rep.add(ActInvite, e)
 		case ActInvite:
 			invites = append(invites, d)
 		case ActConfirm:
 			// An earlier run's invitation arrived (rare): record it, then
 			// welcome them unless that too was already done.
-			if err := st.Update(org, func(o *state.Org) { o.People[d.ID] = person(d.Candidate, state.Invited, "") }); err != nil {
+			p := person(d.Candidate, state.Invited, "")
+			p.CommentURL = d.CommentURL
+			if err := st.Update(org, func(o *state.Org) { o.People[d.ID] = p }); err != nil {
 				errs = append(errs, fmt.Errorf("record %s as invited: %w", d.Login, err))
 				continue
 			}
 			rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
-			if !noComment {
-				errs = append(errs, welcomeAndSave(ctx, c, st, org, []welcome{{ID: d.ID, Login: d.Login, PR: d.PR}}, opts, rep, true)...)
+			if !noComment && d.CommentURL == "" && stop == nil {
+				werrs := welcomeAndSave(ctx, c, st, org, []welcome{{ID: d.ID, Login: d.Login, PR: d.PR}}, opts, rep, true)
+				for _, err := range werrs {
+					if IsTerminal(err) {
+						halt(err)
+					} else {
+						errs = append(errs, err)
+					}
+				}
 			}
 		}
 	}
@@ -76,6 +115,9 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		invites = invites[len(batch):]
 		if limited == "" && ctx.Err() != nil {
 			limited = "the run was interrupted"
+		}
+		if limited == "" && stop != nil {
+			limited = "not sent: " + stopReason(stop)
 		}
 		if limited != "" {
 			if err := queueAll(st, org, batch, limited, person, rep); err != nil {
@@ -95,6 +137,9 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		outcome := map[int64]*state.Person{} // people left out stay "inviting"
 		var welcomed []Entry
 		for _, d := range batch {
+			if limited == "" && stop != nil {
+				limited = "not sent: " + stopReason(stop)
+			}
 			if limited != "" {
 				outcome[d.ID] = person(d.Candidate, state.Queued, limited)
 				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
@@ -114,7 +159,11 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				// not saved is found by its marker on the next run.
 				url, err := findOrPostWelcome(ctx, c, org, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, opts, false)
 				if err != nil {
-					errs = append(errs, err)
+					if IsTerminal(err) {
+						halt(err)
+					} else {
+						errs = append(errs, err)
+					}
 					continue
 				}
 				p.CommentURL = url
@@ -128,9 +177,25 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				outcome[d.ID] = person(d.Candidate, state.Pending, "")
 				rep.add(ActRecordPending, entry(d.Login, d.ID, d.PR, "already has a pending invitation (GitHub refused the invitation)"))
 			case errors.Is(err, ErrNoSuchUser):
-				reason := "the account no longer exists"
-				outcome[d.ID] = person(d.Candidate, state.Skipped, reason)
-				rep.Skipped = append(rep.Skipped, entry(d.Login, d.ID, d.PR, reason))
+				// Final only on positive evidence that the account is gone.
+				exists, uerr := c.UserExists(ctx, d.ID)
+				switch {
+				case uerr == nil && !exists:
+					reason := "the account no longer exists"
+					outcome[d.ID] = person(d.Candidate, state.Skipped, reason)
+					rep.Skipped = append(rep.Skipped, entry(d.Login, d.ID, d.PR, reason))
+				default:
+					reason := "GitHub refused the invitee, and the account "
+					if uerr != nil {
+						reason += "could not be looked up: " + uerr.Error()
+					} else {
+						reason += "still exists: " + err.Error()
+					}
+					log.Error("invitation refused", "login", d.Login, "user_id", d.ID, "reason", reason)
+					errs = append(errs, fmt.Errorf("invite %s: %s", d.Login, reason))
+					outcome[d.ID] = person(d.Candidate, state.Queued, reason)
+					rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+				}
 			case errors.Is(err, ErrInvitationLimit):
 				limited = "GitHub's invitation limit for the organization was reached"
 				log.Warn("invitation limit reached; the rest wait for a later run", "login", d.Login)
@@ -142,6 +207,14 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				reason := "invitation may not have arrived; the next run checks: " + err.Error()
 				log.Error("invitation outcome unknown", "login", d.Login, "user_id", d.ID, "err", err)
 				errs = append(errs, fmt.Errorf("invite %s: %w", d.Login, err))
+				rep.add(ActKeepUnsure, entry(d.Login, d.ID, d.PR, reason))
+			case IsTerminal(err):
+				if errors.Is(err, ErrTeamRefused) {
+					err = Terminal(teamGoneError(ctx, c, org, opts.Policy.Teams, err))
+				}
+				halt(err)
+				reason := "not sent: " + stopReason(err)
+				outcome[d.ID] = person(d.Candidate, state.Queued, reason)
 				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
 			default:
 				reason := "invitation failed: " + err.Error()
@@ -157,7 +230,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		}
 		rep.Welcomed = append(rep.Welcomed, welcomed...)
 	}
-	if limited != "" {
+	if limited != "" && stop == nil {
 		waiting := 0
 		for _, e := range rep.Queued {
 			if e.Reason == limited {
@@ -167,10 +240,48 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %d people wait in the queue for a later run", limited, waiting))
 	}
 	// Welcomes that an earlier run did not get to post.
-	if len(welcomes) > 0 && ctx.Err() == nil {
-		errs = append(errs, welcomeAndSave(ctx, c, st, org, welcomes, opts, rep, true)...)
+	if len(welcomes) > 0 && ctx.Err() == nil && stop == nil {
+		for _, err := range welcomeAndSave(ctx, c, st, org, welcomes, opts, rep, true) {
+			if IsTerminal(err) {
+				halt(err)
+			} else {
+				errs = append(errs, err)
+			}
+		}
 	}
 	return errs, true
+}
+
+// stopReason is the short form of a terminal failure for the people it
+// leaves waiting.
+func stopReason(err error) string {
+	switch {
+	case errors.Is(err, ErrCredentialsRefused):
+		return "GitHub refused the credentials (401)"
+	case errors.Is(err, ErrForbidden):
+		return "GitHub refused the request (403)"
+	case errors.Is(err, ErrTeamRefused):
+		return "a configured team no longer exists"
+	}
+	return "the organization's run stopped on an error"
+}
+
+// teamGoneError names the configured teams GitHub no longer knows, after
+// GitHub refused an invitation because of its team_ids. The teams are
+// looked up again by slug (reads only) to say which one it is.
+func teamGoneError(ctx context.Context, c PolicyReader, org string, slugs []string, refusal error) error {
+	var gone []string
+	for _, slug := range slugs {
+		if _, err := c.TeamID(ctx, org, slug); errors.Is(err, ErrNoSuchTeam) {
+			gone = append(gone, fmt.Sprintf("%q", slug))
+		}
+	}
+	if len(gone) == 0 {
+		return fmt.Errorf("%w: the configuration's teams (%s) were refused by GitHub in %s: check teams (%v)",
+			ErrTeamRefused, strings.Join(slugs, ", "), org, refusal)
+	}
+	return fmt.Errorf("%w: the configuration names the team %s, which the organization %s no longer has (deleted or renamed during the run): create it or fix teams",
+		ErrTeamRefused, strings.Join(gone, ", "), org)
 }
 
 // queueAll records a batch of would-be invitees as queued, in one save.
@@ -189,22 +300,46 @@ func queueAll(st *state.Store, org string, batch []Decision, reason string,
 	return nil
 }
 
-// inviteOnce sends an invitation so that it arrives at most once. When the
-// answer is lost (ErrMaybeSent), it asks GitHub whether the person is now
-// invited before sending again, and sends again only once.
+// inviteOnce sends an invitation so that it arrives at most once, and
+// returns nil when an invitation of ours is now out. When the answer is
+// lost (ErrMaybeSent) it asks GitHub whether the person is now invited
+// before sending again, and sends again only once. For a person an
+// earlier run may already have invited (Unsure), and for the second send,
+// GitHub's "already invited" or "already a member" means that the earlier
+// one arrived. ResolveUnsure decides each of these.
 func inviteOnce(ctx context.Context, c Client, org string, who Candidate, how InviteOptions) error {
 	err := c.SendInvitation(ctx, org, who.ID, how)
-	if !errors.Is(err, ErrMaybeSent) {
-		return err
+	resent := who.Unsure
+	if errors.Is(err, ErrMaybeSent) {
+		st, id, lerr := c.Membership(ctx, org, who.Login)
+		// No welcome was posted for this invitation yet, so there is no
+		// marker to look for (one from an earlier invitation would say
+		// nothing about this one).
+		switch ResolveUnsure(who.ID, UnsureEvidence{LookupFailed: lerr != nil, State: st, ID: id, Marker: MarkerAbsent}) {
+		case Arrived:
+			return nil
+		case SendAgain:
+			err, resent = c.SendInvitation(ctx, org, who.ID, how), true
+		default:
+			if lerr != nil {
+				return fmt.Errorf("%w (and checking whether it arrived failed: %v)", err, lerr)
+			}
+			return fmt.Errorf("%w (and the login %s now names another account)", err, who.Login)
+		}
 	}
-	st, id, lerr := c.Membership(ctx, org, who.Login)
-	if lerr != nil {
-		return fmt.Errorf("%w (and checking whether it arrived failed: %v)", err, lerr)
+	if resent {
+		ev := UnsureEvidence{ID: who.ID, Marker: MarkerAbsent}
+		switch {
+		case errors.Is(err, ErrAlreadyInvited):
+			ev.State = Pending
+		case errors.Is(err, ErrAlreadyMember):
+			ev.State = Member
+		}
+		if ev.State != NotMember && ResolveUnsure(who.ID, ev) == Arrived {
+			return nil
+		}
 	}
-	if st != NotMember && id == who.ID {
-		return nil // it arrived
-	}
-	return c.SendInvitation(ctx, org, who.ID, how)
+	return err
 }
 
 // findOrPostWelcome posts the welcome comment for an invitee and returns

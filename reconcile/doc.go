@@ -45,7 +45,30 @@
 //     plain member). Each outcome is saved to the state file as it happens,
 //     so a run killed half-way loses nothing. One person's failure does not
 //     stop the others: they are queued and tried first on the next run. Only
-//     when everything up to To has been read does the cursor move to To.
+//     when everything up to To has been read does the cursor move to To (a
+//     --since after the cursor leaves it where it was, and says so).
+//
+// The journal. Nothing is sent before it is written down: people are saved
+// as "inviting" before their invitation goes out. Whoever finds someone
+// "inviting" (the next run, after a crash; this run, after a lost answer)
+// does not know whether GitHub created the invitation, and ResolveUnsure
+// alone decides, from GitHub's answers: a member or pending invitee with
+// the same user id holds our invitation (record it, welcome them unless our
+// welcome marker is on their pull request); not a member but the marker is
+// there means ours arrived and was declined (record it, never ask again);
+// not a member and no marker means it never arrived (send it); anything
+// less certain keeps them "inviting" for the next run. GitHub's "already
+// invited" or "already a member" in answer to such a second send is the
+// same evidence as a pending membership: ours arrived.
+//
+// Errors are transient (an outage, a rate limit, a lost answer: the people
+// concerned wait in the queue for the next run) unless they are a
+// TerminalError: the credentials were refused, a permission is missing, or
+// a configured team is gone. A terminal error stops the organization's
+// changes at once; everyone not yet served is queued, nobody is given a
+// final status on its account, and the error is reported once. An invitee
+// GitHub refuses as unknown is recorded as gone only after GET /user/{id}
+// answers 404.
 //
 // A dry run stops after step 3 and reports the plan; it sends no mutating
 // request and does not write the state file.

@@ -49,8 +49,11 @@ type SearchQuery struct {
 type SearchPage struct {
 	// Total is how many pull requests match, including those past the
 	// search cap that cannot be paged to.
-	Total     int
-	PRs       []PullRequest
+	Total int
+	PRs   []PullRequest
+	// Hidden counts results served as null nodes (pull requests the
+	// credentials cannot see): served, but not in PRs.
+	Hidden    int
 	EndCursor string
 	HasNext   bool
 	// Members and Pending are the sizes of the organization's member list and
@@ -135,12 +138,21 @@ type PolicyReader interface {
 	FailedInvitations(ctx context.Context, org string) ([]FailedInvitation, error)
 }
 
+// UserReader reads accounts by id.
+type UserReader interface {
+	// UserExists reports whether the account with this user id exists
+	// (GET /user/{account_id}): false only when GitHub answers 404, so
+	// that "the account no longer exists" rests on positive evidence.
+	UserExists(ctx context.Context, id int64) (bool, error)
+}
+
 // Client is everything one organization's run needs from GitHub.
 type Client interface {
 	Searcher
 	MembershipReader
 	Inviter
 	PolicyReader
+	UserReader
 }
 
 // Errors an Inviter returns for GitHub's answers that are outcomes, not
@@ -151,8 +163,20 @@ var (
 	ErrAlreadyMember = errors.New("already a member of the organization")
 	// ErrAlreadyInvited: the person already has a pending invitation.
 	ErrAlreadyInvited = errors.New("already invited to the organization")
-	// ErrNoSuchUser: the account no longer exists.
+	// ErrNoSuchUser: GitHub refused the invitee as unknown (a 404, or a 422
+	// about invitee_id). It is not final by itself: the account's absence
+	// is confirmed with UserReader before anyone is recorded as gone.
 	ErrNoSuchUser = errors.New("no such user")
+	// ErrTeamRefused: GitHub refused the invitation because of its
+	// team_ids (a configured team was deleted after it was resolved). It
+	// comes wrapped in a TerminalError.
+	ErrTeamRefused = errors.New("GitHub refused the invitation's teams")
+	// ErrCredentialsRefused: GitHub answered 401 (the token was revoked or
+	// expired). It comes wrapped in a TerminalError.
+	ErrCredentialsRefused = errors.New("GitHub refused the credentials (401)")
+	// ErrForbidden: GitHub answered 403 without a rate limit (the
+	// credentials lack a permission). It comes wrapped in a TerminalError.
+	ErrForbidden = errors.New("GitHub refused the request (403): the credentials lack a permission")
 	// ErrInvitationLimit: the organization has used up GitHub's allowance of
 	// invitations for the last 24 hours.
 	ErrInvitationLimit = errors.New("over the organization's invitation rate limit")

@@ -214,6 +214,13 @@ const (
 	// ActCount: fewer merged pull requests than Policy.MinMergedPRs;
 	// recorded as counting until their next merged pull request.
 	ActCount Action = "count"
+	// ActKeepUnsure: an earlier run's invitation may have been sent and
+	// GitHub's answer does not settle it: the person stays "inviting".
+	ActKeepUnsure Action = "keep-unsure"
+	// ActRecordDeclined: an earlier run's invitation arrived (its welcome
+	// is on their pull request) but they are not a member: it was declined
+	// or cancelled. Recorded as invited, never asked again.
+	ActRecordDeclined Action = "record-declined"
 )
 
 // Decision is one line of a plan.
@@ -221,16 +228,33 @@ type Decision struct {
 	Candidate
 	Action Action
 	Reason string
+	// CommentURL is our welcome comment, when it was found already posted
+	// (ActConfirm, ActRecordDeclined).
+	CommentURL string
 }
 
 // Lookup is the membership of the candidates as read from GitHub. A
 // candidate missing from States could not be checked (Failed says why).
 // Merged holds the merged pull request counts of the candidates that were
-// counted for Policy.MinMergedPRs.
+// counted for Policy.MinMergedPRs. Markers (and MarkerURLs, for those found)
+// hold what a look for the welcome marker found, for unsure candidates whose
+// membership did not settle them.
 type Lookup struct {
-	States map[int64]MemberState
-	Failed map[int64]string
-	Merged map[int64]int
+	States     map[int64]MemberState
+	Failed     map[int64]string
+	Merged     map[int64]int
+	Markers    map[int64]Marker
+	MarkerURLs map[int64]string
+}
+
+// unsure is the evidence about an unsure candidate. A state is only in
+// States when it was answered about this very account (see lookup).
+func (lk Lookup) unsure(id int64) UnsureEvidence {
+	st, ok := lk.States[id]
+	if !ok {
+		return UnsureEvidence{LookupFailed: true}
+	}
+	return UnsureEvidence{State: st, ID: id, Marker: lk.Markers[id]}
 }
 
 // Limits bound a plan.
@@ -254,12 +278,36 @@ func Plan(cands []Candidate, lk Lookup, lim Limits) []Decision {
 		d := Decision{Candidate: c}
 		st, ok := lk.States[c.ID]
 		switch {
+		case c.Unsure:
+			switch ResolveUnsure(c.ID, lk.unsure(c.ID)) {
+			case Arrived:
+				// They were checked and not a member before the invitation
+				// was sent, so the invitation they hold (or accepted) is ours.
+				d.Action, d.Reason = ActConfirm, "the invitation sent by an earlier run arrived"
+				d.CommentURL = lk.MarkerURLs[c.ID]
+			case Declined:
+				d.Action, d.Reason = ActRecordDeclined, "the invitation sent by an earlier run arrived (its welcome is posted) and was declined or cancelled"
+				d.CommentURL = lk.MarkerURLs[c.ID]
+			case SendAgain:
+				if budget == 0 {
+					// Not sent now: they stay "inviting", so that the run
+					// that sends it still treats "already invited" as ours.
+					d.Action, d.Reason = ActKeepUnsure, lim.LimitReason
+					break
+				}
+				d.Action, d.Reason = ActInvite, "no trace of the invitation an earlier run may have sent: sending it again"
+				if budget > 0 {
+					budget--
+				}
+			default:
+				why := lk.Failed[c.ID]
+				if why == "" {
+					why = "no answer settles it"
+				}
+				d.Action, d.Reason = ActKeepUnsure, "whether the invitation sent by an earlier run arrived is still unknown: "+why
+			}
 		case !ok:
 			d.Action, d.Reason = ActDefer, "membership could not be checked: "+lk.Failed[c.ID]
-		case c.Unsure && st != NotMember:
-			// They were checked and not a member before the invitation was
-			// sent, so the invitation they hold (or accepted) is ours.
-			d.Action, d.Reason = ActConfirm, "the invitation sent by an earlier run arrived"
 		case st == Member:
 			d.Action, d.Reason = ActRecordMember, "already a member"
 		case st == Pending:

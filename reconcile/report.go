@@ -84,13 +84,13 @@ func entry(login string, id int64, pr PullRequest, reason string) Entry {
 
 func (r *Report) add(a Action, e Entry) {
 	switch a {
-	case ActInvite:
+	case ActInvite, ActConfirm, ActRecordDeclined:
 		r.Invited = append(r.Invited, e)
 	case ActRecordMember:
 		r.Members = append(r.Members, e)
 	case ActRecordPending:
 		r.Pending = append(r.Pending, e)
-	case ActDefer:
+	case ActDefer, ActKeepUnsure:
 		r.Queued = append(r.Queued, e)
 	case ActCount:
 		r.Counting = append(r.Counting, e)

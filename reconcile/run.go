@@ -72,7 +72,7 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	for _, slug := range pol.Teams {
 		id, err := c.TeamID(ctx, org, slug)
 		if errors.Is(err, ErrNoSuchTeam) {
-			return fmt.Errorf("the configuration names the team %q, which the organization %s does not have: create it or fix teams", slug, org)
+			return Terminal(fmt.Errorf("the configuration names the team %q, which the organization %s does not have: create it or fix teams", slug, org))
 		}
 		if err != nil {
 			return fmt.Errorf("look up team %q of %s: %w", slug, org, err)
@@ -83,6 +83,16 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	w, why := WindowFor(known.Cursor, opts.Since, opts.Now, opts.Overlap, opts.Lookback)
 	rep.Window, rep.WindowReason = w, why
 	log.Info("reading merged pull requests", "from", w.From, "to", w.To, "why", why)
+	// A --since after the cursor leaves the merges between them unread.
+	// They are not skipped silently: the cursor stays where it is, so that
+	// the next run without --since reads them.
+	gap := !known.Cursor.IsZero() && w.From.After(known.Cursor)
+	if gap {
+		msg := fmt.Sprintf("--since %s is after the cursor %s: merges between them are not read by this run, so the cursor stays where it is",
+			w.From.Format(time.RFC3339), known.Cursor.UTC().Format(time.RFC3339))
+		rep.Warnings = append(rep.Warnings, msg)
+		log.Warn("window leaves a gap after the cursor; the cursor will not move", "cursor", known.Cursor, "from", w.From)
+	}
 
 	lastLog := time.Now()
 	col, err := collect(ctx, c, org, w, func(c collected) {
@@ -92,6 +102,10 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 		}
 	})
 	rep.PullRequests, rep.SearchRequests = len(col.prs), col.requests
+	rep.Warnings = append(rep.Warnings, col.notes...)
+	for _, n := range col.notes {
+		log.Warn(n)
+	}
 	if err != nil {
 		return err
 	}
@@ -109,6 +123,9 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 
 	lk, err := lookup(ctx, c, org, sorted.Candidates, col.members, col.pending)
 	if err != nil {
+		return err
+	}
+	if err := lookForMarkers(ctx, c, org, sorted.Candidates, lk); err != nil {
 		return err
 	}
 	if pol.MinMergedPRs > 1 {
@@ -130,7 +147,10 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 		for _, wl := range welcomes {
 			rep.Welcomed = append(rep.Welcomed, entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post"))
 		}
-		rep.Cursor = maxTime(known.Cursor, w.To)
+		rep.Cursor = known.Cursor
+		if !gap {
+			rep.Cursor = maxTime(known.Cursor, w.To)
+		}
 		return nil
 	}
 
@@ -142,7 +162,9 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	// again.
 	if recorded {
 		if err := st.Update(org, func(o *state.Org) {
-			o.Cursor = maxTime(o.Cursor, w.To)
+			if !gap {
+				o.Cursor = maxTime(o.Cursor, w.To)
+			}
 			for id, login := range sorted.Renamed {
 				if p := o.People[id]; p != nil {
 					p.Login = login
@@ -176,7 +198,8 @@ func inviteBudget(known state.Org, opts Options) (int, string) {
 
 // lookup checks the membership of the candidates the cheaper way.
 func lookup(ctx context.Context, m MembershipReader, org string, cands []Candidate, members, pending int) (Lookup, error) {
-	lk := Lookup{States: map[int64]MemberState{}, Failed: map[int64]string{}, Merged: map[int64]int{}}
+	lk := Lookup{States: map[int64]MemberState{}, Failed: map[int64]string{}, Merged: map[int64]int{},
+		Markers: map[int64]Marker{}, MarkerURLs: map[int64]string{}}
 	if len(cands) == 0 {
 		return lk, nil
 	}
@@ -207,6 +230,36 @@ func lookup(ctx context.Context, m MembershipReader, org string, cands []Candida
 		}
 	}
 	return lk, nil
+}
+
+// lookForMarkers looks for our welcome comment on the pull request of each
+// unsure candidate whose membership did not settle them (ResolveUnsure
+// asks for it), and records what it found in lk.
+func lookForMarkers(ctx context.Context, c Inviter, org string, cands []Candidate, lk Lookup) error {
+	for _, cd := range cands {
+		if !cd.Unsure || ResolveUnsure(cd.ID, lk.unsure(cd.ID)) != LookForMarker {
+			continue
+		}
+		if cd.PR.Repo == "" {
+			// No pull request recorded, so no welcome can have been posted.
+			lk.Markers[cd.ID] = MarkerAbsent
+			continue
+		}
+		url, err := c.FindComment(ctx, cd.PR.Repo, cd.PR.Number, WelcomeMarker(org, cd.ID))
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			lk.Markers[cd.ID] = MarkerFailed
+			lk.Failed[cd.ID] = fmt.Sprintf("look for the welcome comment on %s#%d: %v", cd.PR.Repo, cd.PR.Number, err)
+		case url != "":
+			lk.Markers[cd.ID], lk.MarkerURLs[cd.ID] = MarkerFound, url
+		default:
+			lk.Markers[cd.ID] = MarkerAbsent
+		}
+	}
+	return nil
 }
 
 // renewable finds the people recorded as invited whose invitation expired

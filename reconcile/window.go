@@ -56,6 +56,8 @@ type collected struct {
 	prs              []PullRequest
 	members, pending int
 	requests         int
+	// notes say what the search left out, for the report's warnings.
+	notes []string
 }
 
 // collect reads every pull request merged in w.
@@ -74,7 +76,7 @@ func collect(ctx context.Context, s Searcher, org string, w Window, progress fun
 	var createdFrom time.Time
 	for {
 		q := SearchQuery{Window: w, CreatedFrom: createdFrom}
-		served, last := 0, time.Time{}
+		served, hidden, last := 0, 0, time.Time{}
 		page := SearchPage{HasNext: true}
 		var err error
 		for cursor := ""; page.HasNext; cursor = page.EndCursor {
@@ -86,6 +88,10 @@ func collect(ctx context.Context, s Searcher, org string, w Window, progress fun
 			if c.members < 0 && page.Members >= 0 {
 				c.members, c.pending = page.Members, page.Pending
 			}
+			// Results the credentials may not see come back as null nodes:
+			// they were served, just not shown.
+			served += page.Hidden
+			hidden += page.Hidden
 			for _, pr := range page.PRs {
 				served++
 				last = maxTime(last, pr.CreatedAt)
@@ -101,10 +107,26 @@ func collect(ctx context.Context, s Searcher, org string, w Window, progress fun
 				break
 			}
 		}
+		if hidden > 0 {
+			c.notes = append(c.notes, fmt.Sprintf("search served %d pull requests that these credentials cannot see (null results); their authors were not read", hidden))
+		}
 		if page.Total <= served || served == 0 {
 			return c, nil
 		}
+		if served < SearchCap {
+			// Not the cap: the count drifted (the index changed while
+			// paging) or GitHub held results back. Resuming would only
+			// serve the same results again, so note it and move on.
+			c.notes = append(c.notes, fmt.Sprintf("search reported %d matching pull requests but served %d; the rest could not be read", page.Total, served))
+			return c, nil
+		}
 		// The cap cut this query short: resume after what it served.
+		if last.IsZero() {
+			// Every result served was hidden: there is no creation time to
+			// resume from.
+			c.notes = append(c.notes, fmt.Sprintf("search reported %d matching pull requests but served only hidden ones; the rest could not be read", page.Total))
+			return c, nil
+		}
 		if !last.After(createdFrom) {
 			return c, fmt.Errorf("more than %d pull requests merged %s..%s were created at %s; search cannot list them all",
 				SearchCap, w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), last.Format(time.RFC3339))

@@ -28,7 +28,7 @@ func snekomaticBinary(t *testing.T) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("go is not on PATH: cannot build snekomatic for the end-to-end test")
+		missingTool(t, os.Getenv, "go is not on PATH: cannot build snekomatic for the end-to-end test")
 	}
 	build.once.Do(func() {
 		build.dir, build.err = os.MkdirTemp("", "snekomatic-actiontest-")

@@ -34,14 +34,34 @@ var scriptDir = func() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "action")
 }()
 
-// needTools skips the test unless every named program is on PATH.
+// needTools skips the test unless every named program is on PATH. Under
+// CI (CI=true, as GitHub Actions and .ci/run's callers set) a missing
+// program fails the test instead: there a skip would hide that the action's
+// scripts were never tested.
 func needTools(t *testing.T, names ...string) {
 	t.Helper()
 	for _, n := range names {
 		if _, err := exec.LookPath(n); err != nil {
-			t.Skipf("%s is not installed: the action's shell steps need it (GitHub's runners have it)", n)
+			missingTool(t, os.Getenv, fmt.Sprintf("%s is not installed: the action's shell steps need it (GitHub's runners have it)", n))
 		}
 	}
+}
+
+// skipper is the part of testing.TB that missingTool uses.
+type skipper interface {
+	Helper()
+	Fatal(args ...any)
+	Skip(args ...any)
+}
+
+// missingTool skips, or fails under CI.
+func missingTool(t skipper, getenv func(string) string, why string) {
+	t.Helper()
+	if getenv("CI") == "true" {
+		t.Fatal(why + " (CI=true: not skipping)")
+		return
+	}
+	t.Skip(why)
 }
 
 // identity is who the tests' own commits are by. The scripts run without

@@ -64,6 +64,7 @@ const (
 	docGetMembership     = "https://docs.github.com/rest/orgs/members#get-organization-membership-for-a-user"
 	docSetMembership     = "https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user"
 	docGetUser           = "https://docs.github.com/rest/users/users#get-a-user"
+	docGetUserByID       = "https://docs.github.com/rest/users/users#get-a-user-using-their-id"
 	docAuthUser          = "https://docs.github.com/rest/users/users#get-the-authenticated-user"
 	docGetRepo           = "https://docs.github.com/rest/repos/repos#get-a-repository"
 	docCreateComment     = "https://docs.github.com/rest/issues/comments#create-an-issue-comment"

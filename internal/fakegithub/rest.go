@@ -35,6 +35,7 @@ func (g *GitHub) restRouter() http.Handler {
 	// Users and rate limits (rest_users.go).
 	mux.HandleFunc("GET /users/{username}", g.getUser)
 	mux.HandleFunc("GET /user", g.getAuthenticatedUser)
+	mux.HandleFunc("GET /user/{account_id}", g.getUserByID)
 	mux.HandleFunc("GET /rate_limit", g.getRateLimit)
 
 	// Repositories, issues and comments (rest_issues.go).

@@ -2,6 +2,7 @@ package fakegithub
 
 import (
 	"net/http"
+	"strconv"
 )
 
 // REST endpoints about users and the rate limit.
@@ -15,6 +16,21 @@ func (g *GitHub) getUser(w http.ResponseWriter, r *http.Request) {
 	a := g.w.liveAccount(r.PathValue("username"))
 	if a == nil || a.Type == "Mannequin" {
 		writeNotFound(w, docGetUser)
+		return
+	}
+	WriteJSON(w, http.StatusOK, g.fullUserJSON(a))
+}
+
+// GET /user/{account_id}: an account by its id, 404 for unknown and
+// deleted accounts, as getUser. Documented in rest-openapi.json
+// ("Get a user using their ID", docs.github.com/rest/users/users#get-a-user-using-their-id).
+func (g *GitHub) getUserByID(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	id, err := strconv.ParseInt(r.PathValue("account_id"), 10, 64)
+	a := g.w.accounts[id]
+	if err != nil || a == nil || a.deleted || a.Type == "Mannequin" {
+		writeNotFound(w, docGetUserByID)
 		return
 	}
 	WriteJSON(w, http.StatusOK, g.fullUserJSON(a))

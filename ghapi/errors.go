@@ -1,0 +1,193 @@
+package ghapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/go-github/v88/github"
+
+	"github.com/python-trio/snekomatic/ghtransport"
+	"github.com/python-trio/snekomatic/reconcile"
+)
+
+// classifyInviteError turns GitHub's answers to POST /orgs/{org}/invitations
+// into reconcile's errors. The endpoint documents 201, 404 and 422. A 422
+// carries "errors", each with a field and a code (go-github's
+// ErrorResponse.Errors); those decide first, and the message only breaks a
+// tie between refusals that share a field ("data": already a member,
+// already invited, over the invitation rate limit).
+//
+//   - field team_ids: a configured team is gone: terminal;
+//   - field role: the configured role is refused: terminal;
+//   - field invitee_id (not missing_field), a 404, or a 422 "Invalid
+//     invitee_id" without errors: the invitee is unknown (ErrNoSuchUser,
+//     which the caller confirms with GET /user/{id} before believing);
+//   - 401 and 403 (not a rate limit): the credentials: terminal.
+//
+// Any failure without a definite answer (a timeout, a dropped connection, a
+// 5xx) may have happened after GitHub created the invitation, so it is
+// marked reconcile.ErrMaybeSent and never simply retried.
+func classifyInviteError(err error) error {
+	var er *github.ErrorResponse
+	var rl *github.RateLimitError
+	var abuse *github.AbuseRateLimitError
+	var waited *ghtransport.RateLimitError
+	switch {
+	case errors.As(err, &rl), errors.As(err, &abuse), errors.As(err, &waited):
+		return err // refused before anything was done
+	case !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode >= 500:
+		return fmt.Errorf("%w: %w", reconcile.ErrMaybeSent, shortError(err))
+	}
+	switch er.Response.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return restError(err)
+	case http.StatusNotFound:
+		return fmt.Errorf("%w: %v", reconcile.ErrNoSuchUser, shortError(err))
+	case http.StatusUnprocessableEntity:
+	default:
+		return shortError(err)
+	}
+	for _, e := range er.Errors {
+		switch strings.ToLower(e.Field) {
+		case "team_ids":
+			return reconcile.Terminal(fmt.Errorf("%w: %v", reconcile.ErrTeamRefused, shortError(err)))
+		case "role":
+			return reconcile.Terminal(fmt.Errorf("GitHub refused the configured role: %v", shortError(err)))
+		case "invitee_id":
+			if e.Code != "missing_field" {
+				return fmt.Errorf("%w: %v", reconcile.ErrNoSuchUser, shortError(err))
+			}
+		}
+	}
+	msgs := []string{er.Message}
+	for _, e := range er.Errors {
+		msgs = append(msgs, e.Message)
+	}
+	text := strings.ToLower(strings.Join(msgs, " | "))
+	switch {
+	case strings.Contains(text, "already a part of") || strings.Contains(text, "already a member"):
+		return fmt.Errorf("%w: %v", reconcile.ErrAlreadyMember, shortError(err))
+	case strings.Contains(text, "already been invited") || strings.Contains(text, "already invited"):
+		return fmt.Errorf("%w: %v", reconcile.ErrAlreadyInvited, shortError(err))
+	case strings.Contains(text, "invitation rate limit"):
+		return fmt.Errorf("%w: %v", reconcile.ErrInvitationLimit, shortError(err))
+	case len(er.Errors) == 0 && strings.Contains(text, "invitee"):
+		// "Invalid invitee_id", sent without an errors list.
+		return fmt.Errorf("%w: %v", reconcile.ErrNoSuchUser, shortError(err))
+	}
+	return shortError(err)
+}
+
+// restError marks the answers that no retry cures: 401 (the credentials
+// were refused, for instance a token revoked during the run) and 403
+// without a rate limit (a permission is missing). Others pass through,
+// shortened.
+func restError(err error) error {
+	var er *github.ErrorResponse
+	var rl *github.RateLimitError
+	var abuse *github.AbuseRateLimitError
+	if errors.As(err, &rl) || errors.As(err, &abuse) || !errors.As(err, &er) || er.Response == nil {
+		return err
+	}
+	switch er.Response.StatusCode {
+	case http.StatusUnauthorized:
+		return reconcile.Terminal(fmt.Errorf("%w: %v", reconcile.ErrCredentialsRefused, shortError(err)))
+	case http.StatusForbidden:
+		return reconcile.Terminal(fmt.Errorf("%w: %v", reconcile.ErrForbidden, shortError(err)))
+	}
+	return err
+}
+
+// UserExists implements reconcile.UserReader with GET /user/{account_id}:
+// false only when GitHub answers 404.
+func (c *Client) UserExists(ctx context.Context, id int64) (bool, error) {
+	_, _, err := c.rest.Users.GetByID(ctx, id)
+	switch {
+	case err == nil:
+		return true, nil
+	case isStatus(err, http.StatusNotFound):
+		return false, nil
+	}
+	return false, fmt.Errorf("look up user %d: %w", id, restError(err))
+}
+
+// maxExcerpt is how much of an answer's body an error may carry: enough to
+// recognise it, never a whole HTML page.
+const maxExcerpt = 100
+
+// excerpt is the start of s on one line, at most maxExcerpt characters.
+func excerpt(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= maxExcerpt {
+		return s
+	}
+	return string([]rune(s)[:maxExcerpt]) + "…"
+}
+
+// shortError keeps a REST error's message to one short line: go-github's
+// ErrorResponse text ends with GitHub's message, which a proxy's error page
+// can make arbitrarily long. Errors without a response pass unchanged.
+func shortError(err error) error {
+	var er *github.ErrorResponse
+	if !errors.As(err, &er) || er.Response == nil || len(err.Error()) <= 300 {
+		return err
+	}
+	return &StatusError{Status: er.Response.StatusCode, Excerpt: excerpt(er.Message), err: err}
+}
+
+// StatusError is an unexpected HTTP answer, with at most the first
+// maxExcerpt characters of its body.
+type StatusError struct {
+	Status  int
+	Excerpt string
+	err     error
+}
+
+func (e *StatusError) Error() string {
+	msg := "GitHub answered " + strconv.Itoa(e.Status)
+	if t := http.StatusText(e.Status); t != "" {
+		msg += " " + t
+	}
+	if e.Excerpt != "" {
+		msg += ": " + e.Excerpt
+	}
+	return msg
+}
+
+// Unwrap lets errors.As still find the go-github error underneath.
+func (e *StatusError) Unwrap() error { return e.err }
+
+// non200 is how githubv4 (through shurcooL/graphql) reports a GraphQL
+// answer that is not 200 OK: with the whole body quoted, which for a 502
+// from a proxy is an HTML page.
+var non200 = regexp.MustCompile(`^non-200 OK status code: ([0-9]{3})[^"]*? body: "`)
+
+// graphQLError shortens githubv4's error for a non-200 answer to the
+// status and an excerpt of the body, and marks a 401 as terminal.
+func graphQLError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	m := non200.FindStringSubmatch(msg)
+	if m == nil {
+		return err
+	}
+	status, _ := strconv.Atoi(m[1])
+	body := strings.TrimSuffix(msg[len(m[0]):], `"`)
+	if u, uerr := strconv.Unquote(`"` + body + `"`); uerr == nil {
+		body = u
+	}
+	se := &StatusError{Status: status, Excerpt: excerpt(body), err: err}
+	switch status {
+	case http.StatusUnauthorized:
+		return reconcile.Terminal(fmt.Errorf("%w: %v", reconcile.ErrCredentialsRefused, se))
+	}
+	return se
+}

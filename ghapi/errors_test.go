@@ -1,0 +1,238 @@
+package ghapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-github/v88/github"
+
+	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/reconcile"
+)
+
+func refusal(status int, message string, errs ...github.Error) error {
+	return &github.ErrorResponse{Response: &http.Response{StatusCode: status, Request: &http.Request{Method: "POST"}},
+		Message: message, Errors: errs}
+}
+
+// Refusals are read by errors[].field and code first; the message only
+// breaks ties between refusals of the same field.
+func TestClassifyInviteErrorByField(t *testing.T) {
+	fe := func(field, code, msg string) github.Error {
+		return github.Error{Resource: "OrganizationInvitation", Field: field, Code: code, Message: msg}
+	}
+	tests := []struct {
+		name     string
+		err      error
+		want     error // nil: none of the sentinels
+		terminal bool
+	}{
+		// The message says "does not exist", which alone would read as an
+		// unknown invitee: the field says it is the teams.
+		{"team_ids", refusal(422, "Validation Failed", fe("team_ids", "invalid", "team_ids contains a team that does not exist")), reconcile.ErrTeamRefused, true},
+		{"role", refusal(422, "Validation Failed", fe("role", "invalid", "role is not included in the list")), nil, true},
+		{"invitee_id invalid", refusal(422, "Validation Failed", fe("invitee_id", "invalid", "Invitee does not exist")), reconcile.ErrNoSuchUser, false},
+		{"invitee_id invalid, any message", refusal(422, "Validation Failed", fe("invitee_id", "invalid", "is not valid")), reconcile.ErrNoSuchUser, false},
+		{"invitee_id missing is no verdict on the account", refusal(422, "Validation Failed", fe("invitee_id", "missing_field", "invitee_id or email must be provided")), nil, false},
+		{"422 Invalid invitee_id without errors", refusal(422, "Invalid invitee_id"), reconcile.ErrNoSuchUser, false},
+		{"404", refusal(404, "Not Found"), reconcile.ErrNoSuchUser, false},
+		{"already a member", refusal(422, "Validation Failed", fe("data", "unprocessable", "Invitee is already a part of this organization")), reconcile.ErrAlreadyMember, false},
+		{"already invited", refusal(422, "Validation Failed", fe("data", "unprocessable", "Invitee has already been invited")), reconcile.ErrAlreadyInvited, false},
+		{"over the invitation rate limit", refusal(422, "Validation Failed", fe("data", "unprocessable", "Over invitation rate limit")), reconcile.ErrInvitationLimit, false},
+		{"401", refusal(401, "Bad credentials"), reconcile.ErrCredentialsRefused, true},
+		{"403", refusal(403, "Resource not accessible by integration"), reconcile.ErrForbidden, true},
+		{"502", refusal(502, ""), reconcile.ErrMaybeSent, false},
+		{"no answer", errors.New("connection reset"), reconcile.ErrMaybeSent, false},
+		{"another 422", refusal(422, "Validation Failed", fe("data", "unprocessable", "something new")), nil, false},
+	}
+	sentinels := []error{reconcile.ErrTeamRefused, reconcile.ErrNoSuchUser, reconcile.ErrAlreadyMember, reconcile.ErrAlreadyInvited,
+		reconcile.ErrInvitationLimit, reconcile.ErrCredentialsRefused, reconcile.ErrForbidden, reconcile.ErrMaybeSent}
+	for _, tt := range tests {
+		got := classifyInviteError(tt.err)
+		for _, s := range sentinels {
+			if is := errors.Is(got, s); is != (s == tt.want) {
+				t.Errorf("%s: errors.Is(%v, %v) = %v", tt.name, got, s, is)
+			}
+		}
+		if reconcile.IsTerminal(got) != tt.terminal {
+			t.Errorf("%s: terminal = %v, want %v", tt.name, !tt.terminal, tt.terminal)
+		}
+	}
+}
+
+func TestInviteWithADeletedTeamIsTerminal(t *testing.T) {
+	gh, c := setup(t)
+	u := gh.AddUser("u")
+	team := gh.AddTeam("trio", "core")
+	err := c.SendInvitation(context.Background(), "trio", u.ID, reconcile.InviteOptions{TeamIDs: []int64{team.ID + 1000}})
+	if !errors.Is(err, reconcile.ErrTeamRefused) || !reconcile.IsTerminal(err) || errors.Is(err, reconcile.ErrNoSuchUser) {
+		t.Errorf("error = %v, want a terminal team refusal", err)
+	}
+}
+
+func TestUserExists(t *testing.T) {
+	gh, c := setup(t)
+	ctx := context.Background()
+	live := gh.AddUser("live")
+	gone := gh.AddUser("gone")
+	gh.DeleteUser(gone.ID)
+	if ok, err := c.UserExists(ctx, live.ID); !ok || err != nil {
+		t.Errorf("UserExists(live) = %v, %v", ok, err)
+	}
+	if ok, err := c.UserExists(ctx, gone.ID); ok || err != nil {
+		t.Errorf("UserExists(gone) = %v, %v; want false only on a 404", ok, err)
+	}
+	gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fakegithub.WriteError(w, http.StatusForbidden, "Forbidden", "")
+		})
+	})
+	if ok, err := c.UserExists(ctx, gone.ID); ok || err == nil {
+		t.Errorf("UserExists on a 403 = %v, %v; want an error, not a verdict", ok, err)
+	}
+}
+
+func TestTokenRefusedMidRunIsTerminal(t *testing.T) {
+	gh, c := setup(t)
+	u := gh.AddUser("u")
+	gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fakegithub.WriteError(w, http.StatusUnauthorized, "Bad credentials", "https://docs.github.com/rest")
+		})
+	})
+	err := c.SendInvitation(context.Background(), "trio", u.ID, reconcile.InviteOptions{})
+	if !reconcile.IsTerminal(err) || !errors.Is(err, reconcile.ErrCredentialsRefused) {
+		t.Errorf("invitation: %v, want terminal ErrCredentialsRefused", err)
+	}
+	if _, err := c.Comment(context.Background(), "trio/trio", 1, "hi"); !reconcile.IsTerminal(err) {
+		t.Errorf("comment: %v, want terminal", err)
+	}
+}
+
+// graphQLStub answers every GraphQL request with body (a function of the
+// request count), and counts them.
+func graphQLStub(gh *fakegithub.GitHub, n *atomic.Int32, status int, body func(i int) string) {
+	gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasSuffix(r.URL.Path, "graphql") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			i := int(n.Add(1))
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprint(w, body(i))
+		})
+	})
+}
+
+// Gap 8: a roster page that claims more but gives no cursor stops the
+// listing with an error instead of asking for the same page forever.
+func TestMembershipsStopsOnAPageWithoutACursor(t *testing.T) {
+	gh, c := setup(t)
+	var n atomic.Int32
+	graphQLStub(gh, &n, 200, func(i int) string {
+		if i > 5 {
+			return `{"errors":[{"message":"the test gave up"}]}`
+		}
+		return `{"data":{"organization":{"membersWithRole":{"pageInfo":{"hasNextPage":true,"endCursor":""},"nodes":[{"databaseId":1}]},` +
+			`"pendingMembers":{"pageInfo":{"hasNextPage":false,"endCursor":""},"nodes":[]}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
+	})
+	_, err := c.Memberships(context.Background(), "trio")
+	if err == nil || !strings.Contains(err.Error(), "no cursor") || n.Load() != 1 {
+		t.Errorf("error %v after %d requests, want a no-cursor error after 1", err, n.Load())
+	}
+}
+
+// Gap 8: the roster listing is capped in pages.
+func TestMembershipsIsCappedInPages(t *testing.T) {
+	gh, c := setup(t)
+	var n atomic.Int32
+	graphQLStub(gh, &n, 200, func(i int) string {
+		return fmt.Sprintf(`{"data":{"organization":{"membersWithRole":{"pageInfo":{"hasNextPage":true,"endCursor":"c%d"},"nodes":[{"databaseId":%d}]},`+
+			`"pendingMembers":{"pageInfo":{"hasNextPage":false,"endCursor":""},"nodes":[]}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`, i, i)
+	})
+	_, err := c.Memberships(context.Background(), "trio")
+	if err == nil || !strings.Contains(err.Error(), "more than") || int(n.Load()) != maxRosterPages {
+		t.Errorf("error %v after %d requests, want the page cap after %d", err, n.Load(), maxRosterPages)
+	}
+}
+
+// A 502 page from a proxy becomes the status and a short excerpt, not a
+// whole HTML page in an error line.
+func TestGraphQLErrorPageIsCut(t *testing.T) {
+	gh, c := setup(t)
+	var n atomic.Int32
+	html := "<html><head><title>502 Bad Gateway</title></head><body>" + strings.Repeat("<p>unicorn</p>", 5000) + "</body></html>"
+	graphQLStub(gh, &n, 502, func(int) string { return html })
+	_, err := c.Memberships(context.Background(), "trio")
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	msg := err.Error()
+	if len(msg) > 250 || !strings.Contains(msg, "502") || !strings.Contains(msg, "<title>502 Bad Gateway") {
+		t.Errorf("error is %d characters: %.300q", len(msg), msg)
+	}
+	var se *StatusError
+	if !errors.As(err, &se) || se.Status != 502 {
+		t.Errorf("error %T, want a *StatusError with 502", err)
+	}
+}
+
+func TestNullSearchSaysWhatHappened(t *testing.T) {
+	gh, c := setup(t)
+	var n atomic.Int32
+	graphQLStub(gh, &n, 200, func(int) string {
+		return `{"data":{"search":null,"organization":{"membersWithRole":{"totalCount":1},"pendingMembers":{"totalCount":0}},` +
+			`"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
+	})
+	_, err := c.SearchMerged(context.Background(), "trio", reconcile.SearchQuery{}, "")
+	if err == nil || strings.Contains(err.Error(), "not found") || !strings.Contains(err.Error(), "search") {
+		t.Errorf("error %v, want one about the null search, not the organization", err)
+	}
+}
+
+func TestSearchCountsNullNodesAsHidden(t *testing.T) {
+	gh, c := setup(t)
+	var n atomic.Int32
+	graphQLStub(gh, &n, 200, func(int) string {
+		return `{"data":{"search":{"issueCount":3,"pageInfo":{"hasNextPage":false,"endCursor":"x"},"nodes":[null,{},` +
+			`{"id":"PR_1","number":1,"url":"u","createdAt":"2026-01-01T00:00:00Z","mergedAt":"2026-01-01T00:00:00Z","repository":{"nameWithOwner":"trio/trio"},"author":{"__typename":"User","login":"a","databaseId":5}}]},` +
+			`"organization":{"membersWithRole":{"totalCount":1},"pendingMembers":{"totalCount":0}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
+	})
+	page, err := c.SearchMerged(context.Background(), "trio", reconcile.SearchQuery{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Hidden != 2 || len(page.PRs) != 1 {
+		t.Errorf("hidden %d, prs %d; want 2 and 1", page.Hidden, len(page.PRs))
+	}
+}
+
+func TestGraphQL401IsTerminal(t *testing.T) {
+	gh, c := setup(t)
+	var n atomic.Int32
+	graphQLStub(gh, &n, 401, func(int) string { return `{"message":"Bad credentials"}` })
+	_, err := c.Memberships(context.Background(), "trio")
+	if !reconcile.IsTerminal(err) || !errors.Is(err, reconcile.ErrCredentialsRefused) {
+		t.Errorf("error = %v, want terminal ErrCredentialsRefused", err)
+	}
+}
+
+// A refusal whose message is a whole page is cut to the status and the
+// start of the message.
+func TestLongRESTMessageIsCut(t *testing.T) {
+	err := classifyInviteError(refusal(422, strings.Repeat("<p>unicorn</p>", 1000)))
+	if len(err.Error()) > 200 || !strings.Contains(err.Error(), "422") {
+		t.Errorf("error of %d characters: %.300q", len(err.Error()), err.Error())
+	}
+	err = classifyInviteError(refusal(502, strings.Repeat("<p>unicorn</p>", 1000)))
+	if len(err.Error()) > 250 || !errors.Is(err, reconcile.ErrMaybeSent) {
+		t.Errorf("502: error of %d characters: %.300q", len(err.Error()), err.Error())
+	}
+}
