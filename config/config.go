@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -233,22 +234,9 @@ func (p Policy) Apply(o *reconcile.Options) {
 	}
 }
 
-// ParseDuration reads a Go duration ("90m", "1h30m") or a number of days
-// ("14d").
-func ParseDuration(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n > 365*100 || n < -365*100 {
-			return 0, fmt.Errorf("%q is not a number of days", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration (such as 90m, 36h or 14d)", s)
-	}
-	return d, nil
-}
+// ParseDuration reads a duration the way every snekomatic duration is
+// read ("90m", "36h", "14d"): see package internal/duration.
+func ParseDuration(s string) (time.Duration, error) { return duration.Parse(s) }
 
 // parser walks the YAML tree itself, rather than decoding into structs, so
 // that every error can name its key and line.
