@@ -58,7 +58,15 @@ Authentication, in this order:
     GITHUB_APP_PRIVATE_KEY_FILE (or --private-key-file). Every organization
     the App is installed on is reconciled with its own installation's token;
     --org narrows the set.
-  Token: GITHUB_TOKEN, for the organizations named with --org.`,
+  Token: GH_TOKEN, else GITHUB_TOKEN, for the organizations named with --org.`,
+		Example: `  # What would happen, without sending anything (a token from gh)
+  GH_TOKEN=$(gh auth token) snekomatic reconcile --org python-trio --dry-run
+
+  # A real run, at most 10 invitations, catching up on two weeks
+  snekomatic reconcile --org python-trio --max-invites 10 --since 14d
+
+  # As a GitHub App, every organization it is installed on, JSON report
+  GITHUB_APP_ID=123 GITHUB_APP_PRIVATE_KEY_FILE=app.pem snekomatic reconcile --output json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := o.complete(since, c.Flags()); err != nil {
@@ -81,6 +89,7 @@ Authentication, in this order:
 	f.IntVar(&o.DailyLimit, "daily-invite-limit", 50, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
 	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	f.StringVar(&o.ConfigPath, "config", "", "YAML configuration: defaults and per-organization settings (default "+config.DefaultPath+" when it exists)")
 	return c
 }

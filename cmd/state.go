@@ -54,6 +54,8 @@ func NewCmdStateShow(d *Deps, runF func(context.Context, *StateShowOptions) erro
 grouped by status (those snekomatic still has business with first), with
 when the status was set, the pull request it was decided on and the reason.
 It only reads the state file: it takes no lock and sends no request.`,
+		Example: `  snekomatic state show --org python-trio
+  snekomatic state show --output json | jq '.orgs[].people[] | select(.status == "queued")'`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := checkOutput(o.Output); err != nil {
@@ -74,6 +76,7 @@ It only reads the state file: it takes no lock and sends no request.`,
 	addStateFlag(f, &o.StatePath)
 	f.StringArrayVar(&o.Orgs, "org", nil, "only this organization (repeatable)")
 	f.StringVar(&o.Output, "output", "text", "text or json")
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	return c
 }
 
@@ -383,7 +386,11 @@ the organization since DATE, who is not remembered yet, with the status
 adopted. They are never invited or welcomed. Nobody already remembered is
 changed, and neither is the cursor. With --dry-run it only counts.
 
-It needs the same credentials as reconcile (a GitHub App, or GITHUB_TOKEN).`,
+It needs the same credentials as reconcile (a GitHub App, or GH_TOKEN or
+GITHUB_TOKEN).`,
+		Example: `  # Count first, then record everyone who contributed in the last year
+  snekomatic state adopt --org python-trio --since 365d --dry-run
+  snekomatic state adopt --org python-trio --since 2025-12-01`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o.Now = d.Now().UTC()
@@ -416,6 +423,7 @@ It needs the same credentials as reconcile (a GitHub App, or GITHUB_TOKEN).`,
 	f.StringVar(&since, "since", "", "adopt the authors of pull requests merged from this time (RFC 3339, YYYY-MM-DD, or a duration such as 365d)")
 	f.BoolVar(&o.DryRun, "dry-run", false, "only count; leave the state file as it is")
 	f.StringVar(&o.Output, "output", "text", "text or json")
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	return c
 }
 
