@@ -18,6 +18,7 @@ import (
 
 	"github.com/python-trio/snekomatic/ghapp"
 	"github.com/python-trio/snekomatic/ghtransport"
+	"github.com/python-trio/snekomatic/reconcile"
 )
 
 // Exit codes, as gh (cli/cli) has them where they overlap.
@@ -179,6 +180,9 @@ func explain(ctx context.Context, err error, org string, a *AuthOptions, watch *
 			who = "the token from " + a.TokenVar
 		}
 		f.Msg = fmt.Sprintf("the organization %s does not exist or %s cannot see it: check the spelling of --org, and that the token's owner is a member (with SSO, authorize the token for %s)", org, who, org)
+	case errors.As(err, &ger) && ger.Response != nil && ger.Response.StatusCode == http.StatusForbidden,
+		errors.As(err, &gql) && (gql.Type == "FORBIDDEN" || gql.Type == "INSUFFICIENT_SCOPES"):
+		f.Msg = cleanText(err) + ": " + permissionAdvice(a, org)
 	case errors.As(err, &dns):
 		f.Msg = fmt.Sprintf("cannot reach %s (the name does not resolve): check the network or --api-url", dns.Name)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
@@ -189,6 +193,19 @@ func explain(ctx context.Context, err error, org string, a *AuthOptions, watch *
 		f.Msg = cleanText(err)
 	}
 	return f
+}
+
+// permissionAdvice says what to grant when GitHub refused an action for
+// lack of permission.
+func permissionAdvice(a *AuthOptions, org string) string {
+	if a != nil && a.Mode == ModeApp {
+		return fmt.Sprintf("the App's installation on %s lacks a permission; snekomatic doctor says which", org)
+	}
+	who := "the token"
+	if a != nil && a.TokenVar != "" {
+		who += " from " + a.TokenVar
+	}
+	return fmt.Sprintf("%s lacks a permission in %s (with SSO, authorize it for %s); %s", who, org, org, scopesRun)
 }
 
 func watchSaw(w *authWatch) bool { _, ok := w.seen(); return ok }
@@ -238,6 +255,34 @@ func cleanText(err error) string {
 	}
 	s = graphQLBody.ReplaceAllString(s, "GitHub answered $1")
 	return oneLine(s)
+}
+
+// goGitHubPrefix and goGitHubErrors match what go-github's ErrorResponse
+// puts around GitHub's message ("POST https://...: 422 Validation Failed
+// []"), for reasons that reach cmd only as text (a queued person's).
+var (
+	goGitHubPrefix = regexp.MustCompile(`\b(GET|POST|PUT|PATCH|DELETE) https?://\S+: (\d{3}) `)
+	goGitHubErrors = regexp.MustCompile(` \[\]`)
+)
+
+// cleanReason takes URLs and go-github's empty error list out of a reason
+// that quotes an error.
+func cleanReason(s string) string {
+	s = goGitHubPrefix.ReplaceAllString(s, "GitHub answered $2 ")
+	s = goGitHubErrors.ReplaceAllString(s, "")
+	return graphQLBody.ReplaceAllString(s, "GitHub answered $1")
+}
+
+// cleanReasons applies cleanReason to every person in a report.
+func cleanReasons(r *reconcile.Report) {
+	for _, l := range [][]reconcile.Entry{r.Invited, r.Welcomed, r.Members, r.Pending, r.Queued, r.Counting, r.Skipped} {
+		for i := range l {
+			l[i].Reason = cleanReason(l[i].Reason)
+		}
+	}
+	for i, w := range r.Warnings {
+		r.Warnings[i] = cleanReason(w)
+	}
 }
 
 // exitCode picks the one code for several failures: an interruption, then

@@ -65,7 +65,8 @@ func logLevel(d *Deps) slog.Level {
 // Actions (where the log is read in the browser) as at a terminal; only
 // what is shown by default differs (see logLevel).
 func newLogger(d *Deps) *slog.Logger {
-	return slog.New(&lineHandler{w: d.Stderr, level: logLevel(d), mu: &sync.Mutex{}})
+	explicit := d.logs != nil && (d.logs.verbose || d.logs.level != "")
+	return slog.New(&lineHandler{w: d.Stderr, level: logLevel(d), mu: &sync.Mutex{}, dropErrors: !explicit})
 }
 
 // logGroup folds what follows into a collapsible group of the Actions log,
@@ -88,6 +89,10 @@ type lineHandler struct {
 	mu     *sync.Mutex
 	attrs  []slog.Attr
 	prefix string
+	// dropErrors leaves error records out: every error a run logs is also
+	// returned, and said once at the end in words a person can act on
+	// (printFailure). Asked for with -v or --log-level, the log has them.
+	dropErrors bool
 }
 
 var _ slog.Handler = (*lineHandler)(nil)
@@ -120,7 +125,7 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 		write(a)
 	}
 	r.Attrs(write)
-	if r.Level < h.level && !(progress && r.Level >= slog.LevelInfo) {
+	if r.Level < h.level && !(progress && r.Level >= slog.LevelInfo) || h.dropErrors && r.Level >= slog.LevelError {
 		return nil
 	}
 	b.WriteString("\n")

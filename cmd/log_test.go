@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/python-trio/snekomatic/internal/fakegithub"
 )
 
 // TestLogsQuietAtATerminal: a successful run prints no log line by
@@ -67,5 +70,33 @@ func TestProgressLinesPassAtTheQuietLevel(t *testing.T) {
 	want := "still reading merged pull requests pull_requests=300\nwarning: retrying a GitHub request path=/graphql err=\"502 bad gateway\"\n"
 	if b.String() != want {
 		t.Errorf("got %q\nwant %q", b.String(), want)
+	}
+}
+
+// TestErrorsAreSaidOnce: an invitation that fails is said once, on the
+// final line, not also as a log line (unless the log was asked for).
+func TestErrorsAreSaidOnce(t *testing.T) {
+	w, _ := newcomersWorld(t, 1)
+	// GitHub refuses the invitation (as it does for a user who blocked
+	// the organization).
+	w.gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/orgs/trio/invitations") {
+				fakegithub.WriteError(rw, http.StatusUnprocessableEntity, "Validation Failed", "")
+				return
+			}
+			next.ServeHTTP(rw, r)
+		})
+	})
+	code, out, errOut := w.run(t, "--org", "trio")
+	if code != ExitError {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	t.Logf("stdout:\n%s\nstderr:\n%s", out, errOut)
+	if !strings.Contains(out, "new0  trio/trio#1  (invitation failed: GitHub answered 422 Validation Failed)") {
+		t.Errorf("the queued reason should quote GitHub without URL:\n%s", out)
+	}
+	if n := strings.Count(errOut, "invite new0"); n != 1 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("want the failure once, on one line:\n%s", errOut)
 	}
 }

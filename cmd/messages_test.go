@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/fakegithub"
 )
 
 // failureRun runs reconcile against the fake with the given environment
@@ -153,5 +155,31 @@ func TestExplainDialError(t *testing.T) {
 	f := explain(context.Background(), err, "trio", nil, nil)
 	if f.Msg != "cannot reach 10.0.0.1:443 (connect: connection refused): check the network or --api-url" {
 		t.Errorf("msg = %q", f.Msg)
+	}
+}
+
+// TestExplainPermissionRefusal: a 403 says what is missing, not the URL.
+func TestExplainPermissionRefusal(t *testing.T) {
+	w := newWorld(t)
+	w.gh.AddUser("alice")
+	w.merged(t, w.gh.Lookup("alice"), time.Hour)
+	// GitHub refuses the invitation, as it does for a token whose owner is
+	// no owner of the organization.
+	w.gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/orgs/trio/invitations") {
+				fakegithub.WriteError(rw, http.StatusForbidden, "You must be an admin to create an invitation to an organization.", "")
+				return
+			}
+			next.ServeHTTP(rw, r)
+		})
+	})
+	code, out, errOut := w.run(t, "--org", "trio")
+	if code != ExitError {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "trio: invite alice: GitHub answered 403") ||
+		!strings.Contains(errOut, "the token from GITHUB_TOKEN lacks a permission in trio") || strings.Contains(errOut, "http") {
+		t.Errorf("stderr:\n%s", errOut)
 	}
 }

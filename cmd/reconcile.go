@@ -201,6 +201,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		if reports[i] == nil {
 			continue
 		}
+		cleanReasons(reports[i])
 		if errs[i] != nil {
 			fs := explainOrg(ctx, errs[i], reports[i], t.Org, &o.AuthOptions, sess.watch)
 			failures = append(failures, fs...)
@@ -218,7 +219,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		return fmt.Errorf("write report: %w", err)
 	}
 	if err := writeActionsOutputs(d, *run); err != nil {
-		log.Error("write the step summary", "err", err)
+		log.Warn("could not write the step summary", "err", err)
 	}
 	for _, f := range failures {
 		printFailure(d, f)
