@@ -228,6 +228,11 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	if d.Resilience != nil {
 		d.Resilience(&topts)
 	}
+	// Under everything, so that a retry after an interruption is not
+	// sent either.
+	if d.gate != nil {
+		base = &gateTransport{base: base, gate: d.gate}
+	}
 	base = ghtransport.New(base, topts)
 	s := &session{opts: a, base: base}
 	if a.Mode == ModeApp {

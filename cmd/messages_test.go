@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/state"
 )
 
 // failureRun runs reconcile against the fake with the given environment
@@ -126,15 +127,19 @@ func TestFailedOrgJSONHasNoZeroTimes(t *testing.T) {
 	}
 }
 
-// TestInterruptedExits130: a run whose context is cancelled (Ctrl-C) says
-// so once and exits 130.
+// TestInterruptedExits130: Ctrl-C during the invitations lets the one in
+// flight finish and be recorded, starts no other, says so once, exits 130;
+// the next run invites the rest, nobody twice.
 func TestInterruptedExits130(t *testing.T) {
-	w := newWorld(t)
+	w, fresh := newcomersWorld(t, 3)
 	ctx, cancel := context.WithCancel(context.Background())
 	d, out, errb := testDeps(map[string]string{"GITHUB_TOKEN": testToken, "GITHUB_API_URL": w.gh.RESTURL()})
-	// The transport cancels the run at its first request, as Ctrl-C would.
+	d.Now = func() time.Time { return w.now }
+	// Ctrl-C arrives while the first invitation is on its way.
 	d.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		cancel()
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/invitations") {
+			cancel()
+		}
 		return http.DefaultTransport.RoundTrip(r)
 	})
 	code := Main(ctx, []string{"reconcile", "--state", w.statePath, "--org", "trio"}, d)
@@ -143,6 +148,29 @@ func TestInterruptedExits130(t *testing.T) {
 	}
 	if n := strings.Count(errb.String(), "interrupted"); n != 1 {
 		t.Errorf("interrupted said %d times:\n%s", n, errb)
+	}
+	if n := len(w.gh.CreatedInvitations("trio")); n != 1 {
+		t.Errorf("%d invitations sent, want only the one in flight", n)
+	}
+	invited := 0
+	for _, p := range loadState(t, w.statePath).Org("trio").People {
+		if p.Status == state.Invited {
+			invited++
+		}
+	}
+	if invited != 1 {
+		t.Errorf("%d people recorded as invited, want the one whose invitation finished", invited)
+	}
+	code, out2, errOut := w.run(t, "--org", "trio")
+	mustCode(t, code, 0, out2, errOut)
+	seen := map[int64]int{}
+	for _, inv := range w.gh.CreatedInvitations("trio") {
+		seen[inv.InviteeID]++
+	}
+	for _, u := range fresh {
+		if seen[u.ID] != 1 {
+			t.Errorf("%s invited %d times over both runs", u.Login, seen[u.ID])
+		}
 	}
 }
 

@@ -28,6 +28,8 @@ type Deps struct {
 
 	// logs are the root command's log flags (nil: the defaults).
 	logs *logOptions
+	// gate stops new requests after an interruption (nil: never).
+	gate *interruptGate
 }
 
 // SystemDeps are the real process's.
@@ -82,9 +84,17 @@ GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.
 func Main(ctx context.Context, args []string, d *Deps) int {
 	root := NewRootCmd(d)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	if err == nil {
+	// Ctrl-C or SIGTERM (ctx is done): requests in flight finish, no new
+	// one starts, the run saves what it did and exits 130.
+	d.gate = &interruptGate{}
+	runCtx, cancel := d.gate.watch(ctx, interruptGrace)
+	defer cancel()
+	err := root.ExecuteContext(runCtx)
+	if err == nil && ctx.Err() == nil {
 		return ExitOK
+	}
+	if err == nil {
+		err = context.Canceled
 	}
 	var silent *SilentError
 	if errors.As(err, &silent) {
