@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -209,5 +211,25 @@ func TestExplainPermissionRefusal(t *testing.T) {
 	if !strings.Contains(errOut, "trio: invite alice: GitHub answered 403") ||
 		!strings.Contains(errOut, "the token from GITHUB_TOKEN lacks a permission in trio") || strings.Contains(errOut, "http") {
 		t.Errorf("stderr:\n%s", errOut)
+	}
+}
+
+// TestNoClaimForAFailedSearch: an organization whose search failed after
+// its window was chosen claims no pull requests, in the text report or
+// the step summary.
+func TestNoClaimForAFailedSearch(t *testing.T) {
+	r := &reconcile.Report{Org: "trio", Window: reconcile.Window{From: fixedNow.Add(-time.Hour), To: fixedNow},
+		WindowReason: "from the cursor", Errors: []string{"cannot reach api.github.com"}}
+	var text strings.Builder
+	writeTextReport(&text, r)
+	if text.String() != "trio: failed before its merged pull requests were read (error below)\n" {
+		t.Errorf("text report %q", text.String())
+	}
+	var md bytes.Buffer
+	if err := WriteStepSummary(&md, RunReport{Mode: "token", Orgs: []*reconcile.Report{r}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(md.String(), "Read 0") || !strings.Contains(md.String(), "stopped before it read any pull request") {
+		t.Errorf("summary:\n%s", md.String())
 	}
 }

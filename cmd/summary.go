@@ -107,7 +107,7 @@ func writeSkippedOrgs(b *strings.Builder, skipped []SkippedOrg) {
 
 func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 	fmt.Fprintf(b, "\n### %s\n\n", mdText(r.Org))
-	if !r.Window.From.IsZero() || !r.Window.To.IsZero() {
+	if !failedBeforeReading(r) {
 		prs := "pull requests"
 		if r.PullRequests == 1 {
 			prs = "pull request"
