@@ -41,11 +41,9 @@ const exitCodesHelp = `Exit codes:
   4    no credentials, or GitHub refused them
   130  interrupted (Ctrl-C or SIGTERM): what was done is saved`
 
-// Scopes a token needs, said once for every message and the README.
-const (
-	scopesDryRun = "a dry run needs read:org and public_repo (repo for private repositories), or a fine-grained token with Members: read and Pull requests: read"
-	scopesRun    = "a real run needs an organization owner's token with admin:org and public_repo (repo for private repositories), or fine-grained Members: read and write and Pull requests: read and write"
-)
+// tokenScopes says, once for every message, what a token needs.
+const tokenScopes = "a dry run needs read:org and public_repo, a real run an organization owner's token with admin:org and public_repo " +
+	"(repo instead of public_repo for private repositories; fine-grained: Members and Pull requests, read for a dry run, read and write for a real one)"
 
 // UsageError is a mistake in how the command was called.
 type UsageError struct{ Err error }
@@ -77,13 +75,13 @@ type CredentialsError struct {
 func (e *CredentialsError) Error() string {
 	if e.Missing {
 		return "no credentials: set GH_TOKEN (or GITHUB_TOKEN) to a token, e.g. GH_TOKEN=$(gh auth token), or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or _FILE) for a GitHub App; " +
-			scopesDryRun + "; " + scopesRun
+			tokenScopes
 	}
 	msg := e.Message
 	if msg == "" {
 		msg = http.StatusText(e.Status)
 	}
-	return fmt.Sprintf("GitHub refused the token from %s (%d %s): replace it with a valid one; %s; %s", e.Var, e.Status, msg, scopesDryRun, scopesRun)
+	return fmt.Sprintf("GitHub refused the token from %s (%d %s): it is wrong, expired or revoked; set a valid one (%s)", e.Var, e.Status, msg, tokenScopes)
 }
 
 // authWatch remembers whether GitHub refused the token (401) and what it
@@ -205,7 +203,7 @@ func permissionAdvice(a *AuthOptions, org string) string {
 	if a != nil && a.TokenVar != "" {
 		who += " from " + a.TokenVar
 	}
-	return fmt.Sprintf("%s lacks a permission in %s (with SSO, authorize it for %s); %s", who, org, org, scopesRun)
+	return fmt.Sprintf("%s lacks a permission in %s (with SSO, authorize it for %s): %s", who, org, org, tokenScopes)
 }
 
 func watchSaw(w *authWatch) bool { _, ok := w.seen(); return ok }
