@@ -50,9 +50,7 @@ has seen in a state file, so that nobody is asked twice.
 
 Credentials come from the environment, never from flags: GH_TOKEN (then
 GITHUB_TOKEN) for a token, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY (or
-GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.
-
-` + exitCodesHelp,
+GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.`,
 		Example: `  # See what a run would do, with the token gh already has
   GH_TOKEN=$(gh auth token) snekomatic reconcile --org python-trio --dry-run
 
@@ -70,12 +68,8 @@ GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.
 	root.SetErr(d.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
 	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d))
-	// Every command's --help ends with the exit codes.
-	for _, c := range append([]*cobra.Command{root}, allCommands(root)...) {
-		if c != root && c.Long != "" && !strings.Contains(c.Long, "Exit codes:") {
-			c.Long += "\n\n" + exitCodesHelp
-		}
-	}
+	// Every command's --help ends with the exit codes, after the flags.
+	root.SetHelpTemplate(root.HelpTemplate() + "\n" + exitCodesHelp + "\n")
 	return root
 }
 
@@ -145,15 +139,6 @@ func isCobraUsage(err error) bool {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-func allCommands(c *cobra.Command) []*cobra.Command {
-	var out []*cobra.Command
-	for _, s := range c.Commands() {
-		out = append(out, s)
-		out = append(out, allCommands(s)...)
-	}
-	return out
 }
 
 // fixedCompletion offers a flag's values to shell completion.
