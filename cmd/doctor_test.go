@@ -89,6 +89,7 @@ func TestDoctorFindsWhatARunWouldTripOn(t *testing.T) {
 	}{
 		{"missing directory", []string{"--state", filepath.Join(dir, "nope", "state.json")}, "state_file: no (the directory " + filepath.Join(dir, "nope") + " does not exist"},
 		{"read-only directory", []string{"--state", filepath.Join(readOnly, "state.json")}, "cannot create files in " + readOnly},
+		{"directory that is a file", []string{"--state", filepath.Join(goodConfig, "state.json")}, goodConfig + " is not a directory"},
 		{"configuration that does not parse", []string{"--state", w.statePath, "--config", badConfig}, "config: no (" + badConfig + ":2: "},
 		{"team that does not exist", []string{"--state", w.statePath, "--config", goodConfig}, `config: team "contributors" does not exist in trio`},
 	} {
