@@ -29,12 +29,23 @@
 # already recorded), and the daily commit keeps the repository active so
 # that GitHub does not disable the schedule after 60 quiet days.
 #
-# A push refused because the branch moved meanwhile is retried after a fetch
-# and a rebase onto it; one refused for any other reason (permissions,
-# branch protection) fails at once, and so does a rebase conflict (someone
-# else changed the state file: nothing is overwritten).
+# A push that fails for a passing reason (the network, a 5xx from GitHub)
+# is tried again after a back-off that doubles. A push refused because the
+# branch moved meanwhile is retried on top of the branch as it now is: the
+# state file is merged record by record (per organization, per person), so
+# edits to other people's records (a `state forget` pushed by hand, another
+# file) are kept; an edit to a record this run changed too is a conflict
+# and stops the push, so that nothing is overwritten. A push refused for
+# permissions (403, branch protection, a ruleset) fails at once. Git tells
+# these apart only in words, so its message is what is read.
 #
-# Outputs (GITHUB_OUTPUT): committed=true|false, commit=SHA.
+# When the state cannot be pushed, the file is copied for the action to
+# upload as an artifact (outputs artifact-path, artifact-name), and the
+# error says how to restore it; the next run then finds this run's
+# invitations pending and records them, but not who it welcomed.
+#
+# Outputs (GITHUB_OUTPUT): committed=true|false, commit-sha=SHA (and commit,
+# its older name), artifact-path and artifact-name when it could not push.
 set -euo pipefail
 
 state=${STATE_PATH:?STATE_PATH must name the state file}
@@ -51,7 +62,20 @@ fail() {
 	local msg=${1//'%'/%25}
 	msg=${msg//$'\n'/%0A}
 	printf '::error title=snekomatic: state not committed::%s\n' "$msg"
+	output committed false
 	exit 1
+}
+
+# keep_for_artifact copies the state file where the action uploads it from,
+# then fails with how to restore it.
+keep_for_artifact() {
+	local dir=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/snekomatic-unpushed-state
+	local artifact="snekomatic-state-${GITHUB_RUN_ID:-local}-${GITHUB_RUN_ATTEMPT:-1}"
+	mkdir -p -- "$dir"
+	cp -- "$file" "$dir/$(basename -- "$file")"
+	output artifact-path "$dir/$(basename -- "$file")"
+	output artifact-name "$artifact"
+	fail "$1. This run's state file is kept as the artifact $artifact: to restore it, download it (gh run download ${GITHUB_RUN_ID:-RUN_ID} -n $artifact) and commit it as $name on $branch before the next run."
 }
 
 output() {
@@ -161,25 +185,81 @@ fi
 git add --force -- "$file"
 git commit --quiet --only -m "$subject [skip ci]" -m "$body" -- "$file"
 
+# merge3 merges the state file record by record: BASE (what this run
+# started from), OURS (what it wrote) and THEIRS (the branch now). For each
+# organization's cursor and each person: what only one side changed is
+# taken from it; a person both changed differently is a conflict (jq exits
+# non-zero); two cursors that both moved give the earlier one (re-reading
+# is harmless, skipping is not).
+merge3() {
+	jq -n --slurpfile b "$1" --slurpfile o "$2" --slurpfile t "$3" '
+		def pick(b; o; t; k):
+			if o == t then o elif o == b then t elif t == b then o
+			else error("conflict: " + k) end;
+		($b[0] // {}) as $b | $o[0] as $o | $t[0] as $t
+		| ([($b.orgs // {}), ($o.orgs // {}), ($t.orgs // {})] | map(keys) | add | unique) as $orgs
+		| $o + {orgs: (reduce $orgs[] as $org ({};
+			($b.orgs[$org] // {}) as $bo | ($o.orgs[$org] // {}) as $oo | ($t.orgs[$org] // {}) as $to
+			| ([($bo.people // {}), ($oo.people // {}), ($to.people // {})] | map(keys) | add | unique) as $ids
+			| (if $oo.cursor == $to.cursor or $to.cursor == $bo.cursor then $oo.cursor
+				elif $oo.cursor == $bo.cursor then $to.cursor
+				elif $oo.cursor == null then $to.cursor elif $to.cursor == null then $oo.cursor
+				else ([$oo.cursor, $to.cursor] | min) end) as $cursor
+			| (reduce $ids[] as $id ({};
+				pick($bo.people[$id]; $oo.people[$id]; $to.people[$id]; $org + " person " + $id) as $v
+				| if $v == null then . else .[$id] = $v end)) as $people
+			| if $oo == {} and $to == {} then . else
+				.[$org] = ($to + $oo + {people: $people} | if $cursor == null then del(.cursor) else .cursor = $cursor end) end))}'
+}
+
 for ((i = 1; ; i++)); do
-	if git push --quiet "$remote" "HEAD:refs/heads/$branch"; then
+	if git push --quiet "$remote" "HEAD:refs/heads/$branch" 2>"$tmp/push.err"; then
 		break
 	fi
-	[ "$i" -lt "$attempts" ] || fail "gave up after $attempts attempts to push $name to $branch"
+	cat "$tmp/push.err" >&2
+	if grep -qiE 'permission|denied|403|protected branch|GH006|GH013|declined|not allowed' "$tmp/push.err"; then
+		keep_for_artifact "the push to $branch was refused, and not because the branch moved: the job needs permissions: contents: write, and branch protection (or a ruleset) must let it push to $branch"
+	fi
+	if ! grep -qiE 'fetch first|non-fast-forward|\[rejected\]' "$tmp/push.err"; then
+		# The network or GitHub (a 5xx): passing; wait longer each time.
+		[ "$i" -lt "$attempts" ] || keep_for_artifact "gave up after $attempts attempts to push $name to $branch (the network or GitHub kept failing)"
+		note "the push failed for what looks like a passing reason: trying again in $((delay * (1 << (i - 1))))s (attempt $((i + 1)) of $attempts)"
+		sleep $((delay * (1 << (i - 1))))
+		continue
+	fi
+	[ "$i" -lt "$attempts" ] || keep_for_artifact "gave up after $attempts attempts to push $name to $branch"
 	sleep $((delay * (i - 1)))
 	git fetch --quiet "$remote" "+refs/heads/$branch:refs/remotes/$remote/$branch" ||
-		fail "could not fetch $branch from $remote to retry the push"
+		keep_for_artifact "could not fetch $branch from $remote to retry the push"
 	if git merge-base --is-ancestor "$remote/$branch" HEAD; then
-		fail "the push to $branch was refused, and not because the branch moved: the job needs permissions: contents: write, and branch protection must let it push to $branch"
+		keep_for_artifact "the push to $branch was refused, and not because the branch moved: the job needs permissions: contents: write, and branch protection must let it push to $branch"
 	fi
-	note "$branch moved during the run: rebasing the state commit onto it (attempt $((i + 1)) of $attempts)"
-	if ! git rebase --quiet --autostash "$remote/$branch"; then
-		git rebase --abort || true
-		fail "$name was changed on $branch during the run, so this run's state was not pushed (is another snekomatic writing it? the workflow's concurrency group should prevent that). The next run finds this run's invitations as pending and records them."
+	note "$branch moved during the run: rebasing the state commit onto it, merging the state file record by record (attempt $((i + 1)) of $attempts)"
+	# The new commit is the branch as it is now with the merged state file:
+	# built with plumbing, so that nothing else in the checkout is touched.
+	git show "HEAD^:./$file" >"$tmp/base.json" 2>/dev/null || echo '{}' >"$tmp/base.json"
+	git show "HEAD:./$file" >"$tmp/ours.json"
+	if git cat-file -e "$remote/$branch:$name" 2>/dev/null; then
+		git show "$remote/$branch:$name" >"$tmp/theirs.json"
+	else
+		echo '{}' >"$tmp/theirs.json"
 	fi
+	if cmp -s "$tmp/base.json" "$tmp/theirs.json"; then
+		cp "$tmp/ours.json" "$tmp/merged.json"
+	elif ! merge3 "$tmp/base.json" "$tmp/ours.json" "$tmp/theirs.json" >"$tmp/merged.json" 2>"$tmp/merge.err"; then
+		keep_for_artifact "$name was changed on $branch during the run, in records this run changed too ($(sed 's/^jq: error[^:]*: //' "$tmp/merge.err" | head -n1)), so this run's state was not pushed (is another snekomatic writing it? the workflow's concurrency group should prevent that)"
+	fi
+	blob=$(git hash-object -w "$tmp/merged.json")
+	GIT_INDEX_FILE=$tmp/index git read-tree "$remote/$branch"
+	GIT_INDEX_FILE=$tmp/index git update-index --add --cacheinfo "100644,$blob,$name"
+	tree=$(GIT_INDEX_FILE=$tmp/index git write-tree)
+	commit=$(git log -1 --format=%B HEAD | git commit-tree "$tree" -p "$remote/$branch")
+	# Follow in the checkout; --keep leaves other local changes alone.
+	git reset --quiet --keep "$commit" || git update-ref HEAD "$commit"
 done
 
 sha=$(git rev-parse HEAD)
 note "committed $name to $branch as $sha: $subject"
 output committed true
 output commit "$sha"
+output commit-sha "$sha"

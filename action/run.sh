@@ -36,6 +36,14 @@ fail() {
 	exit 2
 }
 
+# problem reports a bad input and goes on, so that one run shows every
+# mistake at once; the checks end with exit 2 if there was any.
+problems=0
+problem() {
+	error "$1"
+	problems=$((problems + 1))
+}
+
 summary() {
 	if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
 		printf '%s\n' "$@" >>"$GITHUB_STEP_SUMMARY"
@@ -94,28 +102,69 @@ cursor_hours=$(trim "${INPUT_CURSOR_COMMIT_HOURS:-}")
 [ -z "$(trim "$private_key")" ] || mask "$private_key"
 
 if [ -n "$token" ] && { [ -n "$app_id" ] || [ -n "$(trim "$private_key")" ]; }; then
-	fail "set either token, or app-id and private-key, not both"
+	problem "set either token, or app-id and private-key, not both"
 fi
 if [ -n "$app_id" ] && [ -z "$(trim "$private_key")" ]; then
-	fail "app-id is set but private-key is empty (secrets are empty in workflows run for pull requests from forks)"
+	problem "app-id is set but private-key is empty (secrets are empty in workflows run for pull requests from forks)"
 fi
 if [ -z "$app_id" ] && [ -n "$(trim "$private_key")" ]; then
-	fail "private-key is set but app-id is empty"
+	problem "private-key is set but app-id is empty"
 fi
 if [ -z "$token" ] && [ -z "$app_id" ]; then
-	fail "no credentials: set app-id and private-key (a GitHub App), or token (secrets are empty in workflows run for pull requests from forks)"
+	problem "no credentials: set app-id and private-key (a GitHub App), or token (secrets are empty in workflows run for pull requests from forks)"
 fi
 case $dry_run in
 true | false | '') ;;
-*) fail "dry-run is \"$dry_run\": want true or false" ;;
+*) problem "dry-run is \"$dry_run\": want true or false" ;;
 esac
 case $backend in
 commit | cache | none) ;;
-*) fail "state-backend is \"$backend\": want commit, cache or none" ;;
+*) problem "state-backend is \"$backend\": want commit, cache or none" ;;
 esac
-[ -n "$state" ] || fail "state-path must not be empty"
-[[ $cursor_hours =~ ^[0-9]*$ ]] || fail "cursor-commit-hours is \"$cursor_hours\": want a whole number of hours"
+[ -n "$state" ] || problem "state-path must not be empty"
+[[ $cursor_hours =~ ^[0-9]*$ ]] || problem "cursor-commit-hours is \"$cursor_hours\": want a whole number of hours"
 
+orgs=$(printf '%s' "${INPUT_ORGS:-}" | tr ',\n\t' '   ')
+# The same rules as snekomatic's: a GitHub login is letters, digits and
+# single hyphens inside, at most 39 characters.
+for org in $orgs; do
+	if ! [[ $org =~ ^[A-Za-z0-9]([A-Za-z0-9]|-[A-Za-z0-9]){0,38}$ ]] || [ ${#org} -gt 39 ]; then
+		problem "orgs: \"$org\" is not a GitHub organization login"
+	fi
+done
+if [ -n "$token" ] && [ -z "$(trim "$orgs")" ]; then
+	problem "orgs is required with token: name each organization to reconcile"
+fi
+# since: an RFC 3339 time, a date, or a duration of snekomatic's (90m, 36h,
+# 7d, 1d12h); snekomatic checks the rest (not in the future).
+duration_re='^([0-9]+d)?([0-9]+(\.[0-9]+)?(h|m|s|ms|us|ns))*$'
+if [ -n "$since" ]; then
+	if ! [[ $since =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?$ ]] &&
+		! { [[ $since =~ $duration_re ]] && [[ $since =~ [0-9] ]]; }; then
+		problem "since is \"$since\": want an RFC 3339 time (2026-11-01T12:00:00Z), a date (2026-11-01) or a duration (90m, 36h, 14d)"
+	fi
+fi
+if [ -n "$max_invites" ] && ! [[ $max_invites =~ ^(-1|[0-9]+)$ ]]; then
+	problem "max-invites is \"$max_invites\": want a whole number (0 or more), or empty for no limit"
+fi
+if [ -n "$config" ] && [ ! -f "$config" ]; then
+	problem "config: no file $config in the workspace (is actions/checkout before this action?)"
+fi
+# The commit backend pushes the state file to the checked-out branch: find
+# out now, not after invitations were sent, that there is none.
+if [ "$mode" = check ] && [ "$backend" = commit ] && [ "$dry_run" != true ] && [ -n "$state" ]; then
+	dir=$(dirname -- "$state")
+	while [ ! -d "$dir" ] && [ "$dir" != . ] && [ "$dir" != / ]; do dir=$(dirname -- "$dir"); done
+	if ! git -C "$dir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		problem "state-backend: commit needs a git checkout holding state-path ($state): run actions/checkout before this action, or use state-backend: cache"
+	elif ! git -C "$dir" symbolic-ref -q HEAD >/dev/null; then
+		problem "state-backend: commit needs a branch to push to, but HEAD is detached: give actions/checkout a ref that is a branch (ref: main), not a tag or a commit"
+	fi
+fi
+
+if [ "$problems" -gt 0 ]; then
+	exit 2
+fi
 if [ "$mode" = check ]; then
 	exit 0
 fi
@@ -127,7 +176,7 @@ dir=$(mktemp -d "$tmp_root/snekomatic.XXXXXX")
 report=$dir/report.json
 
 args=(reconcile --output json --state "$state")
-for org in $(printf '%s' "${INPUT_ORGS:-}" | tr ',' ' '); do
+for org in $orgs; do
 	args+=(--org "$org")
 done
 [ "$dry_run" != true ] || args+=(--dry-run)
@@ -139,6 +188,17 @@ if [ "$backend" = cache ] && [ -z "${CACHE_MATCHED_KEY:-}" ] && [ ! -e "$state" 
 	msg="No saved state was found in the Actions cache (an entry is evicted after 7 days without use), so this run starts from a fresh cursor: it reads the merges of the last 7 days and does not know who was invited, declined or left before. Anyone among those authors who is not a member and has no pending invitation will be invited again."
 	printf '::warning title=snekomatic: fresh state::%s\n' "$msg"
 	summary "> **Fresh state.** $msg" ""
+fi
+
+# The state file's lock (STATE.lock, beside it) must never be committed: a
+# workflow's own `git add -A` would otherwise pick it up. It is ignored
+# through the checkout's .git/info/exclude, which is never committed.
+if gitdir=$(git -C "$(dirname -- "$state")" rev-parse --git-path info/exclude 2>/dev/null); then
+	case $gitdir in /*) ;; *) gitdir=$(dirname -- "$state")/$gitdir ;; esac
+	lockname=$(basename -- "$state").lock
+	if ! grep -qxF -- "$lockname" "$gitdir" 2>/dev/null; then
+		mkdir -p -- "$(dirname -- "$gitdir")" && printf '%s\n' "$lockname" >>"$gitdir" || true
+	fi
 fi
 
 before=

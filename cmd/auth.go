@@ -19,6 +19,7 @@ import (
 	"github.com/python-trio/snekomatic/ghapp"
 	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/ghtransport"
+	"github.com/python-trio/snekomatic/internal/duration"
 )
 
 // Modes of authentication.
@@ -41,6 +42,9 @@ type AuthOptions struct {
 	PrivateKeyFile string
 	PrivateKey     []byte
 	Token          string
+	// TokenVar names the variable the token came from (GH_TOKEN or
+	// GITHUB_TOKEN), for messages about it.
+	TokenVar string
 
 	appIDFlag string
 }
@@ -51,7 +55,7 @@ func (a *AuthOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&a.GraphQLURL, "graphql-url", "", "GraphQL endpoint (default $GITHUB_GRAPHQL_URL, else derived from --api-url)")
 	f.StringVar(&a.appIDFlag, "app-id", "", "GitHub App id (default $GITHUB_APP_ID)")
 	f.StringVar(&a.PrivateKeyFile, "private-key-file", "", "file holding the App's PEM private key (default $GITHUB_APP_PRIVATE_KEY_FILE; or the key itself in $GITHUB_APP_PRIVATE_KEY)")
-	f.DurationVar(&a.MaxWait, "max-wait", 15*time.Minute, "longest one request may wait on rate limits and retries before its organization fails")
+	f.Var(duration.NewValue(15*time.Minute, &a.MaxWait), "max-wait", "longest one request may wait on rate limits and retries before its organization fails (90m, 36h, 1d)")
 }
 
 // complete reads the environment and validates; it sends nothing.
@@ -105,7 +109,14 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 		a.PrivateKeyFile = d.Getenv("GITHUB_APP_PRIVATE_KEY_FILE")
 	}
 	keyText := d.Getenv("GITHUB_APP_PRIVATE_KEY")
-	a.Token = strings.TrimSpace(d.Getenv("GITHUB_TOKEN"))
+	// As gh does: GH_TOKEN first, then GITHUB_TOKEN (which Actions sets
+	// for every job, so a deliberate GH_TOKEN must win over it).
+	for _, name := range tokenVars {
+		if tok := strings.TrimSpace(d.Getenv(name)); tok != "" {
+			a.Token, a.TokenVar = tok, name
+			break
+		}
+	}
 	hasKey := a.PrivateKeyFile != "" || strings.TrimSpace(keyText) != ""
 
 	switch {
@@ -138,13 +149,16 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 	case a.Token != "":
 		a.Mode = ModeToken
 		if len(a.Orgs) == 0 {
-			return usagef("--org is required with GITHUB_TOKEN (name each organization to act on)")
+			return usagef("--org is required with a token from %s: name each organization to act on", a.TokenVar)
 		}
 	default:
-		return usagef("no credentials: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or _FILE) for a GitHub App, or GITHUB_TOKEN to a token that can read pull requests and invite organization members")
+		return &CredentialsError{Missing: true}
 	}
 	return nil
 }
+
+// tokenVars are where a token is read from, in order.
+var tokenVars = []string{"GH_TOKEN", "GITHUB_TOKEN"}
 
 func unwrapPath(err error) error {
 	if pe, ok := err.(*os.PathError); ok {
@@ -196,6 +210,8 @@ type session struct {
 	app  *ghapp.App
 	base http.RoundTripper
 	tok  *http.Client
+	// watch sees whether GitHub refused the token (token mode).
+	watch *authWatch
 }
 
 // connect builds the clients; it sends nothing.
@@ -213,6 +229,11 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	if d.Resilience != nil {
 		d.Resilience(&topts)
 	}
+	// Under everything, so that a retry after an interruption is not
+	// sent either.
+	if d.gate != nil {
+		base = &gateTransport{base: base, gate: d.gate}
+	}
 	base = ghtransport.New(base, topts)
 	s := &session{opts: a, base: base}
 	if a.Mode == ModeApp {
@@ -228,7 +249,9 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	maskSecret(d, a.Token)
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: base})
 	s.tok = oauth2.NewClient(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: a.Token, TokenType: "Bearer"}))
-	log.Info("authenticating with a token from GITHUB_TOKEN", "mode", ModeToken)
+	s.watch = &authWatch{base: s.tok.Transport}
+	s.tok = &http.Client{Transport: s.watch}
+	log.Info("authenticating with a token", "mode", ModeToken, "from", a.TokenVar)
 	return s, nil
 }
 

@@ -274,7 +274,8 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 	run := func(n int) error {
 		fmt.Fprintf(out, "\n== Run %d: GITHUB_TOKEN=<the fake's token> snekomatic %s\n\n", n, strings.Join(shown, " "))
 		before := len(gh.Requests())
-		inner := &Deps{Stdout: out, Stderr: &logs, Getenv: demoEnv, Now: d.Now, Transport: demoTransport(), Resilience: d.Resilience}
+		inner := &Deps{Stdout: out, Stderr: &logs, Getenv: demoEnv, Now: d.Now, Transport: demoTransport(), Resilience: d.Resilience,
+			logs: &logOptions{level: "info"}} // the kept run log says what each step did
 		c := NewCmdReconcile(inner, nil)
 		c.SilenceUsage, c.SilenceErrors = true, true
 		c.SetArgs(args[1:])

@@ -107,7 +107,7 @@ func TestDemoKeepWritesTheFilesAndNeverOverwrites(t *testing.T) {
 	if strings.Contains(string(log), demoToken) {
 		t.Errorf("the request log shows the token")
 	}
-	if runLog, err := os.ReadFile(filepath.Join(keep, demoRunLog)); err != nil || !strings.Contains(string(runLog), "msg=policy") {
+	if runLog, err := os.ReadFile(filepath.Join(keep, demoRunLog)); err != nil || !strings.Contains(string(runLog), "policy org=") {
 		t.Errorf("run log: %v\n%s", err, runLog)
 	}
 	if !strings.Contains(out, "Kept in "+keep) {

@@ -2,8 +2,14 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -11,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
@@ -19,8 +26,12 @@ import (
 // DoctorOptions are the inputs of `snekomatic doctor`.
 type DoctorOptions struct {
 	AuthOptions
-	StatePath string
-	Deps      *Deps
+	StatePath  string
+	ConfigPath string
+	// configGiven: --config was named (then it must exist).
+	configGiven bool
+	Output      string
+	Deps        *Deps
 }
 
 // NewCmdDoctor builds `snekomatic doctor`.
@@ -28,16 +39,34 @@ func NewCmdDoctor(d *Deps, runF func(context.Context, *DoctorOptions) error) *co
 	o := &DoctorOptions{Deps: d}
 	c := &cobra.Command{
 		Use:   "doctor",
-		Short: "Check that the credentials, permissions and state file are ready for a run",
-		Long: `Checks what a run needs and prints a table: one row per App installation (or
-per --org with a token), with the account, its type, the permissions, whether
-invitations can be sent, whether merged pull requests can be read, whether
-the token works, and whether the state file is readable. Exits 0 when
-everything a run needs is there, 1 otherwise. It changes nothing.`,
+		Short: "Check that credentials, permissions, state file and configuration are ready for a run",
+		Long: `Checks, before a run needs it, everything a run will need, and changes
+nothing: that the state file's directory exists and the state file and its
+lock can be created there (and that an existing state file reads); that
+the configuration file parses; then for each organization (each App
+installation, or each --org with a token) that the credentials work and
+carry the permissions a run needs, that invitations can be sent (with a
+token: that its owner is an owner of the organization), that merged pull
+requests can be read, that the configuration's teams exist and that its
+welcome comment renders.
+
+It prints one row per organization, with the reason for each "no" on the
+lines below it, and exits 0 when everything a run needs is there, 1 when
+something is missing.`,
+		Example: `  GH_TOKEN=$(gh auth token) snekomatic doctor --org python-trio
+  snekomatic doctor --state ops/snekomatic-state.json --config ops/snekomatic.yml
+  snekomatic doctor --output json | jq '.orgs[] | select(.ok | not)'`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if o.StatePath == "" {
 				return usagef("--state must not be empty")
+			}
+			if err := checkOutput(o.Output); err != nil {
+				return err
+			}
+			o.configGiven = c.Flags().Changed("config")
+			if o.configGiven && o.ConfigPath == "" {
+				return usagef("--config must not be empty")
 			}
 			if err := o.AuthOptions.complete(d, c.Flags()); err != nil {
 				return err
@@ -48,42 +77,83 @@ everything a run needs is there, 1 otherwise. It changes nothing.`,
 			return doctorRun(c.Context(), o)
 		},
 	}
-	o.AuthOptions.addFlags(c.Flags())
-	c.Flags().StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file to check")
+	f := c.Flags()
+	o.AuthOptions.addFlags(f)
+	f.StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file to check")
+	f.StringVar(&o.ConfigPath, "config", "", "configuration file to check (default "+config.DefaultPath+" when it exists)")
+	f.StringVar(&o.Output, "output", "text", "text or json")
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	return c
 }
 
-// doctorRow is one line of the table.
-type doctorRow struct {
-	Account, Type, Permissions string
-	CanInvite, CanRead, Token  string
-	// Needed is false for rows a run ignores (installations on users).
-	Needed bool
-	OK     bool
+// DoctorReport is what `doctor --output json` prints. Fields are only ever
+// added.
+type DoctorReport struct {
+	Mode string `json:"mode"`
+	// OK: everything a run needs is there.
+	OK bool `json:"ok"`
+	// Checks are those about this machine: state file and configuration.
+	Checks []DoctorCheck `json:"checks"`
+	// Orgs has one entry per organization (and per App installation on a
+	// user account, which a run ignores).
+	Orgs []DoctorOrg `json:"orgs"`
+	// Errors lists every failed check, one line each.
+	Errors []string `json:"errors"`
 }
+
+// DoctorCheck is one check: its name, whether it passed, and why not.
+type DoctorCheck struct {
+	Name string `json:"name"`
+	OK   bool   `json:"ok"`
+	// Skipped: not checked, because an earlier check failed or it does
+	// not apply.
+	Skipped bool   `json:"skipped,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// DoctorOrg is one organization's (or installation's) checks.
+type DoctorOrg struct {
+	Account string `json:"account"`
+	Type    string `json:"type"`
+	// Needed is false for accounts a run ignores (users).
+	Needed      bool          `json:"needed"`
+	OK          bool          `json:"ok"`
+	Permissions []string      `json:"permissions"`
+	Checks      []DoctorCheck `json:"checks"`
+}
+
+// Names of the per-organization checks, in table order.
+const (
+	checkToken  = "credentials"
+	checkInvite = "can_invite"
+	checkRead   = "can_read"
+	checkConfig = "config"
+)
+
+func pass(name, detail string) DoctorCheck { return DoctorCheck{Name: name, OK: true, Detail: detail} }
+func fail(name, detail string) DoctorCheck { return DoctorCheck{Name: name, Detail: detail} }
+func skip(name string) DoctorCheck         { return DoctorCheck{Name: name, Skipped: true} }
 
 func doctorRun(ctx context.Context, o *DoctorOptions) error {
 	d := o.Deps
 	log := newLogger(d)
-	stateCheck := "ok"
-	if _, fresh, err := state.OpenReadOnly(o.StatePath); err != nil {
-		stateCheck = "no: " + oneLine(err.Error())
-	} else if fresh {
-		stateCheck = "ok (none yet; a run creates it)"
-	}
+	rep := DoctorReport{Mode: o.Mode, Checks: []DoctorCheck{}, Orgs: []DoctorOrg{}, Errors: []string{}}
+	rep.Checks = append(rep.Checks, checkStateDir(o.StatePath)...)
+	cfgCheck, cfg := checkConfigFile(o.ConfigPath, o.configGiven)
+	rep.Checks = append(rep.Checks, cfgCheck)
+
 	sess, err := connect(ctx, &o.AuthOptions, d, log)
 	if err != nil {
 		return err
 	}
-	var rows []doctorRow
+	targets, err := sess.targets(ctx, log)
+	if err != nil {
+		return err
+	}
 	if sess.app != nil {
 		insts, err := sess.app.Installations(ctx)
 		if err != nil {
 			return fmt.Errorf("list the App's installations: %w", err)
-		}
-		targets, err := sess.targets(ctx, log)
-		if err != nil {
-			return err
 		}
 		byOrg := map[string]target{}
 		for _, t := range targets {
@@ -91,140 +161,342 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 		}
 		for _, inst := range insts {
 			t, wanted := byOrg[strings.ToLower(inst.Account)]
-			row := doctorRow{Account: inst.Account, Type: inst.AccountType, Permissions: permString(inst.Permissions)}
+			row := DoctorOrg{Account: inst.Account, Type: inst.AccountType, Permissions: permList(inst.Permissions)}
 			if inst.AccountType != "Organization" {
-				row.CanInvite, row.CanRead, row.Token = "-", "-", "-"
-				row.Permissions += " (not an organization: ignored)"
 				row.OK = true
-				rows = append(rows, row)
+				row.Checks = []DoctorCheck{{Name: checkToken, OK: true, Skipped: true, Detail: "not an organization: ignored"}}
+				rep.Orgs = append(rep.Orgs, row)
 				continue
 			}
 			if len(o.Orgs) > 0 && !wanted {
 				continue
 			}
 			row.Needed = true
-			row.CanInvite = yesNo(inst.Can("members", "write"), "grant Organization members: Read & write")
-			if _, err := sess.app.Token(ctx, inst.ID); err != nil {
-				row.Token = "no: " + oneLine(err.Error())
-				row.CanRead = "-"
-			} else {
-				row.Token = "ok"
-				if c, err := ghapi.New(t.Client, o.APIURL, o.GraphQLURL); err != nil {
-					row.CanRead = "no: " + err.Error()
-				} else {
-					row.CanRead = checkSearch(ctx, c, t.Org)
-				}
+			tok := pass(checkToken, "installation token issued")
+			if inst.Suspended {
+				tok = fail(checkToken, "the App's installation is suspended; unsuspend it in the organization's settings")
+			} else if _, err := sess.app.Token(ctx, inst.ID); err != nil {
+				tok = fail(checkToken, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg)
 			}
-			if m := missingPermissions(inst); len(m) > 0 && row.CanInvite == "yes" {
-				row.CanInvite = "yes (but " + strings.Join(m, "; ") + ")"
+			invite := pass(checkInvite, "")
+			if m := missingPermissions(inst); len(m) > 0 {
+				invite = fail(checkInvite, strings.Join(m, "; "))
 			}
-			row.OK = len(missingPermissions(inst)) == 0 && row.Token == "ok" && row.CanRead == "yes" && !inst.Suspended
-			rows = append(rows, row)
+			row.Checks = append(row.Checks, tok, invite)
+			row.Checks = append(row.Checks, checkOrgAccess(ctx, o, t, tok.OK, cfg, sess)...)
+			rep.Orgs = append(rep.Orgs, row)
 		}
 		for _, t := range targets {
 			if t.Err != nil {
-				rows = append(rows, doctorRow{Account: t.Org, Type: "-", Permissions: "-", CanInvite: "-", CanRead: "-",
-					Token: "no: " + t.Err.Error(), Needed: true})
+				rep.Orgs = append(rep.Orgs, DoctorOrg{Account: t.Org, Type: "-", Needed: true, Permissions: []string{},
+					Checks: []DoctorCheck{fail(checkToken, t.Err.Error()), skip(checkInvite), skip(checkRead), skip(checkConfig)}})
 			}
 		}
 	} else {
-		targets, err := sess.targets(ctx, log)
-		if err != nil {
-			return err
-		}
 		for _, t := range targets {
-			rows = append(rows, checkTokenOrg(ctx, o, t))
+			rep.Orgs = append(rep.Orgs, checkTokenOrg(ctx, o, t, cfg, sess))
 		}
 	}
 
-	tw := tabwriter.NewWriter(d.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tTYPE\tPERMISSIONS\tCAN INVITE\tCAN READ MERGED PRS\tTOKEN WORKS\tOK")
-	allOK := len(rows) > 0
-	for _, r := range rows {
-		ok := "yes"
-		if !r.OK {
-			ok = "NO"
-			if r.Needed {
-				allOK = false
+	rep.OK = len(rep.Orgs) > 0
+	for _, c := range rep.Checks {
+		if !c.OK && !c.Skipped {
+			rep.OK = false
+			rep.Errors = append(rep.Errors, c.Name+": "+c.Detail)
+		}
+	}
+	for i := range rep.Orgs {
+		r := &rep.Orgs[i]
+		if !r.Needed {
+			continue
+		}
+		r.OK = true
+		for _, c := range r.Checks {
+			if !c.OK {
+				r.OK = false
+				if !c.Skipped {
+					rep.Errors = append(rep.Errors, r.Account+": "+c.Name+": "+c.Detail)
+				}
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Account, r.Type, r.Permissions, r.CanInvite, r.CanRead, r.Token, ok)
+		if !r.OK {
+			rep.OK = false
+		}
 	}
-	if err := tw.Flush(); err != nil {
+	if o.Output == "json" {
+		enc := json.NewEncoder(d.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else if err := writeDoctorText(d.Stdout, o, rep, 100); err != nil {
 		return err
 	}
-	fmt.Fprintf(d.Stdout, "\nmode: %s\nstate file %s: %s\n", o.Mode, o.StatePath, stateCheck)
-	if len(rows) == 0 {
-		fmt.Fprintln(d.Stdout, "nothing to reconcile: the App is installed on no organization")
-	}
-	if !strings.HasPrefix(stateCheck, "ok") {
-		allOK = false
-	}
-	if !allOK {
+	if !rep.OK {
 		return &SilentError{Code: ExitError}
 	}
-	fmt.Fprintln(d.Stdout, "everything a run needs is there")
 	return nil
 }
 
-// checkTokenOrg checks one organization with a personal access token: the
-// token works (GET /user), its owner is an owner of the organization (only
-// owners can invite), and search reads the organization's merged PRs.
-func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target) doctorRow {
-	row := doctorRow{Account: t.Org, Type: "Organization", Needed: true, CanInvite: "-", CanRead: "-"}
+// checkStateDir checks what a run does first: open (and lock) the state
+// file. It creates nothing that stays: a probe file is made and removed.
+func checkStateDir(path string) []DoctorCheck {
+	dir := filepath.Dir(path)
+	const name = "state_file"
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return []DoctorCheck{fail(name, fmt.Sprintf("the directory %s does not exist: create it, or point --state elsewhere", dir))}
+	case err != nil:
+		return []DoctorCheck{fail(name, fmt.Sprintf("the directory %s: %v", dir, unwrapPath(err)))}
+	case !st.IsDir():
+		return []DoctorCheck{fail(name, fmt.Sprintf("%s is not a directory", dir))}
+	}
+	// A run writes the state file atomically (a temporary file beside
+	// it, then a rename) and keeps PATH.lock beside it: both need a
+	// directory it can create files in.
+	probe, err := os.CreateTemp(dir, ".snekomatic-doctor-*")
+	if err != nil {
+		return []DoctorCheck{fail(name, fmt.Sprintf("cannot create files in %s (%v): a run could neither lock nor save the state there; make it writable or point --state elsewhere", dir, unwrapPath(err)))}
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	if f, err := os.OpenFile(path+".lock", os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return []DoctorCheck{fail(name, fmt.Sprintf("the lock file %s.lock cannot be opened (%v)", path, unwrapPath(err)))}
+	}
+	store, fresh, err := state.OpenReadOnly(path)
+	if err != nil {
+		return []DoctorCheck{fail(name, oneLine(err.Error()))}
+	}
+	store.Close()
+	if fresh {
+		return []DoctorCheck{pass(name, path+": none yet; a run creates it")}
+	}
+	return []DoctorCheck{pass(name, path)}
+}
+
+// checkConfigFile loads the configuration as a run would.
+func checkConfigFile(path string, given bool) (DoctorCheck, *config.File) {
+	const name = "config"
+	if !given {
+		if _, err := os.Stat(config.DefaultPath); err != nil {
+			return pass(name, "no configuration file ("+config.DefaultPath+"): the defaults apply"), &config.File{}
+		}
+		path = config.DefaultPath
+	}
+	cfg, err := config.Load(path, reconcile.SampleWelcomeData)
+	if err != nil {
+		return fail(name, oneLine(err.Error())), nil
+	}
+	return pass(name, path), cfg
+}
+
+// checkTokenOrg checks one organization with a token: the token works
+// (GET /user), its owner may invite, and the organization's merged pull
+// requests can be read.
+func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target, cfg *config.File, sess *session) DoctorOrg {
+	row := DoctorOrg{Account: t.Org, Type: "Organization", Needed: true, Permissions: []string{}}
 	c, err := ghapi.New(t.Client, o.APIURL, o.GraphQLURL)
 	if err != nil {
-		row.Token = "no: " + err.Error()
+		row.Checks = []DoctorCheck{fail(checkToken, err.Error()), skip(checkInvite), skip(checkRead), skip(checkConfig)}
 		return row
 	}
 	user, resp, err := c.REST().Users.Get(ctx, "")
 	if err != nil {
-		row.Token = "no: " + oneLine(err.Error())
+		row.Checks = []DoctorCheck{fail(checkToken, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg),
+			skip(checkInvite), skip(checkRead), skip(checkConfig)}
 		return row
 	}
-	row.Token = "ok (" + user.GetLogin() + ")"
-	row.Permissions = "fine-grained or unknown"
+	row.Permissions = []string{"fine-grained or unknown"}
 	if scopes := resp.Header.Get("X-OAuth-Scopes"); scopes != "" {
-		row.Permissions = "scopes: " + scopes
+		row.Permissions = strings.Split(strings.ReplaceAll(scopes, " ", ""), ",")
 	}
-	m, mresp, err := c.REST().Organizations.GetOrgMembership(ctx, user.GetLogin(), t.Org)
-	switch {
-	case err != nil && mresp != nil && mresp.StatusCode == 404:
-		row.CanInvite = fmt.Sprintf("no: %s is not a member of %s; only owners can invite", user.GetLogin(), t.Org)
-	case err != nil:
-		row.CanInvite = "no: " + oneLine(err.Error())
-	case m.GetState() == "active" && m.GetRole() == "admin":
-		row.CanInvite = "yes"
-	default:
-		row.CanInvite = fmt.Sprintf("no: %s is %s %s, only owners can invite", user.GetLogin(), m.GetState(), m.GetRole())
-	}
-	row.CanRead = checkSearch(ctx, c, t.Org)
-	row.OK = row.CanInvite == "yes" && row.CanRead == "yes"
+	row.Checks = append(row.Checks, pass(checkToken, "from "+o.TokenVar+", user "+user.GetLogin()),
+		checkCanInvite(ctx, c, t.Org, user.GetLogin()))
+	row.Checks = append(row.Checks, checkOrgAccess(ctx, o, t, true, cfg, sess)...)
 	return row
 }
 
-// checkSearch runs the search a reconcile run starts with, over the last day.
-func checkSearch(ctx context.Context, c *ghapi.Client, org string) string {
-	now := time.Now().UTC().Truncate(time.Second)
-	_, err := c.SearchMerged(ctx, org, reconcile.SearchQuery{Window: reconcile.Window{From: now.Add(-24 * time.Hour), To: now}}, "")
+// checkCanInvite says whether the token's owner can invite into org: only
+// organization owners can. (Checks of the token's identity and ownership
+// beyond this one belong here too.)
+func checkCanInvite(ctx context.Context, c *ghapi.Client, org, login string) DoctorCheck {
+	m, mresp, err := c.REST().Organizations.GetOrgMembership(ctx, login, org)
+	switch {
+	case err != nil && mresp != nil && mresp.StatusCode == 404:
+		return fail(checkInvite, fmt.Sprintf("%s is not a member of %s; only owners can invite", login, org))
+	case err != nil:
+		return fail(checkInvite, cleanText(err))
+	case m.GetState() == "active" && m.GetRole() == "admin":
+		return pass(checkInvite, login+" is an owner of "+org)
+	}
+	return fail(checkInvite, fmt.Sprintf("%s is %s %s of %s; only owners can invite", login, m.GetState(), m.GetRole(), org))
+}
+
+// checkOrgAccess runs the search a reconcile run starts with, and checks
+// the configuration's teams and welcome comment for the organization.
+func checkOrgAccess(ctx context.Context, o *DoctorOptions, t target, credsOK bool, cfg *config.File, sess *session) []DoctorCheck {
+	if !credsOK || t.Client == nil {
+		return []DoctorCheck{skip(checkRead), skip(checkConfig)}
+	}
+	c, err := ghapi.New(t.Client, o.APIURL, o.GraphQLURL)
 	if err != nil {
-		return "no: " + oneLine(err.Error())
+		return []DoctorCheck{fail(checkRead, err.Error()), skip(checkConfig)}
 	}
-	return "yes"
+	now := time.Now().UTC().Truncate(time.Second)
+	read := pass(checkRead, "")
+	if _, err := c.SearchMerged(ctx, t.Org, reconcile.SearchQuery{Window: reconcile.Window{From: now.Add(-24 * time.Hour), To: now}}, ""); err != nil {
+		read = fail(checkRead, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg)
+	}
+	if cfg == nil {
+		return []DoctorCheck{read, skip(checkConfig)}
+	}
+	p := withPolicy(reconcile.Options{}, cfg.For(t.Org, nil)).Policy
+	var problems, fine []string
+	for _, slug := range p.Teams {
+		_, err := c.TeamID(ctx, t.Org, slug)
+		switch {
+		case errors.Is(err, reconcile.ErrNoSuchTeam):
+			problems = append(problems, fmt.Sprintf("team %q does not exist in %s", slug, t.Org))
+		case err != nil:
+			problems = append(problems, fmt.Sprintf("team %q: %s", slug, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg))
+		default:
+			fine = append(fine, "team "+slug)
+		}
+	}
+	if p.Comment != nil {
+		if _, err := reconcile.RenderWelcome(p.Comment, reconcile.SampleWelcomeData, 1); err != nil {
+			problems = append(problems, "the welcome comment template does not render: "+oneLine(err.Error()))
+		} else {
+			fine = append(fine, "comment template renders")
+		}
+	}
+	if len(problems) > 0 {
+		return []DoctorCheck{read, fail(checkConfig, strings.Join(problems, "; "))}
+	}
+	return []DoctorCheck{read, pass(checkConfig, strings.Join(fine, ", "))}
 }
 
-func permString(p map[string]string) string {
-	keys := slices.Sorted(maps.Keys(p))
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+":"+p[k])
+// writeDoctorText prints the table, at most width columns: short cells
+// ("yes", "no", "-") in the row, and each reason wrapped on the lines
+// below it, so that a long one never widens the table.
+func writeDoctorText(w io.Writer, o *DoctorOptions, rep DoctorReport, width int) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "mode: %s", rep.Mode)
+	if rep.Mode == ModeToken && o.TokenVar != "" {
+		fmt.Fprintf(&b, " (from %s)", o.TokenVar)
 	}
-	return strings.Join(parts, ",")
+	b.WriteString("\n")
+	for _, c := range rep.Checks {
+		line := c.Name + ": " + cell(c)
+		if c.Detail != "" {
+			line += " (" + c.Detail + ")"
+		}
+		wrapText(&b, line, "", width)
+	}
+	b.WriteString("\n")
+	if len(rep.Orgs) == 0 {
+		b.WriteString("nothing to reconcile: the App is installed on no organization\n")
+	}
+	var tb strings.Builder
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ACCOUNT\tTYPE\tCREDENTIALS\tCAN INVITE\tCAN READ PRS\tCONFIG\tOK")
+	for _, r := range rep.Orgs {
+		cells := make([]string, 0, 4)
+		for _, name := range []string{checkToken, checkInvite, checkRead, checkConfig} {
+			cells = append(cells, cellOf(r.Checks, name))
+		}
+		ok := "yes"
+		if !r.OK {
+			ok = "NO"
+		}
+		if !r.Needed {
+			ok = "ignored"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Account, r.Type, cells[0], cells[1], cells[2], cells[3], ok)
+	}
+	tw.Flush()
+	lines := strings.Split(strings.TrimSuffix(tb.String(), "\n"), "\n")
+	b.WriteString(strings.TrimRight(lines[0], " ") + "\n")
+	for i, r := range rep.Orgs {
+		b.WriteString(strings.TrimRight(lines[i+1], " ") + "\n")
+		if len(r.Permissions) > 0 {
+			wrapText(&b, "permissions: "+strings.Join(r.Permissions, ", "), "    ", width)
+		}
+		for _, c := range r.Checks {
+			// Who the credentials are is worth seeing even when fine.
+			if !c.OK || c.Skipped || c.Name == checkToken {
+				wrapDetail(&b, c, "    ", width)
+			}
+		}
+	}
+	if rep.OK {
+		b.WriteString("\neverything a run needs is there\n")
+	} else {
+		fmt.Fprintf(&b, "\nnot ready: %d problem(s) above\n", len(rep.Errors))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
-func yesNo(ok bool, fix string) string {
-	if ok {
+func cell(c DoctorCheck) string {
+	switch {
+	case c.Skipped && c.OK:
+		return "-"
+	case c.Skipped:
+		return "-"
+	case c.OK:
 		return "yes"
 	}
-	return "no: " + fix
+	return "no"
+}
+
+func cellOf(cs []DoctorCheck, name string) string {
+	for _, c := range cs {
+		if c.Name == name {
+			return cell(c)
+		}
+	}
+	return "-"
+}
+
+func wrapDetail(b *strings.Builder, c DoctorCheck, indent string, width int) {
+	if c.Detail == "" {
+		return
+	}
+	wrapText(b, c.Name+": "+c.Detail, indent, width)
+}
+
+// wrapText writes s in lines of at most width columns, each starting with
+// indent; a word longer than a line gets a line of its own.
+func wrapText(b *strings.Builder, s, indent string, width int) {
+	line := indent
+	cont := indent + "  "
+	if indent == "" {
+		cont = "  "
+	}
+	for _, word := range strings.Fields(s) {
+		if len(line) > len(indent) && len(line)+1+len(word) > width {
+			b.WriteString(line + "\n")
+			line, indent = cont, cont
+		}
+		if len(line) > len(indent) {
+			line += " "
+		}
+		line += word
+	}
+	if len(line) > len(indent) {
+		b.WriteString(line + "\n")
+	}
+}
+
+func permList(p map[string]string) []string {
+	keys := slices.Sorted(maps.Keys(p))
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, k+":"+p[k])
+	}
+	return out
 }

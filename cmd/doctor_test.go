@@ -2,10 +2,13 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func runDoctor(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -33,7 +36,7 @@ func TestDoctorAppGoodAndBroken(t *testing.T) {
 	if code != ExitError {
 		t.Fatalf("doctor on a broken setup exited %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"no: grant Organization members: Read & write", "not valid JSON"} {
+	for _, want := range []string{"can_invite: grant Organization members: Read & write", "not valid JSON"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("doctor output lacks %q:\n%s", want, out)
 		}
@@ -52,7 +55,99 @@ func TestDoctorTokenMode(t *testing.T) {
 	w.gh.SetMember("trio", owner.ID, "admin")
 	code, out, errOut = runDoctor(t, env, "--org", "trio", "--state", w.statePath)
 	mustCode(t, code, 0, out, errOut)
-	if !strings.Contains(out, "ok (token-owner)") || !strings.Contains(out, "mode: token") {
+	if !strings.Contains(out, "from GITHUB_TOKEN, user token-owner") || !strings.Contains(out, "mode: token") {
 		t.Errorf("doctor output:\n%s", out)
+	}
+}
+
+// doctorWorld is a token world whose token owner is an owner of trio.
+func doctorWorld(t *testing.T) (*world, map[string]string) {
+	t.Helper()
+	w := newWorld(t)
+	w.gh.SetMember("trio", w.gh.Lookup("token-owner").ID, "admin")
+	return w, map[string]string{"GITHUB_TOKEN": testToken, "GITHUB_API_URL": w.gh.RESTURL()}
+}
+
+// TestDoctorFindsWhatARunWouldTripOn: a missing or read-only state
+// directory, a configuration that does not parse, and a team that does not
+// exist each fail doctor, naming the problem, before a run meets them.
+func TestDoctorFindsWhatARunWouldTripOn(t *testing.T) {
+	w, env := doctorWorld(t)
+	dir := t.TempDir()
+	readOnly := filepath.Join(dir, "ro")
+	if err := os.Mkdir(readOnly, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	goodConfig := filepath.Join(dir, "good.yml")
+	os.WriteFile(goodConfig, []byte("defaults:\n  teams: [contributors]\n"), 0o644)
+	badConfig := filepath.Join(dir, "bad.yml")
+	os.WriteFile(badConfig, []byte("defaults:\n  rol: member\n"), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing directory", []string{"--state", filepath.Join(dir, "nope", "state.json")}, "state_file: no (the directory " + filepath.Join(dir, "nope") + " does not exist"},
+		{"read-only directory", []string{"--state", filepath.Join(readOnly, "state.json")}, "cannot create files in " + readOnly},
+		{"directory that is a file", []string{"--state", filepath.Join(goodConfig, "state.json")}, goodConfig + " is not a directory"},
+		{"configuration that does not parse", []string{"--state", w.statePath, "--config", badConfig}, "config: no (" + badConfig + ":2: "},
+		{"team that does not exist", []string{"--state", w.statePath, "--config", goodConfig}, `config: team "contributors" does not exist in trio`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "read-only directory" && os.Geteuid() == 0 {
+				t.Skip("root can write anywhere")
+			}
+			code, out, errOut := runDoctor(t, env, append([]string{"--org", "trio"}, tc.args...)...)
+			// Long reasons wrap: compare with the line breaks folded.
+			if code != ExitError || !strings.Contains(oneLine(out), tc.want) {
+				t.Errorf("exit %d, want 1 and %q in:\n%s\n%s", code, tc.want, out, errOut)
+			}
+			if strings.Contains(out, "everything a run needs is there") {
+				t.Errorf("doctor says all is well:\n%s", out)
+			}
+		})
+	}
+	// With the team there, the same configuration passes.
+	w.gh.AddTeam("trio", "contributors")
+	code, out, errOut := runDoctor(t, env, "--org", "trio", "--state", w.statePath, "--config", goodConfig)
+	mustCode(t, code, 0, out, errOut)
+}
+
+// TestDoctorJSON: --output json has every check, the overall verdict and
+// the errors in one list.
+func TestDoctorJSON(t *testing.T) {
+	w, env := doctorWorld(t)
+	code, out, errOut := runDoctor(t, env, "--org", "trio", "--org", "nope", "--state", w.statePath, "--output", "json")
+	if code != ExitError {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	var rep DoctorReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if rep.OK || rep.Mode != "token" || len(rep.Orgs) != 2 || !rep.Orgs[0].OK || rep.Orgs[1].OK {
+		t.Errorf("report %+v", rep)
+	}
+	if len(rep.Errors) == 0 || !strings.Contains(strings.Join(rep.Errors, "\n"), "nope: can_invite") {
+		t.Errorf("errors %q", rep.Errors)
+	}
+}
+
+// TestDoctorTableFits100Columns: long reasons go on lines of their own
+// below the row, and no line is wider than 100 columns.
+func TestDoctorTableFits100Columns(t *testing.T) {
+	broken := newAppWorld(t, map[string]map[string]string{"beta": {"pull_requests": "read", "metadata": "read"}})
+	env := map[string]string{"GITHUB_APP_ID": strconv.Itoa(testAppID), "GITHUB_APP_PRIVATE_KEY": string(broken.key), "GITHUB_API_URL": broken.gh.RESTURL()}
+	_, out, _ := runDoctor(t, env, "--state", filepath.Join(t.TempDir(), "a-rather-long-directory-name-for-the-state", "snekomatic-state.json"))
+	for _, line := range strings.Split(out, "\n") {
+		if n := utf8.RuneCountInString(line); n > 100 {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+	}
+	if strings.Contains(out, "[]") {
+		t.Errorf("stray [] in:\n%s", out)
+	}
+	if !strings.Contains(out, "    can_invite: grant Organization members") {
+		t.Errorf("the reason is not below the row:\n%s", out)
 	}
 }

@@ -69,7 +69,7 @@ func TestAppModeReconcilesEveryOrganizationInstallation(t *testing.T) {
 	w.gh.AddPR(w.repos["alpha"], a.ID, "x", time.Now().Add(-time.Hour))
 	w.gh.AddPR(w.repos["beta"], b.ID, "y", time.Now().Add(-time.Hour))
 
-	code, out, errOut := w.run(t)
+	code, out, errOut := w.run(t, "-v")
 	mustCode(t, code, 0, out, errOut)
 	if inv := w.gh.CreatedInvitations("alpha"); len(inv) != 1 || inv[0].InviteeID != a.ID {
 		t.Errorf("alpha invitations = %+v", inv)
@@ -187,8 +187,8 @@ func TestAppCredentialErrors(t *testing.T) {
 		{"malformed key", map[string]string{"GITHUB_APP_ID": "4242", "GITHUB_APP_PRIVATE_KEY": "not a key"}, ExitUsage, "private key is not PEM-encoded"},
 		{"id without key", map[string]string{"GITHUB_APP_ID": "4242"}, ExitUsage, "no private key"},
 		{"bad id", map[string]string{"GITHUB_APP_ID": "forty", "GITHUB_APP_PRIVATE_KEY": string(w.key)}, ExitUsage, `App id "forty" is not a positive number`},
-		{"wrong id", map[string]string{"GITHUB_APP_ID": "4243", "GITHUB_APP_PRIVATE_KEY": string(w.key)}, ExitError, "GitHub refused the App's credentials (401"},
-		{"key of another app", map[string]string{"GITHUB_APP_ID": "4242", "GITHUB_APP_PRIVATE_KEY": string(other)}, ExitError, "GitHub refused the App's credentials (401"},
+		{"wrong id", map[string]string{"GITHUB_APP_ID": "4243", "GITHUB_APP_PRIVATE_KEY": string(w.key)}, ExitAuth, "GitHub refused the App's credentials (401"},
+		{"key of another app", map[string]string{"GITHUB_APP_ID": "4242", "GITHUB_APP_PRIVATE_KEY": string(other)}, ExitAuth, "GitHub refused the App's credentials (401"},
 		{"missing key file", map[string]string{"GITHUB_APP_ID": "4242", "GITHUB_APP_PRIVATE_KEY_FILE": "/nonexistent/key.pem"}, ExitUsage, "private key file /nonexistent/key.pem: no such file"},
 	}
 	for _, tt := range tests {

@@ -97,6 +97,13 @@ func (o *FakeGitHubOptions) complete(c *cobra.Command) error {
 
 func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
 	d := o.Deps
+	if d.logs == nil || (!d.logs.verbose && d.logs.level == "") {
+		// The request log is what this server is for: shown unless asked
+		// for less.
+		shown := *d
+		shown.logs = &logOptions{level: "info"}
+		d = &shown
+	}
 	log := newLogger(d)
 	l, err := net.Listen("tcp", o.Addr)
 	if err != nil {

@@ -66,7 +66,7 @@ func (o *ReconcileOptions) orgOptions(ctx context.Context, c *ghapi.Client, t ta
 		switch {
 		case errors.Is(err, ghapi.ErrNoAccess):
 			w := fmt.Sprintf("the organization's own configuration (%s) could not be read: grant Contents: Read to the App to use it", name)
-			log.Warn("organization configuration not readable", "org", t.Org, "file", name, "err", err)
+			log.Warn("organization configuration not readable", "org", t.Org, "file", name, "err", cleanText(err))
 			warnings = append(warnings, w)
 		case err != nil:
 			return base, nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
@@ -57,7 +58,15 @@ Authentication, in this order:
     GITHUB_APP_PRIVATE_KEY_FILE (or --private-key-file). Every organization
     the App is installed on is reconciled with its own installation's token;
     --org narrows the set.
-  Token: GITHUB_TOKEN, for the organizations named with --org.`,
+  Token: GH_TOKEN, else GITHUB_TOKEN, for the organizations named with --org.`,
+		Example: `  # What would happen, without sending anything (a token from gh)
+  GH_TOKEN=$(gh auth token) snekomatic reconcile --org python-trio --dry-run
+
+  # A real run, at most 10 invitations, catching up on two weeks
+  snekomatic reconcile --org python-trio --max-invites 10 --since 14d
+
+  # As a GitHub App, every organization it is installed on, JSON report
+  GITHUB_APP_ID=123 GITHUB_APP_PRIVATE_KEY_FILE=app.pem snekomatic reconcile --output json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := o.complete(since, c.Flags()); err != nil {
@@ -74,12 +83,13 @@ Authentication, in this order:
 	f.StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file: cursor and everyone seen")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print the plan; send nothing and leave the state file as it is")
 	f.StringVar(&since, "since", "", "read merges from this time instead of the cursor (RFC 3339, YYYY-MM-DD, or a duration such as 72h or 14d)")
-	f.DurationVar(&o.Overlap, "overlap", reconcile.DefaultOverlap, "start each window this long before the cursor, for search index lag")
-	f.DurationVar(&o.Lookback, "lookback", reconcile.DefaultLookback, "how far back a first run (no cursor yet) reads")
+	f.Var(duration.NewValue(reconcile.DefaultOverlap, &o.Overlap), "overlap", "start each window this long before the cursor, for search index lag (90m, 36h, 7d)")
+	f.Var(duration.NewValue(reconcile.DefaultLookback, &o.Lookback), "lookback", "how far back a first run (no cursor yet) reads (90m, 36h, 7d)")
 	f.IntVar(&o.MaxInvites, "max-invites", -1, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
 	f.IntVar(&o.DailyLimit, "daily-invite-limit", defaultDailyInviteLimit, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
 	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	f.StringVar(&o.ConfigPath, "config", "", "YAML configuration: defaults and per-organization settings (default "+config.DefaultPath+" when it exists)")
 	return c
 }
@@ -121,6 +131,10 @@ func (o *ReconcileOptions) complete(since string, f *pflag.FlagSet) error {
 func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	d := o.Deps
 	log := newLogger(d)
+	// Under Actions the log is folded into a group; the report and the
+	// errors come after it, in the open.
+	endGroup := logGroup(d, "snekomatic reconcile: log")
+	defer func() { endGroup() }()
 	// A dry run neither locks nor can write the state file.
 	open := state.Open
 	if o.DryRun {
@@ -147,7 +161,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		Now: o.Now, Since: o.Since, Overlap: o.Overlap, Lookback: o.Lookback,
 		MaxInvites: o.MaxInvites, DailyInviteLimit: o.DailyLimit, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log,
 	}
-	run := &RunReport{DryRun: o.DryRun, Mode: o.Mode, State: o.StatePath, Orgs: []*reconcile.Report{}, Skipped: []SkippedOrg{}}
+	run := newRunReport(o)
 	reports := make([]*reconcile.Report, len(targets))
 	errs := make([]error, len(targets))
 	var g errgroup.Group
@@ -179,31 +193,85 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		})
 	}
 	_ = g.Wait()
+	var failures []failure
 	for i, t := range targets {
 		if t.Skip != "" {
 			run.Skipped = append(run.Skipped, SkippedOrg{Org: t.Org, Reason: t.Skip})
 		}
-		if reports[i] != nil {
-			run.Orgs = append(run.Orgs, reports[i])
+		if reports[i] == nil {
+			continue
 		}
+		cleanReasons(reports[i])
+		if errs[i] != nil {
+			fs := explainOrg(ctx, errs[i], reports[i], t.Org, &o.AuthOptions, sess.watch)
+			failures = append(failures, fs...)
+		}
+		run.Orgs = append(run.Orgs, reports[i])
 	}
+	failures = sayOnce(failures)
+	for _, f := range failures {
+		run.Errors = append(run.Errors, f.Org+": "+f.Msg)
+	}
+	endGroup()
+	endGroup = func() {}
 
 	if err := writeReport(d.Stdout, o, run); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	if err := writeActionsOutputs(d, *run); err != nil {
-		log.Error("write the step summary", "err", err)
+		log.Warn("could not write the step summary", "err", err)
 	}
-	failed := 0
-	for i, err := range errs {
-		if err != nil {
-			failed++
-			log.Error("organization failed", "org", targets[i].Org, "err", err)
-			fmt.Fprintf(d.Stderr, "snekomatic: %s: %s\n", targets[i].Org, oneLine(err.Error()))
-		}
+	for _, f := range failures {
+		printFailure(d, f)
 	}
-	if failed > 0 {
-		return &SilentError{Code: ExitError}
+	if code := exitCode(failures); code != ExitOK {
+		return &SilentError{Code: code}
 	}
 	return nil
+}
+
+// explainOrg puts an organization's errors into words, and the report's
+// errors with them: reconcile records each error it returns (joined, in
+// order) in the report, so the two lists match one to one.
+func explainOrg(ctx context.Context, err error, rep *reconcile.Report, org string, a *AuthOptions, watch *authWatch) []failure {
+	parts := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) == len(rep.Errors) {
+		parts = j.Unwrap()
+	}
+	var out []failure
+	for _, e := range parts {
+		out = append(out, explain(ctx, e, org, a, watch))
+	}
+	if len(parts) == len(rep.Errors) {
+		for i, f := range out {
+			rep.Errors[i] = f.Msg
+		}
+	} else if len(rep.Errors) == 1 {
+		rep.Errors[0] = out[0].Msg
+	}
+	return out
+}
+
+// sayOnce keeps the first of identical failures, and says an interruption
+// or a refused token (which are not about one organization) only once.
+func sayOnce(fs []failure) []failure {
+	var out []failure
+	global := map[int]bool{}
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if f.Code == ExitInterrupted || f.Code == ExitAuth {
+			if global[f.Code] {
+				continue
+			}
+			global[f.Code] = true
+			f.Org = ""
+		}
+		key := f.Org + "\x00" + f.Msg
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, f)
+	}
+	return out
 }

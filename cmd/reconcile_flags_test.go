@@ -85,7 +85,7 @@ func TestReconcileUsageErrors(t *testing.T) {
 		args    []string
 		wantErr string
 	}{
-		{"no token", nil, []string{"--org", "o"}, "no credentials: set GITHUB_APP_ID"},
+		{"no token", nil, []string{"--org", "o"}, "no credentials: set GH_TOKEN (or GITHUB_TOKEN)"},
 		{"no org", tok, nil, "--org is required"},
 		{"org with a search qualifier", tok, []string{"--org", "foo is:issue"}, `--org "foo is:issue" is not a valid`},
 		{"org with a colon", tok, []string{"--org", "repo:x/y"}, "is not a valid GitHub organization login"},
@@ -119,7 +119,7 @@ func TestMainExitCodes(t *testing.T) {
 	}{
 		{"unknown flag", nil, []string{"reconcile", "--frobnicate"}, ExitUsage, "unknown flag: --frobnicate"},
 		{"unknown command", nil, []string{"frobnicate"}, ExitUsage, `unknown command "frobnicate"`},
-		{"missing token", nil, []string{"reconcile", "--org", "o"}, ExitUsage, "no credentials"},
+		{"missing token", nil, []string{"reconcile", "--org", "o"}, ExitAuth, "no credentials: set GH_TOKEN"},
 		{"bad org", map[string]string{"GITHUB_TOKEN": "x"}, []string{"reconcile", "--org", "a b"}, ExitUsage, "not a valid"},
 	}
 	for _, tt := range tests {

@@ -21,6 +21,14 @@ type RunReport struct {
 	// Skipped lists organizations the App is installed on but cannot act
 	// on, with what to fix.
 	Skipped []SkippedOrg `json:"skipped_orgs"`
+	// Errors lists every failure of the run, one line each, prefixed with
+	// the organization's name (each organization's own are in its report).
+	Errors []string `json:"errors"`
+}
+
+func newRunReport(o *ReconcileOptions) *RunReport {
+	return &RunReport{DryRun: o.DryRun, Mode: o.Mode, State: o.StatePath, Orgs: []*reconcile.Report{},
+		Skipped: []SkippedOrg{}, Errors: []string{}}
 }
 
 // SkippedOrg is an organization that was not reconciled, and why.
@@ -57,6 +65,12 @@ func writeTextReport(b *strings.Builder, r *reconcile.Report) {
 	if r.DryRun {
 		verb = "would invite"
 	}
+	if failedBeforeReading(r) {
+		// Claim nothing for a search that did not happen or did not
+		// finish; the error itself is said once, on stderr.
+		fmt.Fprintf(b, "%s: failed before its merged pull requests were read (error below)\n", r.Org)
+		return
+	}
 	fmt.Fprintf(b, "%s: %d merged pull requests from %s to %s (%s)\n", r.Org, r.PullRequests,
 		fmtTime(r.Window.From), fmtTime(r.Window.To), r.WindowReason)
 	section(b, verb, r.Invited)
@@ -79,8 +93,8 @@ func writeTextReport(b *strings.Builder, r *reconcile.Report) {
 	for _, w := range r.Warnings {
 		fmt.Fprintf(b, "  warning: %s\n", w)
 	}
-	for _, e := range r.Errors {
-		fmt.Fprintf(b, "  error: %s\n", oneLine(e))
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(b, "  errors: %d (below)\n", len(r.Errors))
 	}
 	if !r.Cursor.IsZero() {
 		label := "next cursor"
@@ -113,3 +127,17 @@ func section(b *strings.Builder, title string, es []reconcile.Entry) {
 }
 
 func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// failedBeforeReading reports whether an organization's run stopped before
+// its merged pull requests were all read: it failed, read none, and did
+// nothing with anyone.
+func failedBeforeReading(r *reconcile.Report) bool {
+	if len(r.Errors) == 0 {
+		return false
+	}
+	if r.Window.From.IsZero() {
+		return true
+	}
+	return r.PullRequests == 0 && r.Cursor.IsZero() && len(r.Invited)+len(r.Welcomed)+len(r.Members)+len(r.Pending)+
+		len(r.Queued)+len(r.Counting)+len(r.Skipped)+r.Known+r.FilteredPRs == 0
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -26,6 +25,11 @@ type Deps struct {
 	// Resilience, if set, adjusts how requests are retried and wait on rate
 	// limits (tests shorten timeouts and replace sleeping).
 	Resilience func(*ghtransport.Options)
+
+	// logs are the root command's log flags (nil: the defaults).
+	logs *logOptions
+	// gate stops new requests after an interruption (nil: never).
+	gate *interruptGate
 }
 
 // SystemDeps are the real process's.
@@ -33,40 +37,40 @@ func SystemDeps() *Deps {
 	return &Deps{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
 }
 
-// Exit codes.
-const (
-	ExitOK    = 0
-	ExitError = 1
-	ExitUsage = 2
-)
-
-// UsageError is a mistake in how the command was called.
-type UsageError struct{ Err error }
-
-func (e *UsageError) Error() string { return e.Err.Error() }
-func (e *UsageError) Unwrap() error { return e.Err }
-
-func usagef(format string, args ...any) error { return &UsageError{fmt.Errorf(format, args...)} }
-
-// SilentError carries an exit code for a failure that has already been
-// reported in full (for example in the run report).
-type SilentError struct{ Code int }
-
-func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
-
 // NewRootCmd assembles the command tree.
 func NewRootCmd(d *Deps) *cobra.Command {
+	logs := &logOptions{}
+	d.logs = logs
 	root := &cobra.Command{
-		Use:           "snekomatic",
-		Short:         "Invite the authors of merged pull requests to join their GitHub organization",
+		Use:   "snekomatic",
+		Short: "Invite the authors of merged pull requests to join their GitHub organization",
+		Long: `snekomatic invites the authors of merged pull requests to join their GitHub
+organization, thanks them on their pull request, and remembers everyone it
+has seen in a state file, so that nobody is asked twice.
+
+Credentials come from the environment, never from flags: GH_TOKEN (then
+GITHUB_TOKEN) for a token, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY (or
+GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.`,
+		Example: `  # See what a run would do, with the token gh already has
+  GH_TOKEN=$(gh auth token) snekomatic reconcile --org python-trio --dry-run
+
+  # Check credentials, permissions, state file and configuration first
+  snekomatic doctor --org python-trio`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			return logs.check()
+		},
 	}
+	logs.addFlags(root.PersistentFlags())
+	_ = root.RegisterFlagCompletionFunc("log-level", fixedCompletion(logLevels...))
 	root.SetOut(d.Stdout)
 	root.SetErr(d.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
 	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d))
 	root.AddCommand(NewCmdDemo(d, nil), NewCmdFakeGitHub(d, nil))
+	// Every command's --help ends with the exit codes, after the flags.
+	root.SetHelpTemplate(root.HelpTemplate() + "\n" + exitCodesHelp + "\n")
 	return root
 }
 
@@ -75,21 +79,55 @@ func NewRootCmd(d *Deps) *cobra.Command {
 func Main(ctx context.Context, args []string, d *Deps) int {
 	root := NewRootCmd(d)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	if err == nil {
+	// Ctrl-C or SIGTERM (ctx is done): requests in flight finish, no new
+	// one starts, the run saves what it did and exits 130.
+	d.gate = &interruptGate{}
+	runCtx, cancel := d.gate.watch(ctx, interruptGrace)
+	defer cancel()
+	err := root.ExecuteContext(runCtx)
+	if err == nil && ctx.Err() == nil {
 		return ExitOK
+	}
+	if err == nil {
+		err = context.Canceled
 	}
 	var silent *SilentError
 	if errors.As(err, &silent) {
 		return silent.Code
 	}
-	fmt.Fprintf(d.Stderr, "snekomatic: %s\n", oneLine(err.Error()))
 	var usage *UsageError
 	if errors.As(err, &usage) || isCobraUsage(err) {
+		printFailure(d, failure{Msg: oneLine(err.Error()), Code: ExitUsage})
 		return ExitUsage
 	}
-	return ExitError
+	f := explain(ctx, err, "", nil, nil)
+	printFailure(d, f)
+	return f.Code
 }
+
+// printFailure says one failure, once, on stderr: "snekomatic: org: what
+// is wrong: what to do". Under GitHub Actions the same line is an ::error
+// annotation, which the log shows in place and the run's page lists.
+func printFailure(d *Deps, f failure) {
+	msg := f.Msg
+	if f.Org != "" {
+		msg = f.Org + ": " + msg
+	}
+	if inActions(d) {
+		var b strings.Builder
+		title := "snekomatic"
+		if f.Org != "" {
+			title += ": " + f.Org
+		}
+		writeCommand(&b, "error", title, f.Msg)
+		fmt.Fprint(d.Stderr, b.String())
+		return
+	}
+	fmt.Fprintf(d.Stderr, "snekomatic: %s\n", msg)
+}
+
+// inActions reports whether snekomatic runs as a GitHub Actions step.
+func inActions(d *Deps) bool { return d.Getenv("GITHUB_ACTIONS") == "true" }
 
 // isCobraUsage recognises the errors cobra makes itself for an unknown
 // command or a wrong number of arguments, which it does not type.
@@ -104,11 +142,9 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// newLogger writes logs to stderr: text for a person, JSON under GitHub
-// Actions where logs are read by tools.
-func newLogger(d *Deps) *slog.Logger {
-	if d.Getenv("GITHUB_ACTIONS") == "true" {
-		return slog.New(slog.NewJSONHandler(d.Stderr, nil))
+// fixedCompletion offers a flag's values to shell completion.
+func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
 	}
-	return slog.New(slog.NewTextHandler(d.Stderr, nil))
 }

@@ -142,7 +142,7 @@ func TestNoSecretReachesOutputOrStateAppMode(t *testing.T) {
 	// A wrong App id: GitHub says 401 to the token request.
 	bcode, bout, berr := runBinary(t, []string{"GITHUB_APP_ID=1", "GITHUB_APP_PRIVATE_KEY=" + string(w.key), "GITHUB_API_URL=" + w.gh.RESTURL()},
 		"reconcile", "--state", w.statePath)
-	if bcode != ExitError || strings.Count(strings.TrimSpace(berr), "\n") > 1 {
+	if bcode != ExitAuth || strings.Count(strings.TrimSpace(berr), "\n") > 1 {
 		t.Errorf("wrong App id: exit %d, stderr %q", bcode, berr)
 	}
 	st, _ := os.ReadFile(w.statePath)

@@ -2,9 +2,10 @@ package cmd
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/duration"
 )
 
 // ParseSince reads the --since value: an RFC 3339 time
@@ -37,15 +38,8 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// parseAgo accepts Go durations and whole days ("14d").
+// parseAgo reads a duration the way every snekomatic duration is read.
 func parseAgo(s string) (time.Duration, bool) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n > 365*20 || n < -365*20 {
-			return 0, false
-		}
-		return time.Duration(n) * 24 * time.Hour, true
-	}
-	d, err := time.ParseDuration(s)
+	d, err := duration.Parse(s)
 	return d, err == nil
 }

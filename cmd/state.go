@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -54,6 +55,8 @@ func NewCmdStateShow(d *Deps, runF func(context.Context, *StateShowOptions) erro
 grouped by status (those snekomatic still has business with first), with
 when the status was set, the pull request it was decided on and the reason.
 It only reads the state file: it takes no lock and sends no request.`,
+		Example: `  snekomatic state show --org python-trio
+  snekomatic state show --output json | jq '.orgs[].people[] | select(.status == "queued")'`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := checkOutput(o.Output); err != nil {
@@ -74,6 +77,7 @@ It only reads the state file: it takes no lock and sends no request.`,
 	addStateFlag(f, &o.StatePath)
 	f.StringArrayVar(&o.Orgs, "org", nil, "only this organization (repeatable)")
 	f.StringVar(&o.Output, "output", "text", "text or json")
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	return c
 }
 
@@ -200,30 +204,42 @@ func writeShownState(w io.Writer, doc ShownState) error {
 // StateForgetOptions are the inputs of `snekomatic state forget`.
 type StateForgetOptions struct {
 	StatePath string
-	Org       string
+	Orgs      []string
 	// Who are logins or numeric user ids.
-	Who  []string
-	Deps *Deps
+	Who    []string
+	DryRun bool
+	Deps   *Deps
 }
 
 // NewCmdStateForget builds `snekomatic state forget`.
 func NewCmdStateForget(d *Deps, runF func(context.Context, *StateForgetOptions) error) *cobra.Command {
 	o := &StateForgetOptions{Deps: d}
 	c := &cobra.Command{
-		Use:   "forget --org ORG LOGIN|ID...",
+		Use:   "forget --org ORG [--org ORG...] LOGIN|ID...",
 		Short: "Forget people, so that they are invited on their next merged pull request",
 		Long: `Removes people from the state file, for someone who changed their mind (or
 whose invitation was lost): snekomatic treats them as new, and invites and
 welcomes them on their next merged pull request. Name them by login (as the
-state file knows it, ignoring case) or by numeric user id. Nothing is
-changed unless everyone named is found. It takes the state file's lock and
-saves atomically; it sends no request.`,
+state file knows it, ignoring case) or by numeric user id; each is forgotten
+in every organization named with --org that remembers them. Nothing is
+changed unless everyone named is found in at least one of them. It takes
+the state file's lock and saves atomically; it sends no request. With
+--dry-run it only says whom it would forget.`,
+		Example: `  # Forget alice in one organization
+  snekomatic state forget --org python-trio alice
+
+  # See first what would be forgotten in two organizations
+  snekomatic state forget --org python-trio --org trio-labs --dry-run alice 12345`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if !ghname.ValidLogin(o.Org) {
-				return usagef("--org %q is not a valid GitHub organization login (it is required)", o.Org)
+			if len(o.Orgs) == 0 {
+				return usagef("--org is required: name the organization(s) to forget people in")
 			}
-			o.Who = args
+			orgs, err := checkOrgs(o.Orgs)
+			if err != nil {
+				return err
+			}
+			o.Orgs, o.Who = orgs, args
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
@@ -231,49 +247,103 @@ saves atomically; it sends no request.`,
 		},
 	}
 	addStateFlag(c.Flags(), &o.StatePath)
-	c.Flags().StringVar(&o.Org, "org", "", "the organization (required)")
+	c.Flags().StringArrayVar(&o.Orgs, "org", nil, "the organization (required; repeatable)")
+	c.Flags().BoolVar(&o.DryRun, "dry-run", false, "only say whom it would forget; leave the state file as it is")
 	return c
 }
 
 func stateForgetRun(_ context.Context, o *StateForgetOptions) error {
-	store, _, err := state.Open(o.StatePath)
+	open := state.Open
+	if o.DryRun {
+		open = state.OpenReadOnly
+	}
+	store, _, err := open(o.StatePath)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	people := store.Org(o.Org).People
-	ids := map[int64]bool{}
-	var order []int64
+	type forget struct {
+		org   string
+		ids   map[int64]bool
+		order []int64
+		who   map[int64]*state.Person
+	}
+	plan := make([]*forget, len(o.Orgs))
+	found := map[string]bool{}
+	for i, org := range o.Orgs {
+		f := &forget{org: org, ids: map[int64]bool{}, who: store.Org(org).People}
+		plan[i] = f
+		for _, who := range o.Who {
+			id, err := findPerson(f.who, who, org)
+			var nf *notRemembered
+			if errors.As(err, &nf) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			found[who] = true
+			if !f.ids[id] {
+				f.ids[id] = true
+				f.order = append(f.order, id)
+			}
+		}
+	}
 	for _, who := range o.Who {
-		id, err := findPerson(people, who, o.Org)
-		if err != nil {
-			return err
-		}
-		if !ids[id] {
-			ids[id] = true
-			order = append(order, id)
+		if !found[who] {
+			where := strings.Join(o.Orgs, ", ")
+			return fmt.Errorf("nobody %s is remembered in %s: nothing was changed (see snekomatic state show --org %s)", describeWho(who), where, o.Orgs[0])
 		}
 	}
-	if err := store.Update(o.Org, func(org *state.Org) {
-		for id := range ids {
-			delete(org.People, id)
-		}
-	}); err != nil {
-		return err
+	verb := "forgot"
+	if o.DryRun {
+		verb = "would forget"
 	}
-	for _, id := range order {
-		p := people[id]
-		fmt.Fprintf(o.Deps.Stdout, "forgot %s (id %d, %s since %s); they are invited on their next merged pull request\n",
-			p.Login, id, p.Status, fmtTime(p.At))
+	for _, f := range plan {
+		if len(f.ids) == 0 {
+			continue
+		}
+		if !o.DryRun {
+			if err := store.Update(f.org, func(org *state.Org) {
+				for id := range f.ids {
+					delete(org.People, id)
+				}
+			}); err != nil {
+				return err
+			}
+		}
+		for _, id := range f.order {
+			p := f.who[id]
+			fmt.Fprintf(o.Deps.Stdout, "%s: %s %s (id %d, %s since %s); they are invited on their next merged pull request\n",
+				f.org, verb, p.Login, id, p.Status, fmtTime(p.At))
+		}
+	}
+	if o.DryRun {
+		fmt.Fprintln(o.Deps.Stdout, "Dry run: the state file was not changed.")
 	}
 	return nil
+}
+
+func describeWho(who string) string {
+	if _, err := strconv.ParseInt(who, 10, 64); err == nil {
+		return "with user id " + who
+	}
+	return fmt.Sprintf("with the login %q", who)
+}
+
+// notRemembered is findPerson's answer for someone the organization does
+// not remember.
+type notRemembered struct{ who, org string }
+
+func (e *notRemembered) Error() string {
+	return fmt.Sprintf("nobody %s is remembered in %s (see snekomatic state show --org %s)", describeWho(e.who), e.org, e.org)
 }
 
 // findPerson resolves a login or an id to a remembered person.
 func findPerson(people map[int64]*state.Person, who, org string) (int64, error) {
 	if id, err := strconv.ParseInt(who, 10, 64); err == nil {
 		if people[id] == nil {
-			return 0, fmt.Errorf("nobody with user id %d is remembered in %s", id, org)
+			return 0, &notRemembered{who, org}
 		}
 		return id, nil
 	}
@@ -286,7 +356,7 @@ func findPerson(people map[int64]*state.Person, who, org string) (int64, error) 
 	slices.Sort(found)
 	switch len(found) {
 	case 0:
-		return 0, fmt.Errorf("nobody with the login %q is remembered in %s (see snekomatic state show --org %s)", who, org, org)
+		return 0, &notRemembered{who, org}
 	case 1:
 		return found[0], nil
 	}
@@ -317,7 +387,11 @@ the organization since DATE, who is not remembered yet, with the status
 adopted. They are never invited or welcomed. Nobody already remembered is
 changed, and neither is the cursor. With --dry-run it only counts.
 
-It needs the same credentials as reconcile (a GitHub App, or GITHUB_TOKEN).`,
+It needs the same credentials as reconcile (a GitHub App, or GH_TOKEN or
+GITHUB_TOKEN).`,
+		Example: `  # Count first, then record everyone who contributed in the last year
+  snekomatic state adopt --org python-trio --since 365d --dry-run
+  snekomatic state adopt --org python-trio --since 2025-12-01`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o.Now = d.Now().UTC()
@@ -350,20 +424,31 @@ It needs the same credentials as reconcile (a GitHub App, or GITHUB_TOKEN).`,
 	f.StringVar(&since, "since", "", "adopt the authors of pull requests merged from this time (RFC 3339, YYYY-MM-DD, or a duration such as 365d)")
 	f.BoolVar(&o.DryRun, "dry-run", false, "only count; leave the state file as it is")
 	f.StringVar(&o.Output, "output", "text", "text or json")
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	return c
 }
 
-// AdoptRun is the JSON document `state adopt --output json` prints.
+// AdoptRun is the JSON document `state adopt --output json` prints. It has
+// the shape of reconcile's: people in lists, errors per organization and
+// all of them at the top.
 type AdoptRun struct {
-	DryRun bool                     `json:"dry_run"`
-	State  string                   `json:"state"`
-	Orgs   []*reconcile.AdoptReport `json:"orgs"`
-	Errors []string                 `json:"errors"`
+	DryRun bool          `json:"dry_run"`
+	State  string        `json:"state"`
+	Orgs   []*AdoptedOrg `json:"orgs"`
+	Errors []string      `json:"errors"`
+}
+
+// AdoptedOrg is one organization's adoption and its errors.
+type AdoptedOrg struct {
+	*reconcile.AdoptReport
+	Errors []string `json:"errors"`
 }
 
 func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 	d := o.Deps
 	log := newLogger(d)
+	endGroup := logGroup(d, "snekomatic state adopt: log")
+	defer func() { endGroup() }()
 	open := state.Open
 	if o.DryRun {
 		open = state.OpenReadOnly
@@ -381,27 +466,37 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 	if err != nil {
 		return err
 	}
-	run := AdoptRun{DryRun: o.DryRun, State: o.StatePath, Orgs: []*reconcile.AdoptReport{}, Errors: []string{}}
-	failed := 0
+	run := AdoptRun{DryRun: o.DryRun, State: o.StatePath, Orgs: []*AdoptedOrg{}, Errors: []string{}}
+	var failures []failure
 	for _, t := range targets {
 		err := t.Err
 		if err == nil && t.Skip != "" {
 			err = fmt.Errorf("cannot act on %s: %s", t.Org, t.Skip)
 		}
+		var org *AdoptedOrg
 		if err == nil {
 			var c *ghapi.Client
 			if c, err = ghapi.New(t.Client, o.APIURL, o.GraphQLURL); err == nil {
 				var rep *reconcile.AdoptReport
 				rep, err = reconcile.Adopt(ctx, c, store, t.Org, o.Since, o.Now, o.DryRun)
-				run.Orgs = append(run.Orgs, rep)
+				org = &AdoptedOrg{AdoptReport: rep, Errors: []string{}}
+				run.Orgs = append(run.Orgs, org)
 			}
 		}
 		if err != nil {
-			failed++
-			run.Errors = append(run.Errors, fmt.Sprintf("%s: %s", t.Org, oneLine(err.Error())))
-			log.Error("adoption failed", "org", t.Org, "err", err)
+			f := explain(ctx, err, t.Org, &o.AuthOptions, sess.watch)
+			failures = append(failures, f)
+			if org != nil {
+				org.Errors = append(org.Errors, f.Msg)
+			}
 		}
 	}
+	failures = sayOnce(failures)
+	for _, f := range failures {
+		run.Errors = append(run.Errors, strings.TrimPrefix(f.Org+": "+f.Msg, ": "))
+	}
+	endGroup()
+	endGroup = func() {}
 	if o.Output == "json" {
 		enc := json.NewEncoder(d.Stdout)
 		enc.SetIndent("", "  ")
@@ -410,22 +505,26 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 		}
 	} else {
 		for _, r := range run.Orgs {
+			if len(r.Errors) > 0 && r.PullRequests == 0 {
+				fmt.Fprintf(d.Stdout, "%s: failed before its merged pull requests were read (error below)\n", r.Org)
+				continue
+			}
 			verb := "adopted"
 			if r.DryRun {
 				verb = "would adopt"
 			}
 			fmt.Fprintf(d.Stdout, "%s: %d merged pull requests from %s to %s; %s %d people; %d already remembered (left as they were); %d authors not people (bots, mannequins, deleted)\n",
-				r.Org, r.PullRequests, fmtTime(r.Window.From), fmtTime(r.Window.To), verb, len(r.Adopted), r.Known, r.Skipped)
+				r.Org, r.PullRequests, fmtTime(r.Window.From), fmtTime(r.Window.To), verb, len(r.Adopted), r.Known, len(r.Skipped))
 		}
 		if o.DryRun {
 			fmt.Fprintln(d.Stdout, "Dry run: the state file was not changed.")
 		}
 	}
-	for _, e := range run.Errors {
-		fmt.Fprintf(d.Stderr, "snekomatic: %s\n", e)
+	for _, f := range failures {
+		printFailure(d, f)
 	}
-	if failed > 0 {
-		return &SilentError{Code: ExitError}
+	if code := exitCode(failures); code != ExitOK {
+		return &SilentError{Code: code}
 	}
 	return nil
 }

@@ -233,3 +233,36 @@ func TestStateCommandUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestStateForgetSeveralOrgsAndDryRun: --org repeats, as in the other
+// commands, and --dry-run says whom it would forget and changes nothing.
+func TestStateForgetSeveralOrgsAndDryRun(t *testing.T) {
+	w, alice, _ := peopleWorld(t)
+	f := loadState(t, w.statePath)
+	f.Org("labs").People[alice.ID] = &state.Person{Login: "alice", Status: state.Member, At: w.now}
+	if err := state.Save(w.statePath, f); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(w.statePath)
+	code, out, errOut := w.runCmd(t, "state", "forget", "--state", w.statePath, "--org", "trio", "--org", "labs", "--dry-run", "alice")
+	mustCode(t, code, 0, out, errOut)
+	for _, want := range []string{"trio: would forget alice", "labs: would forget alice", "Dry run: the state file was not changed."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if after, _ := os.ReadFile(w.statePath); string(after) != string(before) {
+		t.Errorf("the dry run changed the state file")
+	}
+	code, out, errOut = w.runCmd(t, "state", "forget", "--state", w.statePath, "--org", "trio", "--org", "labs", "alice")
+	mustCode(t, code, 0, out, errOut)
+	st := loadState(t, w.statePath)
+	if st.Org("trio").People[alice.ID] != nil || st.Org("labs").People[alice.ID] != nil {
+		t.Errorf("alice is still remembered: %v %v", st.Org("trio").People, st.Org("labs").People)
+	}
+	// Someone remembered in neither: nothing changes, one line says so.
+	code, _, errOut = w.runCmd(t, "state", "forget", "--state", w.statePath, "--org", "trio", "--org", "labs", "zed")
+	if code != ExitError || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, `nobody with the login "zed" is remembered in trio, labs`) {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+}

@@ -107,7 +107,7 @@ func writeSkippedOrgs(b *strings.Builder, skipped []SkippedOrg) {
 
 func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 	fmt.Fprintf(b, "\n### %s\n\n", mdText(r.Org))
-	if !r.Window.From.IsZero() || !r.Window.To.IsZero() {
+	if !failedBeforeReading(r) {
 		prs := "pull requests"
 		if r.PullRequests == 1 {
 			prs = "pull request"
@@ -297,8 +297,8 @@ func mdCode(s string) string {
 // commit: `::warning::` for each warning and, grouped by reason, for the
 // people left waiting in the queue (an invitation limit, --max-invites, a
 // membership that could not be checked, a failed invitation) and for each
-// organization the App is installed on but could not act on; `::error::`
-// for each error. Each is titled "snekomatic: ORG" (with "(dry run)" in a
+// organization the App is installed on but could not act on. Errors are
+// not here: each is said once, by printFailure. Each is titled "snekomatic: ORG" (with "(dry run)" in a
 // dry run). Messages and titles are escaped by GitHub's rules for workflow
 // commands, so a newline or "::" in a message can neither cut it short nor
 // start a command of its own.
@@ -323,9 +323,6 @@ func WriteAnnotations(w io.Writer, rr RunReport) {
 		title := "snekomatic: " + r.Org
 		if r.DryRun || rr.DryRun {
 			title += " (dry run)"
-		}
-		for _, e := range r.Errors {
-			writeCommand(&b, "error", title, e)
 		}
 		for _, msg := range r.Warnings {
 			writeCommand(&b, "warning", title, msg)

@@ -176,11 +176,9 @@ func TestWriteAnnotations(t *testing.T) {
 	WriteAnnotations(&b, sampleRun(false))
 	want := strings.Join([]string{
 		"::warning title=snekomatic%3A trio-archive::not reconciled: the App lacks Members: read and write; an owner can grant it under the installation's settings",
-		"::error title=snekomatic%3A python-trio::invite frank: POST https://api.github.com/orgs/python-trio/invitations: 500 *boom*%0Asecond line",
 		"::warning title=snekomatic%3A python-trio::GitHub's invitation limit for the organization was reached; the rest wait in the queue",
 		"::warning title=snekomatic%3A python-trio::2 people wait in the queue for the next run (dave, erin): --max-invites 2 reached for this run",
 		"::warning title=snekomatic%3A python-trio::1 person waits in the queue for the next run (frank): membership could not be checked: GET https://api.github.com/orgs/python-trio/memberships/frank: 502 | <b>bad gateway</b>",
-		"::error title=snekomatic%3A trio-labs::list members and invitations of trio-labs: 401 Bad credentials",
 		"",
 	}, "\n")
 	if diff := cmp.Diff(want, b.String()); diff != "" {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/python-trio/snekomatic/internal/duration"
 )
 
 // parser walks the YAML tree itself, rather than decoding into structs, so
@@ -203,8 +205,8 @@ func (ps *parser) bool(n *yaml.Node, at string) (bool, error) {
 	return b, nil
 }
 
-// duration reads a duration of 0 or more (ParseDuration's forms, or a
-// bare 0).
+// duration reads a duration of 0 or more (the forms of package
+// internal/duration, or a bare 0).
 func (ps *parser) duration(n *yaml.Node, at string) (time.Duration, error) {
 	const want = "a duration such as 90m, 36h or 14d"
 	s, err := ps.scalar(n, at, want)
@@ -217,9 +219,9 @@ func (ps *parser) duration(n *yaml.Node, at string) (time.Duration, error) {
 	if s.ShortTag() != "!!str" {
 		return 0, ps.errf(s, at, "want %s, found %s", want, describe(s))
 	}
-	d, err := ParseDuration(s.Value)
+	d, err := duration.Parse(s.Value)
 	if err != nil {
-		// Not ParseDuration's message, which repeats the whole value.
+		// Not duration.Parse's message, which repeats the whole value.
 		return 0, ps.errf(s, at, "%s is not %s", quote(s.Value), want)
 	}
 	if d < 0 {

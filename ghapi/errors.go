@@ -56,7 +56,7 @@ func classifyInviteError(err error) error {
 	for _, e := range er.Errors {
 		switch strings.ToLower(e.Field) {
 		case "team_ids":
-			return reconcile.Terminal(fmt.Errorf("%w: %v", reconcile.ErrTeamRefused, shortError(err)))
+			return reconcile.Terminal(fmt.Errorf("%w: %w", reconcile.ErrTeamRefused, shortError(err)))
 		case "role":
 			return reconcile.Terminal(fmt.Errorf("GitHub refused the configured role: %v", shortError(err)))
 		case "invitee_id":
@@ -97,9 +97,9 @@ func restError(err error) error {
 	}
 	switch er.Response.StatusCode {
 	case http.StatusUnauthorized:
-		return reconcile.Terminal(fmt.Errorf("%w: %v", reconcile.ErrCredentialsRefused, shortError(err)))
+		return reconcile.Terminal(fmt.Errorf("%w: %w", reconcile.ErrCredentialsRefused, shortError(err)))
 	case http.StatusForbidden:
-		return reconcile.Terminal(fmt.Errorf("%w: %v", reconcile.ErrForbidden, shortError(err)))
+		return reconcile.Terminal(fmt.Errorf("%w: %w", reconcile.ErrForbidden, shortError(err)))
 	}
 	return err
 }

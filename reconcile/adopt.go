@@ -25,9 +25,9 @@ type AdoptReport struct {
 	// Known counts authors the state already had, whatever their status;
 	// they are left as they are.
 	Known int `json:"previously_recorded"`
-	// Skipped counts authors that are not people (bots, mannequins,
-	// deleted accounts).
-	Skipped int `json:"skipped"`
+	// Skipped lists authors that are not people (bots, mannequins,
+	// deleted accounts), with the reason, as Report.Skipped does.
+	Skipped []Entry `json:"skipped"`
 }
 
 // Adopt records every User who authored a pull request merged in org from
@@ -38,7 +38,7 @@ type AdoptReport struct {
 // only reads and counts.
 func Adopt(ctx context.Context, s Searcher, st *state.Store, org string, since, now time.Time, dryRun bool) (*AdoptReport, error) {
 	w, _ := WindowFor(time.Time{}, &since, now, 0, 0)
-	rep := &AdoptReport{Org: org, DryRun: dryRun, Window: w, Adopted: []Entry{}}
+	rep := &AdoptReport{Org: org, DryRun: dryRun, Window: w, Adopted: []Entry{}, Skipped: []Entry{}}
 	col, err := collect(ctx, s, org, w, nil)
 	rep.PullRequests, rep.SearchRequests = len(col.prs), col.requests
 	if err != nil {
@@ -53,13 +53,20 @@ func Adopt(ctx context.Context, s Searcher, st *state.Store, org string, since, 
 	for _, pr := range prs {
 		a := pr.Author
 		if a.Type != "User" || a.ID <= 0 {
-			key := a.Type + "/" + strings.ToLower(a.Login)
-			if a.Type == "" {
-				key = "deleted/" + pr.NodeID
+			key, login, reason := a.Type+"/"+strings.ToLower(a.Login), a.Login, "not a user account ("+a.Type+")"
+			switch a.Type {
+			case "":
+				key, login, reason = "deleted/"+pr.NodeID, "ghost", "deleted account"
+			case "Bot":
+				reason = "bot"
+			case "Mannequin":
+				reason = "mannequin (imported placeholder, not a real account)"
+			case "User":
+				reason = "no user id"
 			}
 			if !skipped[key] {
 				skipped[key] = true
-				rep.Skipped++
+				rep.Skipped = append(rep.Skipped, entry(login, a.ID, pr, reason))
 			}
 			continue
 		}

@@ -212,7 +212,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				if errors.Is(err, ErrTeamRefused) {
 					err = Terminal(teamGoneError(ctx, c, org, opts.Policy.Teams, err))
 				}
-				halt(err)
+				halt(fmt.Errorf("invite %s: %w", d.Login, err))
 				reason := "not sent: " + stopReason(err)
 				outcome[d.ID] = person(d.Candidate, state.Queued, reason)
 				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))

@@ -176,7 +176,7 @@ var (
 	ErrCredentialsRefused = errors.New("GitHub refused the credentials (401)")
 	// ErrForbidden: GitHub answered 403 without a rate limit (the
 	// credentials lack a permission). It comes wrapped in a TerminalError.
-	ErrForbidden = errors.New("GitHub refused the request (403): the credentials lack a permission")
+	ErrForbidden = errors.New("refused for lack of a permission")
 	// ErrInvitationLimit: the organization has used up GitHub's allowance of
 	// invitations for the last 24 hours.
 	ErrInvitationLimit = errors.New("over the organization's invitation rate limit")

@@ -9,7 +9,7 @@ type Report struct {
 	Org    string `json:"org"`
 	DryRun bool   `json:"dry_run"`
 	// Window is the range of merge times read, and WindowReason why.
-	Window       Window `json:"window"`
+	Window       Window `json:"window,omitzero"`
 	WindowReason string `json:"window_reason"`
 	// PullRequests counts the distinct merged pull requests read.
 	PullRequests int `json:"pull_requests"`
@@ -38,8 +38,8 @@ type Report struct {
 	// Known counts authors already settled by an earlier run.
 	Known int `json:"previously_recorded"`
 	// Cursor is where the next run continues from (in a dry run: where it
-	// would).
-	Cursor   time.Time `json:"cursor"`
+	// would); absent when the run did not get that far.
+	Cursor   time.Time `json:"cursor,omitzero"`
 	Warnings []string  `json:"warnings"`
 	Errors   []string  `json:"errors"`
 }

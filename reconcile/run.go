@@ -98,7 +98,7 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	col, err := collect(ctx, c, org, w, func(c collected) {
 		if time.Since(lastLog) >= 5*time.Second {
 			lastLog = time.Now()
-			log.Info("still reading merged pull requests", "pull_requests", len(c.prs), "requests", c.requests)
+			log.Info("still reading merged pull requests", "pull_requests", len(c.prs), "requests", c.requests, "progress", true)
 		}
 	})
 	rep.PullRequests, rep.SearchRequests = len(col.prs), col.requests

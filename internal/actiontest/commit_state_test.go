@@ -3,6 +3,7 @@ package actiontest
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -241,20 +242,50 @@ func TestCommitStateWinsARaceWithAnotherPushByRebasing(t *testing.T) {
 	}
 }
 
-func TestCommitStateStopsWhenTheStateFileChangedMeanwhile(t *testing.T) {
+func TestCommitStateMergesAnEditToSomeoneElsesRecord(t *testing.T) {
+	needTools(t, "jq")
 	r, rn := newRepo(t), newRunner(t)
 	r.commitInWork(t, statePath, state("2026-11-26T10:00:00Z", alice))
-	// Someone edits the state file by hand (say, to let alice be invited
-	// again) while the run goes on: their edit must not be overwritten.
-	edited := state("2026-11-26T10:00:00Z", "")
-	r.pushFromElsewhere(t, map[string]string{statePath: edited})
+	// Someone forgets alice by hand (state forget, pushed) while the run
+	// records bob: both edits are kept.
+	r.pushFromElsewhere(t, map[string]string{statePath: state("2026-11-26T10:00:00Z", "")})
 	theirs := r.remoteHead(t)
 	writeFile(t, filepath.Join(r.work, statePath), state("2026-11-26T11:00:00Z", aliceAndBob))
 
 	res := runScript(t, r.work, "commit-state.sh", commitEnv(t, rn))
+	if res.code != 0 {
+		t.Fatalf("commit-state.sh failed: %v", res)
+	}
+	got, _ := r.remoteFile(t, statePath)
+	if strings.Contains(got, "alice") || !strings.Contains(got, "bob") || !strings.Contains(got, "2026-11-26T11:00:00Z") {
+		t.Errorf("merged state = %s, want bob recorded, alice forgotten and the new cursor", got)
+	}
+	if parent := git(t, r.remote, "rev-parse", "main^"); parent != theirs {
+		t.Errorf("the state commit's parent is %s, want the other push %s", parent, theirs)
+	}
+	if out := rn.outputs(t); out["committed"] != "true" || out["commit-sha"] != r.remoteHead(t) {
+		t.Errorf("outputs %v", out)
+	}
+}
+
+func TestCommitStateStopsWhenTheSameRecordChangedMeanwhile(t *testing.T) {
+	needTools(t, "jq")
+	r, rn := newRepo(t), newRunner(t)
+	r.commitInWork(t, statePath, state("2026-11-26T10:00:00Z", alice))
+	// Someone forgets alice by hand while this run changes her record:
+	// their edit must not be overwritten.
+	edited := state("2026-11-26T10:00:00Z", "")
+	r.pushFromElsewhere(t, map[string]string{statePath: edited})
+	theirs := r.remoteHead(t)
+	aliceWelcomed := `
+        "1": {"at": "2026-11-20T10:00:00Z", "comment_url": "https://x/1", "login": "alice", "status": "invited"}`
+	writeFile(t, filepath.Join(r.work, statePath), state("2026-11-26T11:00:00Z", aliceWelcomed))
+
+	res := runScript(t, r.work, "commit-state.sh", commitEnv(t, rn, "RUNNER_TEMP="+t.TempDir(), "GITHUB_RUN_ID=77"))
 	if res.code != 1 || !strings.Contains(res.stdout, "::error title=snekomatic: state not committed::") ||
-		!strings.Contains(res.stdout, "was changed on main during the run") {
-		t.Fatalf("want exit 1 with an error annotation about the conflict: %v", res)
+		!strings.Contains(res.stdout, "was changed on main during the run, in records this run changed too (conflict: trio person 1)") ||
+		!strings.Contains(res.stdout, "gh run download 77 -n snekomatic-state-77-1") {
+		t.Fatalf("want exit 1 with an error annotation about the conflict and how to restore: %v", res)
 	}
 	if r.remoteHead(t) != theirs {
 		t.Errorf("the remote moved")
@@ -262,8 +293,50 @@ func TestCommitStateStopsWhenTheStateFileChangedMeanwhile(t *testing.T) {
 	if got, _ := r.remoteFile(t, statePath); got != edited {
 		t.Errorf("the hand edit was overwritten: %q", got)
 	}
-	if _, err := os.Stat(filepath.Join(r.work, ".git", "rebase-merge")); err == nil {
-		t.Errorf("the checkout was left in the middle of a rebase")
+	out := rn.outputs(t)
+	if out["committed"] != "false" || out["artifact-name"] != "snekomatic-state-77-1" {
+		t.Errorf("outputs %v", out)
+	}
+	if kept := readFile(t, out["artifact-path"]); !strings.Contains(kept, "https://x/1") {
+		t.Errorf("the artifact is not this run's state: %q", kept)
+	}
+}
+
+// TestCommitStateRetriesAPassingFailure: a push that fails for a reason
+// that passes (here the remote's hook fails twice, as a 5xx would) is
+// tried again, and then succeeds.
+func TestCommitStateRetriesAPassingFailure(t *testing.T) {
+	r, rn := newRepo(t), newRunner(t)
+	count := filepath.Join(t.TempDir(), "pushes")
+	hook := filepath.Join(r.remote, "hooks", "pre-receive")
+	writeFile(t, hook, "#!/bin/sh\necho push >>'"+count+"'\nif [ $(wc -l <'"+count+"') -le 2 ]; then echo 'fatal: internal server error 502' >&2; exit 1; fi\n")
+	if err := os.Chmod(hook, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// git reports a failing hook as "pre-receive hook declined", which is
+	// a refusal; a stand-in git makes the failure look like the network's.
+	bin := t.TempDir()
+	realGit, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	writeFile(t, filepath.Join(bin, "git"), "#!/bin/sh\nif [ \"$1\" = push ]; then '"+realGit+"' \"$@\" 2>/dev/null; rc=$?; [ $rc -eq 0 ] || echo 'fatal: unable to access: The requested URL returned error: 502' >&2; exit $rc; fi\nexec '"+realGit+"' \"$@\"\n")
+	if err := os.Chmod(filepath.Join(bin, "git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := commitEnv(t, rn, "PUSH_ATTEMPTS=5")
+	for i, e := range env {
+		if strings.HasPrefix(e, "PATH=") {
+			env[i] = "PATH=" + bin + ":" + strings.TrimPrefix(e, "PATH=")
+		}
+	}
+	writeFile(t, filepath.Join(r.work, statePath), state("2026-11-26T10:00:00Z", alice))
+	res := runScript(t, r.work, "commit-state.sh", env)
+	if res.code != 0 || !strings.Contains(res.stdout, "passing reason") {
+		t.Fatalf("want a retried, then successful push: %v", res)
+	}
+	if got := strings.Count(readFile(t, count), "push"); got != 3 {
+		t.Errorf("pushed %d times, want 3", got)
 	}
 }
 
@@ -277,7 +350,7 @@ func TestCommitStateFailsAtOnceWhenThePushIsRefused(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(r.work, statePath), state("2026-11-26T10:00:00Z", alice))
 
-	res := runScript(t, r.work, "commit-state.sh", commitEnv(t, rn, "PUSH_ATTEMPTS=5"))
+	res := runScript(t, r.work, "commit-state.sh", commitEnv(t, rn, "PUSH_ATTEMPTS=5", "RUNNER_TEMP="+t.TempDir()))
 	if res.code != 1 || !strings.Contains(res.stdout, "not because the branch moved") ||
 		!strings.Contains(res.stdout, "contents: write") {
 		t.Fatalf("want exit 1 naming the permission: %v", res)

@@ -125,6 +125,16 @@ func TestActionEndToEnd(t *testing.T) {
 	if commit["committed"] != "true" || subject() != "snekomatic: create snekomatic-state.json [skip ci]" {
 		t.Fatalf("first commit: %v, subject %q", commit, subject())
 	}
+	if commit["commit-sha"] != r.remoteHead(t) {
+		t.Errorf("commit-sha %q, want the pushed head %s", commit["commit-sha"], r.remoteHead(t))
+	}
+	// The lock file beside the state file is ignored by git, so that a
+	// workflow's own `git add -A` does not commit it.
+	if _, err := os.Stat(filepath.Join(r.work, statePath+".lock")); err == nil {
+		if st := git(t, r.work, "status", "--porcelain", "--untracked-files=all"); strings.Contains(st, ".lock") {
+			t.Errorf("the lock file shows in git status: %q", st)
+		}
+	}
 	remote, _ := r.remoteFile(t, statePath)
 	if local := readFile(t, filepath.Join(r.work, statePath)); remote != local || !strings.Contains(remote, `"login": "alice"`) {
 		t.Errorf("remote state %q, local %q", remote, local)

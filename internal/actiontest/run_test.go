@@ -102,14 +102,15 @@ func checkNoSecret(t *testing.T, res result, secrets ...string) {
 
 func TestRunPassesTheInputsAsFlags(t *testing.T) {
 	s := newStandIn(t)
-	res := s.run(t, "INPUT_TOKEN="+secretToken, "INPUT_ORGS= python-trio, trio-labs\n  other,,*",
+	writeFile(t, filepath.Join(s.work, "snekomatic.yml"), "defaults: {}\n")
+	res := s.run(t, "INPUT_TOKEN="+secretToken, "INPUT_ORGS= python-trio, trio-labs\n  other,,",
 		"INPUT_DRY_RUN=True", "INPUT_SINCE=14d", "INPUT_MAX_INVITES=3", "INPUT_CONFIG=snekomatic.yml",
 		"INPUT_STATE_PATH=ops/state file.json")
 	if res.code != 0 {
 		t.Fatalf("run.sh failed: %v", res)
 	}
 	want := []string{"reconcile", "--output", "json", "--state", "ops/state file.json",
-		"--org", "python-trio", "--org", "trio-labs", "--org", "other", "--org", "*",
+		"--org", "python-trio", "--org", "trio-labs", "--org", "other",
 		"--dry-run", "--since", "14d", "--max-invites", "3", "--config", "snekomatic.yml"}
 	if got := s.args(t); !slices.Equal(got, want) {
 		t.Errorf("arguments\n got %q\nwant %q", got, want)
@@ -203,6 +204,11 @@ func TestRunRejectsBadInputsBeforeRunning(t *testing.T) {
 		{"unknown backend", []string{"INPUT_TOKEN=t", "INPUT_STATE_BACKEND=s3"}, `state-backend is "s3": want commit, cache or none`},
 		{"empty state path", []string{"INPUT_TOKEN=t", "INPUT_STATE_PATH= "}, "state-path must not be empty"},
 		{"cursor-commit-hours not a number", []string{"INPUT_TOKEN=t", "INPUT_CURSOR_COMMIT_HOURS=1d"}, `cursor-commit-hours is "1d": want a whole number of hours`},
+		{"since malformed", []string{"INPUT_TOKEN=t", "INPUT_ORGS=trio", "INPUT_SINCE=last week"}, `since is "last week": want an RFC 3339 time`},
+		{"max-invites malformed", []string{"INPUT_TOKEN=t", "INPUT_ORGS=trio", "INPUT_MAX_INVITES=ten"}, `max-invites is "ten": want a whole number`},
+		{"config missing", []string{"INPUT_TOKEN=t", "INPUT_ORGS=trio", "INPUT_CONFIG=.github/nope.yml"}, "config: no file .github/nope.yml in the workspace"},
+		{"org malformed", []string{"INPUT_TOKEN=t", "INPUT_ORGS=trio, -bad-"}, `orgs: "-bad-" is not a GitHub organization login`},
+		{"token without orgs", []string{"INPUT_TOKEN=t"}, "orgs is required with token"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, mode := range []string{"check", "run"} {
@@ -222,7 +228,8 @@ func TestRunRejectsBadInputsBeforeRunning(t *testing.T) {
 
 func TestRunCheckNeedsNoBinary(t *testing.T) {
 	needTools(t, "bash")
-	res := runScript(t, t.TempDir(), "run.sh", append(baseEnv(t), "INPUT_TOKEN="+secretToken, "INPUT_STATE_PATH=s.json"), "check")
+	res := runScript(t, t.TempDir(), "run.sh", append(baseEnv(t), "INPUT_TOKEN="+secretToken, "INPUT_ORGS=trio",
+		"INPUT_STATE_PATH=s.json", "INPUT_STATE_BACKEND=cache"), "check")
 	if res.code != 0 {
 		t.Fatalf("check failed: %v", res)
 	}
@@ -294,7 +301,7 @@ func TestRunKeepsSnekomaticsExitStatus(t *testing.T) {
 
 	// A usage error prints no report: the outputs are zero and empty.
 	os.Remove(filepath.Join(s.dir, "report.json"))
-	res = s.run(t, "INPUT_TOKEN=t", "STANDIN_EXIT=2")
+	res = s.run(t, "INPUT_TOKEN=t", "INPUT_ORGS=trio", "STANDIN_EXIT=2")
 	if out := s.runner.outputs(t); res.code != 2 || out["invited"] != "0" || out["report-path"] != "" {
 		t.Errorf("exit %d, outputs %v", res.code, out)
 	}
@@ -328,5 +335,36 @@ func TestRunWarnsWhenTheCacheHadNoState(t *testing.T) {
 				t.Errorf("warned %v, in summary %v, want %v: %v\nsummary:\n%s", warned, inSummary, tc.wantWarn, res, summary)
 			}
 		})
+	}
+}
+
+// TestRunCheckFindsEveryProblemBeforeBuilding: the first step reports
+// every bad input at once, each naming the input, and for the commit
+// backend that there is no checkout, or no branch, to push to.
+func TestRunCheckFindsEveryProblemBeforeBuilding(t *testing.T) {
+	needTools(t, "bash", "git")
+	work := t.TempDir()
+	res := runScript(t, work, "run.sh", append(baseEnv(t), "INPUT_TOKEN=t", "INPUT_ORGS=trio", "INPUT_SINCE=yesterday",
+		"INPUT_MAX_INVITES=-3", "INPUT_STATE_PATH=s.json", "INPUT_STATE_BACKEND=commit"), "check")
+	for _, want := range []string{`since is "yesterday"`, `max-invites is "-3"`, "state-backend: commit needs a git checkout"} {
+		if !strings.Contains(res.stdout, "::error title=snekomatic::"+want) {
+			t.Errorf("no annotation %q: %v", want, res)
+		}
+	}
+	if res.code != 2 {
+		t.Errorf("exit %d, want 2", res.code)
+	}
+	// A detached HEAD (actions/checkout of a tag or a commit).
+	r := newRepo(t)
+	git(t, r.work, "checkout", "--quiet", "--detach")
+	res = runScript(t, r.work, "run.sh", append(baseEnv(t), "INPUT_TOKEN=t", "INPUT_ORGS=trio", "INPUT_STATE_PATH=s.json"), "check")
+	if res.code != 2 || !strings.Contains(res.stdout, "HEAD is detached") {
+		t.Errorf("detached HEAD not reported: %v", res)
+	}
+	// A dry run commits nothing, so it needs no branch; nor do valid inputs.
+	res = runScript(t, r.work, "run.sh", append(baseEnv(t), "INPUT_TOKEN=t", "INPUT_ORGS=trio", "INPUT_STATE_PATH=s.json",
+		"INPUT_DRY_RUN=true", "INPUT_SINCE=1d12h", "INPUT_MAX_INVITES=5"), "check")
+	if res.code != 0 {
+		t.Errorf("dry run refused: %v", res)
 	}
 }
