@@ -121,6 +121,7 @@ func (o *ReconcileOptions) complete(since string, f *pflag.FlagSet) error {
 func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	d := o.Deps
 	log := newLogger(d)
+	log.Info("snekomatic starting", "version", version(), "dry_run", o.DryRun)
 	// A dry run neither locks nor can write the state file.
 	open := state.Open
 	if o.DryRun {
@@ -147,7 +148,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		Now: o.Now, Since: o.Since, Overlap: o.Overlap, Lookback: o.Lookback,
 		MaxInvites: o.MaxInvites, DailyInviteLimit: o.DailyLimit, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log,
 	}
-	run := &RunReport{DryRun: o.DryRun, Mode: o.Mode, State: o.StatePath, Orgs: []*reconcile.Report{}, Skipped: []SkippedOrg{}}
+	run := &RunReport{Version: version(), DryRun: o.DryRun, Mode: o.Mode, State: o.StatePath, Orgs: []*reconcile.Report{}, Skipped: []SkippedOrg{}}
 	reports := make([]*reconcile.Report, len(targets))
 	errs := make([]error, len(targets))
 	var g errgroup.Group

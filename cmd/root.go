@@ -66,6 +66,7 @@ func NewRootCmd(d *Deps) *cobra.Command {
 	root.SetErr(d.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
 	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d))
+	addVersion(root, d)
 	return root
 }
 
