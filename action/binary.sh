@@ -238,7 +238,14 @@ done_() {
 		local ms=$(($(now_ms) - START_MS))
 		took=" in $((ms / 1000)).$(printf '%03d' $((ms % 1000)) | cut -c1)s"
 	fi
-	echo "snekomatic: got the binary $how$took"
+	# It must run: a damaged cache entry fails here, with its own message,
+	# rather than in the middle of the reconcile step.
+	local says
+	if ! says=$("$bin" --version 2>&1); then
+		printf '::error title=snekomatic::the snekomatic binary at %s does not run: %s\n' "$bin" "${says//$'\n'/ }"
+		exit 1
+	fi
+	echo "snekomatic: got the binary $how$took: $says"
 	output bin "$bin"
 }
 
