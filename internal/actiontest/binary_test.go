@@ -211,6 +211,75 @@ func TestActionBinaryKeys(t *testing.T) {
 	}
 }
 
+// TestActionBinaryKeyFollowsSources checks that the binary's key is the
+// sources', wherever they are: a copy of the action elsewhere (another
+// ref, another runner directory) gets the same key; a changed source file
+// a new one; a changed test file, which is not in the binary, the same;
+// and a changed go.sum new keys for the binary and Go's caches.
+func TestActionBinaryKeyFollowsSources(t *testing.T) {
+	temp := filepath.Join(t.TempDir(), "runner-temp")
+	keys := func(dir string) (bin, gocache string) {
+		t.Helper()
+		j := newJob(t, temp, newSimCache(t), map[string]string{"action_ref": "main", "action_repository": "python-trio/snekomatic"})
+		j.dir = dir
+		j.runUntil("binary")
+		return j.steps["binary"].outputs["bin-key"], j.steps["binary"].outputs["go-key"]
+	}
+	origBin, origGo := keys(actionDir)
+
+	// A copy of what the key covers, and of action/ (whose scripts run).
+	copyDir := filepath.Join(t.TempDir(), "_actions", "python-trio", "snekomatic", "v1.2.3")
+	err := filepath.WalkDir(actionDir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(actionDir, p)
+		if d.IsDir() {
+			if rel == ".git" || rel == "dist" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".go") || rel == "go.mod" || rel == "go.sum" || strings.HasPrefix(rel, "action"+string(filepath.Separator)) {
+			writeFile(t, filepath.Join(copyDir, rel), readFile(t, p))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bin, gocache := keys(copyDir); bin != origBin || gocache != origGo {
+		t.Errorf("a copy of the same sources has keys %s, %s; want %s, %s", bin, gocache, origBin, origGo)
+	}
+	// Where the runner leaves github.action_ref empty, the directory it
+	// downloaded the action to (_actions/<owner>/<repo>/<ref>) says it.
+	j := newJob(t, temp, newSimCache(t), map[string]string{})
+	j.dir = copyDir
+	j.runUntil("binary")
+	if out := j.steps["binary"].outputs; out["release-tag"] != "v1.2.3" || out["release-repo"] != "python-trio/snekomatic" {
+		t.Errorf("from the directory alone: release %q of %q, want v1.2.3 of python-trio/snekomatic", out["release-tag"], out["release-repo"])
+	}
+
+	appendTo := func(rel, text string) {
+		t.Helper()
+		p := filepath.Join(copyDir, rel)
+		writeFile(t, p, readFile(t, p)+text)
+	}
+	appendTo("cmd/version_test.go", "\n// a test changed\n")
+	if bin, _ := keys(copyDir); bin != origBin {
+		t.Errorf("a changed test file changed the binary's key")
+	}
+	appendTo("cmd/version.go", "\n// a source changed\n")
+	changedBin, changedGo := keys(copyDir)
+	if changedBin == origBin || changedGo != origGo {
+		t.Errorf("after a source change: binary key changed %v (want true), Go caches' key changed %v (want false)", changedBin != origBin, changedGo != origGo)
+	}
+	appendTo("go.sum", "example.com/m v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n")
+	if bin, gocache := keys(copyDir); bin == changedBin || gocache == origGo {
+		t.Errorf("a changed go.sum left a key as it was")
+	}
+}
+
 // release is a fake GitHub release of snekomatic v1.2.3 for linux/amd64,
 // served by a fake gh: the archive holds a script that answers --version
 // as the real binary does.

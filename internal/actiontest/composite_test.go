@@ -83,6 +83,7 @@ type job struct {
 	path    []string          // PATH entries added by steps (GITHUB_PATH)
 	temp    string
 	cache   *simCache
+	dir     string // the action's directory (GITHUB_ACTION_PATH); actionDir if empty
 	steps   map[string]stepResult
 	log     bytes.Buffer // everything the steps printed
 	skipped []string     // names of the steps whose if: was false
@@ -172,7 +173,11 @@ func (j *job) runShell(s compositeStep) stepResult {
 			env[i] = "PATH=" + strings.Join(j.path, string(os.PathListSeparator)) + string(os.PathListSeparator) + e[len("PATH="):]
 		}
 	}
-	env = append(env, "GITHUB_ACTION_PATH="+actionDir, "RUNNER_TEMP="+j.temp, "GITHUB_OUTPUT="+output)
+	dir := j.dir
+	if dir == "" {
+		dir = actionDir
+	}
+	env = append(env, "GITHUB_ACTION_PATH="+dir, "RUNNER_TEMP="+j.temp, "GITHUB_OUTPUT="+output)
 	for k, v := range s.Env {
 		env = append(env, k+"="+j.interpolate(v))
 	}
