@@ -27,8 +27,8 @@
 # RUNNER_TEMP, GITHUB_OUTPUT; ACTION_REF and ACTION_REPOSITORY (key: the
 # github.action_ref and github.action_repository contexts, which are only
 # reliable when passed through env in a composite action); BIN, RELEASE_TAG,
-# RELEASE_REPO, GH_TOKEN (download); BIN, GOMODCACHE, GOCACHE, RELEASE_TAG
-# (build); BIN, START_MS, FROM_CACHE, DOWNLOADED, BUILT, GO_CACHE_MATCHED
+# RELEASE_REPO, GH_TOKEN (download); BIN, GOMODCACHE, GOCACHE, RELEASE_TAG,
+# COMMIT (build); BIN, START_MS, FROM_CACHE, DOWNLOADED, BUILT, GO_CACHE_MATCHED
 # (done).
 set -euo pipefail
 
@@ -144,6 +144,10 @@ key() {
 	output gomodcache "$tmp_root/snekomatic-go/mod"
 	output gocache "$tmp_root/snekomatic-go/build"
 	output release-tag "$tag"
+	# Used at a commit hash, the build is stamped with it.
+	local commit=
+	[[ ! $ref =~ ^[0-9a-f]{40}$ ]] || commit=$ref
+	output commit "$commit"
 	output release-repo "$repo"
 	echo "snekomatic: looking for a binary of sources ${sources:0:12} for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}, Go $toolchain${tag:+, release $tag of $repo}"
 }
@@ -201,7 +205,9 @@ download() {
 }
 
 # build compiles snekomatic as a release does (static, -trimpath), stamped
-# with the release version when the action is used at a release tag.
+# with the release version when the action is used at a release tag, and
+# with the commit when it is used at a commit hash (the action's directory
+# is not a git checkout, so Go cannot stamp it itself).
 build() {
 	local bin=${BIN:?}
 	: "${GOMODCACHE:?}" "${GOCACHE:?}"
@@ -209,10 +215,9 @@ build() {
 	# -modcacherw: the module cache is left writable, so that the runner
 	# can delete its temporary directory after the job.
 	export GOFLAGS="-mod=readonly -modcacherw" CGO_ENABLED=0
-	local ldflags=
-	if [ -n "${RELEASE_TAG:-}" ]; then
-		ldflags="-X github.com/python-trio/snekomatic/internal/buildinfo.version=${RELEASE_TAG#v}"
-	fi
+	local pkg=github.com/python-trio/snekomatic/internal/buildinfo ldflags=
+	[ -z "${RELEASE_TAG:-}" ] || ldflags="-X $pkg.version=${RELEASE_TAG#v}"
+	[ -z "${COMMIT:-}" ] || ldflags="$ldflags -X $pkg.commit=$COMMIT"
 	mkdir -p "$(dirname "$bin")"
 	(cd "$action_path" && go build -trimpath -ldflags "$ldflags" -o "$bin" ./cmd/snekomatic)
 	output built true

@@ -10,9 +10,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // The binary steps of action.yml (action/binary.sh), run as GitHub's runner
@@ -134,7 +137,9 @@ func gotLine(t *testing.T, j *job) string {
 func TestActionBinaryCachedAfterFirstRun(t *testing.T) {
 	temp := filepath.Join(t.TempDir(), "runner-temp")
 	cache := newSimCache(t)
-	github := map[string]string{"action_ref": "main", "action_repository": "python-trio/snekomatic", "token": "ghs_workflowToken"}
+	// Used at a commit hash: built from source, stamped with the commit.
+	const commit = "0123456789abcdef0123456789abcdef01234567"
+	github := map[string]string{"action_ref": commit, "action_repository": "python-trio/snekomatic", "token": "ghs_workflowToken"}
 
 	first := newJob(t, temp, cache, github)
 	warmGoCaches(t, temp)
@@ -170,7 +175,7 @@ func TestActionBinaryCachedAfterFirstRun(t *testing.T) {
 
 	bin := second.steps["build"].outputs["bin"]
 	out, err := exec.Command(bin, "--version").CombinedOutput()
-	if err != nil || !strings.HasPrefix(string(out), "snekomatic ") {
+	if err != nil || !strings.HasPrefix(string(out), "snekomatic (devel) (commit 0123456789ab, go") {
 		t.Errorf("%s --version: %v, %q", bin, err, out)
 	}
 }
@@ -440,6 +445,38 @@ func TestActionBinaryReleaseNotTrusted(t *testing.T) {
 				t.Errorf("the source build says %q, %v; want version 1.2.3", out, err)
 			}
 		})
+	}
+}
+
+// TestReleaseArchiveNames checks that the Action asks for the archive
+// names .goreleaser.yaml gives them.
+func TestReleaseArchiveNames(t *testing.T) {
+	var cfg struct {
+		Archives []struct {
+			NameTemplate    string `yaml:"name_template"`
+			Formats         []string
+			FormatOverrides []struct {
+				Goos    string
+				Formats []string
+			} `yaml:"format_overrides"`
+		}
+	}
+	if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(actionDir, ".goreleaser.yaml"))), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Archives) != 1 {
+		t.Fatalf(".goreleaser.yaml has %d archives, want 1", len(cfg.Archives))
+	}
+	a := cfg.Archives[0]
+	if a.NameTemplate != "{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}" || !slices.Equal(a.Formats, []string{"tar.gz"}) ||
+		len(a.FormatOverrides) != 1 || a.FormatOverrides[0].Goos != "windows" || !slices.Equal(a.FormatOverrides[0].Formats, []string{"zip"}) {
+		t.Errorf(".goreleaser.yaml archives %+v: action/binary.sh expects snekomatic_<version>_<os>_<arch>.tar.gz, .zip on Windows", a)
+	}
+	script := readFile(t, filepath.Join(scriptDir, "binary.sh"))
+	for _, want := range []string{`archive="snekomatic_${version}_$(goos)_$(goarch).$ext"`, `[ "$(goos)" != windows ] || ext=zip`} {
+		if !strings.Contains(script, want) {
+			t.Errorf("action/binary.sh no longer has %s", want)
+		}
 	}
 }
 
