@@ -120,8 +120,7 @@ func (o *ReconcileOptions) complete(since string, f *pflag.FlagSet) error {
 
 func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	d := o.Deps
-	log := newLogger(d)
-	log.Info("snekomatic starting", "version", version(), "dry_run", o.DryRun)
+	log := newLogger(d).With("version", version()) // every line, so the first, says which build
 	// A dry run neither locks nor can write the state file.
 	open := state.Open
 	if o.DryRun {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -107,5 +108,28 @@ func TestVersionStampedBinary(t *testing.T) {
 	want := "snekomatic 9.8.7 (commit abcdef012345, 2026-12-01T08:00:00Z, go"
 	if !strings.HasPrefix(string(out), want) {
 		t.Errorf("--version printed %q, want it to start %q", out, want)
+	}
+}
+
+// TestVersionInRun checks a real run: its JSON report and its first log
+// line give the version.
+func TestVersionInRun(t *testing.T) {
+	w := newWorld(t)
+	w.merged(t, w.gh.AddUser("alice"), time.Hour)
+	code, out, errOut := w.run(t, "--org", "trio", "--output", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var rr RunReport
+	if err := json.Unmarshal([]byte(out), &rr); err != nil {
+		t.Fatal(err)
+	}
+	want := buildinfo.Get().Version
+	if rr.Version != want {
+		t.Errorf("the report's version is %q, want %q", rr.Version, want)
+	}
+	first, _, _ := strings.Cut(errOut, "\n")
+	if !strings.Contains(first, "version="+want) {
+		t.Errorf("the first log line %q does not give version=%s", first, want)
 	}
 }
