@@ -59,14 +59,14 @@ now_ms() {
 	fi
 }
 
-# sha256 prints the SHA-256 lines of its files (or stdin), as sha256sum
-# does; macOS has shasum instead.
+# sha256 prints the SHA-256 of stdin as sha256sum does ("<hex>  -");
+# macOS has shasum instead. ${sha256[@]} is the command, for xargs.
 if command -v sha256sum >/dev/null; then
 	sha256=(sha256sum)
 else
 	sha256=(shasum -a 256)
 fi
-sha256() { "${sha256[@]}" "$@"; }
+sha256() { "${sha256[@]}"; }
 
 # A release tag: v1.2.3, or a pre-release such as v1.2.3-rc.1.
 is_release_tag() { [[ $1 =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]]; }
@@ -166,7 +166,8 @@ download() {
 	fi
 	local version=${tag#v} ext=tar.gz
 	[ "$(goos)" != windows ] || ext=zip
-	local archive="snekomatic_${version}_$(goos)_$(goarch).$ext"
+	local archive
+	archive="snekomatic_${version}_$(goos)_$(goarch).$ext"
 	local dir
 	dir=$(mktemp -d "$tmp_root/snekomatic-release.XXXXXX")
 	if ! gh release download "$tag" --repo "$repo" --dir "$dir" --pattern "$archive" --pattern checksums.txt; then
