@@ -2,6 +2,8 @@ module github.com/python-trio/snekomatic
 
 go 1.26.0
 
+toolchain go1.26.8
+
 require (
 	github.com/bradleyfalzon/ghinstallation/v2 v2.19.0
 	github.com/gofri/go-github-ratelimit/v2 v2.0.2

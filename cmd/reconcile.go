@@ -135,6 +135,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	// errors come after it, in the open.
 	endGroup := logGroup(d, "snekomatic reconcile: log")
 	defer func() { endGroup() }()
+	log.Info("snekomatic "+version(), "dry_run", o.DryRun) // the first line says which build runs
 	// A dry run neither locks nor can write the state file.
 	open := state.Open
 	if o.DryRun {

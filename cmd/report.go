@@ -7,13 +7,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/buildinfo"
 	"github.com/python-trio/snekomatic/reconcile"
 )
+
+// version is this binary's version, as the report and the first log line give it.
+func version() string { return buildinfo.Get().Version }
 
 // RunReport is the JSON document `reconcile --output json` prints. Fields
 // are only ever added.
 type RunReport struct {
-	DryRun bool `json:"dry_run"`
+	Version string `json:"version"` // snekomatic's own version (internal/buildinfo)
+	DryRun  bool   `json:"dry_run"`
 	// Mode is "app" or "token".
 	Mode  string              `json:"mode"`
 	State string              `json:"state"`
@@ -27,7 +32,7 @@ type RunReport struct {
 }
 
 func newRunReport(o *ReconcileOptions) *RunReport {
-	return &RunReport{DryRun: o.DryRun, Mode: o.Mode, State: o.StatePath, Orgs: []*reconcile.Report{},
+	return &RunReport{Version: version(), DryRun: o.DryRun, Mode: o.Mode, State: o.StatePath, Orgs: []*reconcile.Report{},
 		Skipped: []SkippedOrg{}, Errors: []string{}}
 }
 

@@ -71,6 +71,7 @@ GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.`,
 	root.AddCommand(NewCmdDemo(d, nil), NewCmdFakeGitHub(d, nil))
 	// Every command's --help ends with the exit codes, after the flags.
 	root.SetHelpTemplate(root.HelpTemplate() + "\n" + exitCodesHelp + "\n")
+	addVersion(root, d)
 	return root
 }
 

@@ -76,6 +76,9 @@ func WriteStepSummary(w io.Writer, rr RunReport) error {
 	if rr.State != "" {
 		facts = append(facts, "state file "+mdCode(rr.State))
 	}
+	if rr.Version != "" {
+		facts = append(facts, "snekomatic "+mdCode(rr.Version))
+	}
 	if len(facts) > 0 {
 		b.WriteString("\n" + strings.Join(facts, " · ") + "\n")
 	}

@@ -13,6 +13,13 @@
 // change, dry run, a cursor-only change, a race with another push, a
 // conflict, a refused push).
 //
+// composite_test.go runs action.yml's own steps as GitHub's runner runs a
+// composite action (if: conditions, ${{ }} expressions, step outputs), with
+// stand-ins for actions/cache and actions/setup-go; binary_test.go uses it
+// to check how the action gets its binary (from the cache, a verified
+// release, or a build from source), that a job with the binary cached
+// starts in well under 10 seconds without Go, and that no run warns.
+//
 // The tests need bash, git and jq (as GitHub's runners have them), and skip
 // with a message naming what is missing. Git reads no system or global
 // configuration (GIT_CONFIG_NOSYSTEM, GIT_CONFIG_GLOBAL) and nothing reaches
