@@ -116,7 +116,7 @@ func TestVersionStampedBinary(t *testing.T) {
 func TestVersionInRun(t *testing.T) {
 	w := newWorld(t)
 	w.merged(t, w.gh.AddUser("alice"), time.Hour)
-	code, out, errOut := w.run(t, "--org", "trio", "--output", "json")
+	code, out, errOut := w.run(t, "--org", "trio", "--output", "json", "-v")
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -129,7 +129,7 @@ func TestVersionInRun(t *testing.T) {
 		t.Errorf("the report's version is %q, want %q", rr.Version, want)
 	}
 	first, _, _ := strings.Cut(errOut, "\n")
-	if !strings.Contains(first, "version="+want) {
-		t.Errorf("the first log line %q does not give version=%s", first, want)
+	if !strings.Contains(first, "snekomatic "+want) {
+		t.Errorf("the first log line %q does not give the version %s", first, want)
 	}
 }
