@@ -179,6 +179,10 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		})
 	}
 	_ = g.Wait()
+	// Every organization's changes are already in the journal; this is the
+	// run's one write of the state file (group commit). If it fails, the
+	// journal stays and the next run applies it.
+	commitErr := store.Commit()
 	for i, t := range targets {
 		if t.Skip != "" {
 			run.Skipped = append(run.Skipped, SkippedOrg{Org: t.Org, Reason: t.Skip})
@@ -201,6 +205,11 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 			log.Error("organization failed", "org", targets[i].Org, "err", err)
 			fmt.Fprintf(d.Stderr, "snekomatic: %s: %s\n", targets[i].Org, oneLine(err.Error()))
 		}
+	}
+	if commitErr != nil {
+		failed++
+		log.Error("saving the state failed", "err", commitErr)
+		fmt.Fprintf(d.Stderr, "snekomatic: %s\n", oneLine(commitErr.Error()))
 	}
 	if failed > 0 {
 		return &SilentError{Code: ExitError}

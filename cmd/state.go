@@ -94,6 +94,15 @@ type ShownOrg struct {
 type ShownPerson struct {
 	ID int64 `json:"id"`
 	state.Person
+	// PR shadows Person.PR to add the address, which the state file no
+	// longer stores.
+	PR *ShownPR `json:"pr,omitempty"`
+}
+
+// ShownPR is the pull request a decision was made on.
+type ShownPR struct {
+	state.PRRef
+	URL string `json:"url"`
 }
 
 func stateShowRun(_ context.Context, o *StateShowOptions) error {
@@ -119,7 +128,11 @@ func stateShowRun(_ context.Context, o *StateShowOptions) error {
 				so.Cursor = &c
 			}
 			for id, p := range org.People {
-				so.People = append(so.People, ShownPerson{ID: id, Person: *p})
+				sp := ShownPerson{ID: id, Person: *p}
+				if p.PR != nil {
+					sp.PR = &ShownPR{PRRef: *p.PR, URL: p.PR.URL(state.GitHubWeb)}
+				}
+				so.People = append(so.People, sp)
 			}
 		}
 		slices.SortFunc(so.People, func(a, b ShownPerson) int {
@@ -253,11 +266,14 @@ func stateForgetRun(_ context.Context, o *StateForgetOptions) error {
 			order = append(order, id)
 		}
 	}
-	if err := store.Update(o.Org, func(org *state.Org) {
+	if err := store.Update(o.Org, func(org *state.Edit) {
 		for id := range ids {
-			delete(org.People, id)
+			org.Forget(id)
 		}
 	}); err != nil {
+		return err
+	}
+	if err := store.Commit(); err != nil {
 		return err
 	}
 	for _, id := range order {
@@ -400,6 +416,12 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 			run.Errors = append(run.Errors, fmt.Sprintf("%s: %s", t.Org, oneLine(err.Error())))
 			log.Error("adoption failed", "org", t.Org, "err", err)
 		}
+	}
+	// One write of the state file for every organization.
+	if err := store.Commit(); err != nil {
+		failed++
+		run.Errors = append(run.Errors, oneLine(err.Error()))
+		log.Error("saving the state failed", "err", err)
 	}
 	if o.Output == "json" {
 		enc := json.NewEncoder(d.Stdout)

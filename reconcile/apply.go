@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 
 	"github.com/python-trio/snekomatic/state"
 )
@@ -35,14 +34,14 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 	// thousands of members).
 	settled := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActDefer: state.Queued,
 		ActCount: state.Counting}
-	err := st.Update(org, func(o *state.Org) {
+	err := st.Update(org, func(o *state.Edit) {
 		for _, d := range plan {
 			if status, ok := settled[d.Action]; ok {
 				reason := ""
 				if d.Action == ActDefer || d.Action == ActCount {
 					reason = d.Reason
 				}
-				o.People[d.ID] = person(d.Candidate, status, reason)
+				o.Put(d.ID, person(d.Candidate, status, reason))
 			}
 		}
 	})
@@ -59,7 +58,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		case ActConfirm:
 			// An earlier run's invitation arrived (rare): record it, then
 			// welcome them unless that too was already done.
-			if err := st.Update(org, func(o *state.Org) { o.People[d.ID] = person(d.Candidate, state.Invited, "") }); err != nil {
+			if err := st.Update(org, func(o *state.Edit) { o.Put(d.ID, person(d.Candidate, state.Invited, "")) }); err != nil {
 				errs = append(errs, fmt.Errorf("record %s as invited: %w", d.Login, err))
 				continue
 			}
@@ -84,9 +83,9 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 			continue
 		}
 		// Say what is about to happen before it happens.
-		if err := st.Update(org, func(o *state.Org) {
+		if err := st.Update(org, func(o *state.Edit) {
 			for _, d := range batch {
-				o.People[d.ID] = person(d.Candidate, state.Inviting, "")
+				o.Put(d.ID, person(d.Candidate, state.Inviting, ""))
 			}
 		}); err != nil {
 			// Nothing may be sent that is not written down.
@@ -151,7 +150,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
 			}
 		}
-		if err := st.Update(org, func(o *state.Org) { maps.Copy(o.People, outcome) }); err != nil {
+		if err := st.Update(org, func(o *state.Edit) { o.PutAll(outcome) }); err != nil {
 			errs = append(errs, fmt.Errorf("record the outcome of %d invitations: %w", len(outcome), err))
 			continue
 		}
@@ -176,9 +175,9 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 // queueAll records a batch of would-be invitees as queued, in one save.
 func queueAll(st *state.Store, org string, batch []Decision, reason string,
 	person func(Candidate, state.Status, string) *state.Person, rep *Report) error {
-	if err := st.Update(org, func(o *state.Org) {
+	if err := st.Update(org, func(o *state.Edit) {
 		for _, d := range batch {
-			o.People[d.ID] = person(d.Candidate, state.Queued, reason)
+			o.Put(d.ID, person(d.Candidate, state.Queued, reason))
 		}
 	}); err != nil {
 		return fmt.Errorf("queue %d people: %w", len(batch), err)
@@ -253,10 +252,11 @@ func welcomeAndSave(ctx context.Context, c Inviter, st *state.Store, org string,
 	if len(urls) == 0 {
 		return errs
 	}
-	if err := st.Update(org, func(o *state.Org) {
+	if err := st.Update(org, func(o *state.Edit) {
 		for id, url := range urls {
-			if p := o.People[id]; p != nil {
+			if p := o.Person(id); p != nil {
 				p.CommentURL = url
+				o.Put(id, p)
 			}
 		}
 	}); err != nil {
@@ -282,5 +282,5 @@ func prRef(pr PullRequest) *state.PRRef {
 	if pr.Repo == "" {
 		return nil
 	}
-	return &state.PRRef{Repo: pr.Repo, Number: pr.Number, URL: pr.URL, MergedAt: pr.MergedAt}
+	return &state.PRRef{Repo: pr.Repo, Number: pr.Number, MergedAt: pr.MergedAt}
 }
