@@ -106,12 +106,11 @@ type ShownPR struct {
 }
 
 func stateShowRun(_ context.Context, o *StateShowOptions) error {
-	store, _, err := state.OpenReadOnly(o.StatePath)
+	// Read only, and no copy: the state can hold 100,000 people.
+	snap, _, err := state.Load(o.StatePath)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	snap := store.Snapshot()
 	names := o.Orgs
 	if len(names) == 0 {
 		for name := range snap.Orgs {
