@@ -126,18 +126,32 @@ func stateShowRun(_ context.Context, o *StateShowOptions) error {
 				c := org.Cursor.UTC()
 				so.Cursor = &c
 			}
+			// Sorted by small keys computed once, then laid out: a state
+			// can hold 100,000 people.
+			type key struct {
+				rank  int
+				login string
+				id    int64
+			}
+			keys := make([]key, 0, len(org.People))
 			for id, p := range org.People {
-				sp := ShownPerson{ID: id, Person: *p}
+				keys = append(keys, key{statusRank(p.Status), strings.ToLower(p.Login), id})
+			}
+			slices.SortFunc(keys, func(a, b key) int {
+				return cmp.Or(cmp.Compare(a.rank, b.rank), strings.Compare(a.login, b.login), cmp.Compare(a.id, b.id))
+			})
+			so.People = make([]ShownPerson, len(keys))
+			for i, k := range keys {
+				p := org.People[k.id]
+				so.People[i] = ShownPerson{ID: k.id, Person: *p}
 				if p.PR != nil {
-					sp.PR = &ShownPR{PRRef: *p.PR, URL: p.PR.URL(state.GitHubWeb)}
+					so.People[i].PR = &ShownPR{PRRef: *p.PR}
+					if o.Output == "json" { // the text has no use for it
+						so.People[i].PR.URL = p.PR.URL(state.GitHubWeb)
+					}
 				}
-				so.People = append(so.People, sp)
 			}
 		}
-		slices.SortFunc(so.People, func(a, b ShownPerson) int {
-			return cmp.Or(cmp.Compare(statusRank(a.Status), statusRank(b.Status)),
-				strings.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)), cmp.Compare(a.ID, b.ID))
-		})
 		doc.Orgs = append(doc.Orgs, so)
 	}
 	w := o.Deps.Stdout

@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,7 +38,9 @@ type fileV2 struct {
 
 type orgV2 struct {
 	Cursor time.Time   `json:"cursor,omitzero"`
-	People []*personV2 `json:"people"`
+	// Values, not pointers: one allocation for a list of 100,000. A null
+	// in the list decodes as a person without an id, which is refused.
+	People []personV2 `json:"people"`
 }
 
 // personV2 is one person as written: short keys, the pull request as
@@ -144,10 +147,8 @@ func decodeV2(data []byte) (*File, error) {
 		}
 		// One allocation for everyone: a state can hold 100,000 people.
 		people := make([]Person, len(ro.People))
-		for i, rp := range ro.People {
-			if rp == nil {
-				return nil, fmt.Errorf("organization %q: person %d of the list is null", name, i+1)
-			}
+		for i := range ro.People {
+			rp := &ro.People[i]
 			p := &people[i]
 			if err := rp.to(p); err != nil {
 				return nil, fmt.Errorf("organization %q: person %d: %v", name, rp.ID, err)
@@ -212,14 +213,16 @@ func checkOrgName(name string, null bool) error {
 // checkTime refuses a time that cannot be written back: the format has
 // four-digit years in UTC.
 func checkTime(t time.Time) error {
-	if t.IsZero() {
+	if t.IsZero() || (!t.Before(firstTime) && t.Before(afterLastTime)) {
 		return nil
 	}
-	if y := t.UTC().Year(); y < 1 || y > 9999 {
-		return fmt.Errorf("time %s is out of range", t.Format(time.RFC3339))
-	}
-	return nil
+	return fmt.Errorf("time %s is out of range", t.UTC().Format(time.RFC3339))
 }
+
+var (
+	firstTime     = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	afterLastTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // to validates rp and fills p.
 func (rp *personV2) to(p *Person) error {
@@ -241,7 +244,16 @@ func (rp *personV2) to(p *Person) error {
 	if err := checkTime(rp.MergedAt); err != nil {
 		return err
 	}
-	*p = Person{Login: rp.Login, Status: rp.Status, At: rp.At, Reason: rp.Reason, CommentURL: rp.CommentURL,
+	// The status is one of the constants; sharing it saves a string a
+	// person.
+	status := rp.Status
+	for _, s := range Statuses {
+		if s == status {
+			status = s
+			break
+		}
+	}
+	*p = Person{Login: rp.Login, Status: status, At: rp.At, Reason: rp.Reason, CommentURL: rp.CommentURL,
 		NoComment: rp.NoComment}
 	if rp.PR != "" {
 		pr, err := parsePR(rp.PR)
@@ -311,7 +323,11 @@ func Encode(f *File) ([]byte, error) {
 	}
 	b := make([]byte, 0, size)
 	b = append(b, `{"version":2,"orgs":{`...)
-	var ids []int64
+	type entry struct {
+		id int64
+		p  *Person
+	}
+	var people []entry
 	for i, name := range slices.Sorted(maps.Keys(orgs)) {
 		o := orgs[name]
 		if i > 0 {
@@ -329,24 +345,27 @@ func Encode(f *File) ([]byte, error) {
 			b = append(b, ',')
 		}
 		b = append(b, `"people":[`...)
-		ids = slices.AppendSeq(ids[:0], maps.Keys(o.People))
-		slices.Sort(ids)
-		for _, id := range ids {
-			if err := checkPerson(id, o.People[id]); err != nil {
+		// Pairs rather than ids: looking each id up again in a map of
+		// 100,000 costs more than the sort.
+		people = people[:0]
+		for id, p := range o.People {
+			if err := checkPerson(id, p); err != nil {
 				return nil, fmt.Errorf("organization %q: person %d: %v", name, id, err)
 			}
+			people = append(people, entry{id, p})
 		}
+		slices.SortFunc(people, func(a, b entry) int { return cmp.Compare(a.id, b.id) })
 		// A leading comma on every line but the first: adding a person
 		// then adds exactly one line to a diff.
-		for j, id := range ids {
+		for j, e := range people {
 			if j == 0 {
 				b = append(b, "\n "...)
 			} else {
 				b = append(b, "\n,"...)
 			}
-			b = appendPerson(b, id, o.People[id])
+			b = appendPerson(b, e.id, e.p)
 		}
-		if len(ids) > 0 {
+		if len(people) > 0 {
 			b = append(b, '\n')
 		}
 		b = append(b, "]}"...)
@@ -368,19 +387,13 @@ func checkPerson(id int64, p *Person) error {
 	case p.PR != nil && (p.PR.Number <= 0 || !strings.Contains(p.PR.Repo, "/")):
 		return fmt.Errorf("pull request %q #%d is not owner/name and a number", p.PR.Repo, p.PR.Number)
 	}
-	for _, t := range []time.Time{p.At, prMerged(p.PR)} {
-		if err := checkTime(t); err != nil {
-			return err
-		}
+	if err := checkTime(p.At); err != nil {
+		return err
+	}
+	if p.PR != nil {
+		return checkTime(p.PR.MergedAt)
 	}
 	return nil
-}
-
-func prMerged(pr *PRRef) time.Time {
-	if pr == nil {
-		return time.Time{}
-	}
-	return pr.MergedAt
 }
 
 // appendPerson writes one person as a compact JSON object.
@@ -397,7 +410,15 @@ func appendPerson(b []byte, id int64, p *Person) []byte {
 	var comment int64
 	if p.PR != nil {
 		b = append(b, `,"pr":`...)
-		b = appendString(b, p.PR.Repo+"#"+strconv.Itoa(p.PR.Number))
+		if plain(p.PR.Repo) {
+			b = append(b, '"')
+			b = append(b, p.PR.Repo...)
+			b = append(b, '#')
+			b = strconv.AppendInt(b, int64(p.PR.Number), 10)
+			b = append(b, '"')
+		} else {
+			b = appendString(b, p.PR.Repo+"#"+strconv.Itoa(p.PR.Number))
+		}
 		if !p.PR.MergedAt.IsZero() {
 			b = append(b, `,"m":`...)
 			b = appendTime(b, p.PR.MergedAt)
@@ -432,8 +453,15 @@ func commentID(pr *PRRef, url string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	rest, ok = strings.CutPrefix(rest, pr.Repo+"/pull/"+strconv.Itoa(pr.Number)+"#issuecomment-")
-	if !ok || rest == "" || rest[0] == '0' {
+	// Piece by piece, without building the expected address: this runs
+	// for every invitee at every save.
+	var num [20]byte
+	for _, piece := range []string{pr.Repo, "/pull/", string(strconv.AppendInt(num[:0], int64(pr.Number), 10)), "#issuecomment-"} {
+		if rest, ok = strings.CutPrefix(rest, piece); !ok {
+			return 0, false
+		}
+	}
+	if rest == "" || rest[0] == '0' {
 		return 0, false
 	}
 	id, err := strconv.ParseInt(rest, 10, 64)
@@ -443,24 +471,44 @@ func commentID(pr *PRRef, url string) (int64, bool) {
 	return id, true
 }
 
+// appendTime writes t in UTC to the second as a quoted RFC 3339 time,
+// digit by digit: time.AppendFormat, which handles every layout, took half
+// of the time of encoding a person. Years are 1 to 9999 (checkTime).
 func appendTime(b []byte, t time.Time) []byte {
-	b = append(b, '"')
-	b = normTime(t).AppendFormat(b, time.RFC3339)
-	return append(b, '"')
+	if t.IsZero() {
+		return append(b, `"0001-01-01T00:00:00Z"`...)
+	}
+	t = t.UTC()
+	year, month, day := t.Date()
+	hour, minute, sec := t.Clock()
+	b = append(b, '"',
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-', byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10), 'Z', '"')
+	return b
 }
 
 // appendString writes s as a JSON string. Plain ASCII, which is nearly
 // every login, repository and status, is copied as it is; anything else goes
 // through encoding/json, so that escaping follows one set of rules.
 func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
+	if !plain(s) {
+		q, _ := json.Marshal(s)
+		return append(b, q...)
 	}
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// plain reports whether s is written in JSON as it is, between quotes.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,7 +61,13 @@ var Statuses = []Status{Inviting, Queued, Counting, Invited, Pending, Member, Ad
 // Final reports whether s ends snekomatic's interest in a person.
 func (s Status) Final() bool { return s != Queued && s != Inviting && s != Counting }
 
-func (s Status) valid() bool { return slices.Contains(Statuses, s) }
+func (s Status) valid() bool {
+	switch s {
+	case Invited, Member, Pending, Skipped, Queued, Inviting, Counting, Adopted:
+		return true
+	}
+	return false
+}
 
 // File is the whole state: what the state file holds, with any journal
 // beside it replayed. The JSON tags of File, Org, Person and PRRef are for

@@ -213,7 +213,7 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		{"bad id", person(`{"id":-5,"l":"x","s":"member"}`), "not a GitHub user id"},
 		{"no id", person(`{"l":"x","s":"member"}`), "id 0 is not a GitHub user id"},
 		{"twice", person(`{"id":5,"l":"x","s":"member"},{"id":5,"l":"y","s":"member"}`), "person 5 is listed twice"},
-		{"null person", person(`null`), "is null"},
+		{"null person", person(`null`), "id 0 is not a GitHub user id"},
 		{"bad pr", person(`{"id":5,"l":"x","s":"member","pr":"o/r"}`), `pull request "o/r" is not owner/name#number`},
 		{"bad pr number", person(`{"id":5,"l":"x","s":"member","pr":"o/r#0"}`), "is not owner/name#number"},
 		{"comment twice", person(`{"id":5,"l":"x","s":"invited","pr":"o/r#1","c":3,"cu":"https://x"}`), `both "c" and "cu"`},
@@ -311,5 +311,28 @@ func TestNewStatusesAndNoCommentRoundTrip(t *testing.T) {
 	}
 	if Counting.Final() || !Adopted.Final() {
 		t.Errorf("counting must not be final, adopted must be")
+	}
+}
+
+func TestAppendTimeMatchesRFC3339(t *testing.T) {
+	for _, tm := range []time.Time{
+		{},
+		time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC),
+		time.Date(2026, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(2026, 3, 4, 5, 6, 7, 0, time.FixedZone("x", -7*3600)),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+	} {
+		want := `"` + normTime(tm).Format(time.RFC3339) + `"`
+		if got := string(appendTime(nil, tm)); got != want {
+			t.Errorf("appendTime(%v) = %s, want %s", tm, got, want)
+		}
+	}
+	for _, s := range Statuses {
+		if !s.valid() {
+			t.Errorf("%s is not valid", s)
+		}
+	}
+	if len(Statuses) != 8 || Status("Member").valid() {
+		t.Errorf("statuses and valid disagree")
 	}
 }
