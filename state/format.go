@@ -37,7 +37,7 @@ type fileV2 struct {
 }
 
 type orgV2 struct {
-	Cursor time.Time   `json:"cursor,omitzero"`
+	Cursor time.Time `json:"cursor,omitzero"`
 	// Values, not pointers: one allocation for a list of 100,000. A null
 	// in the list decodes as a person without an id, which is refused.
 	People []personV2 `json:"people"`

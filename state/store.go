@@ -1,9 +1,9 @@
 package state
 
 import (
-	"hash/maphash"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
