@@ -147,3 +147,33 @@ func TestStateThroughASymlink(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A killed run's journal is folded into the state file by state fold (the
+// Action does this before committing or caching the file alone).
+func TestStateFoldAppliesALeftoverJournal(t *testing.T) {
+	w := newWorld(t)
+	st, _, err := state.Open(w.statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Update("trio", func(e *state.Edit) {
+		e.Put(7, &state.Person{Login: "seven", Status: state.Inviting, At: w.now})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close() // killed before the end of the run
+	if _, err := os.Stat(w.statePath + ".journal"); err != nil {
+		t.Fatal(err)
+	}
+	d, out, errb := testDeps(nil)
+	if code := Main(t.Context(), []string{"state", "fold", "--state", w.statePath}, d); code != 0 {
+		t.Fatalf("state fold: exit %d\n%s\n%s", code, out, errb)
+	}
+	data, err := os.ReadFile(w.statePath)
+	if err != nil || !strings.Contains(string(data), `{"id":7,"l":"seven","s":"inviting"`) {
+		t.Fatalf("the journal was not folded in (%v):\n%s", err, data)
+	}
+	if _, err := os.Stat(w.statePath + ".journal"); !os.IsNotExist(err) {
+		t.Errorf("the journal is still there")
+	}
+}
