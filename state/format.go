@@ -96,6 +96,9 @@ func Decode(data []byte) (*File, error) {
 	// The canonical form starts with the version; anything else is read
 	// in full to find it.
 	if bytes.HasPrefix(data, []byte(`{"version":2,`)) {
+		if f, ok := decodeFast(data); ok {
+			return f, nil
+		}
 		return decodeV2(data)
 	}
 	var head struct {
@@ -225,7 +228,10 @@ var (
 )
 
 // to validates rp and fills p.
-func (rp *personV2) to(p *Person) error {
+func (rp *personV2) to(p *Person) error { return rp.fill(p, nil) }
+
+// fill is to with rp.PR already parsed into pr (nil: parse it).
+func (rp *personV2) fill(p *Person, pr *PRRef) error {
 	switch {
 	case rp.ID <= 0:
 		return fmt.Errorf("id %d is not a GitHub user id", rp.ID)
@@ -256,9 +262,13 @@ func (rp *personV2) to(p *Person) error {
 	*p = Person{Login: rp.Login, Status: status, At: rp.At, Reason: rp.Reason, CommentURL: rp.CommentURL,
 		NoComment: rp.NoComment}
 	if rp.PR != "" {
-		pr, err := parsePR(rp.PR)
-		if err != nil {
-			return err
+		if pr == nil {
+			var err error
+			if pr, err = parsePR(rp.PR); err != nil {
+				return err
+			}
+		} else if pr.Number <= 0 || !strings.Contains(pr.Repo, "/") {
+			return fmt.Errorf("pull request %q is not owner/name#number", rp.PR)
 		}
 		pr.MergedAt = rp.MergedAt
 		p.PR = pr

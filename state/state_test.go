@@ -336,3 +336,39 @@ func TestAppendTimeMatchesRFC3339(t *testing.T) {
 		t.Errorf("statuses and valid disagree")
 	}
 }
+
+// The fast decoder reads every file Encode writes, the same as the general
+// one.
+func TestFastDecoderReadsWhatEncodeWrites(t *testing.T) {
+	f := sample()
+	f.Org("python-trio").People[7] = &Person{Login: "x", Status: Skipped, At: t0, Reason: "gone"}
+	f.Org("python-trio").People[100].Reason = "plain" // an escape is left to the general decoder
+	f.Org("zz").Cursor = t0
+	data, err := Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, ok := decodeFast(data)
+	if !ok {
+		t.Fatalf("the fast decoder refused a canonical file:\n%s", data)
+	}
+	general, err := decodeV2(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(general, fast); diff != "" {
+		t.Errorf("(-general +fast):\n%s", diff)
+	}
+	// Anything else goes to the general decoder.
+	for _, other := range []string{
+		strings.Replace(string(data), `"l":"ten"`, `"l":"t\u00e9n"`, 1),
+		strings.Replace(string(data), `{"id":9,`, `{"id": 9,`, 1),
+		strings.Replace(string(data), `"s":"member"`, `"s":"maybe"`, 1),
+		strings.Replace(string(data), `2026-11-02T00:00:00Z`, `2026-02-30T00:00:00Z`, 1),
+		strings.Replace(string(data), `"r":"plain"`, `"r":"a "quoted" reason"`, 1),
+	} {
+		if _, ok := decodeFast([]byte(other)); ok {
+			t.Errorf("the fast decoder accepted a file it should leave to the general one:\n%s", other)
+		}
+	}
+}
