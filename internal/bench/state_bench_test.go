@@ -235,6 +235,14 @@ func BenchmarkStateFile(b *testing.B) {
 				}
 			}
 		})
+		b.Run(fmt.Sprintf("people=%d/decode=hand-written-lines", n), func(b *testing.B) {
+			// state.Decode reads its own canonical layout line by line.
+			for b.Loop() {
+				if _, err := state.Decode(v2); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(fmt.Sprintf("people=%d/decode=encoding-json", n), func(b *testing.B) {
 			for b.Loop() {
 				dec := json.NewDecoder(bytes.NewReader(v2))
