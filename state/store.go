@@ -241,18 +241,6 @@ func (s *Store) Commit() error {
 	return nil
 }
 
-// Snapshot returns a deep copy of the whole state.
-func (s *Store) Snapshot() *File {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := &File{Version: s.file.Version, Orgs: make(map[string]*Org, len(s.file.Orgs))}
-	for k, o := range s.file.Orgs {
-		oc := o.clone()
-		c.Orgs[k] = &oc
-	}
-	return c
-}
-
 func (o *Org) clone() Org {
 	c := Org{Cursor: o.Cursor, People: make(map[int64]*Person, len(o.People))}
 	// Two allocations for everyone rather than two a person.
