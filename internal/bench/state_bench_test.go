@@ -31,7 +31,14 @@ import (
 	"github.com/python-trio/snekomatic/state"
 )
 
-var stateSizes = []int{10_000, 100_000}
+// stateSizes are the numbers of people measured; CI's -short run keeps to
+// the smallest, so that the benchmark cannot rot without slowing CI.
+func stateSizes() []int {
+	if testing.Short() {
+		return []int{10_000}
+	}
+	return []int{10_000, 100_000}
+}
 
 // rememberedState is an organization that has been using snekomatic for
 // years: n people, most of them members or invitees who were welcomed,
@@ -154,7 +161,7 @@ func heapAfter(b *testing.B, f func()) (live, total uint64) {
 // BenchmarkStateFile measures loading and saving the file in process, and
 // the decoders and encoders that were weighed for it.
 func BenchmarkStateFile(b *testing.B) {
-	for _, n := range stateSizes {
+	for _, n := range stateSizes() {
 		f := rememberedState("python-trio", n, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 		v2, err := state.Encode(f)
 		if err != nil {
@@ -375,7 +382,7 @@ func stateWorld(b *testing.B, remembered int) (gh *fakegithub.GitHub, env []stri
 // BenchmarkStateNoopRun is a scheduled run that finds nothing merged since
 // the cursor, on a state remembering many people; and `state show` on it.
 func BenchmarkStateNoopRun(b *testing.B) {
-	for _, n := range stateSizes {
+	for _, n := range stateSizes() {
 		b.Run(fmt.Sprintf("people=%d/reconcile", n), func(b *testing.B) {
 			var u usage
 			for b.Loop() {
@@ -404,6 +411,9 @@ func BenchmarkStateNoopRun(b *testing.B) {
 // proportion to the invitees, not to invitees × people remembered.
 func BenchmarkStateBackfill(b *testing.B) {
 	for _, invitees := range []int{1000, 2000, 4000} {
+		if testing.Short() && invitees > 1000 {
+			continue
+		}
 		b.Run(fmt.Sprintf("invitees=%d", invitees), func(b *testing.B) {
 			var u usage
 			for b.Loop() {
@@ -435,7 +445,10 @@ func BenchmarkStateBackfill(b *testing.B) {
 // 20 new merged pull requests, 2 of them by new people. Before the journal,
 // each organization's saves rewrote the whole shared file under its lock.
 func BenchmarkStateManyOrgs(b *testing.B) {
-	const orgs, remembered, fresh = 50, 2000, 2
+	orgs, remembered, fresh := 50, 2000, 2
+	if testing.Short() {
+		orgs = 5
+	}
 	var u usage
 	for b.Loop() {
 		b.StopTimer()
