@@ -2,9 +2,11 @@ package state
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -432,5 +434,77 @@ func TestSentSince(t *testing.T) {
 	}}
 	if n := o.SentSince(t0); n != 2 {
 		t.Errorf("SentSince = %d, want 2", n)
+	}
+}
+
+// What Org and Edit.Person return are copies: changing them changes
+// nothing stored, and nothing reaches the journal without Put.
+func TestReadsAreCopies(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := mustOpen(t, path)
+	if err := s.Update("o", func(e *Edit) {
+		e.Put(1, &Person{Login: "a", Status: Queued, At: t0, PR: &PRRef{Repo: "o/r", Number: 1}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	o := s.Org("o")
+	o.People[1].Login = "changed"
+	o.People[1].PR.Number = 99
+	o.People[2] = &Person{Login: "b", Status: Member}
+	if err := s.Update("o", func(e *Edit) {
+		p := e.Person(1)
+		p.Status = Invited
+		p.PR.Number = 98
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got := s.Org("o")
+	if p := got.People[1]; p.Login != "a" || p.Status != Queued || p.PR.Number != 1 || len(got.People) != 1 {
+		t.Errorf("a change to a copy reached the store: %+v %+v (%d people)", p, p.PR, len(got.People))
+	}
+	if lines := readLines(t, path+".journal"); len(lines) != 1 {
+		t.Errorf("journal: %q", lines)
+	}
+	// A person put and changed afterwards by the caller stays as put.
+	p := &Person{Login: "c", Status: Member, At: t0}
+	s.Update("o", func(e *Edit) { e.Put(3, p) })
+	p.Login = "later"
+	if s.Org("o").People[3].Login != "c" {
+		t.Errorf("Put kept the caller's pointer")
+	}
+}
+
+// Organizations update the store from their own goroutines; one Commit
+// writes them all.
+func TestConcurrentOrganizationsShareOneCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := mustOpen(t, path)
+	var wg sync.WaitGroup
+	for o := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			org := fmt.Sprintf("org%d", o)
+			for i := range 20 {
+				if err := s.Update(org, put(int64(i+1), "p", Invited)); err != nil {
+					t.Error(err)
+				}
+			}
+			s.Update(org, func(e *Edit) { e.SetCursor(t0) })
+		}()
+	}
+	wg.Wait()
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f, _, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for o := range 8 {
+		org := f.Org(fmt.Sprintf("org%d", o))
+		if len(org.People) != 20 || !org.Cursor.Equal(t0) {
+			t.Errorf("org%d: %d people, cursor %v", o, len(org.People), org.Cursor)
+		}
 	}
 }
