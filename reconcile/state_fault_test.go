@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -86,5 +87,43 @@ func TestCursorStaysWhenThePlanIsNotRecorded(t *testing.T) {
 				t.Errorf("alice recorded as %+v", p)
 			}
 		})
+	}
+}
+
+// The state keeps a pull request's repository and number only; someone
+// queued by an earlier run is reported (and welcomed) with the address on
+// this GitHub instance.
+func TestQueuedPersonsPullRequestAddressIsRebuilt(t *testing.T) {
+	gh := fakegithub.New(t)
+	gh.AddOrg("trio")
+	gh.AddToken("ghp_faultTEST0123456789abcdef")
+	repo := gh.AddRepo("trio", "trio")
+	now := time.Now().UTC().Truncate(time.Second)
+	alice := gh.AddUser("alice")
+	pr := gh.AddPR(repo, alice.ID, "a change", now.Add(-48*time.Hour))
+	c, err := ghapi.New(gh.Client("ghp_faultTEST0123456789abcdef"), gh.RESTURL(), gh.GraphQLURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _, err := state.Open(filepath.Join(t.TempDir(), "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Update("trio", func(e *state.Edit) {
+		e.Put(alice.ID, &state.Person{Login: "alice", Status: state.Queued, At: now.Add(-47 * time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: pr.Number}, Reason: "--max-invites 0 reached for this run"})
+		e.SetCursor(now.Add(-time.Hour))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	opts := reconcile.Options{Now: now, Lookback: 24 * time.Hour, Overlap: time.Hour, MaxInvites: -1, WebURL: gh.URL()}
+	rep, err := reconcile.Org(context.Background(), c, st, "trio", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := gh.URL() + "/trio/trio/pull/" + strconv.Itoa(pr.Number)
+	if len(rep.Invited) != 1 || rep.Invited[0].PR == nil || rep.Invited[0].PR.URL != want {
+		t.Fatalf("invited %+v, want alice with %s", rep.Invited, want)
 	}
 }
