@@ -130,7 +130,8 @@ classify() {
 		echo people
 		return
 	}
-	local sig='del(.orgs[]?.cursor) | (.orgs[]?.people[]? | select(.status == "queued")) |= {login, status, pr}'
+	# Version 1 of the state keys a person's status "status", version 2 "s".
+	local sig='del(.orgs[]?.cursor) | (.orgs[]?.people[]? | select(.status == "queued" or .s == "queued")) |= {id, login, l, status, s, pr}'
 	local a b
 	if ! a=$(jq -S "$sig" "$old") || ! b=$(jq -S "$sig" "$file"); then
 		echo people

@@ -225,6 +225,12 @@ set +e
 code=$?
 set -e
 
+# A run that was killed leaves the changes it announced in a journal beside
+# the state file; only the state file is committed or cached, so fold them in.
+if [ "$dry_run" != true ] && [ -f "$state.journal" ]; then
+	"$bin" state fold --state "$state" || printf '::warning title=snekomatic::could not fold %s.journal into the state file\n' "$state"
+fi
+
 # Workflow commands (annotations) that snekomatic printed go on to the
 # runner; everything else on stdout is the JSON report.
 grep '^::' "$dir/stdout" || true

@@ -76,7 +76,7 @@ func TestDemoInvitesWelcomesAndSendsNothingTheSecondTime(t *testing.T) {
 	if strings.Contains(run2, "invited (") || strings.Contains(run2, "POST ") {
 		t.Errorf("run 2 sent something:\n%s", run2)
 	}
-	for _, want := range []string{`"version": 1`, `"login": "alice"`, `"status": "invited"`, `"status": "pending"`, "Nothing touched GitHub"} {
+	for _, want := range []string{`"version":2`, `"l":"alice"`, `"s":"invited"`, `"s":"pending"`, "Nothing touched GitHub"} {
 		if !strings.Contains(stateShown, want) {
 			t.Errorf("the end of the demo lacks %q:\n%s", want, stateShown)
 		}

@@ -195,6 +195,13 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	}
 	_ = g.Wait()
 	var failures []failure
+	// Every organization's changes are already in the journal; this is the
+	// run's one write of the state file (group commit). If it fails, the
+	// journal stays and the next run applies it.
+	if err := store.Commit(); err != nil {
+		failures = append(failures, failure{Code: ExitError,
+			Msg: oneLine(err.Error()) + ": this run's records stay in the journal beside it, and the next run applies them"})
+	}
 	for i, t := range targets {
 		if t.Skip != "" {
 			run.Skipped = append(run.Skipped, SkippedOrg{Org: t.Org, Reason: t.Skip})
@@ -211,6 +218,10 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	}
 	failures = sayOnce(failures)
 	for _, f := range failures {
+		if f.Org == "" {
+			run.Errors = append(run.Errors, f.Msg)
+			continue
+		}
 		run.Errors = append(run.Errors, f.Org+": "+f.Msg)
 	}
 	endGroup()

@@ -30,10 +30,10 @@ func NewCmdState(d *Deps) *cobra.Command {
 		Short: "Show and correct what snekomatic remembers about people",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return usagef("state needs a command: show, forget or adopt")
+			return usagef("state needs a command: show, forget, adopt or fold")
 		},
 	}
-	c.AddCommand(NewCmdStateShow(d, nil), NewCmdStateForget(d, nil), NewCmdStateAdopt(d, nil))
+	c.AddCommand(NewCmdStateShow(d, nil), NewCmdStateForget(d, nil), NewCmdStateAdopt(d, nil), NewCmdStateFold(d, nil))
 	return c
 }
 
@@ -99,15 +99,23 @@ type ShownOrg struct {
 type ShownPerson struct {
 	ID int64 `json:"id"`
 	state.Person
+	// PR shadows Person.PR to add the address, which the state file no
+	// longer stores.
+	PR *ShownPR `json:"pr,omitempty"`
+}
+
+// ShownPR is the pull request a decision was made on.
+type ShownPR struct {
+	state.PRRef
+	URL string `json:"url"`
 }
 
 func stateShowRun(_ context.Context, o *StateShowOptions) error {
-	store, _, err := state.OpenReadOnly(o.StatePath)
+	// Read only, and no copy: the state can hold 100,000 people.
+	snap, _, err := state.Load(o.StatePath)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	snap := store.Snapshot()
 	names := o.Orgs
 	if len(names) == 0 {
 		for name := range snap.Orgs {
@@ -123,14 +131,32 @@ func stateShowRun(_ context.Context, o *StateShowOptions) error {
 				c := org.Cursor.UTC()
 				so.Cursor = &c
 			}
+			// Sorted by small keys computed once, then laid out: a state
+			// can hold 100,000 people.
+			type key struct {
+				rank  int
+				login string
+				id    int64
+			}
+			keys := make([]key, 0, len(org.People))
 			for id, p := range org.People {
-				so.People = append(so.People, ShownPerson{ID: id, Person: *p})
+				keys = append(keys, key{statusRank(p.Status), strings.ToLower(p.Login), id})
+			}
+			slices.SortFunc(keys, func(a, b key) int {
+				return cmp.Or(cmp.Compare(a.rank, b.rank), strings.Compare(a.login, b.login), cmp.Compare(a.id, b.id))
+			})
+			so.People = make([]ShownPerson, len(keys))
+			for i, k := range keys {
+				p := org.People[k.id]
+				so.People[i] = ShownPerson{ID: k.id, Person: *p}
+				if p.PR != nil {
+					so.People[i].PR = &ShownPR{PRRef: *p.PR}
+					if o.Output == "json" { // the text has no use for it
+						so.People[i].PR.URL = p.PR.URL(state.GitHubWeb)
+					}
+				}
 			}
 		}
-		slices.SortFunc(so.People, func(a, b ShownPerson) int {
-			return cmp.Or(cmp.Compare(statusRank(a.Status), statusRank(b.Status)),
-				strings.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)), cmp.Compare(a.ID, b.ID))
-		})
 		doc.Orgs = append(doc.Orgs, so)
 	}
 	w := o.Deps.Stdout
@@ -295,23 +321,29 @@ func stateForgetRun(_ context.Context, o *StateForgetOptions) error {
 			return fmt.Errorf("nobody %s is remembered in %s: nothing was changed (see snekomatic state show --org %s)", describeWho(who), where, o.Orgs[0])
 		}
 	}
-	verb := "forgot"
-	if o.DryRun {
-		verb = "would forget"
-	}
-	for _, f := range plan {
-		if len(f.ids) == 0 {
-			continue
-		}
-		if !o.DryRun {
-			if err := store.Update(f.org, func(org *state.Org) {
+	if !o.DryRun {
+		for _, f := range plan {
+			if len(f.ids) == 0 {
+				continue
+			}
+			if err := store.Update(f.org, func(org *state.Edit) {
 				for id := range f.ids {
-					delete(org.People, id)
+					org.Forget(id)
 				}
 			}); err != nil {
 				return err
 			}
 		}
+		// Said only once it is on disk.
+		if err := store.Commit(); err != nil {
+			return err
+		}
+	}
+	verb := "forgot"
+	if o.DryRun {
+		verb = "would forget"
+	}
+	for _, f := range plan {
 		for _, id := range f.order {
 			p := f.who[id]
 			fmt.Fprintf(o.Deps.Stdout, "%s: %s %s (id %d, %s since %s); they are invited on their next merged pull request\n",
@@ -491,6 +523,10 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 			}
 		}
 	}
+	// One write of the state file for every organization.
+	if err := store.Commit(); err != nil {
+		failures = append(failures, failure{Code: ExitError, Msg: oneLine(err.Error())})
+	}
 	failures = sayOnce(failures)
 	for _, f := range failures {
 		run.Errors = append(run.Errors, strings.TrimPrefix(f.Org+": "+f.Msg, ": "))
@@ -527,6 +563,45 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 		return &SilentError{Code: code}
 	}
 	return nil
+}
+
+// StateFoldOptions are the inputs of `snekomatic state fold`.
+type StateFoldOptions struct {
+	StatePath string
+	Deps      *Deps
+}
+
+// NewCmdStateFold builds `snekomatic state fold`.
+func NewCmdStateFold(d *Deps, runF func(context.Context, *StateFoldOptions) error) *cobra.Command {
+	o := &StateFoldOptions{Deps: d}
+	c := &cobra.Command{
+		Use:   "fold",
+		Short: "Write a journal left by a killed run into the state file",
+		Long: `A run writes each change to a journal beside the state file (the state
+file's name plus .journal) before acting on it, and folds the journal into the
+state file when it ends. A run that was killed leaves the journal, which the
+next run applies. fold applies it now, for a state file that is about to be
+committed or cached without its journal. It takes the state file's lock and
+sends no request; with no journal it changes nothing.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return stateFoldRun(c.Context(), o)
+		},
+	}
+	addStateFlag(c.Flags(), &o.StatePath)
+	return c
+}
+
+func stateFoldRun(_ context.Context, o *StateFoldOptions) error {
+	store, _, err := state.Open(o.StatePath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return store.Commit()
 }
 
 func addStateFlag(f *pflag.FlagSet, p *string) {

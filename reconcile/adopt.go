@@ -85,11 +85,11 @@ func Adopt(ctx context.Context, s Searcher, st *state.Store, org string, since, 
 		return rep, nil
 	}
 	// One write for everyone: an adoption can cover thousands of people.
-	err = st.Update(org, func(o *state.Org) {
+	err = st.Update(org, func(o *state.Edit) {
 		for _, pr := range adopt {
-			if o.People[pr.Author.ID] == nil {
-				o.People[pr.Author.ID] = &state.Person{Login: pr.Author.Login, Status: state.Adopted, At: now, PR: prRef(pr),
-					Reason: fmt.Sprintf("adopted: merged pull requests since %s", since.UTC().Format(time.RFC3339))}
+			if o.Person(pr.Author.ID) == nil {
+				o.Put(pr.Author.ID, &state.Person{Login: pr.Author.Login, Status: state.Adopted, At: now, PR: prRef(pr),
+					Reason: fmt.Sprintf("adopted: merged pull requests since %s", since.UTC().Format(time.RFC3339))})
 			}
 		}
 	})

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"slices"
 	"strings"
 
@@ -48,7 +47,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 	// thousands of members).
 	settled := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActDefer: state.Queued,
 		ActCount: state.Counting, ActRecordDeclined: state.Invited}
-	err := st.Update(org, func(o *state.Org) {
+	err := st.Update(org, func(o *state.Edit) {
 		for _, d := range plan {
 			if status, ok := settled[d.Action]; ok {
 				reason := ""
@@ -59,7 +58,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				if d.Action == ActRecordDeclined {
 					p.CommentURL = d.CommentURL
 				}
-				o.People[d.ID] = p
+				o.Put(d.ID, p)
 			}
 		}
 	})
@@ -91,7 +90,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 			// welcome them unless that too was already done.
 			p := person(d.Candidate, state.Invited, "")
 			p.CommentURL = d.CommentURL
-			if err := st.Update(org, func(o *state.Org) { o.People[d.ID] = p }); err != nil {
+			if err := st.Update(org, func(o *state.Edit) { o.Put(d.ID, p) }); err != nil {
 				errs = append(errs, fmt.Errorf("record %s as invited: %w", d.Login, err))
 				continue
 			}
@@ -126,9 +125,9 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 			continue
 		}
 		// Say what is about to happen before it happens.
-		if err := st.Update(org, func(o *state.Org) {
+		if err := st.Update(org, func(o *state.Edit) {
 			for _, d := range batch {
-				o.People[d.ID] = person(d.Candidate, state.Inviting, "")
+				o.Put(d.ID, person(d.Candidate, state.Inviting, ""))
 			}
 		}); err != nil {
 			// Nothing may be sent that is not written down.
@@ -224,7 +223,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
 			}
 		}
-		if err := st.Update(org, func(o *state.Org) { maps.Copy(o.People, outcome) }); err != nil {
+		if err := st.Update(org, func(o *state.Edit) { o.PutAll(outcome) }); err != nil {
 			errs = append(errs, fmt.Errorf("record the outcome of %d invitations: %w", len(outcome), err))
 			continue
 		}
@@ -287,9 +286,9 @@ func teamGoneError(ctx context.Context, c PolicyReader, org string, slugs []stri
 // queueAll records a batch of would-be invitees as queued, in one save.
 func queueAll(st *state.Store, org string, batch []Decision, reason string,
 	person func(Candidate, state.Status, string) *state.Person, rep *Report) error {
-	if err := st.Update(org, func(o *state.Org) {
+	if err := st.Update(org, func(o *state.Edit) {
 		for _, d := range batch {
-			o.People[d.ID] = person(d.Candidate, state.Queued, reason)
+			o.Put(d.ID, person(d.Candidate, state.Queued, reason))
 		}
 	}); err != nil {
 		return fmt.Errorf("queue %d people: %w", len(batch), err)
@@ -388,10 +387,11 @@ func welcomeAndSave(ctx context.Context, c Inviter, st *state.Store, org string,
 	if len(urls) == 0 {
 		return errs
 	}
-	if err := st.Update(org, func(o *state.Org) {
+	if err := st.Update(org, func(o *state.Edit) {
 		for id, url := range urls {
-			if p := o.People[id]; p != nil {
+			if p := o.Person(id); p != nil {
 				p.CommentURL = url
+				o.Put(id, p)
 			}
 		}
 	}); err != nil {
@@ -417,5 +417,5 @@ func prRef(pr PullRequest) *state.PRRef {
 	if pr.Repo == "" {
 		return nil
 	}
-	return &state.PRRef{Repo: pr.Repo, Number: pr.Number, URL: pr.URL, MergedAt: pr.MergedAt}
+	return &state.PRRef{Repo: pr.Repo, Number: pr.Number, MergedAt: pr.MergedAt}
 }

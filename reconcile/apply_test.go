@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -104,7 +105,7 @@ func TestApplyOutcomes(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(c)
 			}
-			st := state.NewMemoryStore(nil)
+			st := tempStore(t)
 			opts := options()
 			opts.Policy.Teams = tt.teams
 			rep, err := runOrg(t, c, st, opts)
@@ -147,12 +148,12 @@ func TestCredentialsRefusedStopsTheOrganizationsWrites(t *testing.T) {
 		c.PRs = append(c.PRs, mergedPR(i+1, int64(100+i), fmt.Sprint("u", i)))
 	}
 	c.Script["SendInvitation"] = []reconciletest.Step{{}, {Err: reconcile.Terminal(reconcile.ErrCredentialsRefused)}}
-	st := state.NewMemoryStore(nil)
+	st := tempStore(t)
 	// Someone invited earlier whose welcome is still to post: not after
 	// the refusal either.
-	_ = st.Update(org, func(o *state.Org) {
-		o.People[5] = &state.Person{Login: "earlier", Status: state.Invited, At: now.Add(-48 * time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 500}}
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(5, &state.Person{Login: "earlier", Status: state.Invited, At: now.Add(-48 * time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: 500}})
 	})
 	rep, err := runOrg(t, c, st, options())
 	c.Verify(t)
@@ -194,7 +195,7 @@ func TestDeletedTeamFailsTheOrgAndMarksNobody(t *testing.T) {
 	c.Teams["core"], c.Teams["docs"] = 7, 8
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob"), mergedPR(3, 12, "carol")}
 	c.Script["SendInvitation"] = []reconciletest.Step{{Then: func(c *reconciletest.Client) { delete(c.Teams, "docs") }}}
-	st := state.NewMemoryStore(nil)
+	st := tempStore(t)
 	opts := options()
 	opts.Policy.Teams = []string{"core", "docs"}
 	_, err := runOrg(t, c, st, opts)
@@ -219,10 +220,10 @@ func TestUnsureInvitationSurvivesAFailedCheck(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	c.State[10] = reconcile.Pending // run 1's invitation arrived
-	st := state.NewMemoryStore(nil)
-	_ = st.Update(org, func(o *state.Org) {
-		o.People[10] = &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}}
+	st := tempStore(t)
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
 	})
 	c.Script["Membership"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
 	if _, err := runOrg(t, c, st, options()); err != nil {
@@ -253,7 +254,7 @@ func TestResendRefusedAsAlreadyInvitedIsOurs(t *testing.T) {
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	c.Script["SendInvitation"] = []reconciletest.Step{{Err: maybeSent(), Acts: true}}
 	c.Script["Membership"] = []reconciletest.Step{{}, {Stale: true}}
-	st := state.NewMemoryStore(nil)
+	st := tempStore(t)
 	rep, err := runOrg(t, c, st, options())
 	if err != nil {
 		t.Fatal(err)
@@ -274,10 +275,10 @@ func TestResendRefusedAsAlreadyInvitedIsOurs(t *testing.T) {
 func TestUnsureResendRefusedAsAlreadyMemberIsOurs(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
-	st := state.NewMemoryStore(nil)
-	_ = st.Update(org, func(o *state.Org) {
-		o.People[10] = &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}}
+	st := tempStore(t)
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
 	})
 	c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.ErrAlreadyMember}}
 	if _, err := runOrg(t, c, st, options()); err != nil {
@@ -296,10 +297,10 @@ func TestDeclinedAfterAnUnsavedRunIsNotAskedAgain(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	c.Comments["trio/trio#1"] = []string{reconcile.WelcomeComment("alice", org, 10, "https://github.test/orgs/trio/invitation")}
-	st := state.NewMemoryStore(nil)
-	_ = st.Update(org, func(o *state.Org) {
-		o.People[10] = &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}}
+	st := tempStore(t)
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
 	})
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
@@ -317,10 +318,10 @@ func TestDeclinedAfterAnUnsavedRunIsNotAskedAgain(t *testing.T) {
 func TestUnsureWithoutTraceIsInvitedAgain(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
-	st := state.NewMemoryStore(nil)
-	_ = st.Update(org, func(o *state.Org) {
-		o.People[10] = &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}}
+	st := tempStore(t)
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
 	})
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
@@ -332,9 +333,9 @@ func TestUnsureWithoutTraceIsInvitedAgain(t *testing.T) {
 	c2 := reconciletest.New()
 	c2.PRs = c.PRs
 	c2.Script["FindComment"] = []reconciletest.Step{{Err: errors.New("502")}}
-	st2 := state.NewMemoryStore(nil)
-	_ = st2.Update(org, func(o *state.Org) { o.People[10] = person(st, 10) })
-	_ = st2.Update(org, func(o *state.Org) { o.People[10].Status = state.Inviting; o.People[10].CommentURL = "" })
+	st2 := tempStore(t)
+	_ = st2.Update(org, func(o *state.Edit) { o.Put(10, person(st, 10)) })
+	_ = st2.Update(org, func(o *state.Edit) { p := o.Person(10); p.Status, p.CommentURL = state.Inviting, ""; o.Put(10, p) })
 	if _, err := runOrg(t, c2, st2, options()); err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +350,7 @@ func TestUnsureWithoutTraceIsInvitedAgain(t *testing.T) {
 func TestAuthorWithoutIDIsSkippedNotSaved(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 0, "ghostly")}
-	st := state.NewMemoryStore(nil)
+	st := tempStore(t)
 	rep, err := runOrg(t, c, st, options())
 	if err != nil {
 		t.Fatal(err)
@@ -366,9 +367,9 @@ func TestAuthorWithoutIDIsSkippedNotSaved(t *testing.T) {
 // was.
 func TestSinceAfterTheCursorLeavesTheCursor(t *testing.T) {
 	c := reconciletest.New()
-	st := state.NewMemoryStore(nil)
+	st := tempStore(t)
 	cursor := now.Add(-72 * time.Hour)
-	_ = st.Update(org, func(o *state.Org) { o.Cursor = cursor })
+	_ = st.Update(org, func(o *state.Edit) { o.SetCursor(cursor) })
 	since := now.Add(-24 * time.Hour)
 	opts := options()
 	opts.Since = &since
@@ -398,9 +399,9 @@ func TestSinceAfterTheCursorLeavesTheCursor(t *testing.T) {
 // behind the stored cursor.
 func TestCursorNeverMovesBackwards(t *testing.T) {
 	c := reconciletest.New()
-	st := state.NewMemoryStore(nil)
+	st := tempStore(t)
 	ahead := now.Add(3 * time.Hour)
-	_ = st.Update(org, func(o *state.Org) { o.Cursor = ahead })
+	_ = st.Update(org, func(o *state.Edit) { o.SetCursor(ahead) })
 	rep, err := runOrg(t, c, st, options())
 	if err != nil {
 		t.Fatal(err)
@@ -418,7 +419,7 @@ func TestLoginTakenByAMemberIsNotTheAuthor(t *testing.T) {
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	c.Logins["alice"] = 99
 	c.State[99] = reconcile.Member
-	st := state.NewMemoryStore(nil)
+	st := tempStore(t)
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
 	}
@@ -445,9 +446,9 @@ func TestDailyAllowanceBoundary(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := reconciletest.New()
 			c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
-			st := state.NewMemoryStore(nil)
-			_ = st.Update(org, func(o *state.Org) {
-				o.People[5] = &state.Person{Login: "earlier", Status: state.Invited, At: now.Add(-tt.sentAgo)}
+			st := tempStore(t)
+			_ = st.Update(org, func(o *state.Edit) {
+				o.Put(5, &state.Person{Login: "earlier", Status: state.Invited, At: now.Add(-tt.sentAgo)})
 			})
 			opts := options()
 			opts.DailyInviteLimit = 1
@@ -468,10 +469,10 @@ func TestArrivedInvitationWithItsWelcomeIsNotWelcomedTwice(t *testing.T) {
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	c.State[10] = reconcile.Member
 	c.Comments["trio/trio#1"] = []string{reconcile.WelcomeComment("alice", org, 10, "https://github.test/orgs/trio/invitation")}
-	st := state.NewMemoryStore(nil)
-	_ = st.Update(org, func(o *state.Org) {
-		o.People[10] = &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}}
+	st := tempStore(t)
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
 	})
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
@@ -485,9 +486,9 @@ func TestArrivedInvitationWithItsWelcomeIsNotWelcomedTwice(t *testing.T) {
 // welcome (none is posted without one), so not being a member settles it.
 func TestUnsureWithoutAPullRequestIsInvitedAgain(t *testing.T) {
 	c := reconciletest.New()
-	st := state.NewMemoryStore(nil)
-	_ = st.Update(org, func(o *state.Org) {
-		o.People[10] = &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour)}
+	st := tempStore(t)
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour)})
 	})
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
@@ -511,7 +512,7 @@ func TestTeamRefusalNamesEveryTeamWhenNoneIsGone(t *testing.T) {
 	c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.Terminal(fmt.Errorf("%w: 422", reconcile.ErrTeamRefused))}}
 	opts := options()
 	opts.Policy.Teams = []string{"core", "docs"}
-	_, err := runOrg(t, c, state.NewMemoryStore(nil), opts)
+	_, err := runOrg(t, c, tempStore(t), opts)
 	if !reconcile.IsTerminal(err) || !strings.Contains(err.Error(), "core, docs") {
 		t.Errorf("error = %v, want a terminal error naming core and docs", err)
 	}
@@ -521,9 +522,9 @@ func TestTeamRefusalNamesEveryTeamWhenNoneIsGone(t *testing.T) {
 // the old one.
 func TestDryRunWithASinceGapReportsTheOldCursor(t *testing.T) {
 	c := reconciletest.New()
-	st := state.NewMemoryStore(nil)
+	st := tempStore(t)
 	cursor := now.Add(-72 * time.Hour)
-	_ = st.Update(org, func(o *state.Org) { o.Cursor = cursor })
+	_ = st.Update(org, func(o *state.Edit) { o.SetCursor(cursor) })
 	since := now.Add(-24 * time.Hour)
 	opts := options()
 	opts.Since, opts.DryRun = &since, true
@@ -543,11 +544,23 @@ func TestMissingTeamIsTerminalBeforeAnything(t *testing.T) {
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	opts := options()
 	opts.Policy.Teams = []string{"nope"}
-	_, err := runOrg(t, c, state.NewMemoryStore(nil), opts)
+	_, err := runOrg(t, c, tempStore(t), opts)
 	if !reconcile.IsTerminal(err) || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("error = %v, want a terminal error naming the team", err)
 	}
 	if len(c.Calls) != 1 {
 		t.Errorf("calls %q, want only the team lookup", c.Calls)
 	}
+}
+
+// tempStore is a state store on a file of the test's own, locked and
+// released with the test.
+func tempStore(t *testing.T) *state.Store {
+	t.Helper()
+	st, _, err := state.Open(filepath.Join(t.TempDir(), "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	return st
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +70,11 @@ func TestPlanResolvesUnsureCandidates(t *testing.T) {
 // Gap 6, at the last line of defence: apply never saves a person without a
 // user id, whatever the plan says.
 func TestApplyNeverSavesUserIDZero(t *testing.T) {
-	st := state.NewMemoryStore(nil)
+	st, _, err := state.Open(filepath.Join(t.TempDir(), "state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
 	rep := newReport("o", false)
 	plan := []Decision{
 		{Candidate: Candidate{ID: 0, Login: "nobody"}, Action: ActRecordMember},
@@ -84,7 +89,7 @@ func TestApplyNeverSavesUserIDZero(t *testing.T) {
 	if len(rep.Skipped) != 2 || rep.Skipped[0].Reason != "no user id" {
 		t.Errorf("skipped %+v", rep.Skipped)
 	}
-	if _, err := state.Encode(st.Snapshot()); err != nil {
+	if err := st.Commit(); err != nil { // writing refuses an id of 0
 		t.Fatal(err)
 	}
 }

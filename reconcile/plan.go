@@ -122,7 +122,7 @@ func Sort(prs []PullRequest, known map[int64]*state.Person, pol Policy, reinvite
 		}
 		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting}
 		if p.PR != nil {
-			c.PR = PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL, MergedAt: p.PR.MergedAt}
+			c.PR = PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, MergedAt: p.PR.MergedAt} // URL: see run
 		}
 		i, seen := byID[id]
 		if seen {

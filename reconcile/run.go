@@ -114,6 +114,13 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 		return err
 	}
 	sorted := Sort(col.prs, known.People, pol, reinvite)
+	for i, c := range sorted.Candidates {
+		// The state keeps a pull request's repository and number, not its
+		// address on this GitHub instance.
+		if c.Queued && c.PR.URL == "" && c.PR.Repo != "" {
+			sorted.Candidates[i].PR.URL = (&state.PRRef{Repo: c.PR.Repo, Number: c.PR.Number}).URL(opts.WebURL)
+		}
+	}
 	rep.Known, rep.FilteredPRs = sorted.Known, sorted.Filtered
 	for _, s := range sorted.Skipped {
 		rep.Skipped = append(rep.Skipped, entry(s.Login, 0, s.PR, s.Reason))
@@ -137,7 +144,7 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	plan := Plan(sorted.Candidates, lk, Limits{Budget: budget, LimitReason: limitReason, MinMergedPRs: pol.MinMergedPRs})
 	var welcomes []welcome
 	if !pol.NoComment {
-		welcomes = unwelcomed(known.People)
+		welcomes = unwelcomed(known.People, opts.WebURL)
 	}
 
 	if opts.DryRun {
@@ -161,20 +168,21 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	// not be written, the cursor stays, so that the next run reads them
 	// again.
 	if recorded {
-		if err := st.Update(org, func(o *state.Org) {
+		if err := st.Update(org, func(o *state.Edit) {
 			if !gap {
-				o.Cursor = maxTime(o.Cursor, w.To)
+				o.SetCursor(maxTime(o.Cursor(), w.To))
 			}
 			for id, login := range sorted.Renamed {
-				if p := o.People[id]; p != nil {
+				if p := o.Person(id); p != nil {
 					p.Login = login
+					o.Put(id, p)
 				}
 			}
 		}); err != nil {
 			errs = append(errs, fmt.Errorf("save cursor: %w", err))
 		}
 	}
-	rep.Cursor = st.Org(org).Cursor
+	rep.Cursor = st.Cursor(org)
 	for _, e := range errs {
 		rep.Errors = append(rep.Errors, e.Error())
 	}
@@ -319,11 +327,11 @@ type welcome struct {
 	PR    PullRequest
 }
 
-func unwelcomed(people map[int64]*state.Person) []welcome {
+func unwelcomed(people map[int64]*state.Person, web string) []welcome {
 	var out []welcome
 	for id, p := range people {
 		if p.Status == state.Invited && p.CommentURL == "" && !p.NoComment && p.PR != nil {
-			out = append(out, welcome{ID: id, Login: p.Login, PR: PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL, MergedAt: p.PR.MergedAt}})
+			out = append(out, welcome{ID: id, Login: p.Login, PR: PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL(web), MergedAt: p.PR.MergedAt}})
 		}
 	}
 	return out

@@ -3,6 +3,8 @@ package state
 import (
 	"bytes"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // FuzzDecode checks that any input is either refused or decodes to a state
@@ -12,7 +14,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte(`{"version": 1, "orgs": {}}`))
 	f.Add([]byte(`{"version": 1, "orgs": {"o": {"people": {"5": {"login": "x", "status": "queued", "at": "2026-01-01T00:00:00Z"}}}}}`))
-	f.Add([]byte(`{"version": 2}`))
+	f.Add([]byte(`{"version":2,"orgs":{"o":{"cursor":"2026-01-01T00:00:00Z","people":[{"id":5,"l":"x","s":"invited","at":"2026-01-01T00:00:00Z","pr":"o/r#1","m":"2026-01-01T00:00:00Z","c":3,"nc":true}]}}}`))
+	f.Add([]byte(`{"version":2,"orgs":{"o":{"people":[{"id":5,"l":"x","s":"queued","at":"2026-01-01T00:00:00+05:00","pr":"o/r#1","r":"\u003c","cu":"https://github.com/o/r/pull/1#issuecomment-9"}]}}}`))
+	f.Add([]byte(`{"version": 3}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		st, err := Decode(data)
@@ -33,6 +37,28 @@ func FuzzDecode(f *testing.F) {
 		twice, _ := Encode(again)
 		if !bytes.Equal(once, twice) {
 			t.Fatalf("encoding is not stable:\n%s\n%s", once, twice)
+		}
+	})
+}
+
+// FuzzDecodeFast checks the fast decoder against the general one: whatever
+// the fast one accepts, the general one accepts and reads the same.
+func FuzzDecodeFast(f *testing.F) {
+	good, _ := Encode(sample())
+	f.Add(good)
+	f.Add([]byte("{\"version\":2,\"orgs\":{\n\"o\":{\"people\":[\n {\"id\":5,\"l\":\"x\",\"s\":\"invited\",\"at\":\"2026-01-01T00:00:00Z\",\"pr\":\"o/r#1\",\"m\":\"2026-02-03T04:05:06Z\",\"c\":3,\"nc\":true}\n,{\"id\":6,\"l\":\"y\",\"s\":\"queued\",\"at\":\"2026-01-01T00:00:00Z\",\"r\":\"why\",\"cu\":\"u\"}\n]}\n}}\n"))
+	f.Add([]byte("{\"version\":2,\"orgs\":{\n}}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, ok := decodeFast(data)
+		if !ok {
+			return
+		}
+		general, err := decodeV2(data)
+		if err != nil {
+			t.Fatalf("the fast decoder accepted what the general one refuses (%v):\n%s", err, data)
+		}
+		if diff := cmp.Diff(general, fast); diff != "" {
+			t.Fatalf("the decoders disagree (-general +fast):\n%s\n%s", diff, data)
 		}
 	})
 }

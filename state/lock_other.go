@@ -1,7 +1,11 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package state
 
-// lockFile is a no-op where flock does not exist; Store's check that the
-// file did not change under it still refuses a conflicting write.
-func lockFile(string) (func(), error) { return func() {}, nil }
+import "errors"
+
+// lockFile refuses where this build knows no way to lock a file: two runs
+// on one state file without a lock could each invite the same people.
+func lockFile(string) (func(), error) {
+	return nil, errors.New("this platform has no file locking that snekomatic knows; use a read-only command (--dry-run, state show)")
+}

@@ -1,23 +1,21 @@
 package state
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// Version is the schema version this build reads and writes. A file with any
-// other version is refused rather than guessed at: losing the record of who
-// was already invited would mean asking people twice.
-const Version = 1
+// Version is the schema version this build writes. It reads this version
+// and version 1, which it rewrites as this version the first time it saves.
+// A file with any other version is refused rather than guessed at: losing
+// the record of who was already invited would mean asking people twice.
+const Version = 2
 
 // Status says what snekomatic decided about a person.
 type Status string
@@ -63,9 +61,18 @@ var Statuses = []Status{Inviting, Queued, Counting, Invited, Pending, Member, Ad
 // Final reports whether s ends snekomatic's interest in a person.
 func (s Status) Final() bool { return s != Queued && s != Inviting && s != Counting }
 
-func (s Status) valid() bool { return slices.Contains(Statuses, s) }
+func (s Status) valid() bool {
+	switch s {
+	case Invited, Member, Pending, Skipped, Queued, Inviting, Counting, Adopted:
+		return true
+	}
+	return false
+}
 
-// File is the whole state file.
+// File is the whole state: what the state file holds, with any journal
+// beside it replayed. The JSON tags of File, Org, Person and PRRef are for
+// showing the state (`state show --output json`); the file itself is
+// written by Encode, in the format of docs/state-format.md.
 type File struct {
 	Version int             `json:"version"`
 	Orgs    map[string]*Org `json:"orgs"`
@@ -90,7 +97,7 @@ type Person struct {
 	At time.Time `json:"at"`
 	// PR is the merged pull request the decision was made on.
 	PR *PRRef `json:"pr,omitempty"`
-	// Reason explains a Skipped or Queued status.
+	// Reason explains a Skipped, Queued or Counting status.
 	Reason string `json:"reason,omitempty"`
 	// CommentURL is the welcome comment, once it has been posted.
 	CommentURL string `json:"comment_url,omitempty"`
@@ -100,12 +107,25 @@ type Person struct {
 	NoComment bool `json:"no_comment,omitempty"`
 }
 
-// PRRef identifies a pull request.
+// PRRef identifies a pull request. Its web address is not stored: it
+// follows from the repository and the number (see URL).
 type PRRef struct {
 	Repo     string    `json:"repo"` // owner/name
 	Number   int       `json:"number"`
-	URL      string    `json:"url,omitempty"`
 	MergedAt time.Time `json:"merged_at,omitzero"`
+}
+
+// GitHubWeb is the web address of github.com, which URL uses when it is
+// given no other.
+const GitHubWeb = "https://github.com"
+
+// URL is the pull request's web address on the GitHub instance whose web
+// address is web (GitHubWeb when empty).
+func (r *PRRef) URL(web string) string {
+	if web == "" {
+		web = GitHubWeb
+	}
+	return strings.TrimSuffix(web, "/") + "/" + r.Repo + "/pull/" + strconv.Itoa(r.Number)
 }
 
 // New returns an empty state.
@@ -136,21 +156,32 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("state file %s: %v", e.Path, e.Err) }
 func (e *Error) Unwrap() error { return e.Err }
 
-// Load reads the state file at path. A missing file is a fresh start and
-// returns New() with fresh set to true.
+// Load reads the state file at path, and replays the journal beside it, if
+// a run left one (see Store), without changing either. A missing file is a
+// fresh start and returns New() with fresh set to true.
 func Load(path string) (f *File, fresh bool, err error) {
-	data, err := os.ReadFile(path)
+	s, fresh, err := OpenReadOnly(path)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.file, fresh, nil
+}
+
+// readFile reads and decodes the state file at path (already resolved).
+// data is nil when there is no file.
+func readFile(path string) (f *File, data []byte, err error) {
+	data, err = os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return New(), true, nil
+		return New(), nil, nil
 	}
 	if err != nil {
-		return nil, false, &Error{Path: path, Err: unwrapPathError(err)}
+		return nil, nil, unwrapPathError(err)
 	}
 	f, err = Decode(data)
 	if err != nil {
-		return nil, false, &Error{Path: path, Err: err}
+		return nil, nil, err
 	}
-	return f, false, nil
+	return f, data, nil
 }
 
 func unwrapPathError(err error) error {
@@ -161,104 +192,6 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Decode parses and validates the contents of a state file.
-func Decode(data []byte) (*File, error) {
-	// Read the version first so that a newer file is reported as such, not as
-	// a pile of unknown fields.
-	var head struct {
-		Version *int `json:"version"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, describeJSONError(data, err)
-	}
-	if head.Version == nil {
-		return nil, errors.New("no \"version\" field; this is not a snekomatic state file")
-	}
-	if *head.Version != Version {
-		return nil, fmt.Errorf("schema version %d is not supported (this build reads version %d)", *head.Version, Version)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var f File
-	if err := dec.Decode(&f); err != nil {
-		return nil, describeJSONError(data, err)
-	}
-	if f.Orgs == nil {
-		f.Orgs = map[string]*Org{}
-	}
-	for name, o := range f.Orgs {
-		if name == "" || name != strings.ToLower(name) {
-			return nil, fmt.Errorf("organization key %q must be a lower-case login", name)
-		}
-		if o == nil {
-			return nil, fmt.Errorf("organization %q is null", name)
-		}
-		if o.People == nil {
-			o.People = map[int64]*Person{}
-		}
-		for id, p := range o.People {
-			switch {
-			case id <= 0:
-				return nil, fmt.Errorf("organization %q: person id %d is not a GitHub user id", name, id)
-			case p == nil:
-				return nil, fmt.Errorf("organization %q: person %d is null", name, id)
-			case !p.Status.valid():
-				return nil, fmt.Errorf("organization %q: person %d has unknown status %q", name, id, p.Status)
-			}
-		}
-	}
-	return &f, nil
-}
-
-func describeJSONError(data []byte, err error) error {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return errors.New("the file is empty")
-	}
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		if int(syn.Offset) >= len(data) {
-			return errors.New("not valid JSON: the file is truncated")
-		}
-		line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
-		return fmt.Errorf("not valid JSON (line %d): %v", line, syn)
-	}
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) {
-		return fmt.Errorf("field %q has the wrong type: expected %s, found %s", typ.Field, typ.Type, typ.Value)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return errors.New("not valid JSON: the file is truncated")
-	}
-	return fmt.Errorf("not valid: %v", err)
-}
-
-// Encode renders f in its canonical form: the same state always gives the
-// same bytes, so committed state files diff cleanly.
-func Encode(f *File) ([]byte, error) {
-	canon := &File{Version: Version, Orgs: make(map[string]*Org, len(f.Orgs))}
-	for name, o := range f.Orgs {
-		c := &Org{Cursor: normTime(o.Cursor), People: make(map[int64]*Person, len(o.People))}
-		for id, p := range o.People {
-			cp := *p
-			cp.At = normTime(p.At)
-			if p.PR != nil {
-				pr := *p.PR
-				pr.MergedAt = normTime(pr.MergedAt)
-				cp.PR = &pr
-			}
-			c.People[id] = &cp
-		}
-		canon.Orgs[strings.ToLower(name)] = c
-	}
-	// encoding/json writes map keys in sorted order, which is what makes the
-	// output deterministic.
-	data, err := json.MarshalIndent(canon, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(data, '\n'), nil
-}
-
 func normTime(t time.Time) time.Time {
 	if t.IsZero() {
 		return t
@@ -266,8 +199,10 @@ func normTime(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Second)
 }
 
-// Save writes f to path atomically: the new contents go to a temporary file in
-// the same directory, which is flushed to disk and then renamed over path.
+// Save writes f to path atomically, in the current version: the new
+// contents go to a temporary file in the same directory, which is flushed to
+// disk and then renamed over path. It neither locks nor looks at a journal;
+// runs go through Store.
 func Save(path string, f *File) error {
 	data, err := Encode(f)
 	if err != nil {
@@ -306,10 +241,16 @@ func writeAtomic(path string, data []byte) (err error) {
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("rename: %w", unwrapPathError(err))
 	}
-	// The rename is durable only once the directory entry is on disk.
-	if d, derr := os.Open(dir); derr == nil {
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename or removal in dir durable: it is on disk only once
+// the directory entry is. Not every system can sync a directory (Windows
+// cannot open one for it), and there is nothing more to do when it fails.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
 		d.Close()
 	}
-	return nil
 }

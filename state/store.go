@@ -1,10 +1,13 @@
 package state
 
 import (
-	"bytes"
 	"errors"
+	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -13,34 +16,76 @@ import (
 var ErrLocked = errors.New("another snekomatic run is using this state file (it holds the .lock file beside it); wait for it to finish")
 
 // ErrConflict means the file changed on disk after this run read it.
-var ErrConflict = errors.New("the file was changed by someone else during this run; nothing was overwritten, run again")
+var ErrConflict = errors.New("the file was changed by someone else during this run; nothing was overwritten (this run's changes wait in the .journal file beside it and are applied by the next run), run again")
 
-// Store is the state of one run: the decoded file plus the path it is saved
-// to. Every change goes through Update, which applies it and writes the file
-// before returning, so progress survives a crash at any later moment. It is
-// safe for concurrent use by the goroutines of different organizations.
+// Store is the state of one run. It keeps the promise the reconciler is
+// built on, that nothing is sent to GitHub before it is written down, at a
+// cost that follows what changed, not what is remembered:
+//
+//   - Update appends the people it changed to a journal beside the state
+//     file (path + ".journal", one JSON line a change) and flushes it to
+//     disk before returning: O(k) for k changed people.
+//   - Commit folds the journal into the state file once, at the end of the
+//     run, for every organization of the run together (group commit), and
+//     removes the journal.
+//   - A run that died before Commit leaves its journal; the next Open (and a
+//     read-only open, which only reads) replays it. Replaying is idempotent:
+//     each line holds a person's whole record, not a difference.
+//
+// It is safe for concurrent use by the goroutines of different
+// organizations.
 type Store struct {
-	mu       sync.Mutex
-	path     string
-	file     *File
-	readOnly bool
-	// onDisk is what this store last read from or wrote to path (nil: no
-	// file). A save first checks that the file still holds exactly this,
-	// so that a concurrent writer is detected, never overwritten.
-	onDisk  []byte
-	release func()
+	mu sync.Mutex
+	// path is the name the caller gave, for messages; real is that path
+	// with symbolic links resolved: the file that is locked, read and
+	// replaced, so that a run through a link and one on the file itself
+	// exclude each other, and the link stays a link.
+	path, real string
+	file       *File
+	readOnly   bool
+	release    func()
+	// base is the hash of the state file as this store last read or wrote
+	// it (exists false: there was none). Commit first checks that the file
+	// still holds exactly this, so that a concurrent writer is detected,
+	// never overwritten.
+	// maphash, not a cryptographic hash: this guards against accidents,
+	// not attackers (who could write the file anyway), and hashing 15 MB
+	// with SHA-256 twice a run cost a tenth of a no-op run's CPU.
+	base   uint64
+	exists bool
+	// journal is open for appending once the run has changed something;
+	// jlen is the length of its complete records.
+	journal *os.File
+	jlen    int64
+	// dirty: the state holds changes (replayed or new) that the state file
+	// does not.
+	dirty bool
+	// broken is set when the journal could not be restored after a failed
+	// write; no later change is accepted.
+	broken error
+	fault  func(org string) error
+	buf    []byte
 }
 
-// Open locks and loads the state file at path (see Load) for a run that will
-// change it. fresh reports that there was no file yet. A second Open of the
-// same path while the first is not closed fails at once with ErrLocked.
-// Close releases the lock.
+// hashSeed is this process's seed for the file's hash; hashes are only
+// compared within one process.
+var hashSeed = maphash.MakeSeed()
+
+// Open locks and loads the state file at path, and replays the journal a
+// killed run may have left beside it, for a run that will change it. fresh
+// reports that there was no state yet. A second Open of the same file (by
+// any name) while the first is not closed fails at once with ErrLocked.
+// Changes reach the state file on Commit; Close releases the lock.
 func Open(path string) (s *Store, fresh bool, err error) {
-	release, err := lockFile(path)
+	real, err := resolve(path)
 	if err != nil {
 		return nil, false, &Error{Path: path, Err: err}
 	}
-	s, fresh, err = OpenReadOnly(path)
+	release, err := lockFile(real)
+	if err != nil {
+		return nil, false, &Error{Path: path, Err: err}
+	}
+	s, fresh, err = open(path, real)
 	if err != nil {
 		release()
 		return nil, false, err
@@ -49,115 +94,185 @@ func Open(path string) (s *Store, fresh bool, err error) {
 	return s, fresh, nil
 }
 
-// OpenReadOnly loads the state file without locking it or ever writing it:
-// for dry runs and for showing the state.
+// OpenReadOnly loads the state file and replays its journal in memory,
+// without locking, writing or creating anything: for dry runs and for
+// showing the state. Updates change only the memory.
 func OpenReadOnly(path string) (s *Store, fresh bool, err error) {
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, false, &Error{Path: path, Err: unwrapPathError(err)}
+	real, err := resolve(path)
+	if err != nil {
+		return nil, false, &Error{Path: path, Err: err}
 	}
-	f, fresh, err := Load(path)
+	return open(path, real)
+}
+
+func open(path, real string) (*Store, bool, error) {
+	f, data, err := readFile(real)
+	if err != nil {
+		return nil, false, &Error{Path: path, Err: err}
+	}
+	s := &Store{path: path, real: real, file: f, readOnly: true, exists: data != nil}
+	if data != nil {
+		s.base = maphash.Bytes(hashSeed, data)
+	}
+	replayed, err := s.replay()
 	if err != nil {
 		return nil, false, err
 	}
-	if fresh {
-		data = nil
-	}
-	return &Store{path: path, file: f, onDisk: data, readOnly: true}, fresh, nil
+	s.dirty = replayed > 0
+	return s, data == nil && replayed == 0, nil
 }
 
-// Close releases the lock taken by Open.
+// Close releases the lock taken by Open. Changes not committed stay in the
+// journal, where the next run finds them.
 func (s *Store) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.journal != nil {
+		s.journal.Close()
+		s.journal = nil
+	}
 	if s.release != nil {
 		s.release()
 		s.release = nil
 	}
 }
 
-// NewMemoryStore returns a store that never touches the disk.
-func NewMemoryStore(f *File) *Store {
-	if f == nil {
-		f = New()
-	}
-	return &Store{file: f, readOnly: true}
+// InjectFault makes the store call fault before each write (of the journal
+// or of the file; org is "" for the file); when fault returns an error,
+// that write fails with it, as on a full disk. It is for tests of what
+// callers do when the state cannot be written.
+func (s *Store) InjectFault(fault func(org string) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = fault
 }
 
-// Path is the file the store saves to.
-func (s *Store) Path() string { return s.path }
-
-// Org returns a deep copy of what is remembered about org.
+// Org returns a deep copy of what is remembered about org. It copies every
+// person, so a run calls it once per organization.
 func (s *Store) Org(org string) Org {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.file.Org(org).clone()
+	o := s.file.Orgs[strings.ToLower(org)]
+	if o == nil {
+		return Org{People: map[int64]*Person{}}
+	}
+	return o.clone()
 }
 
-// Update applies fn to org's record and saves the whole file. If saving
-// fails the change is rolled back in memory too, so memory never claims more
-// than the disk holds.
-func (s *Store) Update(org string, fn func(o *Org)) error {
+// Cursor returns org's cursor, without copying anyone.
+func (s *Store) Cursor(org string) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.file.Org(org)
-	before := o.clone()
-	fn(o)
+	if o := s.file.Orgs[strings.ToLower(org)]; o != nil {
+		return o.Cursor
+	}
+	return time.Time{}
+}
+
+// Update applies fn's changes to org's record and, for a store opened with
+// Open, writes them to the journal and flushes it to disk before returning,
+// so they survive a crash at any later moment. If writing fails the changes
+// are rolled back in memory too, so memory never claims more than the disk
+// holds.
+func (s *Store) Update(org string, fn func(e *Edit)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.broken != nil {
+		return &Error{Path: s.path, Err: s.broken}
+	}
+	key := strings.ToLower(org)
+	e := &Edit{o: s.file.Org(key), old: map[int64]*Person{}}
+	fn(e)
+	if len(e.order) == 0 && !e.cursorSet {
+		return nil
+	}
 	if s.readOnly {
 		return nil
 	}
-	if err := s.save(); err != nil {
-		*o = before
-		return err
+	if err := s.appendJournal(key, e); err != nil {
+		e.undo()
+		return &Error{Path: s.path, Err: err}
 	}
+	s.dirty = true
 	return nil
 }
 
-func (s *Store) save() error {
-	current, err := os.ReadFile(s.path)
+// Commit writes the state, with every change of the run, to the state file
+// (in the current version, which migrates a version 1 file) and removes
+// the journal. Nothing is written when nothing changed. If the file changed
+// on disk since it was read, Commit writes nothing and returns ErrConflict;
+// the journal stays for the next run.
+func (s *Store) Commit() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.readOnly || !s.dirty {
+		return nil
+	}
+	if s.fault != nil {
+		if err := s.fault(""); err != nil {
+			return &Error{Path: s.path, Err: err}
+		}
+	}
+	current, err := os.ReadFile(s.real)
+	exists := err == nil
 	if errors.Is(err, fs.ErrNotExist) {
-		current, err = nil, nil
+		err = nil
 	}
 	if err != nil {
 		return &Error{Path: s.path, Err: unwrapPathError(err)}
 	}
-	if !bytes.Equal(current, s.onDisk) {
+	if exists != s.exists || (exists && maphash.Bytes(hashSeed, current) != s.base) {
 		return &Error{Path: s.path, Err: ErrConflict}
 	}
+	current = nil
 	data, err := Encode(s.file)
 	if err != nil {
 		return &Error{Path: s.path, Err: err}
 	}
-	if err := writeAtomic(s.path, data); err != nil {
+	if err := writeAtomic(s.real, data); err != nil {
 		return &Error{Path: s.path, Err: err}
 	}
-	s.onDisk = data
-	return nil
-}
-
-// Snapshot returns a deep copy of the whole file.
-func (s *Store) Snapshot() *File {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := &File{Version: s.file.Version, Orgs: make(map[string]*Org, len(s.file.Orgs))}
-	for k, o := range s.file.Orgs {
-		oc := o.clone()
-		c.Orgs[k] = &oc
+	s.base, s.exists, s.dirty = maphash.Bytes(hashSeed, data), true, false
+	// The journal goes only now that the file holds all of it; a crash
+	// before this line replays it onto the file, which changes nothing.
+	if err := s.dropJournal(); err != nil {
+		return &Error{Path: s.path, Err: err}
 	}
-	return c
+	return nil
 }
 
 func (o *Org) clone() Org {
 	c := Org{Cursor: o.Cursor, People: make(map[int64]*Person, len(o.People))}
+	// Two allocations for everyone rather than two a person.
+	people := make([]Person, 0, len(o.People))
+	prs := make([]PRRef, 0, len(o.People))
 	for id, p := range o.People {
-		pc := *p
+		people = append(people, *p)
+		pc := &people[len(people)-1]
 		if p.PR != nil {
-			pr := *p.PR
-			pc.PR = &pr
+			prs = append(prs, *p.PR)
+			pc.PR = &prs[len(prs)-1]
 		}
-		c.People[id] = &pc
+		c.People[id] = pc
 	}
 	return c
+}
+
+func (p *Person) clone() *Person {
+	c := *p
+	if p.PR != nil {
+		pr := *p.PR
+		c.PR = &pr
+	}
+	return &c
+}
+
+func (p *Person) equal(q *Person) bool {
+	if p.Login != q.Login || p.Status != q.Status || !p.At.Equal(q.At) || p.Reason != q.Reason ||
+		p.CommentURL != q.CommentURL || p.NoComment != q.NoComment || (p.PR == nil) != (q.PR == nil) {
+		return false
+	}
+	return p.PR == nil || (p.PR.Repo == q.PR.Repo && p.PR.Number == q.PR.Number && p.PR.MergedAt.Equal(q.PR.MergedAt))
 }
 
 // SentSince counts the invitations snekomatic sent in this organization at
@@ -170,4 +285,120 @@ func (o *Org) SentSince(t time.Time) int {
 		}
 	}
 	return n
+}
+
+// Edit is one Update's view of an organization's record. It reads the
+// current record and records every change, so that only what changed is
+// written to the journal, and a failed write can be undone.
+type Edit struct {
+	o         *Org
+	old       map[int64]*Person // first-touched people as they were (nil: absent)
+	order     []int64
+	oldCursor time.Time
+	cursorSet bool
+}
+
+// Person returns a copy of the person with id, or nil if nobody with that
+// id is remembered. Changing the copy changes nothing until it is Put.
+func (e *Edit) Person(id int64) *Person {
+	p := e.o.People[id]
+	if p == nil {
+		return nil
+	}
+	return p.clone()
+}
+
+// Put records p (a copy of it) as the person with id. Putting what is
+// already recorded is not a change. A nil p forgets them.
+func (e *Edit) Put(id int64, p *Person) {
+	if p == nil {
+		e.Forget(id)
+		return
+	}
+	cur := e.o.People[id]
+	if cur != nil && cur.equal(p) {
+		return
+	}
+	e.touch(id, cur)
+	e.o.People[id] = p.clone()
+}
+
+// Forget removes the person with id, if remembered.
+func (e *Edit) Forget(id int64) {
+	cur, ok := e.o.People[id]
+	if !ok {
+		return
+	}
+	e.touch(id, cur)
+	delete(e.o.People, id)
+}
+
+// Cursor is the organization's cursor.
+func (e *Edit) Cursor() time.Time { return e.o.Cursor }
+
+// SetCursor moves the organization's cursor to t.
+func (e *Edit) SetCursor(t time.Time) {
+	if t.Equal(e.o.Cursor) {
+		return
+	}
+	if !e.cursorSet {
+		e.oldCursor, e.cursorSet = e.o.Cursor, true
+	}
+	e.o.Cursor = t
+}
+
+func (e *Edit) touch(id int64, cur *Person) {
+	if _, seen := e.old[id]; seen {
+		return
+	}
+	e.old[id] = cur
+	e.order = append(e.order, id)
+}
+
+func (e *Edit) undo() {
+	for id, p := range e.old {
+		if p == nil {
+			delete(e.o.People, id)
+		} else {
+			e.o.People[id] = p
+		}
+	}
+	if e.cursorSet {
+		e.o.Cursor = e.oldCursor
+	}
+}
+
+// resolve follows symbolic links in path to the file they name (which may
+// not exist yet), with the directory resolved too, so that every name of one
+// state file locks, reads and replaces the same file. A directory that
+// cannot be resolved is left as it is: opening the file there fails with a
+// clearer error.
+func resolve(path string) (string, error) {
+	for range 40 {
+		dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+		if err != nil {
+			return path, nil
+		}
+		path = filepath.Join(dir, filepath.Base(path))
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return "", fmt.Errorf("read symbolic link: %w", unwrapPathError(err))
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(dir, target)
+		}
+		path = target
+	}
+	return "", errors.New("too many levels of symbolic links")
+}
+
+// PutAll puts every person of people (see Put).
+func (e *Edit) PutAll(people map[int64]*Person) {
+	for id, p := range people {
+		e.Put(id, p)
+	}
 }

@@ -195,6 +195,33 @@ func TestCommitStateIgnoresAQueuedPersonsRetries(t *testing.T) {
 	}
 }
 
+// The same in version 2 of the state file, one person a line.
+func TestCommitStateIgnoresAQueuedPersonsRetriesInVersion2(t *testing.T) {
+	needTools(t, "jq")
+	v2 := func(cursor, at, reason string) string {
+		return `{"version":2,"orgs":{
+"trio":{"cursor":"` + cursor + `","people":[
+ {"id":1,"l":"alice","s":"queued","at":"` + at + `","pr":"trio/trio#1","r":"` + reason + `"}
+]}
+}}
+`
+	}
+	r, rn := newRepo(t), newRunner(t)
+	r.commitInWork(t, statePath, v2("2026-11-20T10:00:00Z", "2026-11-20T10:00:00Z", "--max-invites 0 reached for this run"))
+	before := r.remoteHead(t)
+	writeFile(t, filepath.Join(r.work, statePath), v2("2026-11-20T11:00:00Z", "2026-11-21T10:00:00Z", "membership could not be checked: 502"))
+	res := runScript(t, r.work, "commit-state.sh", commitEnv(t, rn))
+	if res.code != 0 || r.remoteHead(t) != before {
+		t.Fatalf("a queued person's retry was committed: %v", res)
+	}
+	// Someone invited is a change to commit at once.
+	writeFile(t, filepath.Join(r.work, statePath), strings.Replace(v2("2026-11-20T11:00:00Z", "2026-11-21T10:00:00Z", "x"), `"s":"queued"`, `"s":"invited"`, 1))
+	res = runScript(t, r.work, "commit-state.sh", commitEnv(t, rn))
+	if res.code != 0 || r.remoteHead(t) == before {
+		t.Fatalf("an invitation was not committed: %v", res)
+	}
+}
+
 func TestCommitStateNamesTheCountsFromTheReport(t *testing.T) {
 	needTools(t, "jq")
 	r, rn := newRepo(t), newRunner(t)

@@ -136,7 +136,7 @@ func TestActionEndToEnd(t *testing.T) {
 		}
 	}
 	remote, _ := r.remoteFile(t, statePath)
-	if local := readFile(t, filepath.Join(r.work, statePath)); remote != local || !strings.Contains(remote, `"login": "alice"`) {
+	if local := readFile(t, filepath.Join(r.work, statePath)); remote != local || !strings.Contains(remote, `"l":"alice"`) {
 		t.Errorf("remote state %q, local %q", remote, local)
 	}
 

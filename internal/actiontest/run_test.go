@@ -11,8 +11,9 @@ import (
 // standIn is a stand-in for the snekomatic binary: it records its arguments
 // and the variables that carry credentials, prints the report in
 // $STANDIN/report.json (and a workflow command, when STANDIN_ANNOTATION is
-// set), appends to the file after --state when STANDIN_WRITE_STATE=1, and
-// exits with STANDIN_EXIT.
+// set), appends to the file after --state when STANDIN_WRITE_STATE=1,
+// leaves a journal beside it on its first call when STANDIN_LEAVE_JOURNAL=1
+// (as a killed run does), and exits with STANDIN_EXIT.
 const standIn = `#!/usr/bin/env bash
 set -u
 printf '%s\n' "$@" >"$STANDIN/args"
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 if [ "${STANDIN_WRITE_STATE:-}" = 1 ]; then echo x >>"$state"; fi
+if [ "${STANDIN_LEAVE_JOURNAL:-}" = 1 ] && [ ! -e "$STANDIN/journal-left" ]; then echo x >"$state.journal"; touch "$STANDIN/journal-left"; fi
 if [ -n "${STANDIN_ANNOTATION:-}" ]; then echo "$STANDIN_ANNOTATION"; fi
 if [ -f "$STANDIN/report.json" ]; then cat "$STANDIN/report.json"; fi
 exit "${STANDIN_EXIT:-0}"
@@ -366,5 +368,23 @@ func TestRunCheckFindsEveryProblemBeforeBuilding(t *testing.T) {
 		"INPUT_DRY_RUN=true", "INPUT_SINCE=1d12h", "INPUT_MAX_INVITES=5"), "check")
 	if res.code != 0 {
 		t.Errorf("dry run refused: %v", res)
+	}
+}
+
+// A run that leaves a journal (it was killed) gets it folded into the state
+// file, which is all that is committed or cached; a dry run folds nothing.
+func TestRunFoldsALeftoverJournal(t *testing.T) {
+	s := newStandIn(t)
+	res := s.run(t, "INPUT_TOKEN="+secretToken, "INPUT_ORGS=trio", "STANDIN_LEAVE_JOURNAL=1", "STANDIN_EXIT=1")
+	if res.code != 1 {
+		t.Fatalf("run.sh: %v", res)
+	}
+	if got, want := s.args(t), []string{"state", "fold", "--state", statePath}; !slices.Equal(got, want) {
+		t.Errorf("last call %q, want %q", got, want)
+	}
+	d := newStandIn(t)
+	res = d.run(t, "INPUT_TOKEN="+secretToken, "INPUT_ORGS=trio", "STANDIN_LEAVE_JOURNAL=1", "INPUT_DRY_RUN=true")
+	if res.code != 0 || d.args(t)[0] != "reconcile" {
+		t.Errorf("a dry run folded: %v %q", res, d.args(t))
 	}
 }
