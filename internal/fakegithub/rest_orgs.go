@@ -448,19 +448,32 @@ func teamByID(o *org, id int64) *Team {
 
 // teamJSON is GitHub's "team full", trimmed.
 type teamJSON struct {
-	ID              int64    `json:"id"`
-	NodeID          string   `json:"node_id"`
-	URL             string   `json:"url"`
-	HTMLURL         string   `json:"html_url"`
-	Name            string   `json:"name"`
-	Slug            string   `json:"slug"`
-	Description     *string  `json:"description"`
-	Privacy         string   `json:"privacy"`
-	Permission      string   `json:"permission"`
-	MembersURL      string   `json:"members_url"`
-	RepositoriesURL string   `json:"repositories_url"`
-	Parent          *string  `json:"parent"`
-	Organization    *orgJSON `json:"organization"`
+	ID              int64        `json:"id"`
+	NodeID          string       `json:"node_id"`
+	URL             string       `json:"url"`
+	HTMLURL         string       `json:"html_url"`
+	Name            string       `json:"name"`
+	Slug            string       `json:"slug"`
+	Description     *string      `json:"description"`
+	Privacy         string       `json:"privacy"`
+	Permission      string       `json:"permission"`
+	MembersURL      string       `json:"members_url"`
+	RepositoriesURL string       `json:"repositories_url"`
+	Parent          *string      `json:"parent"`
+	Type            string       `json:"type"`
+	CreatedAt       string       `json:"created_at"`
+	UpdatedAt       string       `json:"updated_at"`
+	MembersCount    int          `json:"members_count"`
+	ReposCount      int          `json:"repos_count"`
+	Organization    *teamOrgJSON `json:"organization"`
+}
+
+// teamOrgJSON is GitHub's "team organization": the full organization, with
+// archived_at always present, null unless archived, as the REST description
+// requires (https://docs.github.com/rest/teams/teams#get-a-team-by-name).
+type teamOrgJSON struct {
+	*orgJSON
+	ArchivedAt *string `json:"archived_at"`
 }
 
 // GET /orgs/{org}/teams/{team_slug}
@@ -481,6 +494,7 @@ func (g *GitHub) getTeam(w http.ResponseWriter, r *http.Request) {
 		ID: t.ID, NodeID: t.NodeID, URL: u, HTMLURL: g.webURL("orgs/%s/teams/%s", o.acct.Login, t.Slug),
 		Name: t.Name, Slug: t.Slug, Privacy: "closed", Permission: "pull",
 		MembersURL: u + "/members{/member}", RepositoriesURL: u + "/repos",
-		Organization: g.orgFullJSON(o.acct),
+		Type: "organization", CreatedAt: ts(o.acct.createdAt), UpdatedAt: ts(o.acct.createdAt),
+		Organization: &teamOrgJSON{orgJSON: g.orgFullJSON(o.acct)},
 	})
 }
