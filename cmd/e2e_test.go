@@ -23,6 +23,8 @@ type world struct {
 	repo      *fakegithub.Repo
 	statePath string
 	now       time.Time
+	// clock is the transports' and the fake's: pacing and waits move it.
+	clock *simClock
 }
 
 func newWorld(t *testing.T) *world {
@@ -31,7 +33,9 @@ func newWorld(t *testing.T) *world {
 	schematest.Attach(t, gh) // before any fault, so that it judges their answers too
 	gh.AddOrg("trio")
 	gh.AddToken(testToken)
-	w := &world{gh: gh, repo: gh.AddRepo("trio", "trio"), statePath: filepath.Join(t.TempDir(), "state.json"), now: time.Now().UTC()}
+	clock := newSimClock()
+	gh.SetClock(clock.Now) // the fake's limits count on the client's clock
+	w := &world{gh: gh, clock: clock, repo: gh.AddRepo("trio", "trio"), statePath: filepath.Join(t.TempDir(), "state.json"), now: clock.Now()}
 	return w
 }
 
@@ -44,6 +48,7 @@ func (w *world) run(t *testing.T, args ...string) (int, string, string) {
 		"GITHUB_API_URL": w.gh.RESTURL(),
 	})
 	d.Now = func() time.Time { return w.now }
+	d.Resilience = w.clock.resilience
 	full := append([]string{"reconcile", "--state", w.statePath}, args...)
 	code := Main(context.Background(), full, d)
 	return code, out.String(), errb.String()

@@ -138,6 +138,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	if err != nil {
 		return err
 	}
+	sess.useState(store)
 	targets, err := sess.targets(ctx, log)
 	if err != nil {
 		return err
