@@ -202,6 +202,9 @@ type session struct {
 	mu      sync.Mutex
 	store   *state.Store
 	instOrg map[int64]string
+	// login is the token's user, once read (owner.go).
+	loginMu sync.Mutex
+	login   string
 }
 
 // connect builds the clients; it sends nothing.

@@ -187,16 +187,13 @@ func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target) doctorRow {
 	if scopes := resp.Header.Get("X-OAuth-Scopes"); scopes != "" {
 		row.Permissions = "scopes: " + scopes
 	}
-	m, mresp, err := c.REST().Organizations.GetOrgMembership(ctx, user.GetLogin(), t.Org)
-	switch {
-	case err != nil && mresp != nil && mresp.StatusCode == 404:
-		row.CanInvite = fmt.Sprintf("no: %s is not a member of %s; only owners can invite", user.GetLogin(), t.Org)
+	switch oc, err := checkOwner(ctx, c, user.GetLogin(), t.Org); {
 	case err != nil:
 		row.CanInvite = "no: " + oneLine(err.Error())
-	case m.GetState() == "active" && m.GetRole() == "admin":
+	case oc.Owner:
 		row.CanInvite = "yes"
 	default:
-		row.CanInvite = fmt.Sprintf("no: %s is %s %s, only owners can invite", user.GetLogin(), m.GetState(), m.GetRole())
+		row.CanInvite = "no: " + oc.Why + "; only owners can invite"
 	}
 	row.CanRead = checkSearch(ctx, c, t.Org)
 	row.OK = row.CanInvite == "yes" && row.CanRead == "yes"

@@ -168,6 +168,14 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 				return nil
 			}
+			// In token mode, know before anything is sent that the
+			// token's user may invite here (only owners can).
+			if o.Mode == ModeToken && !o.DryRun {
+				if err := sess.mayInvite(ctx, client, t.Org); err != nil {
+					errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
+					return nil
+				}
+			}
 			oopts, warnings, err := o.orgOptions(ctx, client, t, ropts, log)
 			if err != nil {
 				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)

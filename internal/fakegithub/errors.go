@@ -25,6 +25,9 @@ const (
 	// MsgNotAccessibleByToken is the 403 message for a write to an
 	// organization that the token is not allowed to touch (see AddToken).
 	MsgNotAccessibleByToken = "Resource not accessible by personal access token"
+	// MsgMustBeOwner is the 403 message for an invitation created with the
+	// token of a user who is not an owner of the organization.
+	MsgMustBeOwner = "You must be an organization owner to create invitations."
 	// MsgArchived is the 403 message for a write to an archived repository.
 	MsgArchived = "Repository was archived so is read-only."
 

@@ -250,6 +250,15 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 	if o == nil {
 		return
 	}
+	// "In order to create invitations in an organization, the
+	// authenticated user must be an organization owner"
+	// (https://docs.github.com/rest/orgs/members#create-an-organization-invitation).
+	// An App installation invites with its Members: write permission
+	// instead (checked in app.go).
+	if t := stateOf(r).tok; t.inst == nil && !g.anyoneInvites && o.members[t.ownerID] != "admin" {
+		WriteError(w, http.StatusForbidden, MsgMustBeOwner, docCreateInvitation)
+		return
+	}
 	var body struct {
 		InviteeID *int64  `json:"invitee_id"`
 		Email     *string `json:"email"`
@@ -497,4 +506,29 @@ func (g *GitHub) getTeam(w http.ResponseWriter, r *http.Request) {
 		Type: "organization", CreatedAt: ts(o.acct.createdAt), UpdatedAt: ts(o.acct.createdAt),
 		Organization: &teamOrgJSON{orgJSON: g.orgFullJSON(o.acct)},
 	})
+}
+
+// SetOwnersOnlyInvitations turns on (the default) or off GitHub's rule that
+// only organization owners may create invitations with a personal token:
+// off, any token that may write to the organization invites.
+func (g *GitHub) SetOwnersOnlyInvitations(on bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.anyoneInvites = !on
+}
+
+// MakeOwner gives a user the owner (admin) role in an organization, as
+// SetMember(org, id, "admin").
+func (g *GitHub) MakeOwner(org string, userID int64) { g.SetMember(org, userID, "admin") }
+
+// TokenOwner returns the user that AddToken's tokens belong to (created on
+// first use).
+func (g *GitHub) TokenOwner() *Account {
+	g.mu.Lock()
+	if g.w.tokenOwner == 0 {
+		g.w.tokenOwner = g.addAccountLocked(DefaultTokenOwner, "User").ID
+	}
+	id := g.w.tokenOwner
+	g.mu.Unlock()
+	return g.Account(id)
 }

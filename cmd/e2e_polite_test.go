@@ -1,0 +1,60 @@
+package cmd
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/python-trio/snekomatic/internal/fakegithub"
+)
+
+// A token whose user is not an owner cannot invite: the organization fails
+// at once with one line naming the user, and nothing is written.
+func TestTokenUserWhoIsNotAnOwnerFailsTheOrganizationAtOnce(t *testing.T) {
+	w, _ := newcomersWorld(t, 2)
+	w.gh.SetMember("trio", w.gh.TokenOwner().ID, "member")
+	code, out, errOut := w.run(t, "--org", "trio")
+	mustCode(t, code, ExitError, out, errOut)
+	if n := w.gh.CountRequests()[fakegithub.KindRESTWrite]; n != 0 {
+		t.Errorf("%d writes sent with a token that may not invite", n)
+	}
+	var lines []string
+	for _, l := range strings.Split(errOut, "\n") {
+		if strings.HasPrefix(l, "snekomatic: trio:") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], fakegithub.DefaultTokenOwner) || !strings.Contains(lines[0], "only organization owners can invite") {
+		t.Errorf("want one line naming %s and what is needed; stderr:\n%s", fakegithub.DefaultTokenOwner, errOut)
+	}
+}
+
+// A backfill larger than GitHub's per-minute content limit: writes are
+// spaced a second apart on the one token, and GitHub (the fake, with its
+// documented limits on) never refuses one.
+func TestBackfillIsPacedUnderGitHubsContentLimits(t *testing.T) {
+	w, fresh := newcomersWorld(t, 60)
+	w.gh.SetInvitationCap("trio", 500)
+	code, out, errOut := w.run(t, "--org", "trio", "--since", "240h", "--daily-invite-limit", "500")
+	mustCode(t, code, 0, out, errOut)
+	if n := len(w.gh.CreatedInvitations("trio")); n != len(fresh) {
+		t.Errorf("%d invitations, want %d", n, len(fresh))
+	}
+	if n := w.gh.ContentLimitRefusals(); n != 0 {
+		t.Errorf("%d requests refused by GitHub's content limits", n)
+	}
+	var last time.Time
+	writes := 0
+	for _, r := range w.gh.Requests() {
+		if r.Kind != fakegithub.KindRESTWrite {
+			continue
+		}
+		if writes > 0 && r.At.Sub(last) < time.Second {
+			t.Errorf("write %d (%s %s) came %s after the one before", writes+1, r.Method, r.Path, r.At.Sub(last))
+		}
+		last, writes = r.At, writes+1
+	}
+	if writes != 2*len(fresh) {
+		t.Errorf("%d writes, want %d", writes, 2*len(fresh))
+	}
+}
