@@ -38,6 +38,8 @@ func TestFaultsNeverDoubleAnInvitationOrAComment(t *testing.T) {
 		{"502s on a third of requests", fakegithub.Faults{Seed: 1, Rate502: 0.33}, true},
 		{"secondary rate limit every 3rd request", fakegithub.Faults{Seed: 2, SecondaryEvery: 3}, false},
 		{"GraphQL RATE_LIMITED every 2nd query", fakegithub.Faults{Seed: 3, GraphQLRateLimitedEvery: 2}, false},
+		{"429 with a blank Retry-After every 3rd request", fakegithub.Faults{Seed: 8, TooManyEvery: 3, BlankRetryAfter: true}, false},
+		{"GraphQL timeouts in a 200 every 2nd query", fakegithub.Faults{Seed: 9, GraphQLTimeoutEvery: 2}, false},
 		{"latency", fakegithub.Faults{Seed: 4, Latency: 5 * time.Millisecond}, false},
 		{"a hung request every 4th", fakegithub.Faults{Seed: 5, HangEvery: 4}, true},
 		{"writes that happen but whose answer is lost", fakegithub.Faults{Seed: 6, Rate502: 0.5, AmbiguousWrites: true}, true},

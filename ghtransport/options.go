@@ -118,7 +118,11 @@ func newStack(base http.RoundTripper, o Options, identity string) http.RoundTrip
 		}
 		history = o.ContentHistory(identity, now().Add(-time.Hour))
 	}
-	return NewGraphQLErrorTypes(NewPolite(NewRateLimit(NewRetry(base, o), o), o, history), o)
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	retry := NewRetry(&graphQLTimeouts{base: base, o: o}, o)
+	return NewGraphQLErrorTypes(NewPolite(NewRateLimit(retry, o), o, history), o)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -173,3 +174,26 @@ func TestA429WithoutRetryAfterWaitsAMinute(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestGraphQLTimeoutIn200IsRetriedForAQuery(t *testing.T) {
+	c := newClock()
+	timeout := `{"data":null,"errors":[{"message":"Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include ` + "`ABCD`" + ` when reporting this issue."}]}`
+	s := serve(t, ok(timeout), ok(`{"data":{"viewer":{"login":"x"}}}`))
+	_, body, err := do(t, ghtransport.New(nil, c.options(t)), "POST", s.URL("/api/graphql"), `{"query":"query { viewer { login } }"}`)
+	if err != nil || !strings.Contains(body, `"login":"x"`) {
+		t.Fatalf("body %q, err %v; want the second answer", body, err)
+	}
+	if n := len(s.Requests()); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+func TestGraphQLTimeoutIn200IsNotRetriedForAMutation(t *testing.T) {
+	c := newClock()
+	timeout := `{"data":null,"errors":[{"message":"Something went wrong while executing your query."}]}`
+	s := serve(t, ok(timeout))
+	resp, _, err := do(t, ghtransport.New(nil, c.options(t)), "POST", s.URL("/api/graphql"), `{"query":"mutation { x }"}`)
+	if err != nil || resp.StatusCode != http.StatusBadGateway {
+		t.Fatalf("status %v, err %v; want the 502 it is, once", resp, err)
+	}
+}
