@@ -1,12 +1,17 @@
 package cmd
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/ghtransport"
+	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -42,11 +47,15 @@ func (s *session) setInstallationOrg(id int64, org string) {
 
 // contentHistory is ghtransport.Options.ContentHistory: the content-creating
 // requests a credential sent since a time, as the state records them. Every
-// person recorded as invited at or after since counts as one invitation,
-// and as one comment more when their welcome was posted (the state keeps
-// one time per person, so the comment is counted at the invitation's time:
-// at worst a little early, which only makes the count stricter). The token
-// is shared by all its organizations; an installation acts on one.
+// person recorded as invited counts as one invitation, and as one comment
+// more when their welcome was posted. The token is shared by all its
+// organizations; an installation acts on one.
+//
+// The state keeps one time per person, the start of the run that decided
+// (state.Person.At), not when the requests went out, which may be later in
+// that run. So that runs close together never add up past GitHub's hourly
+// limit, each request is taken as sent up to assumedRunLength after that
+// time: counting it late is safe, counting it early is not.
 func (s *session) contentHistory(identity string, since time.Time) []time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -66,10 +75,17 @@ func (s *session) contentHistory(identity string, since time.Time) []time.Time {
 	}
 	var out []time.Time
 	for _, org := range orgs {
-		out = append(out, sentSince(s.store.Org(org), since)...)
+		for _, at := range sentSince(s.store.Org(org), since.Add(-assumedRunLength)) {
+			out = append(out, at.Add(assumedRunLength))
+		}
 	}
 	return out
 }
+
+// assumedRunLength is how long after its start a run is taken to have sent
+// its requests (see contentHistory): an hour, the window GitHub counts
+// over, which a run does not outlast in practice.
+const assumedRunLength = time.Hour
 
 // sentSince lists the content-creating requests an organization's record
 // shows since a time (see contentHistory).
@@ -85,4 +101,27 @@ func sentSince(o state.Org, since time.Time) []time.Time {
 		}
 	}
 	return out
+}
+
+// pacedClient is the GitHub client reconcile acts through, with one
+// translation: an invitation that the polite transport held back because
+// the credential's hourly budget of content-creating requests is spent
+// (a ghtransport.RateLimitError of KindContent: nothing was sent) is
+// GitHub's invitation limit to reconcile, so that it and everyone after it
+// wait in the queue for a later run instead of failing the organization.
+type pacedClient struct {
+	*ghapi.Client
+}
+
+var _ reconcile.Client = pacedClient{}
+
+// SendInvitation implements reconcile.Inviter.
+func (c pacedClient) SendInvitation(ctx context.Context, org string, userID int64, opts reconcile.InviteOptions) error {
+	err := c.Client.SendInvitation(ctx, org, userID, opts)
+	var rl *ghtransport.RateLimitError
+	if errors.As(err, &rl) && rl.Kind == ghtransport.KindContent {
+		return fmt.Errorf("%w: GitHub's limit of %d content-creating requests an hour is spent until %s",
+			reconcile.ErrInvitationLimit, ghtransport.DefaultContentPerHour, rl.Reset.UTC().Format(time.RFC3339))
+	}
+	return err
 }

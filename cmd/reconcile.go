@@ -182,7 +182,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 				return nil
 			}
 			// One organization's failure never stops another's.
-			reports[i], errs[i] = reconcile.Org(ctx, client, store, t.Org, oopts)
+			reports[i], errs[i] = reconcile.Org(ctx, pacedClient{client}, store, t.Org, oopts)
 			reports[i].Warnings = append(reports[i].Warnings, warnings...)
 			return nil
 		})

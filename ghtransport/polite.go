@@ -82,6 +82,8 @@ func NewPolite(base http.RoundTripper, o Options, history []time.Time) *Polite {
 
 // contentPath matches the REST writes that create content GitHub notifies
 // people about: invitations and comments.
+var invitationPath = regexp.MustCompile(`/invitations$`)
+
 var contentPath = regexp.MustCompile(`/(invitations|comments)$|/memberships/[^/]+$`)
 
 // classify says whether req is a write, and whether it creates content.
@@ -129,7 +131,13 @@ func (t *Polite) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	if content {
 		now := t.o.Now()
-		if wait, reset := t.contentWait(now); wait > 0 {
+		// An invitation goes only when its welcome comment fits in the
+		// hour too, so that nobody is invited and left unwelcomed.
+		need := 1
+		if invitationPath.MatchString(req.URL.Path) {
+			need = 2
+		}
+		if wait, reset := t.contentWait(now, need); wait > 0 {
 			if !b.take(wait) {
 				t.o.Logger.Info("GitHub's limit on content-creating requests is used up; leaving this one for a later run",
 					"method", req.Method, "path", req.URL.Path, "wait", wait.String())
@@ -163,29 +171,35 @@ func (t *Polite) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // contentWait is how long a content-creating request must wait at now so
 // that neither rolling window goes over, and when that wait ends.
-func (t *Polite) contentWait(now time.Time) (time.Duration, time.Time) {
-	i := 0
-	for i < len(t.sent) && !t.sent[i].After(now.Add(-time.Hour)) {
-		i++
+func (t *Polite) contentWait(now time.Time, need int) (time.Duration, time.Time) {
+	kept := t.sent[:0]
+	for _, s := range t.sent {
+		if s.After(now.Add(-time.Hour)) {
+			kept = append(kept, s)
+		}
 	}
-	t.sent = t.sent[i:]
+	t.sent = kept
 	until := now
-	over := func(limit int, window time.Duration) {
+	// History from the state may lie ahead of now (the caller counts a
+	// past run's requests late rather than early); it counts against the
+	// hour, not against the current minute.
+	over := func(limit, n int, window time.Duration) {
 		var in []time.Time
 		for _, s := range t.sent {
-			if s.After(now.Add(-window)) {
+			if s.After(now.Add(-window)) && (window == time.Hour || !s.After(now)) {
 				in = append(in, s)
 			}
 		}
-		if limit > 0 && len(in) >= limit {
-			// The oldest that must fall out of the window for one more.
-			if end := in[len(in)-limit].Add(window); end.After(until) {
+		sort.Slice(in, func(i, j int) bool { return in[i].Before(in[j]) })
+		if limit > 0 && len(in)+n > limit {
+			// The last that must fall out of the window for n more.
+			if end := in[len(in)+n-limit-1].Add(window); end.After(until) {
 				until = end
 			}
 		}
 	}
-	over(t.o.ContentPerMinute, time.Minute)
-	over(t.o.ContentPerHour, time.Hour)
+	over(t.o.ContentPerMinute, 1, time.Minute)
+	over(t.o.ContentPerHour, need, time.Hour)
 	return until.Sub(now), until
 }
 
