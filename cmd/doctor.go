@@ -115,10 +115,13 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 					row.CanRead = checkSearch(ctx, c, t.Org)
 				}
 			}
+			if inst.RepositorySelection == "selected" && row.CanRead == "yes" {
+				row.CanRead = "yes (selected repositories only)"
+			}
 			if m := missingPermissions(inst); len(m) > 0 && row.CanInvite == "yes" {
 				row.CanInvite = "yes (but " + strings.Join(m, "; ") + ")"
 			}
-			row.OK = len(missingPermissions(inst)) == 0 && row.Token == "ok" && row.CanRead == "yes" && !inst.Suspended
+			row.OK = len(missingPermissions(inst)) == 0 && row.Token == "ok" && strings.HasPrefix(row.CanRead, "yes") && !inst.Suspended
 			rows = append(rows, row)
 		}
 		for _, t := range targets {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,5 +57,31 @@ func TestBackfillIsPacedUnderGitHubsContentLimits(t *testing.T) {
 	}
 	if writes != 2*len(fresh) {
 		t.Errorf("%d writes, want %d", writes, 2*len(fresh))
+	}
+}
+
+// An installation limited to selected repositories sees only their pull
+// requests; the run's report and doctor say so.
+func TestSelectedRepositoriesInstallationIsReported(t *testing.T) {
+	w := newAppWorld(t, nil)
+	hidden := w.gh.AddRepo("alpha", "private-corner")
+	w.gh.SelectRepositories(w.inst["alpha"].ID, w.repos["alpha"])
+	seen, unseen := w.gh.AddUser("seen"), w.gh.AddUser("unseen")
+	w.gh.AddPR(w.repos["alpha"], seen.ID, "x", time.Now().Add(-time.Hour))
+	w.gh.AddPR(hidden, unseen.ID, "y", time.Now().Add(-time.Hour))
+
+	code, out, errOut := w.run(t, "--org", "alpha")
+	mustCode(t, code, 0, out, errOut)
+	if inv := w.gh.CreatedInvitations("alpha"); len(inv) != 1 || inv[0].InviteeID != seen.ID {
+		t.Errorf("invitations = %+v, want only the author in the selected repository", inv)
+	}
+	if !strings.Contains(out, "only the repositories selected") {
+		t.Errorf("the report does not warn about the selected repositories:\n%s", out)
+	}
+	env := map[string]string{"GITHUB_APP_ID": strconv.Itoa(testAppID), "GITHUB_APP_PRIVATE_KEY": string(w.key), "GITHUB_API_URL": w.gh.RESTURL()}
+	code, out, errOut = runDoctor(t, env, "--org", "alpha", "--state", w.statePath)
+	mustCode(t, code, 0, out, errOut)
+	if !strings.Contains(out, "selected repositories only") {
+		t.Errorf("doctor does not say the installation sees selected repositories only:\n%s", out)
 	}
 }

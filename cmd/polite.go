@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/ghapp"
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
@@ -124,4 +125,14 @@ func (c pacedClient) SendInvitation(ctx context.Context, org string, userID int6
 			reconcile.ErrInvitationLimit, ghtransport.DefaultContentPerHour, rl.Reset.UTC().Format(time.RFC3339))
 	}
 	return err
+}
+
+// selectionWarning says, for an installation limited to selected
+// repositories, that its search sees only those: authors of pull requests
+// merged elsewhere in the organization are not found.
+func selectionWarning(inst *ghapp.Installation) string {
+	if inst == nil || inst.RepositorySelection != "selected" {
+		return ""
+	}
+	return fmt.Sprintf("the App's installation on %s can see only the repositories selected for it; pull requests merged in the others are not found (give it all repositories to cover them)", inst.Account)
 }

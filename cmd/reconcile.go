@@ -184,6 +184,9 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 			// One organization's failure never stops another's.
 			reports[i], errs[i] = reconcile.Org(ctx, pacedClient{client}, store, t.Org, oopts)
 			reports[i].Warnings = append(reports[i].Warnings, warnings...)
+			if w := selectionWarning(t.Installation); w != "" {
+				reports[i].Warnings = append(reports[i].Warnings, w)
+			}
 			return nil
 		})
 	}

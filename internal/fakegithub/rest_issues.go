@@ -60,7 +60,7 @@ func (g *GitHub) findRepo(w http.ResponseWriter, r *http.Request, write bool, do
 		writeNotFound(w, docURL)
 		return nil
 	}
-	if !stateOf(r).tok.allows(g.w, rp.Owner) {
+	if !stateOf(r).tok.seesRepo(g.w, rp) {
 		if write {
 			WriteError(w, http.StatusForbidden, MsgNotAccessibleByToken, docURL)
 		} else {
