@@ -67,7 +67,8 @@ func classifyInviteError(err error) error {
 		return fmt.Errorf("%w: %v", reconcile.ErrAlreadyInvited, err)
 	case strings.Contains(text, "invitation rate limit"):
 		return fmt.Errorf("%w: %v", reconcile.ErrInvitationLimit, err)
-	case strings.Contains(text, "does not exist") || strings.Contains(text, "not found") || strings.Contains(text, "could not be found"):
+	case strings.Contains(text, "does not exist") || strings.Contains(text, "not found") || strings.Contains(text, "could not be found") ||
+		strings.Contains(text, "invalid invitee_id"): // a deleted account: 422, no errors list
 		return fmt.Errorf("%w: %v", reconcile.ErrNoSuchUser, err)
 	}
 	return err

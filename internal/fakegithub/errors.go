@@ -42,6 +42,9 @@ const (
 	// POST /orgs/{org}/invitations when invitee_id names no live user
 	// (unknown, deleted, a bot, a mannequin or an organization).
 	MsgInviteeNotFound = "Invitee does not exist"
+	// MsgInvalidInviteeID is the message of the 422, without an errors
+	// list, answered to POST /orgs/{org}/invitations for a deleted account.
+	MsgInvalidInviteeID = "Invalid invitee_id"
 	// MsgInvalidRole is the errors[].message of the 422 for an unknown role.
 	MsgInvalidRole = "role is not included in the list"
 	// MsgInviteeRequired is the errors[].message of the 422 when neither

@@ -292,7 +292,19 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case body.InviteeID != nil:
 		a := g.w.accounts[*body.InviteeID]
-		if a == nil || a.deleted || a.Type != "User" {
+		switch {
+		case a == nil:
+			// An id that names no account: 404, one of the two statuses
+			// GitHub's description gives this operation besides 201
+			// (https://docs.github.com/rest/orgs/members#create-an-organization-invitation).
+			writeNotFound(w, docCreateInvitation)
+			return
+		case a.deleted:
+			// A deleted account: 422 with GitHub's bare message and no
+			// errors list.
+			WriteError(w, http.StatusUnprocessableEntity, MsgInvalidInviteeID, docCreateInvitation)
+			return
+		case a.Type != "User":
 			fail("invalid", "invitee_id", MsgInviteeNotFound)
 			return
 		}
