@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,5 +84,35 @@ func TestSelectedRepositoriesInstallationIsReported(t *testing.T) {
 	mustCode(t, code, 0, out, errOut)
 	if !strings.Contains(out, "selected repositories only") {
 		t.Errorf("doctor does not say the installation sees selected repositories only:\n%s", out)
+	}
+}
+
+// Several organizations on one token share its pacing: their writes, sent
+// from concurrent workers, still go one at a time, a second apart.
+func TestOrganizationsSharingATokenShareItsPacing(t *testing.T) {
+	w, _ := newcomersWorld(t, 5)
+	for _, org := range []string{"trio2", "trio3"} {
+		w.gh.AddOrg(org)
+		w.gh.MakeOwner(org, w.gh.TokenOwner().ID)
+		repo := w.gh.AddRepo(org, "code")
+		for i := range 5 {
+			w.gh.AddPR(repo, w.gh.AddUser(fmt.Sprintf("%s-new%d", org, i)).ID, "x", w.now.Add(-time.Hour))
+		}
+	}
+	code, out, errOut := w.run(t, "--org", "trio", "--org", "trio2", "--org", "trio3")
+	mustCode(t, code, 0, out, errOut)
+	var last time.Time
+	writes := 0
+	for _, r := range w.gh.Requests() {
+		if r.Kind != fakegithub.KindRESTWrite {
+			continue
+		}
+		if writes > 0 && r.At.Sub(last) < time.Second {
+			t.Errorf("write %d (%s) came %s after the one before", writes+1, r.Path, r.At.Sub(last))
+		}
+		last, writes = r.At, writes+1
+	}
+	if writes != 30 {
+		t.Errorf("%d writes, want 30 (15 invitations and their welcomes)", writes)
 	}
 }
