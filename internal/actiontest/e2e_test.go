@@ -80,6 +80,7 @@ func TestActionEndToEnd(t *testing.T) {
 	schematest.Attach(t, gh)
 	gh.AddOrg("trio")
 	gh.AddToken(token)
+	gh.MakeOwner("trio", gh.TokenOwner().ID) // only owners can invite
 	repo := gh.AddRepo("trio", "trio")
 	gh.AddPR(repo, gh.AddUser("alice").ID, "fix a typo", time.Now().Add(-2*time.Hour))
 
