@@ -1,12 +1,14 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
 )
 
@@ -114,5 +116,49 @@ func TestOrganizationsSharingATokenShareItsPacing(t *testing.T) {
 	}
 	if writes != 30 {
 		t.Errorf("%d writes, want 30 (15 invitations and their welcomes)", writes)
+	}
+}
+
+// The hour's budget of content-creating requests survives between runs:
+// it is read back from the state, so a run soon after one that spent it
+// sends nothing and GitHub never has to refuse. (The budget is 10 here,
+// on both sides, instead of 500.)
+func TestHourlyContentBudgetSurvivesBetweenRuns(t *testing.T) {
+	w, fresh := newcomersWorld(t, 8)
+	w.gh.SetContentLimits(80, 10)
+	run := func(at time.Duration) (int, string, string) {
+		w.clock.set(w.now.Add(at))
+		d, out, errb := testDeps(map[string]string{"GITHUB_TOKEN": testToken, "GITHUB_API_URL": w.gh.RESTURL()})
+		d.Now = w.clock.Now
+		d.Resilience = func(o *ghtransport.Options) {
+			w.clock.resilience(o)
+			o.ContentPerHour = 10
+		}
+		code := Main(context.Background(), []string{"reconcile", "--state", w.statePath, "--org", "trio"}, d)
+		return code, out.String(), errb.String()
+	}
+	writes := func() int { return w.gh.CountRequests()[fakegithub.KindRESTWrite] }
+
+	code, out, errOut := run(0)
+	mustCode(t, code, 0, out, errOut)
+	if n := writes(); n != 10 {
+		t.Fatalf("first run: %d writes, want the hour's 10", n)
+	}
+	// Half an hour later the hour is still spent: nothing is sent.
+	code, out, errOut = run(30 * time.Minute)
+	mustCode(t, code, 0, out, errOut)
+	if n := writes(); n != 10 {
+		t.Errorf("a run half an hour later sent %d more writes", n-10)
+	}
+	// Later runs finish.
+	for _, at := range []time.Duration{2 * time.Hour, 4 * time.Hour} {
+		code, out, errOut = run(at)
+		mustCode(t, code, 0, out, errOut)
+	}
+	if n := len(w.gh.CreatedInvitations("trio")); n != len(fresh) {
+		t.Errorf("%d invited in the end, want %d", n, len(fresh))
+	}
+	if n := w.gh.ContentLimitRefusals(); n != 0 {
+		t.Errorf("GitHub refused %d requests", n)
 	}
 }

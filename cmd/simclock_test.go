@@ -39,3 +39,12 @@ func (c *simClock) Sleep(ctx context.Context, d time.Duration) error {
 func (c *simClock) resilience(o *ghtransport.Options) {
 	o.Now, o.Sleep = c.Now, c.Sleep
 }
+
+// set moves the clock to t, if t is later.
+func (c *simClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.After(c.now) {
+		c.now = t
+	}
+}
