@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -20,6 +21,7 @@ import (
 	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/duration"
+	"github.com/python-trio/snekomatic/state"
 )
 
 // Modes of authentication.
@@ -212,6 +214,14 @@ type session struct {
 	tok  *http.Client
 	// watch sees whether GitHub refused the token (token mode).
 	watch *authWatch
+
+	// polite.go: what the state says each credential already sent.
+	mu      sync.Mutex
+	store   *state.Store
+	instOrg map[int64]string
+	// login is the token's user, once read (owner.go).
+	loginMu sync.Mutex
+	login   string
 }
 
 // connect builds the clients; it sends nothing.
@@ -226,6 +236,18 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	if u, err := url.Parse(a.GraphQLURL); err == nil {
 		topts.GraphQLPath = u.Path
 	}
+	s := &session{opts: a, instOrg: map[int64]string{}}
+	topts.ContentHistory = s.contentHistory
+	if v := d.Getenv(writeSpacingEnv); v != "" {
+		sp, err := time.ParseDuration(v)
+		if err != nil {
+			return nil, usagef("%s %q is not a duration", writeSpacingEnv, v)
+		}
+		topts.WriteSpacing = sp
+		if sp == 0 {
+			topts.WriteSpacing = -1
+		}
+	}
 	if d.Resilience != nil {
 		d.Resilience(&topts)
 	}
@@ -234,8 +256,10 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	if d.gate != nil {
 		base = &gateTransport{base: base, gate: d.gate}
 	}
-	base = ghtransport.New(base, topts)
-	s := &session{opts: a, base: base}
+	// Each credential (the token, each installation) gets its own stack:
+	// its own write pacing and secondary-limit cooldown.
+	base = ghtransport.NewPerIdentity(base, topts)
+	s.base = base
 	if a.Mode == ModeApp {
 		app, err := ghapp.New(ghapp.Config{AppID: a.AppID, PrivateKey: a.PrivateKey, APIURL: a.APIURL, Transport: base,
 			OnToken: func(tok string) { maskSecret(d, tok) }})
@@ -247,7 +271,7 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 		return s, nil
 	}
 	maskSecret(d, a.Token)
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: base})
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: ghtransport.WithIdentity(base, identityToken)})
 	s.tok = oauth2.NewClient(ctx, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: a.Token, TokenType: "Bearer"}))
 	s.watch = &authWatch{base: s.tok.Transport}
 	s.tok = &http.Client{Transport: s.watch}
@@ -297,7 +321,8 @@ func (s *session) targets(ctx context.Context, log *slog.Logger) ([]target, erro
 			continue
 		}
 		found[key] = true
-		t := target{Org: inst.Account, Installation: &inst, Client: s.app.HTTPClient(inst.ID)}
+		s.setInstallationOrg(inst.ID, inst.Account)
+		t := target{Org: inst.Account, Installation: &inst, Client: withIdentity(s.app.HTTPClient(inst.ID), installationIdentity(inst.ID))}
 		switch missing := missingPermissions(inst); {
 		case inst.Suspended:
 			t.Skip = "the App's installation is suspended; unsuspend it in the organization's settings"

@@ -183,7 +183,13 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 				invite = fail(checkInvite, strings.Join(m, "; "))
 			}
 			row.Checks = append(row.Checks, tok, invite)
-			row.Checks = append(row.Checks, checkOrgAccess(ctx, o, t, tok.OK, cfg, sess)...)
+			access := checkOrgAccess(ctx, o, t, tok.OK, cfg, sess)
+			if inst.RepositorySelection == "selected" && access[0].OK {
+				// Searches see only the repositories the installation
+				// was given: pull requests elsewhere are never read.
+				access[0].Detail = "selected repositories only: pull requests in the others are never read"
+			}
+			row.Checks = append(row.Checks, access...)
 			rep.Orgs = append(rep.Orgs, row)
 		}
 		for _, t := range targets {
@@ -323,16 +329,14 @@ func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target, cfg *config.
 // organization owners can. (Checks of the token's identity and ownership
 // beyond this one belong here too.)
 func checkCanInvite(ctx context.Context, c *ghapi.Client, org, login string) DoctorCheck {
-	m, mresp, err := c.REST().Organizations.GetOrgMembership(ctx, login, org)
+	oc, err := checkOwner(ctx, c, login, org)
 	switch {
-	case err != nil && mresp != nil && mresp.StatusCode == 404:
-		return fail(checkInvite, fmt.Sprintf("%s is not a member of %s; only owners can invite", login, org))
 	case err != nil:
 		return fail(checkInvite, cleanText(err))
-	case m.GetState() == "active" && m.GetRole() == "admin":
+	case oc.Owner:
 		return pass(checkInvite, login+" is an owner of "+org)
 	}
-	return fail(checkInvite, fmt.Sprintf("%s is %s %s of %s; only owners can invite", login, m.GetState(), m.GetRole(), org))
+	return fail(checkInvite, oc.Why+"; only owners can invite")
 }
 
 // checkOrgAccess runs the search a reconcile run starts with, and checks
@@ -426,8 +430,9 @@ func writeDoctorText(w io.Writer, o *DoctorOptions, rep DoctorReport, width int)
 			wrapText(&b, "permissions: "+strings.Join(r.Permissions, ", "), "    ", width)
 		}
 		for _, c := range r.Checks {
-			// Who the credentials are is worth seeing even when fine.
-			if !c.OK || c.Skipped || c.Name == checkToken {
+			// Who the credentials are is worth seeing even when fine, and
+			// so is a read that sees only some repositories.
+			if !c.OK || c.Skipped || c.Name == checkToken || c.Name == checkRead && c.Detail != "" {
 				wrapDetail(&b, c, "    ", width)
 			}
 		}

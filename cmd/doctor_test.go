@@ -47,6 +47,7 @@ func TestDoctorTokenMode(t *testing.T) {
 	w := newWorld(t)
 	env := map[string]string{"GITHUB_TOKEN": testToken, "GITHUB_API_URL": w.gh.RESTURL()}
 	// The token's owner is not an owner of the organization yet.
+	w.gh.SetMember("trio", w.gh.TokenOwner().ID, "member")
 	code, out, errOut := runDoctor(t, env, "--org", "trio", "--state", w.statePath)
 	if code != ExitError || !strings.Contains(out, "only owners can invite") {
 		t.Fatalf("exit %d; want 1 and a word about owners:\n%s\n%s", code, out, errOut)

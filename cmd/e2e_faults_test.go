@@ -50,6 +50,10 @@ func TestFaultsNeverDoubleAnInvitationOrAComment(t *testing.T) {
 			func(c fakegithub.FaultCounts) bool { return c.Hung > 0 }},
 		{"writes that happen but whose answer is lost", fakegithub.Faults{Seed: 6, Rate502: 0.5, AmbiguousWrites: true}, true,
 			func(c fakegithub.FaultCounts) bool { return c.AmbiguousWrites > 0 }},
+		{"429 with a blank Retry-After every 3rd request", fakegithub.Faults{Seed: 8, TooManyEvery: 3, BlankRetryAfter: true}, false,
+			func(c fakegithub.FaultCounts) bool { return c.TooMany > 0 }},
+		{"GraphQL timeouts in a 200 every 2nd query", fakegithub.Faults{Seed: 9, GraphQLTimeoutEvery: 2}, false,
+			func(c fakegithub.FaultCounts) bool { return c.GraphQLTimeouts > 0 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

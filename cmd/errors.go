@@ -154,6 +154,9 @@ func explain(ctx context.Context, err error, org string, a *AuthOptions, watch *
 		dns   *net.DNSError
 		uerr  *url.Error
 		opErr *net.OpError
+		// notFound comes from the owner check (REST), NOT_FOUND from the
+		// search (GraphQL): the same fact, said the same way.
+		notFound *orgNotFoundError
 	)
 	switch {
 	case ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, errInterrupted):
@@ -172,7 +175,7 @@ func explain(ctx context.Context, err error, org string, a *AuthOptions, watch *
 			c.Var = a.TokenVar
 		}
 		f.Code, f.Msg = ExitAuth, c.Error()
-	case errors.As(err, &gql) && gql.Type == "NOT_FOUND" && org != "":
+	case errors.As(err, &gql) && gql.Type == "NOT_FOUND" && org != "", errors.As(err, &notFound):
 		who := "these credentials"
 		if a != nil && a.Mode == ModeToken && a.TokenVar != "" {
 			who = "the token from " + a.TokenVar

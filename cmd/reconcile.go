@@ -153,6 +153,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	if err != nil {
 		return err
 	}
+	sess.useState(store)
 	targets, err := sess.targets(ctx, log)
 	if err != nil {
 		return err
@@ -182,14 +183,25 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 				return nil
 			}
+			// In token mode, know before anything is sent that the
+			// token's user may invite here (only owners can).
+			if o.Mode == ModeToken && !o.DryRun {
+				if err := sess.mayInvite(ctx, client, t.Org); err != nil {
+					errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
+					return nil
+				}
+			}
 			oopts, warnings, err := o.orgOptions(ctx, client, t, ropts, log)
 			if err != nil {
 				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 				return nil
 			}
 			// One organization's failure never stops another's.
-			reports[i], errs[i] = reconcile.Org(ctx, client, store, t.Org, oopts)
+			reports[i], errs[i] = reconcile.Org(ctx, pacedClient{client}, store, t.Org, oopts)
 			reports[i].Warnings = append(reports[i].Warnings, warnings...)
+			if w := selectionWarning(t.Installation); w != "" {
+				reports[i].Warnings = append(reports[i].Warnings, w)
+			}
 			return nil
 		})
 	}

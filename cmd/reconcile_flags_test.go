@@ -16,6 +16,8 @@ func testDeps(env map[string]string) (*Deps, *bytes.Buffer, *bytes.Buffer) {
 		Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string { return env[k] },
 		Now:    func() time.Time { return fixedNow },
+		// Pacing and waits on a clock of their own: no real sleeping.
+		Resilience: newSimClock().resilience,
 	}, &out, &errb
 }
 

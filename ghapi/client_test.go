@@ -21,6 +21,10 @@ func setup(t *testing.T) (*fakegithub.GitHub, *Client) {
 	gh := fakegithub.New(t)
 	gh.AddOrg("trio")
 	gh.AddToken(tok)
+	// These tests are of the adapter alone: who may invite, and pacing
+	// under the content limits, are the e2e tests' business.
+	gh.SetOwnersOnlyInvitations(false)
+	gh.SetContentLimits(0, 0)
 	c, err := New(gh.Client(tok), gh.RESTURL(), gh.GraphQLURL())
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/google/go-github/v88/github"
 )
 
 // DefaultAPIURL is GitHub.com's REST base.
@@ -258,6 +259,11 @@ func (a *App) newTokenTransport(installationID int64) *ghinstallation.Transport 
 	atr.BaseURL = a.apiURL
 	tr := ghinstallation.NewFromAppsTransport(atr, installationID)
 	tr.BaseURL = a.apiURL
+	// Without options ghinstallation sends the JSON body "null", which
+	// GitHub's REST description does not allow for this operation; "{}"
+	// asks for the same token (all the installation's repositories and
+	// permissions).
+	tr.InstallationTokenOptions = &github.InstallationTokenOptions{}
 	return tr
 }
 

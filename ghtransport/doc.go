@@ -4,9 +4,31 @@
 //
 //	auth (oauth2 or ghinstallation) → New(base, opts) → base transport
 //
-// and New stacks three small transports, outermost first:
+// and New stacks small transports, outermost first:
 //
-//	GraphQLErrorTypes → RateLimit → Retry → base
+//	GraphQLErrorTypes → Polite → RateLimit → Retry → graphQLTimeouts → base
+//
+// New builds the stack for one credential. NewPerIdentity builds one per
+// credential (the identity WithIdentity puts in the request context, above
+// the authentication), so that each personal token or App installation has
+// its own write pacing, content budget and secondary-limit cooldown: one
+// installation's cooldown never stalls another's requests.
+//
+// # Polite writes
+//
+// Polite is what GitHub asks of an integration that writes: one write at a
+// time per credential, starts at least a second apart (WriteSpacing, paced
+// with golang.org/x/time/rate on the injected clock), and content-creating
+// requests (invitations, comments, GraphQL mutations) at most 80 in any
+// rolling minute and 500 in any rolling hour, counting what earlier runs
+// sent (Options.ContentHistory). A content-creating request that would wait
+// past its budget for the hour to free up is not sent: it fails with a
+// *RateLimitError of KindContent, for the caller to queue. An invitation
+// waits for room for two, so that its welcome comment fits the hour too.
+//
+// graphQLTimeouts turns GitHub's GraphQL timeout (HTTP 200, no data, one
+// untyped "Something went wrong while executing your query" error) into the
+// 502 it stands for, so that Retry retries queries and never mutations.
 //
 // Each can also be used on its own. They share one wait budget per request
 // (Options.MaxWait, carried in the request context), so a request never
@@ -38,7 +60,8 @@
 //   - primary: 403 or 429 with x-ratelimit-remaining: 0; wait until
 //     x-ratelimit-reset (plus a second, as the header is whole seconds);
 //   - secondary: 403 or 429 with Retry-After, or whose body is GitHub's
-//     secondary-limit message or documentation URL; wait Retry-After, else
+//     secondary-limit message or documentation URL, or any 429 (a blank
+//     Retry-After included); wait Retry-After, else
 //     until x-ratelimit-reset, else a minute, doubling each time (as
 //     GitHub's documentation asks). A secondary limit also holds back every
 //     other request through the same transport until it has passed;

@@ -32,6 +32,7 @@ func newWorld(t *testing.T, o ghtransport.Options) *world {
 	gh := fakegithub.New(t)
 	gh.AddOrg("acme")
 	gh.AddToken(tok)
+	gh.MakeOwner("acme", gh.TokenOwner().ID) // only owners may invite
 	c := newClock()
 	gh.SetClock(c.Now) // the fake's rate-limit resets follow the test's clock
 	if o.Now == nil {

@@ -41,6 +41,21 @@ type Options struct {
 	// Now is the clock that rate-limit resets are compared with; nil means
 	// time.Now.
 	Now func() time.Time
+
+	// WriteSpacing is the least time between the starts of two writes
+	// with one credential (default DefaultWriteSpacing, GitHub's "at least
+	// one second"; negative: no spacing, for tests of other things).
+	WriteSpacing time.Duration
+	// ContentPerMinute and ContentPerHour cap the content-creating
+	// requests of one credential in any rolling minute and hour (defaults
+	// DefaultContentPerMinute and DefaultContentPerHour, GitHub's
+	// secondary limits; negative: no cap).
+	ContentPerMinute, ContentPerHour int
+	// ContentHistory, if set, returns when content-creating requests were
+	// sent with a credential since a time, by earlier runs (from the
+	// state), so that runs close together never add up past the hourly
+	// limit. It is called once per identity, on its first request.
+	ContentHistory func(identity string, since time.Time) []time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -62,6 +77,15 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.WriteSpacing == 0 {
+		o.WriteSpacing = DefaultWriteSpacing
+	}
+	if o.ContentPerMinute == 0 {
+		o.ContentPerMinute = DefaultContentPerMinute
+	}
+	if o.ContentPerHour == 0 {
+		o.ContentPerHour = DefaultContentPerHour
+	}
 	return o
 }
 
@@ -77,10 +101,28 @@ func (o *Options) isGraphQL(r *http.Request) bool {
 	return p == "/graphql" || p == "/api/graphql"
 }
 
-// New returns base wrapped in the whole stack: GraphQLErrorTypes, then
-// RateLimit, then Retry. A nil base means http.DefaultTransport.
+// New returns base wrapped in the whole stack for one credential:
+// GraphQLErrorTypes, then Polite, then RateLimit, then Retry. A nil base
+// means http.DefaultTransport. Use NewPerIdentity when several
+// credentials share the base.
 func New(base http.RoundTripper, o Options) http.RoundTripper {
-	return NewGraphQLErrorTypes(NewRateLimit(NewRetry(base, o), o), o)
+	return newStack(base, o, "")
+}
+
+func newStack(base http.RoundTripper, o Options, identity string) http.RoundTripper {
+	var history []time.Time
+	if o.ContentHistory != nil {
+		now := o.Now
+		if now == nil {
+			now = time.Now
+		}
+		history = o.ContentHistory(identity, now().Add(-time.Hour))
+	}
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	retry := NewRetry(&graphQLTimeouts{base: base, o: o}, o)
+	return NewGraphQLErrorTypes(NewPolite(NewRateLimit(retry, o), o, history), o)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -237,6 +237,15 @@ func (t *RateLimit) detect(resp *http.Response, gql, query bool, n int) (limit, 
 			return untilReset(KindGraphQL), true
 		}
 	}
+	// 429 always means a rate limit ("Rate limits for the REST API": "you
+	// will receive a 403 or 429 response"), even with a blank Retry-After
+	// and a body we do not recognise: wait a minute, then longer.
+	if resp.StatusCode == http.StatusTooManyRequests {
+		if hasReset && reset.After(now) {
+			return untilReset(KindSecondary), true
+		}
+		return t.fallback(KindSecondary, now, n), true
+	}
 	return limit{}, false
 }
 

@@ -10,7 +10,7 @@ type Report struct {
 	DryRun bool   `json:"dry_run"`
 	// Window is the range of merge times read, and WindowReason why.
 	Window       Window `json:"window,omitzero"`
-	WindowReason string `json:"window_reason"`
+	WindowReason string `json:"window_reason,omitempty"`
 	// PullRequests counts the distinct merged pull requests read.
 	PullRequests int `json:"pull_requests"`
 	// FilteredPRs counts the pull requests left out by the configuration's

@@ -25,6 +25,7 @@ func TestCursorStaysWhenThePlanIsNotRecorded(t *testing.T) {
 			gh := fakegithub.New(t)
 			gh.AddOrg("trio")
 			gh.AddToken("ghp_faultTEST0123456789abcdef")
+			gh.MakeOwner("trio", gh.TokenOwner().ID) // GitHub lets only owners invite
 			repo := gh.AddRepo("trio", "trio")
 			now := time.Now().UTC().Truncate(time.Second)
 			alice, bob := gh.AddUser("alice"), gh.AddUser("bob")
@@ -97,6 +98,7 @@ func TestQueuedPersonsPullRequestAddressIsRebuilt(t *testing.T) {
 	gh := fakegithub.New(t)
 	gh.AddOrg("trio")
 	gh.AddToken("ghp_faultTEST0123456789abcdef")
+	gh.MakeOwner("trio", gh.TokenOwner().ID) // GitHub lets only owners invite
 	repo := gh.AddRepo("trio", "trio")
 	now := time.Now().UTC().Truncate(time.Second)
 	alice := gh.AddUser("alice")

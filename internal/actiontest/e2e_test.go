@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/internal/schematest"
 )
 
 var build struct {
@@ -76,8 +77,10 @@ func TestActionEndToEnd(t *testing.T) {
 	bin := snekomaticBinary(t)
 	const token = "ghp_actionE2EtokenThatMustStayMasked01"
 	gh := fakegithub.New(t)
+	schematest.Attach(t, gh)
 	gh.AddOrg("trio")
 	gh.AddToken(token)
+	gh.MakeOwner("trio", gh.TokenOwner().ID) // only owners can invite
 	repo := gh.AddRepo("trio", "trio")
 	gh.AddPR(repo, gh.AddUser("alice").ID, "fix a typo", time.Now().Add(-2*time.Hour))
 
@@ -190,6 +193,7 @@ func TestActionAppModeEndToEnd(t *testing.T) {
 	bin := snekomaticBinary(t)
 	const appID = 777
 	gh := fakegithub.New(t)
+	schematest.Attach(t, gh)
 	key := gh.NewApp(t, appID)
 	perms := map[string]string{"members": "write", "pull_requests": "write", "metadata": "read"}
 	for _, org := range []string{"alpha", "beta"} {

@@ -136,6 +136,35 @@ type installation struct {
 	// rates is shared by all the installation's tokens: GitHub counts
 	// rate limits per installation.
 	rates map[string]*rateWindow
+	// selected, when not nil, holds the only repositories the
+	// installation may see (repository_selection "selected").
+	selected map[int64]bool
+}
+
+func (in *installation) selection() string {
+	if in.selected != nil {
+		return "selected"
+	}
+	return "all"
+}
+
+// SelectRepositories limits an installation to the given repositories of
+// its account, as when an organization installs an App on "Only select
+// repositories": its repository_selection becomes "selected", and its
+// tokens see (in search, REST and GraphQL) only those repositories
+// ("About the repository access of GitHub Apps",
+// https://docs.github.com/apps/using-github-apps/reviewing-and-modifying-installed-github-apps).
+func (g *GitHub) SelectRepositories(installationID int64, repos ...*Repo) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	in := g.w.apps.insts[installationID]
+	if in == nil {
+		panic(fmt.Sprintf("fakegithub: unknown installation %d", installationID))
+	}
+	in.selected = map[int64]bool{}
+	for _, r := range repos {
+		in.selected[r.ID] = true
+	}
 }
 
 // appWorld is the App part of the world; guarded by GitHub.mu.
@@ -702,7 +731,7 @@ func (g *GitHub) installationJSON(in *installation) *installationJSON {
 		updated = in.suspendedAt
 	}
 	return &installationJSON{
-		ID: in.id, Account: g.userJSON(in.acct), RepositorySelection: "all",
+		ID: in.id, Account: g.userJSON(in.acct), RepositorySelection: in.selection(),
 		AccessTokensURL: g.apiURL("app/installations/%d/access_tokens", in.id),
 		RepositoriesURL: g.apiURL("installation/repositories"),
 		HTMLURL:         html,
@@ -797,7 +826,7 @@ func (g *GitHub) createInstallationToken(w http.ResponseWriter, r *http.Request)
 	}
 	in.issued++
 	WriteJSON(w, http.StatusCreated, map[string]any{
-		"token": token, "expires_at": ts(expires), "permissions": perms, "repository_selection": "all",
+		"token": token, "expires_at": ts(expires), "permissions": perms, "repository_selection": in.selection(),
 	})
 }
 

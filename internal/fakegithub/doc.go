@@ -31,6 +31,32 @@
 // ranges, returns results in an order clients cannot rely on, caps paging
 // at 1,000 results and can lag behind the world (SetHidden, SetIndexLag).
 //
+// # Behaving as GitHub documents, on by default
+//
+// Each behaviour below is on in every fake and cites the GitHub document
+// it follows where it is implemented; a focused test may turn one off:
+//
+//   - content-creation secondary limits (secondary.go): per user or
+//     installation, at most 80 invitations and comments a rolling minute
+//     and 500 a rolling hour of the fake's clock, else 403 with GitHub's
+//     secondary-limit message and Retry-After (SetContentLimits(0, 0)
+//     turns them off; ContentLimitRefusals counts refusals);
+//   - only organization owners invite with a personal token, else 403
+//     MsgMustBeOwner (SetOwnersOnlyInvitations(false); MakeOwner and
+//     TokenOwner help a test world give the token's user the role);
+//   - an invitee id that names no account answers 404, a deleted account
+//     422 MsgInvalidInviteeID without an errors list;
+//   - installations limited to selected repositories
+//     (SelectRepositories): repository_selection "selected", and their
+//     tokens see only those repositories, in search too;
+//   - among the injected faults: 429s, blank Retry-After headers, and
+//     GraphQL timeouts as GitHub sends them (HTTP 200, "data": null, one
+//     untyped "Something went wrong while executing your query" error).
+//
+// The end-to-end tests also judge the fake: internal/schematest checks
+// every REST request and answer against GitHub's REST description.
+// Requests record their arrival time on the fake's clock (Request.At).
+//
 // # GitHub Apps
 //
 // AddApp (or NewApp, which makes and caches a key) registers an App and its
@@ -81,6 +107,7 @@
 //	caps.go                GitHub's daily invitation cap per organization
 //	worldfile.go           world files (YAML/JSON): World, LoadWorld, AddWorld
 //	listen.go              NewServerOn, for serving on a given listener
+//	secondary.go           content-creation secondary limits per credential
 //	schema.graphql         the schema subset (embedded)
 //
 // # Request flow

@@ -25,6 +25,9 @@ const (
 	// MsgNotAccessibleByToken is the 403 message for a write to an
 	// organization that the token is not allowed to touch (see AddToken).
 	MsgNotAccessibleByToken = "Resource not accessible by personal access token"
+	// MsgMustBeOwner is the 403 message for an invitation created with the
+	// token of a user who is not an owner of the organization.
+	MsgMustBeOwner = "You must be an organization owner to create invitations."
 	// MsgArchived is the 403 message for a write to an archived repository.
 	MsgArchived = "Repository was archived so is read-only."
 
@@ -39,6 +42,9 @@ const (
 	// POST /orgs/{org}/invitations when invitee_id names no live user
 	// (unknown, deleted, a bot, a mannequin or an organization).
 	MsgInviteeNotFound = "Invitee does not exist"
+	// MsgInvalidInviteeID is the message of the 422, without an errors
+	// list, answered to POST /orgs/{org}/invitations for a deleted account.
+	MsgInvalidInviteeID = "Invalid invitee_id"
 	// MsgInvalidRole is the errors[].message of the 422 for an unknown role.
 	MsgInvalidRole = "role is not included in the list"
 	// MsgInviteeRequired is the errors[].message of the 422 when neither

@@ -51,6 +51,23 @@ type Faults struct {
 	// an error of type RATE_LIMITED, x-ratelimit-remaining: 0 and a reset
 	// a second or so ahead of the fake's clock.
 	GraphQLRateLimitedEvery int
+	// TooManyEvery answers every Nth request 429 with GitHub's
+	// secondary-limit message, as GitHub may instead of 403 ("Rate limits
+	// for the REST API": "you will receive a 403 or 429 response"). With
+	// BlankRetryAfter the Retry-After header is present but empty, and
+	// the 403s of SecondaryEvery carry none either: a client must then
+	// wait at least a minute (the same document: "if the retry-after
+	// response header is present ... Otherwise, wait for at least one
+	// minute before retrying").
+	TooManyEvery    int
+	BlankRetryAfter bool
+	// GraphQLTimeoutEvery answers every Nth GraphQL request the way
+	// GitHub reports a query that ran out of time: HTTP 200, "data" null
+	// and one untyped error, "Something went wrong while executing your
+	// query. This may be the result of a timeout..." ("Rate limits and
+	// query limits for the GraphQL API", Timeouts:
+	// https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api#timeouts).
+	GraphQLTimeoutEvery int
 	// Latency delays every request (on the real clock).
 	Latency time.Duration
 	// HangEvery makes every Nth request never get an answer: it waits
@@ -74,6 +91,10 @@ type FaultCounts struct {
 	Secondary int
 	// GraphQLRateLimited counts GraphQL RATE_LIMITED answers.
 	GraphQLRateLimited int
+	// TooMany counts 429s.
+	TooMany int
+	// GraphQLTimeouts counts GraphQL timeouts answered in a 200.
+	GraphQLTimeouts int
 	// Hung counts requests left without an answer.
 	Hung int
 	// Delayed counts requests delayed by Latency.
@@ -99,7 +120,8 @@ func (g *GitHub) InjectFaults(f Faults) *FaultInjector {
 	switch {
 	case f.Rate502 < 0 || f.Rate502 > 1:
 		panic(fmt.Sprintf("fakegithub: Rate502 %v is not between 0 and 1", f.Rate502))
-	case f.SecondaryEvery < 0 || f.GraphQLRateLimitedEvery < 0 || f.HangEvery < 0 || f.Latency < 0:
+	case f.SecondaryEvery < 0 || f.GraphQLRateLimitedEvery < 0 || f.HangEvery < 0 || f.Latency < 0 ||
+		f.TooManyEvery < 0 || f.GraphQLTimeoutEvery < 0:
 		panic("fakegithub: negative fault setting")
 	}
 	fi := &FaultInjector{g: g, f: f, rng: rand.New(rand.NewPCG(uint64(f.Seed), 0x5eed_fa17))}
@@ -127,6 +149,8 @@ const (
 	faultNone fault = iota
 	faultHang
 	faultSecondary
+	faultTooMany
+	faultGraphQLTimeout
 	faultGraphQLRateLimited
 	fault502
 	faultAmbiguous502
@@ -157,6 +181,12 @@ func (fi *FaultInjector) decide(r *http.Request) (fault, bool) {
 	case every(fi.n, f.SecondaryEvery):
 		fi.counts.Secondary++
 		return faultSecondary, delay
+	case every(fi.n, f.TooManyEvery):
+		fi.counts.TooMany++
+		return faultTooMany, delay
+	case gql && every(fi.nGQL, f.GraphQLTimeoutEvery):
+		fi.counts.GraphQLTimeouts++
+		return faultGraphQLTimeout, delay
 	case gql && every(fi.nGQL, f.GraphQLRateLimitedEvery):
 		fi.counts.GraphQLRateLimited++
 		return faultGraphQLRateLimited, delay
@@ -185,11 +215,23 @@ func (fi *FaultInjector) middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		case faultHang:
 			g.holdOrAbort(r, nil)
-		case faultSecondary:
+		case faultSecondary, faultTooMany:
 			w.Header().Set("Retry-After", "1")
+			if fi.f.BlankRetryAfter {
+				w.Header()["Retry-After"] = []string{""}
+			}
 			msg := MsgSecondaryRateLimit + " If you reach out to GitHub Support for help, please include the request ID " +
 				w.Header().Get("X-GitHub-Request-Id") + "."
-			WriteError(w, http.StatusForbidden, msg, docSecondaryRateLimit)
+			code := http.StatusForbidden
+			if f == faultTooMany {
+				code = http.StatusTooManyRequests
+			}
+			WriteError(w, code, msg, docSecondaryRateLimit)
+		case faultGraphQLTimeout:
+			body := &orderedObject{}
+			body.set("data", nil)
+			body.set("errors", []*GraphQLError{{Message: graphQLTimeoutMessage(w)}})
+			WriteJSON(w, http.StatusOK, body)
 		case faultGraphQLRateLimited:
 			g.writeGraphQLRateLimited(w, r)
 		case fault502:
@@ -215,11 +257,9 @@ func (g *GitHub) holdOrAbort(r *http.Request, done <-chan time.Time) {
 
 func write502(w http.ResponseWriter, r *http.Request) {
 	if KindOf(r) == KindGraphQL {
-		msg := "Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include `" +
-			w.Header().Get("X-GitHub-Request-Id") + "` when reporting this issue."
 		body := &orderedObject{}
 		body.set("data", nil)
-		body.set("errors", []*GraphQLError{{Message: msg}})
+		body.set("errors", []*GraphQLError{{Message: graphQLTimeoutMessage(w)}})
 		WriteJSON(w, http.StatusBadGateway, body)
 		return
 	}
@@ -245,4 +285,11 @@ func (g *GitHub) writeGraphQLRateLimited(w http.ResponseWriter, r *http.Request)
 	h.Set("X-RateLimit-Used", strconv.Itoa(limit))
 	h.Set("X-RateLimit-Resource", "graphql")
 	WriteGraphQLErrors(w, &GraphQLError{Type: "RATE_LIMITED", Message: msg})
+}
+
+// graphQLTimeoutMessage is GitHub's text for a GraphQL query that failed
+// or ran out of time, quoting the request id.
+func graphQLTimeoutMessage(w http.ResponseWriter) string {
+	return "Something went wrong while executing your query. This may be the result of a timeout, or it could be a GitHub bug. Please include `" +
+		w.Header().Get("X-GitHub-Request-Id") + "` when reporting this issue."
 }

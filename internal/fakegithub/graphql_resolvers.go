@@ -144,7 +144,7 @@ func (g *GitHub) queryResolvers() map[string]resolver {
 		"repository": func(rc *resolveCtx, _ any, args map[string]any) (any, error) {
 			owner, name := argString(args, "owner"), argString(args, "name")
 			rp := g.w.reposByKey[strings.ToLower(owner+"/"+name)]
-			if rp == nil || !rc.tok.allows(g.w, rp.Owner) {
+			if rp == nil || !rc.tok.seesRepo(g.w, rp) {
 				return nil, notFound("Could not resolve to a Repository with the name '%s/%s'.", owner, name)
 			}
 			return rp, nil
@@ -198,13 +198,13 @@ func (g *GitHub) lookupNode(rc *resolveCtx, id string) any {
 		return a
 	case "R":
 		rp := g.w.repos[dbID]
-		if rp == nil || !rc.tok.allows(g.w, rp.Owner) {
+		if rp == nil || !rc.tok.seesRepo(g.w, rp) {
 			return nil
 		}
 		return rp
 	case "PR", "I":
 		it := g.w.items[dbID]
-		if it == nil || it.NodeID != id || !rc.tok.allows(g.w, it.repo.Owner) {
+		if it == nil || it.NodeID != id || !rc.tok.seesRepo(g.w, it.repo) {
 			return nil
 		}
 		return it
@@ -258,7 +258,7 @@ func (g *GitHub) actorResolvers() map[string]resolver {
 func (g *GitHub) ownerRepository(rc *resolveCtx, obj any, args map[string]any) (any, error) {
 	a := obj.(*account)
 	rp := g.w.reposByKey[strings.ToLower(a.Login+"/"+argString(args, "name"))]
-	if rp == nil || !rc.tok.allows(g.w, rp.Owner) {
+	if rp == nil || !rc.tok.seesRepo(g.w, rp) {
 		return nil, nil
 	}
 	return rp, nil

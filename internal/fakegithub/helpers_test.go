@@ -59,6 +59,9 @@ func newFixture(t *testing.T) *fixture {
 	g := New(t)
 	f := &fixture{g: g}
 	g.AddToken(tok)
+	// The fixture's tests are about other things than who may invite
+	// (TestOnlyOwnersInvite is about that).
+	g.SetOwnersOnlyInvitations(false)
 	f.org = g.AddOrg("acme")
 	f.alice, f.bob, f.carol = g.AddUser("alice"), g.AddUser("bob"), g.AddUser("carol")
 	f.bot = g.AddBot("dependabot[bot]")

@@ -16,7 +16,7 @@ import (
 // serveGraphQL (graphql.go). Anything outside RESTPrefix and GraphQLPath
 // answers 404.
 func (g *GitHub) buildAPI() http.Handler {
-	rest := g.authenticate(g.rateLimit(g.installationScope(g.restRouter())))
+	rest := g.authenticate(g.rateLimit(g.installationScope(g.limitContent(g.restRouter()))))
 	gql := g.authenticate(g.rateLimit(http.HandlerFunc(g.serveGraphQL)))
 	app := g.authenticateApp(g.rateLimit(g.appRouter())) // app.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

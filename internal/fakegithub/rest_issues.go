@@ -60,7 +60,7 @@ func (g *GitHub) findRepo(w http.ResponseWriter, r *http.Request, write bool, do
 		writeNotFound(w, docURL)
 		return nil
 	}
-	if !stateOf(r).tok.allows(g.w, rp.Owner) {
+	if !stateOf(r).tok.seesRepo(g.w, rp) {
 		if write {
 			WriteError(w, http.StatusForbidden, MsgNotAccessibleByToken, docURL)
 		} else {
@@ -206,6 +206,13 @@ type contentJSON struct {
 	GitURL      string `json:"git_url"`
 	HTMLURL     string `json:"html_url"`
 	DownloadURL string `json:"download_url"`
+	// Links repeats the URLs, as GitHub's "content file" requires
+	// (https://docs.github.com/rest/repos/contents#get-repository-content).
+	Links struct {
+		Self string `json:"self"`
+		Git  string `json:"git"`
+		HTML string `json:"html"`
+	} `json:"_links"`
 }
 
 // GET /repos/{owner}/{repo}/contents/{path}: a file added with AddFile, as
@@ -233,11 +240,13 @@ func (g *GitHub) getContent(w http.ResponseWriter, r *http.Request) {
 	sum := sha1.Sum([]byte(fmt.Sprintf("blob %d\x00%s", len(content), content)))
 	sha := hex.EncodeToString(sum[:])
 	_, name := path.Split(p)
-	WriteJSON(w, http.StatusOK, &contentJSON{
+	cj := &contentJSON{
 		Type: "file", Encoding: "base64", Size: len(content), Name: name, Path: p, Content: wrapped.String(), SHA: sha,
 		URL:         g.apiURL("repos/%s/contents/%s?ref=main", rp.FullName(), p),
 		GitURL:      g.apiURL("repos/%s/git/blobs/%s", rp.FullName(), sha),
 		HTMLURL:     g.webURL("%s/blob/main/%s", rp.FullName(), p),
 		DownloadURL: g.URL() + "/raw/" + rp.FullName() + "/main/" + p,
-	})
+	}
+	cj.Links.Self, cj.Links.Git, cj.Links.HTML = cj.URL, cj.GitURL, cj.HTMLURL
+	WriteJSON(w, http.StatusOK, cj)
 }

@@ -250,6 +250,15 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 	if o == nil {
 		return
 	}
+	// "In order to create invitations in an organization, the
+	// authenticated user must be an organization owner"
+	// (https://docs.github.com/rest/orgs/members#create-an-organization-invitation).
+	// An App installation invites with its Members: write permission
+	// instead (checked in app.go).
+	if t := stateOf(r).tok; t.inst == nil && !g.anyoneInvites && o.members[t.ownerID] != "admin" {
+		WriteError(w, http.StatusForbidden, MsgMustBeOwner, docCreateInvitation)
+		return
+	}
 	var body struct {
 		InviteeID *int64  `json:"invitee_id"`
 		Email     *string `json:"email"`
@@ -283,7 +292,19 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case body.InviteeID != nil:
 		a := g.w.accounts[*body.InviteeID]
-		if a == nil || a.deleted || a.Type != "User" {
+		switch {
+		case a == nil:
+			// An id that names no account: 404, one of the two statuses
+			// GitHub's description gives this operation besides 201
+			// (https://docs.github.com/rest/orgs/members#create-an-organization-invitation).
+			writeNotFound(w, docCreateInvitation)
+			return
+		case a.deleted:
+			// A deleted account: 422 with GitHub's bare message and no
+			// errors list.
+			WriteError(w, http.StatusUnprocessableEntity, MsgInvalidInviteeID, docCreateInvitation)
+			return
+		case a.Type != "User":
 			fail("invalid", "invitee_id", MsgInviteeNotFound)
 			return
 		}
@@ -448,19 +469,32 @@ func teamByID(o *org, id int64) *Team {
 
 // teamJSON is GitHub's "team full", trimmed.
 type teamJSON struct {
-	ID              int64    `json:"id"`
-	NodeID          string   `json:"node_id"`
-	URL             string   `json:"url"`
-	HTMLURL         string   `json:"html_url"`
-	Name            string   `json:"name"`
-	Slug            string   `json:"slug"`
-	Description     *string  `json:"description"`
-	Privacy         string   `json:"privacy"`
-	Permission      string   `json:"permission"`
-	MembersURL      string   `json:"members_url"`
-	RepositoriesURL string   `json:"repositories_url"`
-	Parent          *string  `json:"parent"`
-	Organization    *orgJSON `json:"organization"`
+	ID              int64        `json:"id"`
+	NodeID          string       `json:"node_id"`
+	URL             string       `json:"url"`
+	HTMLURL         string       `json:"html_url"`
+	Name            string       `json:"name"`
+	Slug            string       `json:"slug"`
+	Description     *string      `json:"description"`
+	Privacy         string       `json:"privacy"`
+	Permission      string       `json:"permission"`
+	MembersURL      string       `json:"members_url"`
+	RepositoriesURL string       `json:"repositories_url"`
+	Parent          *string      `json:"parent"`
+	Type            string       `json:"type"`
+	CreatedAt       string       `json:"created_at"`
+	UpdatedAt       string       `json:"updated_at"`
+	MembersCount    int          `json:"members_count"`
+	ReposCount      int          `json:"repos_count"`
+	Organization    *teamOrgJSON `json:"organization"`
+}
+
+// teamOrgJSON is GitHub's "team organization": the full organization, with
+// archived_at always present, null unless archived, as the REST description
+// requires (https://docs.github.com/rest/teams/teams#get-a-team-by-name).
+type teamOrgJSON struct {
+	*orgJSON
+	ArchivedAt *string `json:"archived_at"`
 }
 
 // GET /orgs/{org}/teams/{team_slug}
@@ -481,6 +515,32 @@ func (g *GitHub) getTeam(w http.ResponseWriter, r *http.Request) {
 		ID: t.ID, NodeID: t.NodeID, URL: u, HTMLURL: g.webURL("orgs/%s/teams/%s", o.acct.Login, t.Slug),
 		Name: t.Name, Slug: t.Slug, Privacy: "closed", Permission: "pull",
 		MembersURL: u + "/members{/member}", RepositoriesURL: u + "/repos",
-		Organization: g.orgFullJSON(o.acct),
+		Type: "organization", CreatedAt: ts(o.acct.createdAt), UpdatedAt: ts(o.acct.createdAt),
+		Organization: &teamOrgJSON{orgJSON: g.orgFullJSON(o.acct)},
 	})
+}
+
+// SetOwnersOnlyInvitations turns on (the default) or off GitHub's rule that
+// only organization owners may create invitations with a personal token:
+// off, any token that may write to the organization invites.
+func (g *GitHub) SetOwnersOnlyInvitations(on bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.anyoneInvites = !on
+}
+
+// MakeOwner gives a user the owner (admin) role in an organization, as
+// SetMember(org, id, "admin").
+func (g *GitHub) MakeOwner(org string, userID int64) { g.SetMember(org, userID, "admin") }
+
+// TokenOwner returns the user that AddToken's tokens belong to (created on
+// first use).
+func (g *GitHub) TokenOwner() *Account {
+	g.mu.Lock()
+	if g.w.tokenOwner == 0 {
+		g.w.tokenOwner = g.addAccountLocked(DefaultTokenOwner, "User").ID
+	}
+	id := g.w.tokenOwner
+	g.mu.Unlock()
+	return g.Account(id)
 }

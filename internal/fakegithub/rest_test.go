@@ -215,11 +215,13 @@ func TestInvitations(t *testing.T) {
 	check422(invite(f.carol.ID, "direct_member"), "data", MsgAlreadyInvited)
 	check422(invite(f.bob.ID, "direct_member"), "data", MsgAlreadyMember)
 	check422(invite(dave.ID, "overlord"), "role", MsgInvalidRole)
-	check422(invite(999999, "direct_member"), "invitee_id", MsgInviteeNotFound)
+	asErrorResponse(t, invite(999999, "direct_member"), 404) // no such account
 	check422(invite(f.bot.ID, "direct_member"), "invitee_id", MsgInviteeNotFound)
 	gone := g.AddUser("gone")
 	g.DeleteUser(gone.ID)
-	check422(invite(gone.ID, "direct_member"), "invitee_id", MsgInviteeNotFound)
+	if er := asErrorResponse(t, invite(gone.ID, "direct_member"), 422); er.Message != MsgInvalidInviteeID || len(er.Errors) != 0 {
+		t.Errorf("a deleted invitee: %+v, want 422 %q without errors", er, MsgInvalidInviteeID)
+	}
 
 	// By email; duplicate email.
 	_, _, err = c.Organizations.CreateOrgInvitation(ctx(t), "acme", &github.CreateOrgInvitationOptions{Email: github.Ptr("x@example.com")})

@@ -326,7 +326,7 @@ func (g *GitHub) searchItems(tok *tokenState, query string) ([]*item, error) {
 	}
 	var out []*indexed
 	for _, it := range g.w.items {
-		if it.Hidden || !tok.allows(g.w, it.repo.Owner) {
+		if it.Hidden || !tok.seesRepo(g.w, it.repo) {
 			continue
 		}
 		x := &indexed{it: it, createdAt: asOf(it.CreatedAt), mergedAt: asOf(it.MergedAt), closedAt: asOf(it.ClosedAt)}

@@ -49,6 +49,10 @@ type GitHub struct {
 	docSeen  map[string]bool
 	reqSeq   uint64
 	reqGen   uint64 // bumped by ResetRequests
+
+	// anyoneInvites turns off the owners-only rule for invitations
+	// (SetOwnersOnlyInvitations).
+	anyoneInvites bool
 }
 
 // New starts a fake on 127.0.0.1 and closes it when the test ends.
@@ -231,6 +235,8 @@ type Request struct {
 	// Variables are the GraphQL variables (JSON numbers become int64 when
 	// integral, float64 otherwise).
 	Variables map[string]any
+	// At is when it arrived, by the fake's clock.
+	At time.Time
 }
 
 // reqState travels in the request context.
@@ -311,7 +317,7 @@ func (g *GitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	st.idx = len(g.requests)
 	st.gen = g.reqGen
 	g.requests = append(g.requests, Request{
-		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Kind: st.kind, Token: st.token,
+		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Kind: st.kind, Token: st.token, At: g.now(),
 	})
 	g.mu.Unlock()
 

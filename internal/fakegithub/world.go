@@ -245,6 +245,15 @@ func (t *tokenState) allows(w *world, ownerLogin string) bool {
 	return false
 }
 
+// seesRepo reports whether the token may see a repository: its owner is
+// allowed, and an installation limited to selected repositories selected it.
+func (t *tokenState) seesRepo(w *world, rp *Repo) bool {
+	if !t.allows(w, rp.Owner) {
+		return false
+	}
+	return t.inst == nil || t.inst.selected == nil || t.inst.selected[rp.ID]
+}
+
 // world is all the fake's mutable state; guarded by GitHub.mu.
 type world struct {
 	nextID     int64

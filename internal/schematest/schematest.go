@@ -1,14 +1,13 @@
-// Package schematest checks GraphQL documents against GitHub's full public
-// schema, which lives outside this repository in ../shared/github/schema.graphql
-// (or wherever SNEKOMATIC_GITHUB_SCHEMA points). The fake GitHub validates
-// against its own smaller copy; this is the check that the project sends
-// nothing the real GitHub would reject.
+// Package schematest judges what snekomatic sends and what the fake GitHub
+// answers against GitHub's own descriptions, vendored in
+// internal/githubdesc: every GraphQL document against GitHub's full public
+// schema (the fake validates against its own smaller copy), and every REST
+// request and answer against GitHub's OpenAPI description (CheckREST).
+// Both are always present, so nothing here ever skips.
 package schematest
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -16,54 +15,23 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
-)
 
-// EnvVar overrides where the schema is read from.
-const EnvVar = "SNEKOMATIC_GITHUB_SCHEMA"
+	"github.com/python-trio/snekomatic/internal/githubdesc"
+)
 
 var (
 	once    sync.Once
 	schema  *ast.Schema
 	loadErr error
-	where   string
 )
 
-// Path returns where the full schema is expected.
-func Path() string {
-	if p := os.Getenv(EnvVar); p != "" {
-		return p
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "github", "schema.graphql")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
-// Load returns GitHub's schema, or an error saying why it is unavailable.
+// Load returns GitHub's schema, parsed once.
 func Load() (*ast.Schema, error) {
 	once.Do(func() {
-		where = Path()
-		data, err := os.ReadFile(where)
-		if err != nil {
-			loadErr = fmt.Errorf("GitHub's public schema is not at %s (set %s to its path): %w", where, EnvVar, err)
-			return
+		schema, loadErr = parse(githubdesc.GraphQLSchema)
+		if loadErr != nil {
+			loadErr = fmt.Errorf("load GitHub's GraphQL schema: %w", loadErr)
 		}
-		s, err := parse(string(data))
-		if err != nil {
-			loadErr = fmt.Errorf("load %s: %w", where, err)
-			return
-		}
-		schema = s
 	})
 	return schema, loadErr
 }
@@ -101,16 +69,10 @@ func Validate(s *ast.Schema, doc string) error {
 	return nil
 }
 
-// ValidateDocuments fails t for every document GitHub's schema rejects. When
-// the schema file is absent it only logs why nothing was checked (the
-// dedicated schema test skips with the same message).
+// ValidateDocuments fails t for every document GitHub's schema rejects.
 func ValidateDocuments(t testing.TB, docs []string) {
 	t.Helper()
-	s, err := Load()
-	if err != nil {
-		t.Logf("GraphQL documents not checked against GitHub's schema: %v", err)
-		return
-	}
+	s := Require(t)
 	for _, d := range docs {
 		if err := Validate(s, d); err != nil {
 			t.Errorf("GitHub's schema rejects a document the project sent: %v\n%s", err, d)
@@ -118,12 +80,13 @@ func ValidateDocuments(t testing.TB, docs []string) {
 	}
 }
 
-// Require loads the schema or skips the test with a clear message.
+// Require loads the schema or fails the test: the schema is vendored, so
+// failing to load it is a bug, never a reason to skip.
 func Require(t testing.TB) *ast.Schema {
 	t.Helper()
 	s, err := Load()
 	if err != nil {
-		t.Skipf("skipping: %v", err)
+		t.Fatal(err)
 	}
 	return s
 }

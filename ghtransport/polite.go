@@ -1,0 +1,268 @@
+package ghtransport
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+	"sort"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// GitHub's asks of an integration that writes, from "Best practices for
+// using the REST API"
+// (https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api):
+// "make requests serially instead of concurrently" and "if you are making
+// a large number of POST, PATCH, PUT, or DELETE requests, wait at least one
+// second between each request"; and from "Rate limits for the REST API"
+// (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits):
+// "no more than 80 content-generating requests per minute and no more than
+// 500 content-generating requests per hour" (creating an invitation and
+// posting a comment both generate content and notifications).
+const (
+	DefaultWriteSpacing     = time.Second
+	DefaultContentPerMinute = 80
+	DefaultContentPerHour   = 500
+)
+
+// KindContent is GitHub's secondary limit on content-creating requests,
+// when Polite would have to wait past a request's budget for it.
+const KindContent RateLimitKind = "content-creation"
+
+// Polite is the well-behaved writer GitHub asks for: it sends one write at
+// a time, at least Options.WriteSpacing after the previous one ended, and
+// holds content-creating requests back so that no rolling minute has more
+// than Options.ContentPerMinute of them and no rolling hour more than
+// Options.ContentPerHour, counting those that earlier runs sent
+// (Options.ContentHistory). A content-creating request that would have to
+// wait past its budget for the hourly count to fall is not sent: it fails
+// with a *RateLimitError of KindContent, so that the caller queues it for a
+// later run. Reads pass straight through, concurrently.
+//
+// One Polite must serve exactly one credential (see PerIdentity): GitHub
+// counts its limits per user or installation.
+type Polite struct {
+	base http.RoundTripper
+	o    Options
+
+	// write is held for the whole of one write, waits included.
+	write sync.Mutex
+	// spacing paces the starts of writes: a token bucket of one token
+	// refilled every WriteSpacing, driven by the injected clock
+	// (x/time/rate's *N methods take the time as an argument, so tests
+	// and the benchmark never really wait). Writes being serial, each
+	// also starts after the previous one ended.
+	spacing *rate.Limiter
+	// sent holds the start times of content-creating requests in the last
+	// hour, oldest first; guarded by write.
+	sent []time.Time
+}
+
+var _ http.RoundTripper = (*Polite)(nil)
+
+// NewPolite wraps base (nil: http.DefaultTransport). history holds the
+// times of content-creating requests already sent with this credential
+// (by earlier runs); those older than an hour are ignored.
+func NewPolite(base http.RoundTripper, o Options, history []time.Time) *Polite {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	o = o.withDefaults()
+	p := &Polite{base: base, o: o}
+	if o.WriteSpacing > 0 {
+		p.spacing = rate.NewLimiter(rate.Every(o.WriteSpacing), 1)
+	}
+	p.sent = append(p.sent, history...)
+	sort.Slice(p.sent, func(i, j int) bool { return p.sent[i].Before(p.sent[j]) })
+	return p
+}
+
+// contentPath matches the REST writes that create content GitHub notifies
+// people about: invitations and comments.
+var invitationPath = regexp.MustCompile(`/invitations$`)
+
+var contentPath = regexp.MustCompile(`/(invitations|comments)$|/memberships/[^/]+$`)
+
+// classify says whether req is a write, and whether it creates content.
+// GraphQL mutations count as both. The App's token requests are not
+// content.
+func (t *Polite) classify(req *http.Request) (write, content bool, r *http.Request, err error) {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false, false, req, nil
+	}
+	if t.o.isGraphQL(req) {
+		r, err := replayable(req)
+		if err != nil {
+			return false, false, nil, err
+		}
+		body, err := requestBody(r)
+		if err != nil {
+			return false, false, nil, err
+		}
+		mutation := !graphQLIsQuery(body)
+		return mutation, mutation, r, nil
+	}
+	if accessTokensPath.MatchString(req.URL.Path) {
+		return true, false, req, nil
+	}
+	content = (req.Method == http.MethodPost || req.Method == http.MethodPut) && contentPath.MatchString(req.URL.Path)
+	return true, content, req, nil
+}
+
+var accessTokensPath = regexp.MustCompile(`/app/installations/[0-9]+/access_tokens$`)
+
+// RoundTrip implements http.RoundTripper.
+func (t *Polite) RoundTrip(req *http.Request) (*http.Response, error) {
+	write, content, req, err := t.classify(req)
+	if err != nil {
+		return nil, err
+	}
+	if !write {
+		return t.base.RoundTrip(req)
+	}
+	req, b := withBudget(req, t.o.MaxWait)
+	ctx := req.Context()
+	t.write.Lock()
+	defer t.write.Unlock()
+
+	if content {
+		now := t.o.Now()
+		// An invitation goes only when its welcome comment fits in the
+		// hour too, so that nobody is invited and left unwelcomed.
+		need := 1
+		if invitationPath.MatchString(req.URL.Path) {
+			need = 2
+		}
+		if wait, reset := t.contentWait(now, need); wait > 0 {
+			if !b.take(wait) {
+				t.o.Logger.Info("GitHub's limit on content-creating requests is used up; leaving this one for a later run",
+					"method", req.Method, "path", req.URL.Path, "wait", wait.String())
+				return nil, &RateLimitError{Kind: KindContent, Reset: reset, Wait: wait}
+			}
+			t.o.Logger.Info("pacing content-creating requests under GitHub's limit", "method", req.Method,
+				"path", req.URL.Path, "wait", wait.String())
+			if err := t.o.Sleep(ctx, wait); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if t.spacing != nil {
+		now := t.o.Now()
+		if d := t.spacing.ReserveN(now, 1).DelayFrom(now); d > 0 {
+			if err := t.o.Sleep(ctx, d); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if content {
+		t.sent = append(t.sent, t.o.Now())
+	}
+	resp, err := t.base.RoundTrip(req)
+	var refused *RateLimitError
+	if content && errors.As(err, &refused) {
+		t.sent = t.sent[:len(t.sent)-1] // refused by a limit: it was not performed
+	}
+	return resp, err
+}
+
+// contentWait is how long a content-creating request must wait at now so
+// that neither rolling window goes over, and when that wait ends.
+func (t *Polite) contentWait(now time.Time, need int) (time.Duration, time.Time) {
+	kept := t.sent[:0]
+	for _, s := range t.sent {
+		if s.After(now.Add(-time.Hour)) {
+			kept = append(kept, s)
+		}
+	}
+	t.sent = kept
+	until := now
+	// History from the state may lie ahead of now (the caller counts a
+	// past run's requests late rather than early); it counts against the
+	// hour, not against the current minute.
+	over := func(limit, n int, window time.Duration) {
+		var in []time.Time
+		for _, s := range t.sent {
+			if s.After(now.Add(-window)) && (window == time.Hour || !s.After(now)) {
+				in = append(in, s)
+			}
+		}
+		sort.Slice(in, func(i, j int) bool { return in[i].Before(in[j]) })
+		if limit > 0 && len(in)+n > limit {
+			// The last that must fall out of the window for n more.
+			if end := in[len(in)+n-limit-1].Add(window); end.After(until) {
+				until = end
+			}
+		}
+	}
+	over(t.o.ContentPerMinute, 1, time.Minute)
+	over(t.o.ContentPerHour, need, time.Hour)
+	return until.Sub(now), until
+}
+
+// identityKey carries the credential a request is sent with.
+type identityKey struct{}
+
+// WithIdentity returns a RoundTripper that marks every request with the
+// credential it acts as ("token", "installation:42"), for a PerIdentity
+// further down, under the authentication.
+func WithIdentity(base http.RoundTripper, identity string) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return base.RoundTrip(r.WithContext(context.WithValue(r.Context(), identityKey{}, identity)))
+	})
+}
+
+// IdentityOf returns the identity WithIdentity put in ctx, or "".
+func IdentityOf(ctx context.Context) string {
+	s, _ := ctx.Value(identityKey{}).(string)
+	return s
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// PerIdentity gives each credential its own stack (New): its own write
+// pacing, content budget and secondary-limit cooldown, so that one
+// installation's cooldown never holds back another's requests, while the
+// organizations that share one token share its pacing. The identity is
+// the one WithIdentity set; requests without one share a stack.
+type PerIdentity struct {
+	base http.RoundTripper
+	o    Options
+
+	mu     sync.Mutex
+	stacks map[string]http.RoundTripper
+}
+
+var _ http.RoundTripper = (*PerIdentity)(nil)
+
+// NewPerIdentity wraps base (nil: http.DefaultTransport).
+func NewPerIdentity(base http.RoundTripper, o Options) *PerIdentity {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &PerIdentity{base: base, o: o, stacks: map[string]http.RoundTripper{}}
+}
+
+// RoundTrip implements http.RoundTripper.
+func (p *PerIdentity) RoundTrip(req *http.Request) (*http.Response, error) {
+	return p.stack(IdentityOf(req.Context())).RoundTrip(req)
+}
+
+func (p *PerIdentity) stack(id string) http.RoundTripper {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.stacks[id]
+	if s == nil {
+		s = newStack(p.base, p.o, id)
+		p.stacks[id] = s
+	}
+	return s
+}
