@@ -154,7 +154,7 @@ func TestConfigMinMergedPRs(t *testing.T) {
 	// Their second merged pull request gets them invited.
 	w.now = w.now.Add(time.Hour)
 	w.merged(t, newcomers[0], 10*time.Minute)
-	rep = w.runJSON(t, "--org", "trio", "--config", cfg)
+	w.runJSON(t, "--org", "trio", "--config", cfg)
 	if inv := w.gh.CreatedInvitations("trio"); len(inv) != 2 || inv[1].InviteeID != newcomers[0].ID {
 		t.Fatalf("invitations = %+v, want newcomer0 invited after a second merge", inv)
 	}

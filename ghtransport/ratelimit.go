@@ -129,7 +129,6 @@ func (t *RateLimit) RoundTrip(req *http.Request) (*http.Response, error) {
 			if err := t.o.Sleep(ctx, l.wait); err != nil {
 				return nil, err
 			}
-			waited = l.reset
 		}
 		r, err := resend(req, n)
 		if err != nil {

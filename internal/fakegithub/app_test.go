@@ -157,11 +157,9 @@ func TestAppJWT(t *testing.T) {
 func TestAppInstallationsList(t *testing.T) {
 	f := newAppFixture(t, map[string]string{"members": "read"})
 	g := f.g
-	var orgs []string
 	for i := range 4 {
 		o := fmt.Sprintf("org%d", i)
 		g.AddOrg(o)
-		orgs = append(orgs, o)
 		g.AddInstallation(1, o, map[string]string{"members": "write"})
 	}
 	user := g.AddInstallation(1, "carol", nil)
