@@ -103,7 +103,10 @@
 //
 // works on what githubv4 returns (http.Client wraps the error in a
 // *url.Error, which unwraps). Partial data that came with a typed error is
-// dropped. Answers whose errors carry no type pass through untouched.
+// dropped, unless the request's context comes from WithPartialData: then an
+// answer with data and errors that each name their field goes through to
+// githubv4, which decodes the data, and the typed errors are kept for the
+// caller. Answers whose errors carry no type pass through untouched.
 //
 // # For callers
 //
