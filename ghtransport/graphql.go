@@ -128,8 +128,9 @@ func (t *GraphQLErrorTypes) RoundTrip(req *http.Request) (*http.Response, error)
 // carries data, for a caller that can use part of an answer; see
 // WithPartialData.
 type PartialData struct {
-	// Errors are the answer's errors, or nil when it had none (or had
-	// none with a type). A retried request keeps the last attempt's.
+	// Errors are the errors of an answer handed through with its data;
+	// nil when there was no such answer (no typed error, or the round
+	// trip failed with them).
 	Errors GraphQLErrors
 }
 
