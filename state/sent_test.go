@@ -76,7 +76,7 @@ func TestBadSentListsAreRefused(t *testing.T) {
 func TestAddSentRoundsUpAndKeepsAnHour(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	s := mustOpen(t, path)
-	if s.Org("o").Sent != nil {
+	if s.Org("o").Sent != nil || s.SentRecorded("o") {
 		t.Fatal("a new organization has a record")
 	}
 	err := s.Update("o", func(e *Edit) {
@@ -86,7 +86,7 @@ func TestAddSentRoundsUpAndKeepsAnHour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Org("o").Sent; !slices.Equal(got, []time.Time{t0, t0.Add(time.Second)}) {
+	if got := s.Org("o").Sent; !slices.Equal(got, []time.Time{t0, t0.Add(time.Second)}) || !s.SentRecorded("O") {
 		t.Errorf("sent %v", got)
 	}
 	// An hour and a second later the first has gone, the second not yet.

@@ -160,6 +160,15 @@ func (s *Store) Org(org string) Org {
 	return o.clone()
 }
 
+// SentRecorded reports whether org's content-creating requests are
+// recorded (Org.Sent is not nil), without copying anyone.
+func (s *Store) SentRecorded(org string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.file.Orgs[strings.ToLower(org)]
+	return o != nil && o.Sent != nil
+}
+
 // Cursor returns org's cursor, without copying anyone.
 func (s *Store) Cursor(org string) time.Time {
 	s.mu.Lock()
