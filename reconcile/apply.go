@@ -378,6 +378,11 @@ func welcomeAndSave(ctx context.Context, c Inviter, st *state.Store, org string,
 		url, err := findOrPostWelcome(ctx, c, org, wl, opts, retry)
 		if err != nil {
 			errs = append(errs, err)
+			if IsTerminal(err) {
+				// Refused credentials or permissions refuse every later
+				// comment too: stop at the first, and report it once.
+				break
+			}
 			continue
 		}
 		urls[wl.ID] = url

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +37,24 @@ func runOrg(t *testing.T, c *reconciletest.Client, st *state.Store, opts reconci
 
 func person(st *state.Store, id int64) *state.Person { return st.Org(org).People[id] }
 
+// listsOf names the report lists the person with id is in, with a
+// comma between them: a person is reported once.
+func listsOf(rep *reconcile.Report, id int64) string {
+	var in []string
+	for _, l := range []struct {
+		name    string
+		entries []reconcile.Entry
+	}{{"invited", rep.Invited}, {"members", rep.Members}, {"pending", rep.Pending}, {"queued", rep.Queued},
+		{"counting", rep.Counting}, {"skipped", rep.Skipped}} {
+		for _, e := range l.entries {
+			if e.ID == id {
+				in = append(in, l.name)
+			}
+		}
+	}
+	return strings.Join(in, ",")
+}
+
 func maybeSent() error { return fmt.Errorf("%w: 502 Bad Gateway", reconcile.ErrMaybeSent) }
 
 // TestApplyOutcomes reaches every outcome branch of an invitation: one
@@ -52,50 +72,71 @@ func TestApplyOutcomes(t *testing.T) {
 		wantPosted  int
 		wantErr     string // "" for none
 		terminal    bool
+		// wantList is the report list the person is in (see listsOf).
+		wantList string
 	}{
-		{name: "invited", wantStatus: state.Invited, wantCreated: 1, wantPosted: 1},
+		{name: "invited", wantStatus: state.Invited, wantCreated: 1, wantPosted: 1, wantList: "invited"},
 		{name: "already a member", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.ErrAlreadyMember}}
-		}, wantStatus: state.Member},
+		}, wantStatus: state.Member, wantList: "members"},
 		{name: "already invited", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.ErrAlreadyInvited}}
-		}, wantStatus: state.Pending},
+		}, wantStatus: state.Pending, wantList: "pending"},
 		{name: "no such user, and GET /user/{id} says 404", setup: func(c *reconciletest.Client) {
 			c.Gone[10] = true
-		}, wantStatus: state.Skipped, wantReason: "no longer exists"},
+		}, wantStatus: state.Skipped, wantReason: "no longer exists", wantList: "skipped"},
 		{name: "no such user, but the account exists", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.ErrNoSuchUser}}
-		}, wantStatus: state.Queued, wantReason: "still exists", wantErr: "still exists"},
+		}, wantStatus: state.Queued, wantReason: "still exists", wantErr: "still exists", wantList: "queued"},
 		{name: "no such user, and the account lookup fails", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.ErrNoSuchUser}}
 			c.Script["UserExists"] = []reconciletest.Step{{Err: errors.New("502")}}
-		}, wantStatus: state.Queued, wantReason: "could not be looked up", wantErr: "could not be looked up"},
+		}, wantStatus: state.Queued, wantReason: "could not be looked up", wantErr: "could not be looked up", wantList: "queued"},
 		{name: "invitation limit reached", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.ErrInvitationLimit}}
-		}, wantStatus: state.Queued, wantReason: "invitation limit"},
+		}, wantStatus: state.Queued, wantReason: "invitation limit", wantList: "queued"},
 		{name: "maybe sent, and it did arrive", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: maybeSent(), Acts: true}}
-		}, wantStatus: state.Invited, wantCreated: 1, wantPosted: 1},
+		}, wantStatus: state.Invited, wantCreated: 1, wantPosted: 1, wantList: "invited"},
 		{name: "maybe sent, it did not arrive: sent once more", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: maybeSent()}}
-		}, wantStatus: state.Invited, wantCreated: 1, wantPosted: 1},
+		}, wantStatus: state.Invited, wantCreated: 1, wantPosted: 1, wantList: "invited"},
 		{name: "maybe sent, and the check fails: stays inviting", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: maybeSent(), Acts: true}}
 			c.Script["Membership"] = []reconciletest.Step{{}, {Err: errors.New("502 Bad Gateway")}}
-		}, wantStatus: state.Inviting, wantCreated: 1, wantErr: "may have been carried out"},
+		}, wantStatus: state.Inviting, wantCreated: 1, wantErr: "may have been carried out", wantList: "queued"},
 		{name: "maybe sent twice: stays inviting", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: maybeSent()}, {Err: maybeSent()}}
-		}, wantStatus: state.Inviting, wantErr: "may have been carried out"},
+		}, wantStatus: state.Inviting, wantErr: "may have been carried out", wantList: "queued"},
 		{name: "credentials refused (401)", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: unauthorized}}
-		}, wantStatus: state.Queued, wantReason: "401", wantErr: "401", terminal: true},
+		}, wantStatus: state.Queued, wantReason: "401", wantErr: "401", terminal: true, wantList: "queued"},
 		{name: "a configured team deleted during the run", teams: []string{"core"}, setup: func(c *reconciletest.Client) {
 			c.Teams["core"] = 7
 			c.Script["SendInvitation"] = []reconciletest.Step{{Then: func(c *reconciletest.Client) { delete(c.Teams, "core") }}}
-		}, wantStatus: state.Queued, wantReason: "team", wantErr: `team "core"`, terminal: true},
+		}, wantStatus: state.Queued, wantReason: "team", wantErr: `team "core"`, terminal: true, wantList: "queued"},
 		{name: "some other refusal", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: errors.New("422 something new")}}
-		}, wantStatus: state.Queued, wantReason: "something new", wantErr: "something new"},
+		}, wantStatus: state.Queued, wantReason: "something new", wantErr: "something new", wantList: "queued"},
+		{name: "forbidden (403)", setup: func(c *reconciletest.Client) {
+			c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.Terminal(fmt.Errorf("%w: 403 Resource not accessible", reconcile.ErrForbidden))}}
+		}, wantStatus: state.Queued, wantReason: "(403)", wantErr: "403", terminal: true, wantList: "queued"},
+		{name: "invited, and the welcome fails", setup: func(c *reconciletest.Client) {
+			c.Script["Comment"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
+		}, wantStatus: state.Invited, wantCreated: 1, wantErr: "502", wantList: "invited"},
+		{name: "invited, and the welcome is refused (401)", setup: func(c *reconciletest.Client) {
+			c.Script["Comment"] = []reconciletest.Step{{Err: unauthorized}}
+		}, wantStatus: state.Invited, wantCreated: 1, wantErr: "401", terminal: true, wantList: "invited"},
+		{name: "maybe sent, and the check fails: the error says so", setup: func(c *reconciletest.Client) {
+			c.Script["SendInvitation"] = []reconciletest.Step{{Err: maybeSent()}}
+			c.Script["Membership"] = []reconciletest.Step{{}, {Err: errors.New("502 Bad Gateway")}}
+		}, wantStatus: state.Inviting, wantErr: "checking whether it arrived failed", wantList: "queued"},
+		{name: "maybe sent, and the login now names another account", setup: func(c *reconciletest.Client) {
+			c.Script["SendInvitation"] = []reconciletest.Step{{Err: maybeSent()}}
+			c.Script["Membership"] = []reconciletest.Step{{}, {Then: func(c *reconciletest.Client) {
+				c.Logins["alice"], c.State[99] = 99, reconcile.Member
+			}}}
+		}, wantStatus: state.Inviting, wantErr: "now names another account", wantList: "queued"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,6 +171,12 @@ func TestApplyOutcomes(t *testing.T) {
 			}
 			if tt.wantPosted > 0 && p.CommentURL == "" {
 				t.Errorf("the welcome comment is not recorded")
+			}
+			if tt.wantPosted == 0 && p.CommentURL != "" {
+				t.Errorf("comment %q recorded, but none was posted", p.CommentURL)
+			}
+			if got := listsOf(rep, 10); got != tt.wantList {
+				t.Errorf("reported in %q, want %q", got, tt.wantList)
 			}
 			if len(rep.Errors) > 1 {
 				t.Errorf("%d error lines, want at most one: %q", len(rep.Errors), rep.Errors)
@@ -549,5 +596,332 @@ func TestMissingTeamIsTerminalBeforeAnything(t *testing.T) {
 	}
 	if len(c.Calls) != 1 {
 		t.Errorf("calls %q, want only the team lookup", c.Calls)
+	}
+}
+
+// unsurePending records id as left "inviting" by an earlier run, and makes
+// GitHub hold a pending invitation for them: that invitation arrived.
+func unsurePending(c *reconciletest.Client, st *state.Store, n int, id int64, login string) {
+	c.PRs = append(c.PRs, mergedPR(n, id, login))
+	c.State[id] = reconcile.Pending
+	_ = st.Update(org, func(o *state.Org) {
+		o.People[id] = &state.Person{Login: login, Status: state.Inviting, At: now.Add(-time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: n, MergedAt: now.Add(-time.Hour)}}
+	})
+}
+
+// invitedEarlier records id as invited by an earlier run whose welcome was
+// never recorded.
+func invitedEarlier(st *state.Store, n int, id int64, login string) {
+	_ = st.Update(org, func(o *state.Org) {
+		o.People[id] = &state.Person{Login: login, Status: state.Invited, At: now.Add(-48 * time.Hour),
+			PR: &state.PRRef{Repo: "trio/trio", Number: n, URL: fmt.Sprintf("https://github.test/trio/trio/pull/%d", n)}}
+	})
+}
+
+func calls(c *reconciletest.Client, method string) int {
+	n := 0
+	for _, call := range c.Calls {
+		if strings.HasPrefix(call, method+" ") {
+			n++
+		}
+	}
+	return n
+}
+
+// With the welcome comment turned off nobody is welcomed, and the invitees
+// of that time are remembered as such: turning comments on later does not
+// welcome them after the fact, only those invited while it was on.
+func TestNoCommentIsRememberedPerInvitee(t *testing.T) {
+	c := reconciletest.New()
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob")}
+	c.State[11] = reconcile.Member
+	st := state.NewMemoryStore(nil)
+	unsurePending(c, st, 3, 12, "carol") // an earlier run's invitation arrived
+	invitedEarlier(st, 4, 13, "dave")    // invited while comments were on
+	opts := options()
+	opts.Policy.NoComment = true
+	if _, err := runOrg(t, c, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	if c.Posted() != 0 {
+		t.Fatalf("%d comments posted with comments off", c.Posted())
+	}
+	for id, want := range map[int64]bool{10: true, 11: false, 12: true, 13: false} {
+		if p := person(st, id); p.NoComment != want {
+			t.Errorf("%s: no_comment = %v, want %v (%+v)", p.Login, p.NoComment, want, p)
+		}
+	}
+	opts.Policy.NoComment = false
+	opts.Now = now.Add(time.Hour)
+	if _, err := runOrg(t, c, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.CommentsOn("trio/trio", 4); c.Posted() != 1 || len(got) != 1 {
+		t.Errorf("%d comments, %d on dave's pull request; want only dave's welcome", c.Posted(), len(got))
+	}
+}
+
+// Welcomes an earlier run did not get to post are posted (or found, when
+// a run died after posting), recorded, and reported; a refused token stops
+// them at the first refusal.
+func TestLeftoverWelcomes(t *testing.T) {
+	unauthorized := reconcile.Terminal(fmt.Errorf("%w: 401 Bad credentials", reconcile.ErrCredentialsRefused))
+	tests := []struct {
+		name         string
+		setup        func(c *reconciletest.Client)
+		wantComments int // Comment calls
+		wantWelcomed int // recorded and reported
+		wantErr      string
+		terminal     bool
+	}{
+		{name: "both posted", wantComments: 2, wantWelcomed: 2},
+		{name: "one posted by a run that died before saving", setup: func(c *reconciletest.Client) {
+			c.Comments["trio/trio#5"] = []string{reconcile.WelcomeComment("erin", org, 5, "https://github.test/orgs/trio/invitation")}
+		}, wantComments: 1, wantWelcomed: 2},
+		{name: "one fails", setup: func(c *reconciletest.Client) {
+			c.Script["Comment"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
+		}, wantComments: 2, wantWelcomed: 1, wantErr: "502"},
+		{name: "the token is refused", setup: func(c *reconciletest.Client) {
+			c.Script["Comment"] = []reconciletest.Step{{Err: unauthorized}}
+		}, wantComments: 1, wantWelcomed: 0, wantErr: "401", terminal: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := reconciletest.New()
+			st := state.NewMemoryStore(nil)
+			invitedEarlier(st, 5, 5, "erin")
+			invitedEarlier(st, 6, 6, "finn")
+			if tt.setup != nil {
+				tt.setup(c)
+			}
+			rep, err := runOrg(t, c, st, options())
+			c.Verify(t)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("error: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error = %v, want one saying %q", err, tt.wantErr)
+			}
+			if got := reconcile.IsTerminal(err); got != tt.terminal {
+				t.Errorf("terminal = %v, want %v (%v)", got, tt.terminal, err)
+			}
+			if len(rep.Errors) > 1 {
+				t.Errorf("%d error lines, want at most one: %q", len(rep.Errors), rep.Errors)
+			}
+			if n := calls(c, "Comment"); n != tt.wantComments {
+				t.Errorf("%d comments tried, want %d", n, tt.wantComments)
+			}
+			recorded := 0
+			for _, id := range []int64{5, 6} {
+				if person(st, id).CommentURL != "" {
+					recorded++
+				}
+			}
+			if recorded != tt.wantWelcomed || len(rep.Welcomed) != tt.wantWelcomed {
+				t.Errorf("%d welcomes recorded and %d reported, want %d", recorded, len(rep.Welcomed), tt.wantWelcomed)
+			}
+		})
+	}
+}
+
+// The welcome of an invitation an earlier run sent, which arrived: posted
+// like any other, and a refused token stops the rest.
+func TestConfirmedInvitationsAreWelcomed(t *testing.T) {
+	unauthorized := reconcile.Terminal(fmt.Errorf("%w: 401 Bad credentials", reconcile.ErrCredentialsRefused))
+	tests := []struct {
+		name         string
+		script       []reconciletest.Step
+		wantComments int
+		wantErr      string
+		terminal     bool
+	}{
+		{name: "both welcomed", wantComments: 2},
+		{name: "one welcome fails", script: []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}, wantComments: 2, wantErr: "502"},
+		{name: "the token is refused", script: []reconciletest.Step{{Err: unauthorized}}, wantComments: 1, wantErr: "401", terminal: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := reconciletest.New()
+			st := state.NewMemoryStore(nil)
+			unsurePending(c, st, 1, 10, "alice")
+			unsurePending(c, st, 2, 11, "bob")
+			c.PRs = append(c.PRs, mergedPR(3, 12, "carol")) // a newcomer
+			c.Script["Comment"] = tt.script
+			rep, err := runOrg(t, c, st, options())
+			c.Verify(t)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("error: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error = %v, want one saying %q", err, tt.wantErr)
+			}
+			if got := reconcile.IsTerminal(err); got != tt.terminal {
+				t.Errorf("terminal = %v, want %v (%v)", got, tt.terminal, err)
+			}
+			if n := calls(c, "Comment") - c.Invited(12); n != tt.wantComments {
+				t.Errorf("%d welcomes tried for the confirmed invitations, want %d", n, tt.wantComments)
+			}
+			if tt.terminal && len(c.Created) != 0 {
+				t.Errorf("invitations sent after the refusal: %+v", c.Created)
+			}
+			for _, id := range []int64{10, 11} {
+				if p := person(st, id); p.Status != state.Invited {
+					t.Errorf("recorded %+v, want invited", p)
+				}
+			}
+			if len(rep.Errors) > 1 {
+				t.Errorf("%d error lines, want at most one: %q", len(rep.Errors), rep.Errors)
+			}
+		})
+	}
+}
+
+// A run interrupted while sending queues the batches it did not get to,
+// with the reason.
+func TestInterruptedRunQueuesTheRest(t *testing.T) {
+	c := reconciletest.New()
+	for i := range 25 { // more than one batch
+		c.PRs = append(c.PRs, mergedPR(i+1, int64(100+i), fmt.Sprint("u", i)))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.Script["SendInvitation"] = []reconciletest.Step{{Then: func(*reconciletest.Client) { cancel() }}}
+	st := state.NewMemoryStore(nil)
+	rep, _ := reconcile.Org(ctx, c, st, org, options())
+	if len(c.Created) != 20 {
+		t.Errorf("%d invitations after the interruption in the first batch of 20, want 20", len(c.Created))
+	}
+	queued := 0
+	for _, p := range st.Org(org).People {
+		if p.Status == state.Queued && strings.Contains(p.Reason, "interrupted") {
+			queued++
+		}
+	}
+	if queued != 5 || len(rep.Queued) != 5 {
+		t.Errorf("%d queued as interrupted, %d reported queued; want 5", queued, len(rep.Queued))
+	}
+}
+
+// When GitHub's invitation limit is reached, the report says how many
+// people wait for it.
+func TestInvitationLimitWarningCountsTheWaiting(t *testing.T) {
+	c := reconciletest.New()
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob"), mergedPR(3, 12, "carol"), mergedPR(4, 13, "dave")}
+	c.State[13] = reconcile.Member
+	c.Script["SendInvitation"] = []reconciletest.Step{{}, {Err: reconcile.ErrInvitationLimit}}
+	rep, err := runOrg(t, c, state.NewMemoryStore(nil), options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Verify(t)
+	if len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], ": 2 people wait") {
+		t.Errorf("warnings %q, want one saying 2 people wait", rep.Warnings)
+	}
+	if len(c.Created) != 1 || len(rep.Queued) != 2 {
+		t.Errorf("%d invited, %d queued; want 1 and 2", len(c.Created), len(rep.Queued))
+	}
+}
+
+// breakableStore is a state file in a temporary directory, and a function
+// that makes every later save of it fail (the file is changed behind the
+// store's back, which a save refuses to overwrite).
+func breakableStore(t *testing.T) (*state.Store, func()) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.json")
+	st, _, err := state.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	return st, func() {
+		if err := os.WriteFile(path, []byte(`{"changed": "by someone else"}`+"\n"), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// Nothing is sent that is not written down: when the state cannot be
+// saved, apply stops before the next request that would change something
+// on GitHub, and the cursor stays (no "save cursor" attempt).
+func TestSaveFailuresStopTheSending(t *testing.T) {
+	newcomers := func(c *reconciletest.Client, n int) {
+		for i := range n {
+			c.PRs = append(c.PRs, mergedPR(i+1, int64(100+i), fmt.Sprint("u", i)))
+		}
+	}
+	// sends scripts n-1 plain invitations and then last.
+	sends := func(n int, last reconciletest.Step) []reconciletest.Step {
+		return append(make([]reconciletest.Step, n-1), last)
+	}
+	tests := []struct {
+		name string
+		// setup scripts the client; brk breaks the store when called.
+		setup        func(c *reconciletest.Client, st *state.Store, brk func())
+		wantCreated  int
+		wantComments int
+		wantErrs     []string // one error line each, in any order
+		wantInviting int      // people left "inviting" for the next run to check
+	}{
+		{name: "the first save fails: nothing is sent", setup: func(c *reconciletest.Client, _ *state.Store, brk func()) {
+			newcomers(c, 2)
+			c.PRs = append(c.PRs, mergedPR(9, 9, "member"))
+			c.State[9] = reconcile.Member
+			c.Script["Memberships"] = []reconciletest.Step{{Then: func(*reconciletest.Client) { brk() }}}
+		}, wantErrs: []string{"record members and pending invitations"}},
+		{name: "the save before a batch fails: that batch is not sent", setup: func(c *reconciletest.Client, _ *state.Store, brk func()) {
+			newcomers(c, 25)
+			c.Script["SendInvitation"] = sends(20, reconciletest.Step{Then: func(*reconciletest.Client) { brk() }})
+		}, wantCreated: 20, wantComments: 20, wantInviting: 20,
+			wantErrs: []string{"record the outcome of 20 invitations", "record invitations about to be sent"}},
+		{name: "queueing the rest fails", setup: func(c *reconciletest.Client, _ *state.Store, brk func()) {
+			newcomers(c, 25)
+			c.Script["SendInvitation"] = sends(20, reconciletest.Step{Err: reconcile.ErrInvitationLimit, Then: func(*reconciletest.Client) { brk() }})
+		}, wantCreated: 19, wantComments: 19, wantInviting: 20,
+			wantErrs: []string{"record the outcome of 20 invitations", "queue 5 people"}},
+		{name: "recording a confirmed invitation fails: not welcomed", setup: func(c *reconciletest.Client, st *state.Store, brk func()) {
+			unsurePending(c, st, 1, 10, "alice")
+			unsurePending(c, st, 2, 11, "bob")
+			c.Script["FindComment"] = []reconciletest.Step{{Then: func(*reconciletest.Client) { brk() }}}
+		}, wantComments: 1, wantInviting: 1,
+			// bob stays "inviting", which the next run checks: everyone
+			// is written down, so the cursor may move (but cannot be saved).
+			wantErrs: []string{"record 1 welcome comments", "record bob as invited", "save cursor"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := reconciletest.New()
+			st, brk := breakableStore(t)
+			tt.setup(c, st, brk)
+			rep, err := runOrg(t, c, st, options())
+			c.Verify(t)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if len(rep.Errors) != len(tt.wantErrs) {
+				t.Errorf("errors %q, want %d: %q", rep.Errors, len(tt.wantErrs), tt.wantErrs)
+			}
+			for _, want := range tt.wantErrs {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error = %v, want one saying %q", err, want)
+				}
+			}
+			if len(c.Created) != tt.wantCreated || c.Posted() != tt.wantComments {
+				t.Errorf("%d invitations and %d comments, want %d and %d", len(c.Created), c.Posted(), tt.wantCreated, tt.wantComments)
+			}
+			o := st.Org(org)
+			inviting := 0
+			for _, p := range o.People {
+				if p.Status == state.Inviting {
+					inviting++
+				}
+			}
+			if inviting != tt.wantInviting {
+				t.Errorf("%d people left inviting, want %d", inviting, tt.wantInviting)
+			}
+			if !o.Cursor.IsZero() {
+				t.Errorf("cursor moved to %v", o.Cursor)
+			}
+		})
 	}
 }

@@ -75,14 +75,15 @@ func TestApplyNeverSavesUserIDZero(t *testing.T) {
 		{Candidate: Candidate{ID: 0, Login: "nobody"}, Action: ActRecordMember},
 		{Candidate: Candidate{ID: 0, Login: "nobody2"}, Action: ActDefer},
 		{Candidate: Candidate{ID: 3, Login: "m"}, Action: ActRecordMember},
+		{Candidate: Candidate{ID: 1, Login: "first"}, Action: ActRecordMember}, // 1 is a real id
 	}
 	_, recorded := apply(context.Background(), nil, st, "o", plan, nil, InviteOptions{}, Options{Now: t0}, rep, slog.New(slog.DiscardHandler))
 	people := st.Org("o").People
-	if _, ok := people[0]; ok || people[3] == nil || !recorded {
-		t.Errorf("saved %v (recorded %v), want only person 3", people, recorded)
+	if _, ok := people[0]; ok || people[3] == nil || people[1] == nil || len(people) != 2 || !recorded {
+		t.Errorf("saved %v (recorded %v), want persons 1 and 3", people, recorded)
 	}
-	if len(rep.Skipped) != 2 || rep.Skipped[0].Reason != "no user id" {
-		t.Errorf("skipped %+v", rep.Skipped)
+	if len(rep.Skipped) != 2 || rep.Skipped[0].Reason != "no user id" || rep.Skipped[0].ID != 0 || rep.Skipped[1].ID != 0 {
+		t.Errorf("skipped %+v, want the two without an id", rep.Skipped)
 	}
 	if _, err := state.Encode(st.Snapshot()); err != nil {
 		t.Fatal(err)
@@ -160,4 +161,38 @@ func TestCollectWhenTheCountDisagrees(t *testing.T) {
 			t.Errorf("notes %q, want the hidden results noted", c.notes)
 		}
 	})
+}
+
+// The decisions that only record what GitHub said are saved in one write,
+// each with its status; the reason is kept where it says why someone waits
+// or was not invited, and the comment of a declined invitation is kept.
+func TestApplyRecordsSettledDecisions(t *testing.T) {
+	st := state.NewMemoryStore(nil)
+	rep := newReport("o", false)
+	plan := []Decision{
+		{Candidate: Candidate{ID: 1, Login: "m"}, Action: ActRecordMember, Reason: "already a member"},
+		{Candidate: Candidate{ID: 2, Login: "p"}, Action: ActRecordPending, Reason: "already has a pending invitation"},
+		{Candidate: Candidate{ID: 3, Login: "q"}, Action: ActDefer, Reason: "membership could not be checked"},
+		{Candidate: Candidate{ID: 4, Login: "c"}, Action: ActCount, Reason: "1 of the 2"},
+		{Candidate: Candidate{ID: 5, Login: "d"}, Action: ActRecordDeclined, Reason: "declined", CommentURL: "https://c/5"},
+	}
+	errs, recorded := apply(context.Background(), nil, st, "o", plan, nil, InviteOptions{}, Options{Now: t0}, rep, slog.New(slog.DiscardHandler))
+	if len(errs) != 0 || !recorded {
+		t.Fatalf("errors %v, recorded %v", errs, recorded)
+	}
+	want := map[int64]state.Person{
+		1: {Status: state.Member}, 2: {Status: state.Pending}, 3: {Status: state.Queued, Reason: "membership could not be checked"},
+		4: {Status: state.Counting, Reason: "1 of the 2"}, 5: {Status: state.Invited, Reason: "declined", CommentURL: "https://c/5"},
+	}
+	people := st.Org("o").People
+	for id, w := range want {
+		p := people[id]
+		if p == nil || p.Status != w.Status || p.Reason != w.Reason || p.CommentURL != w.CommentURL {
+			t.Errorf("person %d recorded %+v, want %+v", id, p, w)
+		}
+	}
+	if len(rep.Members) != 1 || len(rep.Pending) != 1 || len(rep.Queued) != 1 || len(rep.Counting) != 1 ||
+		len(rep.Invited) != 1 || rep.Invited[0].CommentURL != "https://c/5" {
+		t.Errorf("report %+v, want each in its list", rep)
+	}
 }

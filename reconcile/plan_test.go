@@ -60,6 +60,16 @@ func TestSort(t *testing.T) {
 			},
 		},
 		{
+			name: "a user without an id is skipped; id 1 is a user like any other",
+			prs: []PullRequest{
+				pr(1, "User", 0, "no-id", t0),
+				pr(2, "User", -1, "negative", t0),
+				pr(3, "User", 1, "first", t0),
+			},
+			wantCands:   []string{"first@3"},
+			wantSkipped: []string{"no-id: no user id", "negative: no user id"},
+		},
+		{
 			name: "recorded people are left alone for good, whatever their status",
 			prs: []PullRequest{
 				pr(1, "User", 10, "invited-once", t0),
