@@ -279,6 +279,9 @@ func TestUnsureInvitationSurvivesAFailedCheck(t *testing.T) {
 	if p := person(st, 10); p.Status != state.Inviting {
 		t.Fatalf("after a failed check: %+v, want still inviting", p)
 	}
+	if n := calls(c, "FindComment"); n != 0 {
+		t.Errorf("%d looks for the welcome marker; without the membership no marker can settle it", n)
+	}
 	opts := options()
 	opts.Now = now.Add(time.Hour)
 	if _, err := runOrg(t, c, st, opts); err != nil {

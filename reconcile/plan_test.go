@@ -60,6 +60,30 @@ func TestSort(t *testing.T) {
 			},
 		},
 		{
+			name: "the earliest merge wins over a lower number",
+			prs: []PullRequest{
+				pr(1, "User", 10, "alice", t0.Add(time.Hour)),
+				pr(2, "User", 10, "alice", t0),
+			},
+			wantCands: []string{"alice@2"},
+		},
+		{
+			name: "merged in the same second: the first repository by name wins, whatever the input order",
+			prs: []PullRequest{
+				{NodeID: "PR_b", Repo: "o/b", Number: 1, MergedAt: t0, Author: Author{Type: "User", ID: 10, Login: "alice"}},
+				{NodeID: "PR_a", Repo: "o/a", Number: 2, MergedAt: t0, Author: Author{Type: "User", ID: 10, Login: "alice"}},
+			},
+			wantCands: []string{"alice@2"},
+		},
+		{
+			name: "the queue comes first even when its pull request was merged later",
+			prs:  []PullRequest{pr(1, "User", 20, "newcomer", t0)},
+			known: map[int64]*state.Person{
+				21: {Login: "queued", Status: state.Queued, PR: &state.PRRef{Repo: "o/r", Number: 2, MergedAt: t0.Add(time.Hour)}},
+			},
+			wantCands: []string{"*queued@2", "newcomer@1"},
+		},
+		{
 			name: "a user without an id is skipped; id 1 is a user like any other",
 			prs: []PullRequest{
 				pr(1, "User", 0, "no-id", t0),
@@ -175,6 +199,7 @@ func TestChooseLookup(t *testing.T) {
 		{2, -1, -1, lookupEach},
 		{3, -1, -1, lookupList},
 		{3, 50, 3, lookupList},     // one request lists everyone
+		{2, 0, 0, lookupList},      // an empty organization: one request
 		{50, 5000, 10, lookupEach}, // 50 look-ups beat 50 pages
 		{51, 5000, 10, lookupList},
 		{120, 1500, 2, lookupList},
@@ -280,5 +305,26 @@ func TestCollectFailsWhenOneSecondHoldsTooMany(t *testing.T) {
 	_, err := collect(context.Background(), s, "o", Window{From: t0, To: t0}, nil)
 	if err == nil {
 		t.Fatal("want an error when a window cannot be split below the cap")
+	}
+}
+
+// min_merged_prs of 1 (or less) asks for nothing beyond the one merged pull
+// request that made them an author; from 2 on, newcomers are counted.
+func TestPlanMinMergedThreshold(t *testing.T) {
+	tests := []struct {
+		min    int
+		merged map[int64]int // nil: not counted (countMerged only runs from 2 on)
+		want   Action
+	}{
+		{0, nil, ActInvite},
+		{1, nil, ActInvite},
+		{2, map[int64]int{1: 1}, ActCount},
+		{2, map[int64]int{1: 2}, ActInvite},
+	}
+	for _, tt := range tests {
+		lk := Lookup{States: map[int64]MemberState{1: NotMember}, Merged: tt.merged}
+		if got := Plan([]Candidate{{ID: 1, Login: "a"}}, lk, Limits{Budget: -1, MinMergedPRs: tt.min})[0].Action; got != tt.want {
+			t.Errorf("min %d, merged %v: %s, want %s", tt.min, tt.merged, got, tt.want)
+		}
 	}
 }
