@@ -8,9 +8,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-github/v88/github"
 
+	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
 	"github.com/python-trio/snekomatic/reconcile"
 )
@@ -47,6 +49,11 @@ func TestClassifyInviteErrorByField(t *testing.T) {
 		{"401", refusal(401, "Bad credentials"), reconcile.ErrCredentialsRefused, true},
 		{"403", refusal(403, "Resource not accessible by integration"), reconcile.ErrForbidden, true},
 		{"502", refusal(502, ""), reconcile.ErrMaybeSent, false},
+		{"500", refusal(500, "Internal Server Error"), reconcile.ErrMaybeSent, false},
+		// A rate limit refuses before anything is done: not "maybe sent".
+		{"primary rate limit", &github.RateLimitError{Response: &http.Response{StatusCode: 403}, Message: "API rate limit exceeded"}, nil, false},
+		{"secondary rate limit", &github.AbuseRateLimitError{Response: &http.Response{StatusCode: 403}, Message: "secondary rate limit"}, nil, false},
+		{"a wait too long for the rate limit", fmt.Errorf("POST: %w", &ghtransport.RateLimitError{Wait: time.Hour}), nil, false},
 		{"no answer", errors.New("connection reset"), reconcile.ErrMaybeSent, false},
 		{"another 422", refusal(422, "Validation Failed", fe("data", "unprocessable", "something new")), nil, false},
 	}

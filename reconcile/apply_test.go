@@ -928,3 +928,21 @@ func TestSaveFailuresStopTheSending(t *testing.T) {
 		})
 	}
 }
+
+// A search that fails fails the organization: nothing is decided on a
+// partial read, and the cursor stays.
+func TestSearchFailureLeavesTheCursor(t *testing.T) {
+	c := reconciletest.New()
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
+	c.Script["SearchMerged"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
+	st := state.NewMemoryStore(nil)
+	cursor := now.Add(-2 * time.Hour)
+	_ = st.Update(org, func(o *state.Org) { o.Cursor = cursor })
+	_, err := runOrg(t, c, st, options())
+	if err == nil || !strings.Contains(err.Error(), "502") {
+		t.Fatalf("error = %v, want the search's", err)
+	}
+	if got := st.Org(org).Cursor; !got.Equal(cursor) || len(c.Created) != 0 || len(st.Org(org).People) != 0 {
+		t.Errorf("cursor %v, %d invitations, people %v; want the cursor kept and nothing done", got, len(c.Created), st.Org(org).People)
+	}
+}

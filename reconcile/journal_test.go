@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -195,4 +196,106 @@ func TestApplyRecordsSettledDecisions(t *testing.T) {
 		len(rep.Invited) != 1 || rep.Invited[0].CommentURL != "https://c/5" {
 		t.Errorf("report %+v, want each in its list", rep)
 	}
+}
+
+func TestTerminal(t *testing.T) {
+	if err := Terminal(nil); err != nil {
+		t.Errorf("Terminal(nil) = %#v, want nil", err)
+	}
+	once := Terminal(errors.New("401"))
+	if !IsTerminal(once) || Terminal(once) != once {
+		t.Errorf("Terminal(Terminal(err)) wraps again: %#v", Terminal(once))
+	}
+	if wrapped := fmt.Errorf("invite: %w", once); Terminal(wrapped) != wrapped {
+		t.Errorf("an error wrapping a terminal one is wrapped again")
+	}
+	if IsTerminal(errors.New("502")) || IsTerminal(nil) {
+		t.Error("a plain error is terminal")
+	}
+}
+
+// listSearcher serves its pages in order, one per call, whatever is asked.
+type listSearcher struct {
+	pages []SearchPage
+	err   error
+	calls int
+}
+
+func (s *listSearcher) SearchMerged(context.Context, string, SearchQuery, string) (SearchPage, error) {
+	s.calls++
+	if s.err != nil {
+		return SearchPage{}, s.err
+	}
+	if s.calls > len(s.pages) {
+		return SearchPage{}, fmt.Errorf("page %d asked for, only %d served", s.calls, len(s.pages))
+	}
+	return s.pages[s.calls-1], nil
+}
+
+// How collect reads the pages it is given: what it counts, when it stops,
+// and what it notes.
+func TestCollectReadsThePages(t *testing.T) {
+	prs := func(from, n int) []PullRequest {
+		var out []PullRequest
+		for i := from; i < from+n; i++ {
+			p := pr(i, "User", int64(i+1), fmt.Sprint("u", i), t0)
+			p.CreatedAt = t0.Add(time.Duration(i) * time.Minute)
+			out = append(out, p)
+		}
+		return out
+	}
+	tests := []struct {
+		name      string
+		s         *listSearcher
+		wantPRs   int
+		wantCalls int
+		wantNotes []string // substrings, one per note
+		wantErr   string
+	}{
+		{name: "every page read, nothing to note", s: &listSearcher{pages: []SearchPage{
+			{Total: 3, PRs: prs(0, 2), HasNext: true, EndCursor: "a", Members: -1},
+			{Total: 3, PRs: prs(2, 1), EndCursor: "b", Members: -1},
+		}}, wantPRs: 3, wantCalls: 2},
+		{name: "more pages said, but no cursor: stop", s: &listSearcher{pages: []SearchPage{
+			{Total: 2, PRs: prs(0, 2), HasNext: true, Members: -1},
+			{Total: 2, PRs: prs(0, 2), HasNext: true, Members: -1},
+		}}, wantPRs: 2, wantCalls: 1},
+		{name: "one hidden result is noted", s: &listSearcher{pages: []SearchPage{
+			{Total: 3, PRs: prs(0, 2), Hidden: 1, Members: -1},
+		}}, wantPRs: 2, wantCalls: 1, wantNotes: []string{"1 pull requests that these credentials cannot see"}},
+		{name: "one served of three", s: &listSearcher{pages: []SearchPage{
+			{Total: 3, PRs: prs(0, 1), Members: -1},
+		}}, wantPRs: 1, wantCalls: 1, wantNotes: []string{"reported 3 matching pull requests but served 1"}},
+		{name: "a failed search fails the collection", s: &listSearcher{err: errors.New("502 Bad Gateway")},
+			wantCalls: 1, wantErr: "502 Bad Gateway"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := collect(context.Background(), tt.s, "o", Window{From: t0, To: t0}, nil)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("error: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error = %v, want one saying %q", err, tt.wantErr)
+			}
+			if len(c.prs) != tt.wantPRs || tt.s.calls != tt.wantCalls || c.requests != tt.wantCalls-boolInt(err != nil) {
+				t.Errorf("%d prs in %d calls (%d counted), want %d in %d", len(c.prs), tt.s.calls, c.requests, tt.wantPRs, tt.wantCalls)
+			}
+			if len(c.notes) != len(tt.wantNotes) {
+				t.Fatalf("notes %q, want %q", c.notes, tt.wantNotes)
+			}
+			for i, want := range tt.wantNotes {
+				if !strings.Contains(c.notes[i], want) {
+					t.Errorf("note %q, want one saying %q", c.notes[i], want)
+				}
+			}
+		})
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -226,6 +226,7 @@ func TestWindowFor(t *testing.T) {
 		{"first run", time.Time{}, nil, time.Date(2026, 11, 19, 10, 30, 15, 0, time.UTC), "first run: no cursor yet, looking back 7d"},
 		{"cursor less overlap", cursor, nil, cursor.Add(-time.Hour), "from cursor 2026-11-26T09:00:00Z less 1h0m0s overlap"},
 		{"since wins over cursor", cursor, &since, since, "backfill from --since 2026-10-01T00:00:00Z"},
+		{"a --since in the future starts at the end", cursor, &future, time.Date(2026, 11, 26, 10, 30, 15, 0, time.UTC), "backfill from --since 2026-11-26T11:30:15Z"},
 		{"never starts after it ends", future, nil, time.Date(2026, 11, 26, 10, 30, 15, 0, time.UTC), "from cursor 2026-11-26T11:30:15Z less 1h0m0s overlap"},
 	}
 	for _, tt := range tests {
@@ -235,6 +236,16 @@ func TestWindowFor(t *testing.T) {
 				t.Errorf("WindowFor = %v..%v %q, want %v..%v %q", w.From, w.To, why, tt.wantFrom, now.Truncate(time.Second), tt.wantWhy)
 			}
 		})
+	}
+}
+
+func TestHumanDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		24 * time.Hour: "1d", 7 * 24 * time.Hour: "7d", 36 * time.Hour: "36h0m0s", time.Hour: "1h0m0s",
+	} {
+		if got := humanDuration(d); got != want {
+			t.Errorf("humanDuration(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
 
@@ -290,8 +301,11 @@ func TestCollectPastTheSearchCap(t *testing.T) {
 	}
 	// 25 full pages is the least; resuming after the cap re-reads the few
 	// results created in the same second as the last one served.
-	if c.requests > 26 {
-		t.Errorf("%d search requests, want at most 26", c.requests)
+	if c.requests > 26 || c.requests != s.requests {
+		t.Errorf("%d search requests (%d made), want at most 26", c.requests, s.requests)
+	}
+	if len(c.notes) != 0 {
+		t.Errorf("notes %q, want none: every result was read", c.notes)
 	}
 }
 
