@@ -55,6 +55,8 @@ func TestClassifyInviteErrorByField(t *testing.T) {
 		{"secondary rate limit", &github.AbuseRateLimitError{Response: &http.Response{StatusCode: 403}, Message: "secondary rate limit"}, nil, false},
 		{"a wait too long for the rate limit", fmt.Errorf("POST: %w", &ghtransport.RateLimitError{Wait: time.Hour}), nil, false},
 		{"no answer", errors.New("connection reset"), reconcile.ErrMaybeSent, false},
+		// Fields are read on a 422 (validation) only.
+		{"400 naming invitee_id", refusal(400, "Bad Request", fe("invitee_id", "invalid", "is not valid")), nil, false},
 		{"another 422", refusal(422, "Validation Failed", fe("data", "unprocessable", "something new")), nil, false},
 	}
 	sentinels := []error{reconcile.ErrTeamRefused, reconcile.ErrNoSuchUser, reconcile.ErrAlreadyMember, reconcile.ErrAlreadyInvited,
@@ -241,5 +243,56 @@ func TestLongRESTMessageIsCut(t *testing.T) {
 	err = classifyInviteError(refusal(502, strings.Repeat("<p>unicorn</p>", 1000)))
 	if len(err.Error()) > 250 || !errors.Is(err, reconcile.ErrMaybeSent) {
 		t.Errorf("502: error of %d characters: %.300q", len(err.Error()), err.Error())
+	}
+}
+
+// restError makes terminal only what no retry cures: a 401, and a 403 that
+// is not a rate limit. Everything else passes through.
+func TestRestError(t *testing.T) {
+	resp := func(status int) *http.Response {
+		return &http.Response{StatusCode: status, Request: &http.Request{Method: "GET"}}
+	}
+	tests := []struct {
+		name     string
+		err      error
+		want     error // nil: none of the sentinels
+		terminal bool
+	}{
+		{"401", refusal(401, "Bad credentials"), reconcile.ErrCredentialsRefused, true},
+		{"403", refusal(403, "Resource not accessible by integration"), reconcile.ErrForbidden, true},
+		{"403 primary rate limit", &github.RateLimitError{Response: resp(403), Message: "API rate limit exceeded"}, nil, false},
+		{"403 secondary rate limit", &github.AbuseRateLimitError{Response: resp(403), Message: "secondary rate limit"}, nil, false},
+		{"404", refusal(404, "Not Found"), nil, false},
+		{"502", refusal(502, "Bad Gateway"), nil, false},
+		{"no answer", errors.New("connection reset"), nil, false},
+		{"an answer without a response", &github.ErrorResponse{Message: "odd"}, nil, false},
+	}
+	for _, tt := range tests {
+		got := restError(tt.err)
+		for _, s := range []error{reconcile.ErrCredentialsRefused, reconcile.ErrForbidden} {
+			if is := errors.Is(got, s); is != (s == tt.want) {
+				t.Errorf("%s: errors.Is(%v, %v) = %v", tt.name, got, s, is)
+			}
+		}
+		if reconcile.IsTerminal(got) != tt.terminal {
+			t.Errorf("%s: terminal = %v, want %v", tt.name, !tt.terminal, tt.terminal)
+		}
+		if !tt.terminal && got != tt.err {
+			t.Errorf("%s: %v changed to %v", tt.name, tt.err, got)
+		}
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	long := strings.Repeat("é", maxExcerpt+1)
+	tests := []struct{ in, want string }{
+		{"short  \n\t one", "short one"},
+		{strings.Repeat("a", 100), strings.Repeat("a", 100)},
+		{long, strings.Repeat("é", 100) + "…"},
+	}
+	for _, tt := range tests {
+		if got := excerpt(tt.in); got != tt.want {
+			t.Errorf("excerpt(%.20q…) = %.20q… (%d runes), want %d runes", tt.in, got, len([]rune(got)), len([]rune(tt.want)))
+		}
 	}
 }
