@@ -177,7 +177,7 @@ func TestMembershipsIsCappedInPages(t *testing.T) {
 func TestGraphQLErrorPageIsCut(t *testing.T) {
 	gh, c := setup(t)
 	var n atomic.Int32
-	html := "<html><head><title>502 Bad Gateway</title></head><body>" + strings.Repeat("<p>unicorn</p>", 5000) + "</body></html>"
+	html := "<html><head><title>502 Bad Gateway</title></head><body class=\"x\">\n" + strings.Repeat("<p>unicorn</p>", 5000) + "</body></html>"
 	graphQLStub(gh, &n, 502, func(int) string { return html })
 	_, err := c.Memberships(context.Background(), "trio")
 	if err == nil {
@@ -189,7 +189,11 @@ func TestGraphQLErrorPageIsCut(t *testing.T) {
 	}
 	var se *StatusError
 	if !errors.As(err, &se) || se.Status != 502 {
-		t.Errorf("error %T, want a *StatusError with 502", err)
+		t.Fatalf("error %T, want a *StatusError with 502", err)
+	}
+	// The excerpt is the body itself, unquoted, from its start.
+	if want := `<html><head><title>502 Bad Gateway</title></head><body class="x"> <p>unicorn</p>`; !strings.HasPrefix(se.Excerpt, want) {
+		t.Errorf("excerpt %q, want it to start with %q", se.Excerpt, want)
 	}
 }
 
@@ -293,6 +297,37 @@ func TestExcerpt(t *testing.T) {
 	for _, tt := range tests {
 		if got := excerpt(tt.in); got != tt.want {
 			t.Errorf("excerpt(%.20q…) = %.20q… (%d runes), want %d runes", tt.in, got, len([]rune(got)), len([]rune(tt.want)))
+		}
+	}
+}
+
+// Short REST errors keep go-github's whole text (method, URL, message);
+// only long ones become a StatusError.
+func TestShortError(t *testing.T) {
+	short := refusal(422, "Validation Failed")
+	if got := shortError(short); got != short {
+		t.Errorf("a short error changed to %v", got)
+	}
+	long := refusal(502, strings.Repeat("x", 400))
+	var se *StatusError
+	if got := shortError(long); !errors.As(got, &se) || se.Status != 502 || !errors.Is(got, long) {
+		t.Errorf("a long error became %T %v, want a StatusError wrapping it", got, got)
+	}
+	if graphQLError(nil) != nil {
+		t.Error("graphQLError(nil) is not nil")
+	}
+}
+
+func TestStatusErrorText(t *testing.T) {
+	for _, tt := range []struct {
+		e    StatusError
+		want string
+	}{
+		{StatusError{Status: 502, Excerpt: "<html>"}, "GitHub answered 502 Bad Gateway: <html>"},
+		{StatusError{Status: 599}, "GitHub answered 599"},
+	} {
+		if got := tt.e.Error(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.e, got, tt.want)
 		}
 	}
 }
