@@ -194,6 +194,36 @@ func TestFindComment(t *testing.T) {
 	}
 }
 
+// A look for the marker that fails is an error, never "not found": "not
+// found" would let an unsure invitation be sent again. A repository that
+// is not owner/name is refused before any request.
+func TestCommentsFailLoudly(t *testing.T) {
+	gh, c := setup(t)
+	ctx := context.Background()
+	repo := gh.AddRepo("trio", "trio")
+	pr := gh.AddPR(repo, gh.AddUser("a").ID, "x", time.Now())
+	if _, err := c.Comment(ctx, "trio/trio", pr.Number, "hello <!-- marker -->"); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"trio", "/trio", "trio/"} {
+		if _, err := c.FindComment(ctx, bad, pr.Number, "<!-- marker -->"); err == nil || !strings.Contains(err.Error(), "not owner/name") {
+			t.Errorf("FindComment(%q) error = %v, want one about the repository", bad, err)
+		}
+		if _, err := c.Comment(ctx, bad, pr.Number, "hi"); err == nil || !strings.Contains(err.Error(), "not owner/name") {
+			t.Errorf("Comment(%q) error = %v, want one about the repository", bad, err)
+		}
+	}
+	gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fakegithub.WriteError(w, http.StatusForbidden, "Resource not accessible by integration", "")
+		})
+	})
+	url, err := c.FindComment(ctx, "trio/trio", pr.Number, "<!-- marker -->")
+	if err == nil || url != "" || !errors.Is(err, reconcile.ErrForbidden) {
+		t.Errorf("FindComment on a 403 = %q, %v; want the terminal 403", url, err)
+	}
+}
+
 func TestURLs(t *testing.T) {
 	for _, tt := range []struct{ api, gql, web string }{
 		{"https://api.github.com", "https://api.github.com/graphql", "https://github.com"},
