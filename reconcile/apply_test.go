@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"text/template"
 	"time"
 
 	"github.com/python-trio/snekomatic/internal/reconciletest"
@@ -542,13 +543,28 @@ func TestUnsureWithoutAPullRequestIsInvitedAgain(t *testing.T) {
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Created) != 1 || person(st, 10).Status != state.Invited {
-		t.Errorf("%d invitations, recorded %+v; want one, invited", len(c.Created), person(st, 10))
+	if p := person(st, 10); len(c.Created) != 1 || p.Status != state.Invited || p.PR != nil {
+		t.Errorf("%d invitations, recorded %+v; want one, invited, still without a pull request", len(c.Created), p)
 	}
 	for _, call := range c.Calls {
-		if strings.HasPrefix(call, "FindComment") {
-			t.Errorf("looked for a comment on no pull request: %s", call)
+		if strings.HasPrefix(call, "FindComment") || strings.HasPrefix(call, "Comment") {
+			t.Errorf("commented on no pull request: %s", call)
 		}
+	}
+	// Nor is one welcomed whose earlier invitation turns out to have
+	// arrived.
+	c2 := reconciletest.New()
+	c2.State[11] = reconcile.Pending
+	st2 := state.NewMemoryStore(nil)
+	_ = st2.Update(org, func(o *state.Org) {
+		o.People[11] = &state.Person{Login: "bob", Status: state.Inviting, At: now.Add(-time.Hour)}
+	})
+	c2.Logins["bob"] = 11
+	if _, err := runOrg(t, c2, st2, options()); err != nil {
+		t.Fatal(err)
+	}
+	if p := person(st2, 11); p.Status != state.Invited || calls(c2, "Comment")+calls(c2, "FindComment") != 0 {
+		t.Errorf("recorded %+v after calls %q; want invited and no comment", p, c2.Calls)
 	}
 }
 
@@ -677,6 +693,7 @@ func TestLeftoverWelcomes(t *testing.T) {
 		wantWelcomed int // recorded and reported
 		wantErr      string
 		terminal     bool
+		template     string // a welcome template, "" for the standard one
 	}{
 		{name: "both posted", wantComments: 2, wantWelcomed: 2},
 		{name: "one posted by a run that died before saving", setup: func(c *reconciletest.Client) {
@@ -688,6 +705,13 @@ func TestLeftoverWelcomes(t *testing.T) {
 		{name: "the token is refused", setup: func(c *reconciletest.Client) {
 			c.Script["Comment"] = []reconciletest.Step{{Err: unauthorized}}
 		}, wantComments: 1, wantWelcomed: 0, wantErr: "401", terminal: true},
+		// A look for the marker that fails posts nothing: the comment may
+		// be there already.
+		{name: "one look for the marker fails", setup: func(c *reconciletest.Client) {
+			c.Script["FindComment"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
+		}, wantComments: 1, wantWelcomed: 1, wantErr: "502"},
+		{name: "the template cannot render", setup: func(c *reconciletest.Client) {}, template: "{{.Nope}}",
+			wantComments: 0, wantWelcomed: 0, wantErr: "render the welcome comment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -698,7 +722,11 @@ func TestLeftoverWelcomes(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(c)
 			}
-			rep, err := runOrg(t, c, st, options())
+			opts := options()
+			if tt.template != "" {
+				opts.Policy.Comment = template.Must(template.New("welcome").Option("missingkey=error").Parse(tt.template))
+			}
+			rep, err := runOrg(t, c, st, opts)
 			c.Verify(t)
 			switch {
 			case tt.wantErr == "" && err != nil:
@@ -709,7 +737,7 @@ func TestLeftoverWelcomes(t *testing.T) {
 			if got := reconcile.IsTerminal(err); got != tt.terminal {
 				t.Errorf("terminal = %v, want %v (%v)", got, tt.terminal, err)
 			}
-			if len(rep.Errors) > 1 {
+			if len(rep.Errors) > 1 && tt.template == "" { // a template fails for each person
 				t.Errorf("%d error lines, want at most one: %q", len(rep.Errors), rep.Errors)
 			}
 			if n := calls(c, "Comment"); n != tt.wantComments {
@@ -944,5 +972,20 @@ func TestSearchFailureLeavesTheCursor(t *testing.T) {
 	}
 	if got := st.Org(org).Cursor; !got.Equal(cursor) || len(c.Created) != 0 || len(st.Org(org).People) != 0 {
 		t.Errorf("cursor %v, %d invitations, people %v; want the cursor kept and nothing done", got, len(c.Created), st.Org(org).People)
+	}
+}
+
+// A run interrupted while it posts leftover welcomes stops posting them.
+func TestInterruptedRunStopsWelcoming(t *testing.T) {
+	c := reconciletest.New()
+	st := state.NewMemoryStore(nil)
+	invitedEarlier(st, 5, 5, "erin")
+	invitedEarlier(st, 6, 6, "finn")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.Script["Comment"] = []reconciletest.Step{{Then: func(*reconciletest.Client) { cancel() }}}
+	rep, _ := reconcile.Org(ctx, c, st, org, options())
+	if n := calls(c, "Comment"); n != 1 || len(rep.Welcomed) != 1 {
+		t.Errorf("%d comments and %d reported after the interruption, want the one", n, len(rep.Welcomed))
 	}
 }
