@@ -158,6 +158,17 @@ func TestMembershipsStopsOnAPageWithoutACursor(t *testing.T) {
 	}
 }
 
+func TestMembershipsOfANullOrganization(t *testing.T) {
+	gh, c := setup(t)
+	var n atomic.Int32
+	graphQLStub(gh, &n, 200, func(int) string {
+		return `{"data":{"organization":null,"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
+	})
+	if _, err := c.Memberships(context.Background(), "trio"); err == nil || !strings.Contains(err.Error(), "null for the organization trio") {
+		t.Errorf("error = %v, want one naming the organization", err)
+	}
+}
+
 // Gap 8: the roster listing is capped in pages.
 func TestMembershipsIsCappedInPages(t *testing.T) {
 	gh, c := setup(t)

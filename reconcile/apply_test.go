@@ -966,9 +966,12 @@ func TestSearchFailureLeavesTheCursor(t *testing.T) {
 	st := state.NewMemoryStore(nil)
 	cursor := now.Add(-2 * time.Hour)
 	_ = st.Update(org, func(o *state.Org) { o.Cursor = cursor })
-	_, err := runOrg(t, c, st, options())
+	rep, err := runOrg(t, c, st, options())
 	if err == nil || !strings.Contains(err.Error(), "502") {
 		t.Fatalf("error = %v, want the search's", err)
+	}
+	if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0], "502") {
+		t.Errorf("report errors %q, want the search's", rep.Errors)
 	}
 	if got := st.Org(org).Cursor; !got.Equal(cursor) || len(c.Created) != 0 || len(st.Org(org).People) != 0 {
 		t.Errorf("cursor %v, %d invitations, people %v; want the cursor kept and nothing done", got, len(c.Created), st.Org(org).People)
@@ -987,5 +990,31 @@ func TestInterruptedRunStopsWelcoming(t *testing.T) {
 	rep, _ := reconcile.Org(ctx, c, st, org, options())
 	if n := calls(c, "Comment"); n != 1 || len(rep.Welcomed) != 1 {
 		t.Errorf("%d comments and %d reported after the interruption, want the one", n, len(rep.Welcomed))
+	}
+}
+
+// pointClient counts GraphQL points like ghapi.Client: three a search.
+type pointClient struct {
+	*reconciletest.Client
+	points int
+}
+
+func (p *pointClient) GraphQLPoints() int { return p.points }
+
+func (p *pointClient) SearchMerged(ctx context.Context, org string, q reconcile.SearchQuery, cursor string) (reconcile.SearchPage, error) {
+	p.points += 3
+	return p.Client.SearchMerged(ctx, org, q, cursor)
+}
+
+// The report counts the points this organization's run spent, not the
+// client's total.
+func TestReportCountsThisRunsPoints(t *testing.T) {
+	c := &pointClient{Client: reconciletest.New(), points: 100}
+	rep, err := reconcile.Org(context.Background(), c, state.NewMemoryStore(nil), org, options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.GraphQLPoints != 3 {
+		t.Errorf("report says %d points, want 3", rep.GraphQLPoints)
 	}
 }
