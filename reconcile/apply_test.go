@@ -11,6 +11,8 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/python-trio/snekomatic/internal/reconciletest"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
@@ -405,7 +407,7 @@ func TestAuthorWithoutIDIsSkippedNotSaved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Skipped) != 1 || rep.Skipped[0].Reason != "no user id" {
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Reason != "no user id" || rep.Skipped[0].ID != 0 {
 		t.Errorf("skipped %+v, want the author with reason \"no user id\"", rep.Skipped)
 	}
 	if len(st.Org(org).People) != 0 || len(c.Created) != 0 {
@@ -1016,5 +1018,259 @@ func TestReportCountsThisRunsPoints(t *testing.T) {
 	}
 	if rep.GraphQLPoints != 3 {
 		t.Errorf("report says %d points, want 3", rep.GraphQLPoints)
+	}
+}
+
+// A team lookup that fails (not "no such team") fails the organization
+// before anything is read or sent, and is not terminal.
+func TestTeamLookupFailureFailsTheOrg(t *testing.T) {
+	c := reconciletest.New()
+	c.Teams["core"] = 7
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
+	c.Script["TeamID"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
+	opts := options()
+	opts.Policy.Teams = []string{"core"}
+	_, err := runOrg(t, c, state.NewMemoryStore(nil), opts)
+	if err == nil || !strings.Contains(err.Error(), "502") || reconcile.IsTerminal(err) {
+		t.Errorf("error = %v, want the transient 502", err)
+	}
+	if len(c.Calls) != 1 {
+		t.Errorf("calls %q, want only the team lookup", c.Calls)
+	}
+}
+
+// More candidates than listing pages: the lists are read once instead of
+// one look-up each; when the listing fails, the organization fails and
+// nothing is recorded or sent.
+func TestMembershipListing(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		c := reconciletest.New()
+		c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob"), mergedPR(3, 12, "carol")}
+		c.State[11] = reconcile.Member
+		if fail {
+			c.Script["Memberships"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
+		}
+		st := state.NewMemoryStore(nil)
+		_, err := runOrg(t, c, st, options())
+		c.Verify(t)
+		if calls(c, "Memberships") != 1 || calls(c, "Membership") != 0 {
+			t.Errorf("fail=%v: calls %q, want one listing and no look-ups", fail, c.Calls)
+		}
+		switch {
+		case !fail && (err != nil || len(c.Created) != 2 || person(st, 11).Status != state.Member):
+			t.Errorf("error %v, %d invited, bob %+v; want alice and carol invited, bob a member", err, len(c.Created), person(st, 11))
+		case fail && (err == nil || len(c.Created) != 0 || len(st.Org(org).People) != 0 || !st.Org(org).Cursor.IsZero()):
+			t.Errorf("after a failed listing: error %v, %d invited, people %v", err, len(c.Created), st.Org(org).People)
+		}
+	}
+}
+
+// A run interrupted while it reads membership or looks for markers stops
+// there: nothing is planned on the half it read.
+func TestInterruptedWhileReading(t *testing.T) {
+	for _, method := range []string{"Membership", "FindComment"} {
+		t.Run(method, func(t *testing.T) {
+			c := reconciletest.New()
+			st := state.NewMemoryStore(nil)
+			_ = st.Update(org, func(o *state.Org) {
+				o.People[10] = &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
+					PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}}
+			})
+			c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob")}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c.Script[method] = []reconciletest.Step{{Err: context.Canceled, Then: func(*reconciletest.Client) { cancel() }}}
+			_, err := reconcile.Org(ctx, c, st, org, options())
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("error = %v, want the interruption", err)
+			}
+			if o := st.Org(org); len(o.People) != 1 || o.People[10].Status != state.Inviting || len(c.Created) != 0 {
+				t.Errorf("people %v, %d invited; want only alice, still inviting", o.People, len(c.Created))
+			}
+		})
+	}
+}
+
+// min_merged_prs counts the merged pull requests of newcomers only (not
+// members, not people queued earlier), in one request, and only from 2 on.
+func TestMinMergedPRsAtOrgLevel(t *testing.T) {
+	tests := []struct {
+		name      string
+		min       int
+		countErr  error
+		onlyKnown bool // every author is a member
+		wantCalls []string
+		wantErr   string
+	}{
+		{name: "two", min: 2, wantCalls: []string{"CountMerged alice,bob"}},
+		{name: "one asks for nothing", min: 1},
+		{name: "nobody to count", min: 2, onlyKnown: true},
+		{name: "the count fails", min: 2, countErr: errors.New("502 Bad Gateway"), wantCalls: []string{"CountMerged alice,bob"}, wantErr: "502"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := reconciletest.New()
+			st := state.NewMemoryStore(nil)
+			c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 10, "alice"), mergedPR(3, 11, "bob"), mergedPR(4, 12, "carol")}
+			c.State[12] = reconcile.Member
+			if tt.onlyKnown {
+				c.State[10], c.State[11] = reconcile.Member, reconcile.Member
+			}
+			_ = st.Update(org, func(o *state.Org) {
+				o.People[13] = &state.Person{Login: "dave", Status: state.Queued, At: now.Add(-time.Hour),
+					PR: &state.PRRef{Repo: "trio/trio", Number: 5}}
+			})
+			if tt.countErr != nil {
+				c.Script["CountMerged"] = []reconciletest.Step{{Err: tt.countErr}}
+			}
+			opts := options()
+			opts.Policy.MinMergedPRs = tt.min
+			_, err := runOrg(t, c, st, opts)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("error: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error = %v, want one saying %q", err, tt.wantErr)
+			}
+			var got []string
+			for _, call := range c.Calls {
+				if strings.HasPrefix(call, "CountMerged") {
+					got = append(got, call)
+				}
+			}
+			if strings.Join(got, ";") != strings.Join(tt.wantCalls, ";") {
+				t.Errorf("calls %q, want %q", got, tt.wantCalls)
+			}
+			if tt.wantErr != "" {
+				if len(c.Created) != 0 {
+					t.Errorf("%d invited after the count failed", len(c.Created))
+				}
+				return
+			}
+			want := map[int64]state.Status{10: state.Invited, 11: state.Invited, 12: state.Member, 13: state.Invited}
+			if tt.min == 2 && !tt.onlyKnown {
+				want[11] = state.Counting // one merged pull request of two
+			}
+			if tt.onlyKnown {
+				want[10], want[11] = state.Member, state.Member
+			}
+			for id, w := range want {
+				if p := person(st, id); p == nil || p.Status != w {
+					t.Errorf("person %d recorded %+v, want %s", id, p, w)
+				}
+			}
+		})
+	}
+}
+
+// A dry run sends nothing and writes nothing, and reports what a real run
+// would do, including the cursor it would leave.
+func TestDryRunChangesNothing(t *testing.T) {
+	c := reconciletest.New()
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
+	st := state.NewMemoryStore(nil)
+	invitedEarlier(st, 5, 5, "erin")
+	before := st.Snapshot()
+	opts := options()
+	opts.DryRun = true
+	rep, err := runOrg(t, c, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range c.Calls {
+		if strings.HasPrefix(call, "SendInvitation") || strings.HasPrefix(call, "Comment") {
+			t.Errorf("a dry run called %s", call)
+		}
+	}
+	if diff := cmp.Diff(before, st.Snapshot()); diff != "" {
+		t.Errorf("a dry run changed the state (-before +after):\n%s", diff)
+	}
+	if len(rep.Invited) != 1 || len(rep.Welcomed) != 1 || !rep.Cursor.Equal(now) {
+		t.Errorf("report: invited %+v, welcomed %+v, cursor %v; want alice, erin and %v", rep.Invited, rep.Welcomed, rep.Cursor, now)
+	}
+}
+
+// A known person whose pull request shows a new login is recorded under it.
+func TestRenamedLoginIsRecorded(t *testing.T) {
+	c := reconciletest.New()
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "new-name")}
+	st := state.NewMemoryStore(nil)
+	_ = st.Update(org, func(o *state.Org) {
+		o.People[10] = &state.Person{Login: "old-name", Status: state.Member, At: now.Add(-48 * time.Hour)}
+	})
+	if _, err := runOrg(t, c, st, options()); err != nil {
+		t.Fatal(err)
+	}
+	if p := person(st, 10); p.Login != "new-name" || p.Status != state.Member {
+		t.Errorf("recorded %+v, want the new login", p)
+	}
+}
+
+// Newcomers and members need no look for the welcome marker: only people
+// an earlier run left unsure do.
+func TestNewcomersNeedNoMarkerLook(t *testing.T) {
+	c := reconciletest.New()
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob")}
+	c.State[11] = reconcile.Member
+	if _, err := runOrg(t, c, state.NewMemoryStore(nil), options()); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls(c, "FindComment"); n != 0 {
+		t.Errorf("%d looks for the marker: %q", n, c.Calls)
+	}
+}
+
+// reinvite_expired_after: the failed invitations are read only when it is
+// set and someone recorded as invited has a pull request in the window.
+func TestReinviteExpiredAtOrgLevel(t *testing.T) {
+	expired := []reconcile.FailedInvitation{{Login: "alice", FailedAt: now.Add(-60 * 24 * time.Hour), Reason: "expired"}}
+	tests := []struct {
+		name        string
+		after       time.Duration
+		status      state.Status // alice's recorded status
+		alicePR     bool
+		listErr     error
+		wantListed  int
+		wantCreated int // invitations to alice
+		wantErr     string
+	}{
+		{name: "expired long ago: invited again", after: 30 * 24 * time.Hour, status: state.Invited, alicePR: true, wantListed: 1, wantCreated: 1},
+		{name: "option off", status: state.Invited, alicePR: true},
+		{name: "alice has no pull request in the window", after: 30 * 24 * time.Hour, status: state.Invited},
+		{name: "alice is recorded a member", after: 30 * 24 * time.Hour, status: state.Member, alicePR: true},
+		{name: "the listing fails", after: 30 * 24 * time.Hour, status: state.Invited, alicePR: true, listErr: errors.New("502 Bad Gateway"),
+			wantListed: 1, wantErr: "502"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := reconciletest.New()
+			c.Failed = expired
+			c.PRs = []reconcile.PullRequest{mergedPR(2, 11, "bob")}
+			if tt.alicePR {
+				c.PRs = append(c.PRs, mergedPR(1, 10, "alice"))
+			}
+			if tt.listErr != nil {
+				c.Script["FailedInvitations"] = []reconciletest.Step{{Err: tt.listErr}}
+			}
+			st := state.NewMemoryStore(nil)
+			_ = st.Update(org, func(o *state.Org) {
+				o.People[10] = &state.Person{Login: "alice", Status: tt.status, At: now.Add(-90 * 24 * time.Hour)}
+			})
+			opts := options()
+			opts.Policy.ReinviteExpiredAfter = tt.after
+			_, err := runOrg(t, c, st, opts)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("error: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error = %v, want one saying %q", err, tt.wantErr)
+			}
+			if n := calls(c, "FailedInvitations"); n != tt.wantListed {
+				t.Errorf("failed invitations listed %d times, want %d", n, tt.wantListed)
+			}
+			if n := c.Invited(10); n != tt.wantCreated {
+				t.Errorf("alice invited %d times, want %d", n, tt.wantCreated)
+			}
+		})
 	}
 }

@@ -299,3 +299,36 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// The budget of a run is the smaller of --max-invites and what the daily
+// allowance has left; --max-invites 0 sends nothing whatever the
+// allowance.
+func TestInviteBudget(t *testing.T) {
+	sentAt := func(n int) state.Org {
+		o := state.Org{People: map[int64]*state.Person{}}
+		for i := range n {
+			o.People[int64(i+1)] = &state.Person{Login: "x", Status: state.Invited, At: t0.Add(-time.Hour)}
+		}
+		return o
+	}
+	tests := []struct {
+		name       string
+		max, daily int
+		sent       int
+		want       int
+		wantReason string
+	}{
+		{"no limits", -1, 0, 0, -1, "--max-invites"},
+		{"--max-invites 0 and an allowance", 0, 50, 0, 0, "--max-invites 0"},
+		{"--max-invites below the allowance", 2, 50, 0, 2, "--max-invites 2"},
+		{"the allowance below --max-invites", 5, 50, 48, 2, "daily invitation limit"},
+		{"only the allowance", -1, 50, 10, 40, "daily invitation limit"},
+		{"the allowance spent", -1, 50, 60, 0, "daily invitation limit"},
+	}
+	for _, tt := range tests {
+		got, reason := inviteBudget(sentAt(tt.sent), Options{Now: t0, MaxInvites: tt.max, DailyInviteLimit: tt.daily})
+		if got != tt.want || !strings.Contains(reason, tt.wantReason) {
+			t.Errorf("%s: budget %d (%q), want %d (%q)", tt.name, got, reason, tt.want, tt.wantReason)
+		}
+	}
+}
