@@ -181,6 +181,9 @@ func TestApplyOutcomes(t *testing.T) {
 			if got := listsOf(rep, 10); got != tt.wantList {
 				t.Errorf("reported in %q, want %q", got, tt.wantList)
 			}
+			if len(rep.Welcomed) != tt.wantPosted {
+				t.Errorf("%d reported welcomed, want %d", len(rep.Welcomed), tt.wantPosted)
+			}
 			if len(rep.Errors) > 1 {
 				t.Errorf("%d error lines, want at most one: %q", len(rep.Errors), rep.Errors)
 			}
@@ -799,8 +802,8 @@ func TestConfirmedInvitationsAreWelcomed(t *testing.T) {
 				t.Errorf("invitations sent after the refusal: %+v", c.Created)
 			}
 			for _, id := range []int64{10, 11} {
-				if p := person(st, id); p.Status != state.Invited {
-					t.Errorf("recorded %+v, want invited", p)
+				if p := person(st, id); p.Status != state.Invited || listsOf(rep, id) != "invited" {
+					t.Errorf("recorded %+v, reported in %q; want invited", p, listsOf(rep, id))
 				}
 			}
 			if len(rep.Errors) > 1 {

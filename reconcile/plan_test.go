@@ -76,6 +76,14 @@ func TestSort(t *testing.T) {
 			wantCands: []string{"alice@2"},
 		},
 		{
+			name: "merged in the same second, given the other way round",
+			prs: []PullRequest{
+				{NodeID: "PR_a", Repo: "o/a", Number: 2, MergedAt: t0, Author: Author{Type: "User", ID: 10, Login: "alice"}},
+				{NodeID: "PR_b", Repo: "o/b", Number: 1, MergedAt: t0, Author: Author{Type: "User", ID: 10, Login: "alice"}},
+			},
+			wantCands: []string{"alice@2"},
+		},
+		{
 			name: "the queue comes first even when its pull request was merged later",
 			prs:  []PullRequest{pr(1, "User", 20, "newcomer", t0)},
 			known: map[int64]*state.Person{
@@ -200,6 +208,7 @@ func TestChooseLookup(t *testing.T) {
 		{3, -1, -1, lookupList},
 		{3, 50, 3, lookupList},     // one request lists everyone
 		{2, 0, 0, lookupList},      // an empty organization: one request
+		{2, 100, 100, lookupList},  // 100 fit on one page
 		{50, 5000, 10, lookupEach}, // 50 look-ups beat 50 pages
 		{51, 5000, 10, lookupList},
 		{120, 1500, 2, lookupList},
