@@ -1,11 +1,14 @@
 package ghapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -368,4 +371,39 @@ func FuzzMergedQuery(f *testing.F) {
 			t.Fatalf("org %q produced query %q", org, q)
 		}
 	})
+}
+
+// A list that ended without a cursor (an empty one) is asked for again
+// from its start, never with a cursor GitHub did not give ("").
+func TestMembershipsNeverSendsAnEmptyCursor(t *testing.T) {
+	gh, c := setup(t)
+	for i := range 150 {
+		gh.SetMember("trio", gh.AddUser(fmt.Sprintf("m%d", i)).ID, "member")
+	}
+	var mu sync.Mutex
+	var bodies []string
+	gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "graphql") {
+				b, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(b))
+				mu.Lock()
+				bodies = append(bodies, string(b))
+				mu.Unlock()
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	got, err := c.Memberships(context.Background(), "trio")
+	if err != nil || len(got) != 150 {
+		t.Fatalf("listed %d, %v", len(got), err)
+	}
+	if len(bodies) != 2 {
+		t.Fatalf("%d requests, want 2", len(bodies))
+	}
+	for _, b := range bodies {
+		if strings.Contains(b, `"pending":""`) {
+			t.Errorf("request with an empty cursor: %s", b)
+		}
+	}
 }
