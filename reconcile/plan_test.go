@@ -209,6 +209,7 @@ func TestChooseLookup(t *testing.T) {
 		{3, 50, 3, lookupList},     // one request lists everyone
 		{2, 0, 0, lookupList},      // an empty organization: one request
 		{2, 100, 100, lookupList},  // 100 fit on one page
+		{2, 101, 0, lookupEach},    // 101 take two
 		{50, 5000, 10, lookupEach}, // 50 look-ups beat 50 pages
 		{51, 5000, 10, lookupList},
 		{120, 1500, 2, lookupList},
