@@ -240,15 +240,12 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	s := &session{opts: a, instOrg: map[int64]string{}}
 	topts.ContentHistory = s.contentHistory
 	topts.ContentSent = s.contentSent
-	if v := d.Getenv(writeSpacingEnv); v != "" {
-		sp, err := time.ParseDuration(v)
-		if err != nil {
-			return nil, usagef("%s %q is not a duration", writeSpacingEnv, v)
-		}
-		topts.WriteSpacing = sp
-		if sp == 0 {
-			topts.WriteSpacing = -1
-		}
+	switch v := d.Getenv(unpacedEnv); v {
+	case "":
+	case "1":
+		topts.WriteSpacing, topts.ContentPerMinute, topts.ContentPerHour = -1, -1, -1
+	default:
+		return nil, usagef("%s %q: set it to 1 or leave it unset", unpacedEnv, v)
 	}
 	if d.Resilience != nil {
 		d.Resilience(&topts)

@@ -68,7 +68,7 @@ func (w *world) runBinaryOnce(t *testing.T, k *killer) (int, string) {
 	t.Helper()
 	c := exec.Command(binary(t), "reconcile", "--org", "trio", "--state", w.statePath, "--max-wait", "5s")
 	c.Env = []string{"PATH=" + os.Getenv("PATH"), "GITHUB_TOKEN=" + testToken, "GITHUB_API_URL=" + w.gh.RESTURL(),
-		writeSpacingEnv + "=0"} // the binary cannot share a simulated clock
+		unpacedEnv + "=1"} // the binary cannot share a simulated clock
 	var e bytes.Buffer
 	c.Stderr = &e
 	if err := c.Start(); err != nil {

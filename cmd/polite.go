@@ -16,10 +16,11 @@ import (
 	"github.com/python-trio/snekomatic/state"
 )
 
-// writeSpacingEnv overrides the spacing between writes (a duration; 0 turns
-// it off). It exists for tests that run the binary against a fake GitHub;
-// against GitHub leave it unset: GitHub asks for at least a second.
-const writeSpacingEnv = "SNEKOMATIC_TEST_WRITE_SPACING"
+// unpacedEnv, set to 1, turns off the spacing of writes and the caps on
+// content-creating requests. It exists for tests and benchmarks that run the
+// binary against a fake GitHub whose limits are off, since a child process
+// cannot share their simulated clock; against GitHub leave it unset.
+const unpacedEnv = "SNEKOMATIC_TEST_UNPACED"
 
 // Identities of the credentials, one transport stack each.
 const identityToken = "token"

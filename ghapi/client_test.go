@@ -1,11 +1,15 @@
 package ghapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -178,6 +182,91 @@ func TestSearchMerged(t *testing.T) {
 	}
 }
 
+// Pages after the first are asked for with the cursor, and every page's
+// cost is counted.
+func TestSearchMergedPages(t *testing.T) {
+	gh, c := setup(t)
+	ctx := context.Background()
+	repo := gh.AddRepo("trio", "trio")
+	u := gh.AddUser("alice")
+	now := time.Now().UTC().Truncate(time.Second)
+	for i := range 150 {
+		gh.AddPR(repo, u.ID, fmt.Sprint("pr", i), now.Add(-time.Duration(i+1)*time.Second))
+	}
+	w := reconcile.SearchQuery{Window: reconcile.Window{From: now.Add(-time.Hour), To: now}}
+	first, err := c.SearchMerged(ctx, "trio", w, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spent := c.GraphQLPoints()
+	if len(first.PRs) != 100 || !first.HasNext || first.EndCursor == "" || spent <= 0 {
+		t.Fatalf("first page: %d prs, next %v %q, %d points", len(first.PRs), first.HasNext, first.EndCursor, spent)
+	}
+	second, err := c.SearchMerged(ctx, "trio", w, first.EndCursor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second.PRs) != 50 || second.HasNext || second.Total != 150 || second.Members != -1 {
+		t.Errorf("second page: %d prs of %d, next %v, members %d", len(second.PRs), second.Total, second.HasNext, second.Members)
+	}
+	if c.GraphQLPoints() <= spent {
+		t.Errorf("the second page's cost is not counted (%d points after both)", c.GraphQLPoints())
+	}
+	// Bad input is refused before any request.
+	before := gh.CountRequests()[fakegithub.KindGraphQL]
+	if _, err := c.SearchMerged(ctx, "trio org:other", w, ""); err == nil || !strings.Contains(err.Error(), "not a valid") {
+		t.Errorf("an organization login with a space: %v", err)
+	}
+	backwards := reconcile.SearchQuery{Window: reconcile.Window{From: now, To: now.Add(-time.Hour)}}
+	if _, err := c.SearchMerged(ctx, "trio", backwards, ""); err == nil {
+		t.Error("a window that ends before it starts was searched")
+	}
+	if n := gh.CountRequests()[fakegithub.KindGraphQL]; n != before {
+		t.Errorf("%d requests for bad input", n-before)
+	}
+}
+
+// A 401 on any page of the search is terminal; an organization GitHub
+// answers null for is named.
+func TestSearchMergedFailures(t *testing.T) {
+	w := reconcile.SearchQuery{Window: reconcile.Window{From: time.Now().Add(-time.Hour), To: time.Now()}}
+	for _, cursor := range []string{"", "Y3Vyc29y"} {
+		gh, c := setup(t)
+		var n atomic.Int32
+		graphQLStub(gh, &n, 401, func(int) string { return `{"message":"Bad credentials"}` })
+		if _, err := c.SearchMerged(context.Background(), "trio", w, cursor); !reconcile.IsTerminal(err) {
+			t.Errorf("cursor %q: error = %v, want terminal", cursor, err)
+		}
+	}
+	gh, c := setup(t)
+	var n atomic.Int32
+	graphQLStub(gh, &n, 200, func(int) string {
+		return `{"data":{"search":{"issueCount":0,"pageInfo":{"hasNextPage":false,"endCursor":""},"nodes":[]},"organization":null,` +
+			`"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
+	})
+	if _, err := c.SearchMerged(context.Background(), "trio", w, ""); err == nil || !strings.Contains(err.Error(), "null for the organization trio") {
+		t.Errorf("error = %v, want one naming the organization", err)
+	}
+}
+
+func TestMembershipRefusedIsTerminal(t *testing.T) {
+	gh, c := setup(t)
+	gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fakegithub.WriteError(w, http.StatusForbidden, "Resource not accessible by integration", "")
+		})
+	})
+	if _, _, err := c.Membership(context.Background(), "trio", "alice"); !reconcile.IsTerminal(err) || !errors.Is(err, reconcile.ErrForbidden) {
+		t.Errorf("error = %v, want the terminal 403", err)
+	}
+}
+
+func TestNewRefusesABadURL(t *testing.T) {
+	if _, err := New(http.DefaultClient, "http://[::1", "http://x/graphql"); err == nil {
+		t.Error("New accepted an API URL that does not parse")
+	}
+}
+
 func TestFindComment(t *testing.T) {
 	gh, c := setup(t)
 	ctx := context.Background()
@@ -197,6 +286,36 @@ func TestFindComment(t *testing.T) {
 	}
 	if url, err := c.FindComment(ctx, "trio/trio", pr.Number, "<!-- marker -->"); err != nil || url != posted {
 		t.Errorf("FindComment on page 2 = %q, %v; want %q", url, err, posted)
+	}
+}
+
+// A look for the marker that fails is an error, never "not found": "not
+// found" would let an unsure invitation be sent again. A repository that
+// is not owner/name is refused before any request.
+func TestCommentsFailLoudly(t *testing.T) {
+	gh, c := setup(t)
+	ctx := context.Background()
+	repo := gh.AddRepo("trio", "trio")
+	pr := gh.AddPR(repo, gh.AddUser("a").ID, "x", time.Now())
+	if _, err := c.Comment(ctx, "trio/trio", pr.Number, "hello <!-- marker -->"); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"trio", "/trio", "trio/"} {
+		if _, err := c.FindComment(ctx, bad, pr.Number, "<!-- marker -->"); err == nil || !strings.Contains(err.Error(), "not owner/name") {
+			t.Errorf("FindComment(%q) error = %v, want one about the repository", bad, err)
+		}
+		if _, err := c.Comment(ctx, bad, pr.Number, "hi"); err == nil || !strings.Contains(err.Error(), "not owner/name") {
+			t.Errorf("Comment(%q) error = %v, want one about the repository", bad, err)
+		}
+	}
+	gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fakegithub.WriteError(w, http.StatusForbidden, "Resource not accessible by integration", "")
+		})
+	})
+	url, err := c.FindComment(ctx, "trio/trio", pr.Number, "<!-- marker -->")
+	if err == nil || url != "" || !errors.Is(err, reconcile.ErrForbidden) {
+		t.Errorf("FindComment on a 403 = %q, %v; want the terminal 403", url, err)
 	}
 }
 
@@ -258,4 +377,39 @@ func FuzzMergedQuery(f *testing.F) {
 			t.Fatalf("org %q produced query %q", org, q)
 		}
 	})
+}
+
+// A list that ended without a cursor (an empty one) is asked for again
+// from its start, never with a cursor GitHub did not give ("").
+func TestMembershipsNeverSendsAnEmptyCursor(t *testing.T) {
+	gh, c := setup(t)
+	for i := range 150 {
+		gh.SetMember("trio", gh.AddUser(fmt.Sprintf("m%d", i)).ID, "member")
+	}
+	var mu sync.Mutex
+	var bodies []string
+	gh.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "graphql") {
+				b, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(b))
+				mu.Lock()
+				bodies = append(bodies, string(b))
+				mu.Unlock()
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	got, err := c.Memberships(context.Background(), "trio")
+	if err != nil || len(got) != 150 {
+		t.Fatalf("listed %d, %v", len(got), err)
+	}
+	if len(bodies) != 2 {
+		t.Fatalf("%d requests, want 2", len(bodies))
+	}
+	for _, b := range bodies {
+		if strings.Contains(b, `"pending":""`) {
+			t.Errorf("request with an empty cursor: %s", b)
+		}
+	}
 }

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-github/v88/github"
 
+	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
 	"github.com/python-trio/snekomatic/reconcile"
 )
@@ -47,7 +49,14 @@ func TestClassifyInviteErrorByField(t *testing.T) {
 		{"401", refusal(401, "Bad credentials"), reconcile.ErrCredentialsRefused, true},
 		{"403", refusal(403, "Resource not accessible by integration"), reconcile.ErrForbidden, true},
 		{"502", refusal(502, ""), reconcile.ErrMaybeSent, false},
+		{"500", refusal(500, "Internal Server Error"), reconcile.ErrMaybeSent, false},
+		// A rate limit refuses before anything is done: not "maybe sent".
+		{"primary rate limit", &github.RateLimitError{Response: &http.Response{StatusCode: 403}, Message: "API rate limit exceeded"}, nil, false},
+		{"secondary rate limit", &github.AbuseRateLimitError{Response: &http.Response{StatusCode: 403}, Message: "secondary rate limit"}, nil, false},
+		{"a wait too long for the rate limit", fmt.Errorf("POST: %w", &ghtransport.RateLimitError{Wait: time.Hour}), nil, false},
 		{"no answer", errors.New("connection reset"), reconcile.ErrMaybeSent, false},
+		// Fields are read on a 422 (validation) only.
+		{"400 naming invitee_id", refusal(400, "Bad Request", fe("invitee_id", "invalid", "is not valid")), nil, false},
 		{"another 422", refusal(422, "Validation Failed", fe("data", "unprocessable", "something new")), nil, false},
 	}
 	sentinels := []error{reconcile.ErrTeamRefused, reconcile.ErrNoSuchUser, reconcile.ErrAlreadyMember, reconcile.ErrAlreadyInvited,
@@ -149,6 +158,17 @@ func TestMembershipsStopsOnAPageWithoutACursor(t *testing.T) {
 	}
 }
 
+func TestMembershipsOfANullOrganization(t *testing.T) {
+	gh, c := setup(t)
+	var n atomic.Int32
+	graphQLStub(gh, &n, 200, func(int) string {
+		return `{"data":{"organization":null,"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
+	})
+	if _, err := c.Memberships(context.Background(), "trio"); err == nil || !strings.Contains(err.Error(), "null for the organization trio") {
+		t.Errorf("error = %v, want one naming the organization", err)
+	}
+}
+
 // Gap 8: the roster listing is capped in pages.
 func TestMembershipsIsCappedInPages(t *testing.T) {
 	gh, c := setup(t)
@@ -168,7 +188,7 @@ func TestMembershipsIsCappedInPages(t *testing.T) {
 func TestGraphQLErrorPageIsCut(t *testing.T) {
 	gh, c := setup(t)
 	var n atomic.Int32
-	html := "<html><head><title>502 Bad Gateway</title></head><body>" + strings.Repeat("<p>unicorn</p>", 5000) + "</body></html>"
+	html := "<html><head><title>502 Bad Gateway</title></head><body class=\"x\">\n" + strings.Repeat("<p>unicorn</p>", 5000) + "</body></html>"
 	graphQLStub(gh, &n, 502, func(int) string { return html })
 	_, err := c.Memberships(context.Background(), "trio")
 	if err == nil {
@@ -180,7 +200,11 @@ func TestGraphQLErrorPageIsCut(t *testing.T) {
 	}
 	var se *StatusError
 	if !errors.As(err, &se) || se.Status != 502 {
-		t.Errorf("error %T, want a *StatusError with 502", err)
+		t.Fatalf("error %T, want a *StatusError with 502", err)
+	}
+	// The excerpt is the body itself, unquoted, from its start.
+	if want := `<html><head><title>502 Bad Gateway</title></head><body class="x"> <p>unicorn</p>`; !strings.HasPrefix(se.Excerpt, want) {
+		t.Errorf("excerpt %q, want it to start with %q", se.Excerpt, want)
 	}
 }
 
@@ -234,5 +258,87 @@ func TestLongRESTMessageIsCut(t *testing.T) {
 	err = classifyInviteError(refusal(502, strings.Repeat("<p>unicorn</p>", 1000)))
 	if len(err.Error()) > 250 || !errors.Is(err, reconcile.ErrMaybeSent) {
 		t.Errorf("502: error of %d characters: %.300q", len(err.Error()), err.Error())
+	}
+}
+
+// restError makes terminal only what no retry cures: a 401, and a 403 that
+// is not a rate limit. Everything else passes through.
+func TestRestError(t *testing.T) {
+	resp := func(status int) *http.Response {
+		return &http.Response{StatusCode: status, Request: &http.Request{Method: "GET"}}
+	}
+	tests := []struct {
+		name     string
+		err      error
+		want     error // nil: none of the sentinels
+		terminal bool
+	}{
+		{"401", refusal(401, "Bad credentials"), reconcile.ErrCredentialsRefused, true},
+		{"403", refusal(403, "Resource not accessible by integration"), reconcile.ErrForbidden, true},
+		{"403 primary rate limit", &github.RateLimitError{Response: resp(403), Message: "API rate limit exceeded"}, nil, false},
+		{"403 secondary rate limit", &github.AbuseRateLimitError{Response: resp(403), Message: "secondary rate limit"}, nil, false},
+		{"404", refusal(404, "Not Found"), nil, false},
+		{"502", refusal(502, "Bad Gateway"), nil, false},
+		{"no answer", errors.New("connection reset"), nil, false},
+		{"an answer without a response", &github.ErrorResponse{Message: "odd"}, nil, false},
+	}
+	for _, tt := range tests {
+		got := restError(tt.err)
+		for _, s := range []error{reconcile.ErrCredentialsRefused, reconcile.ErrForbidden} {
+			if is := errors.Is(got, s); is != (s == tt.want) {
+				t.Errorf("%s: errors.Is(%v, %v) = %v", tt.name, got, s, is)
+			}
+		}
+		if reconcile.IsTerminal(got) != tt.terminal {
+			t.Errorf("%s: terminal = %v, want %v", tt.name, !tt.terminal, tt.terminal)
+		}
+		if !tt.terminal && got != tt.err {
+			t.Errorf("%s: %v changed to %v", tt.name, tt.err, got)
+		}
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	long := strings.Repeat("é", maxExcerpt+1)
+	tests := []struct{ in, want string }{
+		{"short  \n\t one", "short one"},
+		{strings.Repeat("a", 100), strings.Repeat("a", 100)},
+		{long, strings.Repeat("é", 100) + "…"},
+	}
+	for _, tt := range tests {
+		if got := excerpt(tt.in); got != tt.want {
+			t.Errorf("excerpt(%.20q…) = %.20q… (%d runes), want %d runes", tt.in, got, len([]rune(got)), len([]rune(tt.want)))
+		}
+	}
+}
+
+// Short REST errors keep go-github's whole text (method, URL, message);
+// only long ones become a StatusError.
+func TestShortError(t *testing.T) {
+	short := refusal(422, "Validation Failed")
+	if got := shortError(short); got != short {
+		t.Errorf("a short error changed to %v", got)
+	}
+	long := refusal(502, strings.Repeat("x", 400))
+	var se *StatusError
+	if got := shortError(long); !errors.As(got, &se) || se.Status != 502 || !errors.Is(got, long) {
+		t.Errorf("a long error became %T %v, want a StatusError wrapping it", got, got)
+	}
+	if graphQLError(nil) != nil {
+		t.Error("graphQLError(nil) is not nil")
+	}
+}
+
+func TestStatusErrorText(t *testing.T) {
+	for _, tt := range []struct {
+		e    StatusError
+		want string
+	}{
+		{StatusError{Status: 502, Excerpt: "<html>"}, "GitHub answered 502 Bad Gateway: <html>"},
+		{StatusError{Status: 599}, "GitHub answered 599"},
+	} {
+		if got := tt.e.Error(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.e, got, tt.want)
+		}
 	}
 }

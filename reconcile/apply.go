@@ -95,7 +95,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				continue
 			}
 			rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
-			if !noComment && d.CommentURL == "" && stop == nil {
+			if !noComment && d.CommentURL == "" && stop == nil && d.PR.Repo != "" {
 				werrs := welcomeAndSave(ctx, c, st, org, []welcome{{ID: d.ID, Login: d.Login, PR: d.PR}}, opts, rep, true)
 				for _, err := range werrs {
 					if IsTerminal(err) {
@@ -151,7 +151,9 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				p := person(d.Candidate, state.Invited, "")
 				outcome[d.ID] = p
 				rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
-				if noComment {
+				if noComment || d.PR.Repo == "" {
+					// Off, or no pull request on record to comment on (a
+					// person queued without one): nothing to welcome on.
 					continue
 				}
 				// Not found yet on this first try: a comment posted now but
@@ -377,6 +379,11 @@ func welcomeAndSave(ctx context.Context, c Inviter, st *state.Store, org string,
 		url, err := findOrPostWelcome(ctx, c, org, wl, opts, retry)
 		if err != nil {
 			errs = append(errs, err)
+			if IsTerminal(err) {
+				// Refused credentials or permissions refuse every later
+				// comment too: stop at the first, and report it once.
+				break
+			}
 			continue
 		}
 		urls[wl.ID] = url

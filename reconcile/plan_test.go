@@ -60,6 +60,48 @@ func TestSort(t *testing.T) {
 			},
 		},
 		{
+			name: "the earliest merge wins over a lower number",
+			prs: []PullRequest{
+				pr(1, "User", 10, "alice", t0.Add(time.Hour)),
+				pr(2, "User", 10, "alice", t0),
+			},
+			wantCands: []string{"alice@2"},
+		},
+		{
+			name: "merged in the same second: the first repository by name wins, whatever the input order",
+			prs: []PullRequest{
+				{NodeID: "PR_b", Repo: "o/b", Number: 1, MergedAt: t0, Author: Author{Type: "User", ID: 10, Login: "alice"}},
+				{NodeID: "PR_a", Repo: "o/a", Number: 2, MergedAt: t0, Author: Author{Type: "User", ID: 10, Login: "alice"}},
+			},
+			wantCands: []string{"alice@2"},
+		},
+		{
+			name: "merged in the same second, given the other way round",
+			prs: []PullRequest{
+				{NodeID: "PR_a", Repo: "o/a", Number: 2, MergedAt: t0, Author: Author{Type: "User", ID: 10, Login: "alice"}},
+				{NodeID: "PR_b", Repo: "o/b", Number: 1, MergedAt: t0, Author: Author{Type: "User", ID: 10, Login: "alice"}},
+			},
+			wantCands: []string{"alice@2"},
+		},
+		{
+			name: "the queue comes first even when its pull request was merged later",
+			prs:  []PullRequest{pr(1, "User", 20, "newcomer", t0)},
+			known: map[int64]*state.Person{
+				21: {Login: "queued", Status: state.Queued, PR: &state.PRRef{Repo: "o/r", Number: 2, MergedAt: t0.Add(time.Hour)}},
+			},
+			wantCands: []string{"*queued@2", "newcomer@1"},
+		},
+		{
+			name: "a user without an id is skipped; id 1 is a user like any other",
+			prs: []PullRequest{
+				pr(1, "User", 0, "no-id", t0),
+				pr(2, "User", -1, "negative", t0),
+				pr(3, "User", 1, "first", t0),
+			},
+			wantCands:   []string{"first@3"},
+			wantSkipped: []string{"no-id: no user id", "negative: no user id"},
+		},
+		{
 			name: "recorded people are left alone for good, whatever their status",
 			prs: []PullRequest{
 				pr(1, "User", 10, "invited-once", t0),
@@ -165,6 +207,9 @@ func TestChooseLookup(t *testing.T) {
 		{2, -1, -1, lookupEach},
 		{3, -1, -1, lookupList},
 		{3, 50, 3, lookupList},     // one request lists everyone
+		{2, 0, 0, lookupList},      // an empty organization: one request
+		{2, 100, 100, lookupList},  // 100 fit on one page
+		{2, 101, 0, lookupEach},    // 101 take two
 		{50, 5000, 10, lookupEach}, // 50 look-ups beat 50 pages
 		{51, 5000, 10, lookupList},
 		{120, 1500, 2, lookupList},
@@ -191,6 +236,7 @@ func TestWindowFor(t *testing.T) {
 		{"first run", time.Time{}, nil, time.Date(2026, 11, 19, 10, 30, 15, 0, time.UTC), "first run: no cursor yet, looking back 7d"},
 		{"cursor less overlap", cursor, nil, cursor.Add(-time.Hour), "from cursor 2026-11-26T09:00:00Z less 1h0m0s overlap"},
 		{"since wins over cursor", cursor, &since, since, "backfill from --since 2026-10-01T00:00:00Z"},
+		{"a --since in the future starts at the end", cursor, &future, time.Date(2026, 11, 26, 10, 30, 15, 0, time.UTC), "backfill from --since 2026-11-26T11:30:15Z"},
 		{"never starts after it ends", future, nil, time.Date(2026, 11, 26, 10, 30, 15, 0, time.UTC), "from cursor 2026-11-26T11:30:15Z less 1h0m0s overlap"},
 	}
 	for _, tt := range tests {
@@ -200,6 +246,16 @@ func TestWindowFor(t *testing.T) {
 				t.Errorf("WindowFor = %v..%v %q, want %v..%v %q", w.From, w.To, why, tt.wantFrom, now.Truncate(time.Second), tt.wantWhy)
 			}
 		})
+	}
+}
+
+func TestHumanDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		24 * time.Hour: "1d", 7 * 24 * time.Hour: "7d", 36 * time.Hour: "36h0m0s", time.Hour: "1h0m0s",
+	} {
+		if got := humanDuration(d); got != want {
+			t.Errorf("humanDuration(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
 
@@ -255,8 +311,11 @@ func TestCollectPastTheSearchCap(t *testing.T) {
 	}
 	// 25 full pages is the least; resuming after the cap re-reads the few
 	// results created in the same second as the last one served.
-	if c.requests > 26 {
-		t.Errorf("%d search requests, want at most 26", c.requests)
+	if c.requests > 26 || c.requests != s.requests {
+		t.Errorf("%d search requests (%d made), want at most 26", c.requests, s.requests)
+	}
+	if len(c.notes) != 0 {
+		t.Errorf("notes %q, want none: every result was read", c.notes)
 	}
 }
 
@@ -270,5 +329,26 @@ func TestCollectFailsWhenOneSecondHoldsTooMany(t *testing.T) {
 	_, err := collect(context.Background(), s, "o", Window{From: t0, To: t0}, nil)
 	if err == nil {
 		t.Fatal("want an error when a window cannot be split below the cap")
+	}
+}
+
+// min_merged_prs of 1 (or less) asks for nothing beyond the one merged pull
+// request that made them an author; from 2 on, newcomers are counted.
+func TestPlanMinMergedThreshold(t *testing.T) {
+	tests := []struct {
+		min    int
+		merged map[int64]int // nil: not counted (countMerged only runs from 2 on)
+		want   Action
+	}{
+		{0, nil, ActInvite},
+		{1, nil, ActInvite},
+		{2, map[int64]int{1: 1}, ActCount},
+		{2, map[int64]int{1: 2}, ActInvite},
+	}
+	for _, tt := range tests {
+		lk := Lookup{States: map[int64]MemberState{1: NotMember}, Merged: tt.merged}
+		if got := Plan([]Candidate{{ID: 1, Login: "a"}}, lk, Limits{Budget: -1, MinMergedPRs: tt.min})[0].Action; got != tt.want {
+			t.Errorf("min %d, merged %v: %s, want %s", tt.min, tt.merged, got, tt.want)
+		}
 	}
 }

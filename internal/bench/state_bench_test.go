@@ -327,7 +327,9 @@ func runChild(b *testing.B, env []string, args ...string) usage {
 	}
 	out := filepath.Join(b.TempDir(), "time.txt")
 	c := exec.Command(gnuTime, append([]string{"-f", "%U %S %M", "-o", out, snekomaticBinary(b)}, args...)...)
-	c.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	// The child cannot share a simulated clock: its writes go unpaced, to
+	// a fake whose content limits are off.
+	c.Env = append([]string{"PATH=" + os.Getenv("PATH"), "SNEKOMATIC_TEST_UNPACED=1"}, env...)
 	var errb bytes.Buffer
 	c.Stderr = &errb
 	start := time.Now()
@@ -360,6 +362,8 @@ func stateWorld(b *testing.B, remembered int) (gh *fakegithub.GitHub, env []stri
 	gh = fakegithub.New(b)
 	gh.AddToken(token)
 	gh.AddOrg("trio")
+	gh.MakeOwner("trio", gh.TokenOwner().ID) // GitHub lets only owners invite
+	gh.SetContentLimits(0, 0)                // measured here: the state, not the pacing
 	gh.SetInvitationCap("trio", 0)
 	gh.SetRateLimit(token, "core", 1_000_000)
 	path = filepath.Join(b.TempDir(), "state.json")
@@ -454,12 +458,14 @@ func BenchmarkStateManyOrgs(b *testing.B) {
 		b.StopTimer()
 		gh := fakegithub.New(b)
 		gh.AddToken(token)
+		gh.SetContentLimits(0, 0)
 		f := state.New()
 		now := time.Now().UTC()
 		args := []string{"reconcile", "--daily-invite-limit", "0"}
 		for o := range orgs {
 			org := fmt.Sprintf("org%d", o)
 			gh.AddOrg(org)
+			gh.MakeOwner(org, gh.TokenOwner().ID)
 			gh.SetInvitationCap(org, 0)
 			repo := gh.AddRepo(org, "main")
 			f.Orgs[org] = rememberedState(org, remembered, now.Add(-time.Hour)).Orgs[org]

@@ -61,9 +61,12 @@ type Client struct {
 	Gone map[int64]bool
 	// Comments maps "owner/repo#n" to the comment bodies on it.
 	Comments map[string][]string
+	// Failed are the organization's failed invitations.
+	Failed []reconcile.FailedInvitation
 	// Script maps method names ("SendInvitation", "Membership",
 	// "Memberships", "Comment", "FindComment", "UserExists", "TeamID",
-	// "SearchMerged") to the steps of their successive calls.
+	// "SearchMerged", "CountMerged", "FailedInvitations") to the steps of
+	// their successive calls.
 	Script map[string][]Step
 
 	// Created lists the invitations GitHub created, in order.
@@ -299,6 +302,9 @@ func (c *Client) TeamID(_ context.Context, org, slug string) (int64, error) {
 func (c *Client) CountMerged(_ context.Context, org string, logins []string) (map[string]int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if s := c.step("CountMerged", strings.Join(logins, ",")); s.Err != nil {
+		return nil, s.Err
+	}
 	out := map[string]int{}
 	for _, l := range logins {
 		for _, pr := range c.PRs {
@@ -310,9 +316,14 @@ func (c *Client) CountMerged(_ context.Context, org string, logins []string) (ma
 	return out, nil
 }
 
-// FailedInvitations lists none.
-func (c *Client) FailedInvitations(context.Context, string) ([]reconcile.FailedInvitation, error) {
-	return nil, nil
+// FailedInvitations lists Failed.
+func (c *Client) FailedInvitations(_ context.Context, org string) ([]reconcile.FailedInvitation, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s := c.step("FailedInvitations", org); s.Err != nil {
+		return nil, s.Err
+	}
+	return slices.Clone(c.Failed), nil
 }
 
 // UserExists is false for accounts in Gone.
