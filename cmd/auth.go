@@ -219,6 +219,7 @@ type session struct {
 	mu      sync.Mutex
 	store   *state.Store
 	instOrg map[int64]string
+	legacy  map[string][]time.Time
 	// login is the token's user, once read (owner.go).
 	loginMu sync.Mutex
 	login   string
@@ -238,6 +239,7 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	}
 	s := &session{opts: a, instOrg: map[int64]string{}}
 	topts.ContentHistory = s.contentHistory
+	topts.ContentSent = s.contentSent
 	switch v := d.Getenv(unpacedEnv); v {
 	case "":
 	case "1":

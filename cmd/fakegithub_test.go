@@ -119,7 +119,7 @@ func TestFakeGitHubServesAWorldThatSnekomaticCanUse(t *testing.T) {
 	for _, want := range []string{
 		"method=GET path=/api/v3/user kind=rest-read status=200",
 		"method=GET path=/api/v3/user kind=rest-read status=401",
-		"path=/api/graphql kind=graphql fields=search,organization,rateLimit",
+		"path=/api/graphql kind=graphql fields=search,organization,organization,rateLimit",
 		"method=POST path=/api/v3/orgs/acme/invitations kind=rest-write status=201",
 	} {
 		if !strings.Contains(l, want) {

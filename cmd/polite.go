@@ -48,16 +48,13 @@ func (s *session) setInstallationOrg(id int64, org string) {
 }
 
 // contentHistory is ghtransport.Options.ContentHistory: the content-creating
-// requests a credential sent since a time, as the state records them. Every
-// person recorded as invited counts as one invitation, and as one comment
-// more when their welcome was posted. The token is shared by all its
-// organizations; an installation acts on one.
+// requests a credential sent since a time, as the state records them. The
+// token is shared by all its organizations; an installation acts on one.
 //
-// The state keeps one time per person, the start of the run that decided
-// (state.Person.At), not when the requests went out, which may be later in
-// that run. So that runs close together never add up past GitHub's hourly
-// limit, each request is taken as sent up to assumedRunLength after that
-// time: counting it late is safe, counting it early is not.
+// Runs of this version record when each request went out (state.Org.Sent,
+// see contentSent), and those times are used as they are. For an
+// organization whose state has no such record (written by an older
+// version), it is estimated from the people (legacyContent).
 func (s *session) contentHistory(identity string, since time.Time) []time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -77,11 +74,66 @@ func (s *session) contentHistory(identity string, since time.Time) []time.Time {
 	}
 	var out []time.Time
 	for _, org := range orgs {
-		for _, at := range sentSince(s.store.Org(org), since.Add(-assumedRunLength)) {
-			out = append(out, at.Add(assumedRunLength))
+		o := s.store.Org(org)
+		if o.Sent == nil {
+			// Kept for contentSent, taken before this run records anyone.
+			est := legacyContent(o, since)
+			if s.legacy == nil {
+				s.legacy = map[string][]time.Time{}
+			}
+			s.legacy[strings.ToLower(org)] = est
+			out = append(out, est...)
+			continue
+		}
+		for _, at := range o.Sent {
+			if !at.Before(since) {
+				out = append(out, at)
+			}
 		}
 	}
 	return out
+}
+
+// legacyContent estimates an organization's content-creating requests since
+// a time from its people, for a state without a record of them: every
+// person recorded as invited counts as one invitation, and as one comment
+// more when their welcome was posted.
+//
+// A person keeps one time, the start of the run that decided
+// (state.Person.At), not when the requests went out, which may be later in
+// that run. So that runs close together never add up past GitHub's hourly
+// limit, each request is taken as sent up to assumedRunLength after that
+// time: counting it late is safe, counting it early is not.
+func legacyContent(o state.Org, since time.Time) []time.Time {
+	var out []time.Time
+	for _, at := range sentSince(o, since.Add(-assumedRunLength)) {
+		out = append(out, at.Add(assumedRunLength))
+	}
+	return out
+}
+
+// contentOrgKey marks a request's context with the organization a
+// content-creating request is made for (pacedClient), so that contentSent
+// knows where to record it.
+type contentOrgKey struct{}
+
+// contentSent is ghtransport.Options.ContentSent: it records, in the
+// journal and before the request goes, when a content-creating request for
+// an organization is sent. An organization's record starts with the
+// estimate contentHistory made from the people before this run recorded
+// anyone, so that what older versions sent in the last hour still counts.
+func (s *session) contentSent(req *http.Request, at time.Time) error {
+	org, _ := req.Context().Value(contentOrgKey{}).(string)
+	s.mu.Lock()
+	st, seed := s.store, s.legacy[strings.ToLower(org)]
+	s.mu.Unlock()
+	if org == "" || st == nil {
+		return nil
+	}
+	return st.Update(org, func(e *state.Edit) {
+		e.SeedSent(seed)
+		e.AddSent(at)
+	})
 }
 
 // assumedRunLength is how long after its start a run is taken to have sent
@@ -119,13 +171,21 @@ var _ reconcile.Client = pacedClient{}
 
 // SendInvitation implements reconcile.Inviter.
 func (c pacedClient) SendInvitation(ctx context.Context, org string, userID int64, opts reconcile.InviteOptions) error {
-	err := c.Client.SendInvitation(ctx, org, userID, opts)
+	err := c.Client.SendInvitation(context.WithValue(ctx, contentOrgKey{}, org), org, userID, opts)
 	var rl *ghtransport.RateLimitError
 	if errors.As(err, &rl) && rl.Kind == ghtransport.KindContent {
 		return fmt.Errorf("%w: GitHub's limit of %d content-creating requests an hour is spent until %s",
 			reconcile.ErrInvitationLimit, ghtransport.DefaultContentPerHour, rl.Reset.UTC().Format(time.RFC3339))
 	}
 	return err
+}
+
+// Comment implements reconcile.Inviter. The welcome comment is counted
+// under the organization that owns the pull request's repository, the one
+// whose merged pull requests are searched.
+func (c pacedClient) Comment(ctx context.Context, repo string, number int, body string) (string, error) {
+	owner, _, _ := strings.Cut(repo, "/")
+	return c.Client.Comment(context.WithValue(ctx, contentOrgKey{}, owner), repo, number, body)
 }
 
 // selectionWarning says, for an installation limited to selected

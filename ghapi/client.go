@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-github/v88/github"
 	"github.com/shurcooL/githubv4"
 
+	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -86,14 +87,27 @@ type searchConn struct {
 // The first page of a window also asks for the sizes of the organization's
 // member and invitation lists: the planner needs them to choose how to check
 // membership, and asking here saves a request of its own.
+//
+// The pending invitations are asked for under an organization of their own
+// (the alias "invitations"): GitHub shows them only to owners, and refuses
+// them to anyone else with a FORBIDDEN error on that field, whose null goes
+// up to the organization above it (pendingMembers is non-null). Under its
+// own alias the null stops there, and the search and the member count
+// survive as partial data.
 type firstPageQuery struct {
 	Search       *searchConn `graphql:"search(query: $query, type: ISSUE, first: 100)"`
 	Organization *struct {
 		MembersWithRole struct{ TotalCount int } `graphql:"membersWithRole(first: 1)"`
-		PendingMembers  struct{ TotalCount int } `graphql:"pendingMembers(first: 1)"`
 	} `graphql:"organization(login: $org)"`
+	Invitations *struct {
+		PendingMembers struct{ TotalCount int } `graphql:"pendingMembers(first: 1)"`
+	} `graphql:"invitations: organization(login: $org)"`
 	RateLimit rateLimit
 }
+
+// invitationsAlias is the response key under which the queries here ask
+// for pending invitations; refusals there are tolerated (queryPartial).
+const invitationsAlias = "invitations"
 
 type nextPageQuery struct {
 	Search    *searchConn `graphql:"search(query: $query, type: ISSUE, first: 100, after: $after)"`
@@ -110,16 +124,19 @@ func (c *Client) SearchMerged(ctx context.Context, org string, sq reconcile.Sear
 	var conn *searchConn
 	if cursor == "" {
 		var res firstPageQuery
-		err = c.gql.Query(ctx, &res, map[string]any{"query": githubv4.String(q), "org": githubv4.String(org)})
+		refused, err := c.queryPartial(ctx, &res, map[string]any{"query": githubv4.String(q), "org": githubv4.String(org)})
 		if err != nil {
-			return page, graphQLError(err)
+			return page, err
 		}
 		conn = res.Search
 		c.points.Add(int64(res.RateLimit.Cost))
 		if res.Organization == nil {
 			return page, fmt.Errorf("GitHub answered null for the organization %s: it does not exist or these credentials cannot see it", org)
 		}
-		page.Members, page.Pending = res.Organization.MembersWithRole.TotalCount, res.Organization.PendingMembers.TotalCount
+		page.Members = res.Organization.MembersWithRole.TotalCount
+		if !refused && res.Invitations != nil {
+			page.Pending = res.Invitations.PendingMembers.TotalCount
+		}
 	} else {
 		var res nextPageQuery
 		err = c.gql.Query(ctx, &res, map[string]any{"query": githubv4.String(q), "after": githubv4.String(cursor)})
@@ -181,11 +198,15 @@ type userNodes struct {
 	}
 }
 
+// The pending invitations have an alias of their own, as in
+// firstPageQuery, so that a refusal of them leaves the members.
 type rosterQuery struct {
 	Organization *struct {
 		MembersWithRole userNodes `graphql:"membersWithRole(first: 100, after: $members)"`
-		PendingMembers  userNodes `graphql:"pendingMembers(first: 100, after: $pending)"`
 	} `graphql:"organization(login: $org)"`
+	Invitations *struct {
+		PendingMembers userNodes `graphql:"pendingMembers(first: 100, after: $pending)"`
+	} `graphql:"invitations: organization(login: $org)"`
 	RateLimit rateLimit
 }
 
@@ -193,33 +214,48 @@ type rosterQuery struct {
 // members and the pending invitees in the same GraphQL requests, so listing
 // costs as many requests as the longer of the two lists has pages of 100,
 // and it learns user ids (the REST invitation list only gives logins).
+//
+// When GitHub refuses the pending invitations to these credentials (a
+// FORBIDDEN error on them, with the members as partial data), it lists the
+// members alone and returns them with reconcile.ErrPendingNotListed, so
+// that the caller checks everyone else one by one.
 func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconcile.MemberState, error) {
 	out := map[int64]reconcile.MemberState{}
 	var membersAfter, pendingAfter *githubv4.String
-	membersDone, pendingDone := false, false
+	membersDone, pendingDone, pendingRefused := false, false, false
 	for page := 0; !membersDone || !pendingDone; page++ {
 		if page == maxRosterPages {
 			return nil, fmt.Errorf("list members and invitations of %s: more than %d pages", org, maxRosterPages)
 		}
 		var res rosterQuery
-		err := c.gql.Query(ctx, &res, map[string]any{"org": githubv4.String(org), "members": membersAfter, "pending": pendingAfter})
+		refused, err := c.queryPartial(ctx, &res, map[string]any{"org": githubv4.String(org), "members": membersAfter, "pending": pendingAfter})
 		if err != nil {
-			return nil, graphQLError(err)
+			return nil, err
 		}
 		c.points.Add(int64(res.RateLimit.Cost))
 		if res.Organization == nil {
 			return nil, fmt.Errorf("GitHub answered null for the organization %s: it does not exist or these credentials cannot see it", org)
 		}
+		if refused || res.Invitations == nil {
+			// The invitations are not listed to us: what was read of them
+			// on earlier pages is dropped too, so that none is half known.
+			if !pendingRefused {
+				for id, st := range out {
+					if st == reconcile.Pending {
+						delete(out, id)
+					}
+				}
+			}
+			pendingRefused, pendingDone = true, true
+			res.Invitations = nil
+		}
 		// A page that says there is more but gives no cursor would be asked
 		// for again and again: stop rather than loop or guess.
-		for _, l := range []struct {
-			name string
-			done bool
-			u    userNodes
-		}{{"members", membersDone, res.Organization.MembersWithRole}, {"pending invitations", pendingDone, res.Organization.PendingMembers}} {
-			if !l.done && l.u.PageInfo.HasNextPage && l.u.PageInfo.EndCursor == "" {
-				return nil, fmt.Errorf("list %s of %s: GitHub reported another page but gave no cursor to it", l.name, org)
-			}
+		if !membersDone && noCursor(res.Organization.MembersWithRole) {
+			return nil, fmt.Errorf("list members of %s: GitHub reported another page but gave no cursor to it", org)
+		}
+		if !pendingDone && noCursor(res.Invitations.PendingMembers) {
+			return nil, fmt.Errorf("list pending invitations of %s: GitHub reported another page but gave no cursor to it", org)
 		}
 		// A finished list is asked for again from its last cursor, which
 		// returns nothing, rather than switching to another query shape.
@@ -231,21 +267,54 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 			membersAfter = cursorOf(res.Organization.MembersWithRole, membersAfter)
 		}
 		if !pendingDone {
-			for _, n := range res.Organization.PendingMembers.Nodes {
+			for _, n := range res.Invitations.PendingMembers.Nodes {
 				if out[n.DatabaseID] != reconcile.Member {
 					out[n.DatabaseID] = reconcile.Pending
 				}
 			}
-			pendingDone = !res.Organization.PendingMembers.PageInfo.HasNextPage
-			pendingAfter = cursorOf(res.Organization.PendingMembers, pendingAfter)
+			pendingDone = !res.Invitations.PendingMembers.PageInfo.HasNextPage
+			pendingAfter = cursorOf(res.Invitations.PendingMembers, pendingAfter)
 		}
 	}
+	if pendingRefused {
+		return out, fmt.Errorf("list pending invitations of %s: %w", org, reconcile.ErrPendingNotListed)
+	}
 	return out, nil
+}
+
+// queryPartial runs a GraphQL query whose pending invitations (under
+// invitationsAlias) GitHub may refuse to these credentials. refused is set
+// when it did, with FORBIDDEN errors on that alias only: v then holds the
+// rest of the answer, and the alias is null. Any other error fails the
+// query as c.gql.Query would, typed errors as ghtransport.GraphQLErrors.
+func (c *Client) queryPartial(ctx context.Context, v any, vars map[string]any) (refused bool, err error) {
+	pctx, pd := ghtransport.WithPartialData(ctx)
+	err = c.gql.Query(pctx, v, vars)
+	switch {
+	case err == nil:
+		return false, nil
+	case len(pd.Errors) == 0:
+		return false, graphQLError(err)
+	}
+	for _, e := range pd.Errors {
+		if e.Type != "FORBIDDEN" || len(e.Path) == 0 || e.Path[0] != invitationsAlias {
+			return false, pd.Errors
+		}
+	}
+	// githubv4 decodes the data and then returns the answer's errors, whose
+	// text is the first error's message; any other error (the data did not
+	// decode) leaves v unreliable.
+	if err.Error() != pd.Errors[0].Message {
+		return false, fmt.Errorf("decode a GraphQL answer with partial data: %w", err)
+	}
+	return true, nil
 }
 
 // maxRosterPages bounds Memberships against a server whose pages never
 // end: 1,000 pages of 100 is far more than any organization has.
 const maxRosterPages = 1000
+
+func noCursor(u userNodes) bool { return u.PageInfo.HasNextPage && u.PageInfo.EndCursor == "" }
 
 func cursorOf(u userNodes, prev *githubv4.String) *githubv4.String {
 	if u.PageInfo.EndCursor == "" {

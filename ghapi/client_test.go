@@ -26,8 +26,10 @@ func setup(t *testing.T) (*fakegithub.GitHub, *Client) {
 	gh.AddOrg("trio")
 	gh.AddToken(tok)
 	// These tests are of the adapter alone: who may invite, and pacing
-	// under the content limits, are the e2e tests' business.
+	// under the content limits, are the e2e tests' business; who may see
+	// pending invitations has tests of its own (partial_test.go).
 	gh.SetOwnersOnlyInvitations(false)
+	gh.SetPendingInvitationsOwnersOnly(false)
 	gh.SetContentLimits(0, 0)
 	c, err := New(gh.Client(tok), gh.RESTURL(), gh.GraphQLURL())
 	if err != nil {

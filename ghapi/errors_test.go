@@ -149,8 +149,8 @@ func TestMembershipsStopsOnAPageWithoutACursor(t *testing.T) {
 		if i > 5 {
 			return `{"errors":[{"message":"the test gave up"}]}`
 		}
-		return `{"data":{"organization":{"membersWithRole":{"pageInfo":{"hasNextPage":true,"endCursor":""},"nodes":[{"databaseId":1}]},` +
-			`"pendingMembers":{"pageInfo":{"hasNextPage":false,"endCursor":""},"nodes":[]}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
+		return `{"data":{"organization":{"membersWithRole":{"pageInfo":{"hasNextPage":true,"endCursor":""},"nodes":[{"databaseId":1}]}},` +
+			`"invitations":{"pendingMembers":{"pageInfo":{"hasNextPage":false,"endCursor":""},"nodes":[]}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
 	})
 	_, err := c.Memberships(context.Background(), "trio")
 	if err == nil || !strings.Contains(err.Error(), "no cursor") || n.Load() != 1 {
@@ -174,8 +174,8 @@ func TestMembershipsIsCappedInPages(t *testing.T) {
 	gh, c := setup(t)
 	var n atomic.Int32
 	graphQLStub(gh, &n, 200, func(i int) string {
-		return fmt.Sprintf(`{"data":{"organization":{"membersWithRole":{"pageInfo":{"hasNextPage":true,"endCursor":"c%d"},"nodes":[{"databaseId":%d}]},`+
-			`"pendingMembers":{"pageInfo":{"hasNextPage":false,"endCursor":""},"nodes":[]}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`, i, i)
+		return fmt.Sprintf(`{"data":{"organization":{"membersWithRole":{"pageInfo":{"hasNextPage":true,"endCursor":"c%d"},"nodes":[{"databaseId":%d}]}},`+
+			`"invitations":{"pendingMembers":{"pageInfo":{"hasNextPage":false,"endCursor":""},"nodes":[]}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`, i, i)
 	})
 	_, err := c.Memberships(context.Background(), "trio")
 	if err == nil || !strings.Contains(err.Error(), "more than") || int(n.Load()) != maxRosterPages {
@@ -212,7 +212,7 @@ func TestNullSearchSaysWhatHappened(t *testing.T) {
 	gh, c := setup(t)
 	var n atomic.Int32
 	graphQLStub(gh, &n, 200, func(int) string {
-		return `{"data":{"search":null,"organization":{"membersWithRole":{"totalCount":1},"pendingMembers":{"totalCount":0}},` +
+		return `{"data":{"search":null,"organization":{"membersWithRole":{"totalCount":1}},"invitations":{"pendingMembers":{"totalCount":0}},` +
 			`"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
 	})
 	_, err := c.SearchMerged(context.Background(), "trio", reconcile.SearchQuery{}, "")
@@ -227,7 +227,7 @@ func TestSearchCountsNullNodesAsHidden(t *testing.T) {
 	graphQLStub(gh, &n, 200, func(int) string {
 		return `{"data":{"search":{"issueCount":3,"pageInfo":{"hasNextPage":false,"endCursor":"x"},"nodes":[null,{},` +
 			`{"id":"PR_1","number":1,"url":"u","createdAt":"2026-01-01T00:00:00Z","mergedAt":"2026-01-01T00:00:00Z","repository":{"nameWithOwner":"trio/trio"},"author":{"__typename":"User","login":"a","databaseId":5}}]},` +
-			`"organization":{"membersWithRole":{"totalCount":1},"pendingMembers":{"totalCount":0}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
+			`"organization":{"membersWithRole":{"totalCount":1}},"invitations":{"pendingMembers":{"totalCount":0}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`
 	})
 	page, err := c.SearchMerged(context.Background(), "trio", reconcile.SearchQuery{}, "")
 	if err != nil {

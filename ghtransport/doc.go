@@ -21,8 +21,10 @@
 // with golang.org/x/time/rate on the injected clock), and content-creating
 // requests (invitations, comments, GraphQL mutations) at most 80 in any
 // rolling minute and 500 in any rolling hour, counting what earlier runs
-// sent (Options.ContentHistory). A content-creating request that would wait
-// past its budget for the hour to free up is not sent: it fails with a
+// sent (Options.ContentHistory; Options.ContentSent hears of each one
+// just before it goes, for the caller to record). A content-creating
+// request that would wait past its budget for the hour to free up is not
+// sent: it fails with a
 // *RateLimitError of KindContent, for the caller to queue. An invitation
 // waits for room for two, so that its welcome comment fits the hour too.
 //
@@ -103,7 +105,10 @@
 //
 // works on what githubv4 returns (http.Client wraps the error in a
 // *url.Error, which unwraps). Partial data that came with a typed error is
-// dropped. Answers whose errors carry no type pass through untouched.
+// dropped, unless the request's context comes from WithPartialData: then an
+// answer with data and errors that each name their field goes through to
+// githubv4, which decodes the data, and the typed errors are kept for the
+// caller. Answers whose errors carry no type pass through untouched.
 //
 // # For callers
 //

@@ -1,6 +1,7 @@
 package ghtransport
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -112,8 +113,51 @@ func (t *GraphQLErrorTypes) RoundTrip(req *http.Request) (*http.Response, error)
 	if !ok || ans.errors.Type() == "" {
 		return resp, nil
 	}
+	if pd, _ := req.Context().Value(partialDataKey{}).(*PartialData); pd != nil && ans.hasData && ans.errors.fieldErrorsOnly() {
+		// The caller asked for partial data: the body goes on to githubv4,
+		// which decodes the data and then returns the errors untyped, and
+		// the typed errors wait here for the caller.
+		pd.Errors = ans.errors
+		return resp, nil
+	}
 	discard(resp)
 	return nil, ans.errors
+}
+
+// PartialData receives the typed errors of a GraphQL answer that also
+// carries data, for a caller that can use part of an answer; see
+// WithPartialData.
+type PartialData struct {
+	// Errors are the errors of an answer handed through with its data;
+	// nil when there was no such answer (no typed error, or the round
+	// trip failed with them).
+	Errors GraphQLErrors
+}
+
+type partialDataKey struct{}
+
+// WithPartialData asks GraphQLErrorTypes to hand a GraphQL answer that has
+// data and typed errors on some of its fields through to the caller (as
+// the GraphQL spec means partial data to be used: "errors" name the fields
+// that are null because they failed) instead of failing the round trip. The
+// typed errors go into the returned PartialData, and githubv4 then returns
+// its own untyped error after decoding the data, so the caller must look
+// at PartialData.Errors whenever the query fails. Answers whose data is
+// null, or with an error that names no field, fail as before.
+func WithPartialData(ctx context.Context) (context.Context, *PartialData) {
+	pd := &PartialData{}
+	return context.WithValue(ctx, partialDataKey{}, pd), pd
+}
+
+// fieldErrorsOnly reports whether every error names the field it is about
+// (a "path"): only then is the rest of the data known to be good.
+func (es GraphQLErrors) fieldErrorsOnly() bool {
+	for _, e := range es {
+		if len(e.Path) == 0 {
+			return false
+		}
+	}
+	return len(es) > 0
 }
 
 // graphQLAnswer is what the transports need of a GraphQL answer.

@@ -56,6 +56,11 @@ type Options struct {
 	// state), so that runs close together never add up past the hourly
 	// limit. It is called once per identity, on its first request.
 	ContentHistory func(identity string, since time.Time) []time.Time
+	// ContentSent, if set, is told of each content-creating request just
+	// before it is sent, after any wait, with the time it goes out, so
+	// that the caller can record it for the next run's ContentHistory. If
+	// it fails, the request is not sent and its error is returned.
+	ContentSent func(req *http.Request, at time.Time) error
 }
 
 func (o Options) withDefaults() Options {

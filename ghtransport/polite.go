@@ -159,7 +159,13 @@ func (t *Polite) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if content {
-		t.sent = append(t.sent, t.o.Now())
+		at := t.o.Now()
+		if t.o.ContentSent != nil {
+			if err := t.o.ContentSent(req, at); err != nil {
+				return nil, err
+			}
+		}
+		t.sent = append(t.sent, at)
 	}
 	resp, err := t.base.RoundTrip(req)
 	var refused *RateLimitError

@@ -102,7 +102,8 @@ type MembershipReader interface {
 	// and the lookup is noticed rather than acted on.
 	Membership(ctx context.Context, org, login string) (MemberState, int64, error)
 	// Memberships lists every member (any role) and every pending invitee,
-	// keyed by user id.
+	// keyed by user id. When the credentials may not list the pending
+	// invitations, it returns the members with ErrPendingNotListed.
 	Memberships(ctx context.Context, org string) (map[int64]MemberState, error)
 }
 

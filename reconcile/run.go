@@ -213,13 +213,22 @@ func lookup(ctx context.Context, m MembershipReader, org string, cands []Candida
 	}
 	if chooseLookup(len(cands), members, pending) == lookupList {
 		all, err := m.Memberships(ctx, org)
-		if err != nil {
+		// Without the pending invitations the list still settles the
+		// members; the others may be invitees, so they are checked one by
+		// one below, as if the list had not been chosen.
+		partial := errors.Is(err, ErrPendingNotListed)
+		if err != nil && !partial {
 			return lk, fmt.Errorf("list members and invitations of %s: %w", org, err)
 		}
+		var unsettled []Candidate
 		for _, c := range cands {
-			lk.States[c.ID] = all[c.ID] // absent means NotMember
+			if st, ok := all[c.ID]; ok || !partial {
+				lk.States[c.ID] = st // absent means NotMember
+				continue
+			}
+			unsettled = append(unsettled, c)
 		}
-		return lk, nil
+		cands = unsettled
 	}
 	for _, c := range cands {
 		st, id, err := m.Membership(ctx, org, c.Login)

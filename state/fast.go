@@ -42,6 +42,19 @@ func decodeFast(data []byte) (*File, bool) {
 				return nil, false
 			}
 		}
+		if p.lit(`"sent":[`) {
+			o.Sent = []time.Time{}
+			for !p.lit("],") {
+				if len(o.Sent) > 0 && !p.lit(",") {
+					return nil, false
+				}
+				t, ok := p.time()
+				if !ok || t.IsZero() || len(o.Sent) > 0 && t.Before(o.Sent[len(o.Sent)-1]) {
+					return nil, false
+				}
+				o.Sent = append(o.Sent, t)
+			}
+		}
 		if !p.lit(`"people":[`) {
 			return nil, false
 		}

@@ -37,7 +37,8 @@ type fileV2 struct {
 }
 
 type orgV2 struct {
-	Cursor time.Time `json:"cursor,omitzero"`
+	Cursor time.Time   `json:"cursor,omitzero"`
+	Sent   []time.Time `json:"sent"`
 	// Values, not pointers: one allocation for a list of 100,000. A null
 	// in the list decodes as a person without an id, which is refused.
 	People []personV2 `json:"people"`
@@ -148,6 +149,10 @@ func decodeV2(data []byte) (*File, error) {
 		if err := checkTime(ro.Cursor); err != nil {
 			return nil, fmt.Errorf("organization %q: cursor %v", name, err)
 		}
+		if err := checkSent(ro.Sent); err != nil {
+			return nil, fmt.Errorf("organization %q: sent: %v", name, err)
+		}
+		o.Sent = ro.Sent
 		// One allocation for everyone: a state can hold 100,000 people.
 		people := make([]Person, len(ro.People))
 		for i := range ro.People {
@@ -354,6 +359,19 @@ func Encode(f *File) ([]byte, error) {
 			b = appendTime(b, o.Cursor)
 			b = append(b, ',')
 		}
+		if o.Sent != nil {
+			if err := checkSent(o.Sent); err != nil {
+				return nil, fmt.Errorf("organization %q: sent: %v", name, err)
+			}
+			b = append(b, `"sent":[`...)
+			for i, t := range o.Sent {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendTime(b, t)
+			}
+			b = append(b, "],"...)
+		}
 		b = append(b, `"people":[`...)
 		// Pairs rather than ids: looking each id up again in a map of
 		// 100,000 costs more than the sort.
@@ -382,6 +400,23 @@ func Encode(f *File) ([]byte, error) {
 	}
 	b = append(b, "\n}}\n"...)
 	return b, nil
+}
+
+// checkSent refuses times of content-creating requests that are out of
+// range, not to the second, or out of order: the writer keeps them sorted.
+func checkSent(sent []time.Time) error {
+	for i, t := range sent {
+		if err := checkTime(t); err != nil {
+			return err
+		}
+		if t.IsZero() || t.Nanosecond() != 0 {
+			return fmt.Errorf("%s is not a time to the second", t.Format(time.RFC3339Nano))
+		}
+		if i > 0 && t.Before(sent[i-1]) {
+			return fmt.Errorf("%s comes after a later time: the list must be oldest first", t.UTC().Format(time.RFC3339))
+		}
+	}
+	return nil
 }
 
 // checkPerson refuses to write what Decode would refuse to read: a file

@@ -18,20 +18,23 @@ import (
 //	{"org":"python-trio","p":{"id":10,"l":"ten","s":"inviting","at":"2026-11-02T00:00:00Z","pr":"python-trio/trio#42"}}
 //	{"org":"python-trio","forget":10}
 //	{"org":"python-trio","cursor":"2026-11-26T09:00:00Z"}
+//	{"org":"python-trio","sent":["2026-11-26T09:00:01Z","2026-11-26T09:00:02Z"]}
 //
-// A line is a person's whole record (the same object as in the state
+// A line is a person's whole record (or the organization's whole list of
+// content-creating requests of the last hour) (the same object as in the state
 // file), so replaying a line twice changes nothing. A last line without its
 // newline was being written when the run died: Update had not returned, so
 // nothing it announced was sent, and it is ignored (and cut off before the
 // next append).
 
-// journalRecord is one decoded journal line; exactly one of P, Forget and
-// Cursor is set.
+// journalRecord is one decoded journal line; exactly one of P, Forget,
+// Cursor and Sent is set.
 type journalRecord struct {
-	Org    string     `json:"org"`
-	P      *personV2  `json:"p,omitempty"`
-	Forget int64      `json:"forget,omitempty"`
-	Cursor *time.Time `json:"cursor,omitempty"`
+	Org    string       `json:"org"`
+	P      *personV2    `json:"p,omitempty"`
+	Forget int64        `json:"forget,omitempty"`
+	Cursor *time.Time   `json:"cursor,omitempty"`
+	Sent   *[]time.Time `json:"sent,omitempty"`
 }
 
 func (s *Store) journalPath() string { return s.real + ".journal" }
@@ -72,13 +75,13 @@ func (s *Store) apply(line []byte) error {
 		return err
 	}
 	set := 0
-	for _, b := range []bool{r.P != nil, r.Forget != 0, r.Cursor != nil} {
+	for _, b := range []bool{r.P != nil, r.Forget != 0, r.Cursor != nil, r.Sent != nil} {
 		if b {
 			set++
 		}
 	}
 	if set != 1 {
-		return errors.New(`a line holds exactly one of "p", "forget" and "cursor"`)
+		return errors.New(`a line holds exactly one of "p", "forget", "cursor" and "sent"`)
 	}
 	o := s.file.Org(r.Org)
 	switch {
@@ -90,6 +93,15 @@ func (s *Store) apply(line []byte) error {
 		o.People[r.P.ID] = &p
 	case r.Forget != 0:
 		delete(o.People, r.Forget)
+	case r.Sent != nil:
+		sent := *r.Sent
+		if sent == nil {
+			sent = []time.Time{}
+		}
+		if err := checkSent(sent); err != nil {
+			return fmt.Errorf("sent: %v", err)
+		}
+		o.Sent = sent
 	default:
 		if err := checkTime(*r.Cursor); err != nil {
 			return fmt.Errorf("cursor %v", err)
@@ -141,6 +153,21 @@ func (s *Store) appendJournal(org string, e *Edit) error {
 		b = append(b, `,"cursor":`...)
 		b = appendTime(b, e.o.Cursor)
 		b = append(b, "}\n"...)
+	}
+	if e.sentSet {
+		if err := checkSent(e.o.Sent); err != nil {
+			return fmt.Errorf("sent: %v", err)
+		}
+		b = append(b, `{"org":`...)
+		b = appendString(b, org)
+		b = append(b, `,"sent":[`...)
+		for i, t := range e.o.Sent {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendTime(b, t)
+		}
+		b = append(b, "]}\n"...)
 	}
 	s.buf = b
 	for _, id := range e.order {

@@ -86,6 +86,12 @@ type Org struct {
 	// People maps a GitHub user id (REST "id", GraphQL "databaseId") to what
 	// was decided about them. Ids, not logins: a login can change hands.
 	People map[int64]*Person `json:"people"`
+	// Sent holds when the content-creating requests made for this
+	// organization (invitations, welcome comments) went out in the last
+	// hour, oldest first, to the second rounded up: the next run's share of
+	// GitHub's hourly limit on such requests is then exact. Nil means the
+	// runs that wrote the state did not record them (older versions).
+	Sent []time.Time `json:"-"`
 }
 
 // Person is one remembered contributor.

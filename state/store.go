@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -159,6 +160,15 @@ func (s *Store) Org(org string) Org {
 	return o.clone()
 }
 
+// SentRecorded reports whether org's content-creating requests are
+// recorded (Org.Sent is not nil), without copying anyone.
+func (s *Store) SentRecorded(org string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.file.Orgs[strings.ToLower(org)]
+	return o != nil && o.Sent != nil
+}
+
 // Cursor returns org's cursor, without copying anyone.
 func (s *Store) Cursor(org string) time.Time {
 	s.mu.Lock()
@@ -183,7 +193,7 @@ func (s *Store) Update(org string, fn func(e *Edit)) error {
 	key := strings.ToLower(org)
 	e := &Edit{o: s.file.Org(key), old: map[int64]*Person{}}
 	fn(e)
-	if len(e.order) == 0 && !e.cursorSet {
+	if len(e.order) == 0 && !e.cursorSet && !e.sentSet {
 		return nil
 	}
 	if s.readOnly {
@@ -243,6 +253,9 @@ func (s *Store) Commit() error {
 
 func (o *Org) clone() Org {
 	c := Org{Cursor: o.Cursor, People: make(map[int64]*Person, len(o.People))}
+	if o.Sent != nil {
+		c.Sent = slices.Clone(o.Sent)
+	}
 	// Two allocations for everyone rather than two a person.
 	people := make([]Person, 0, len(o.People))
 	prs := make([]PRRef, 0, len(o.People))
@@ -296,6 +309,8 @@ type Edit struct {
 	order     []int64
 	oldCursor time.Time
 	cursorSet bool
+	oldSent   []time.Time
+	sentSet   bool
 }
 
 // Person returns a copy of the person with id, or nil if nobody with that
@@ -347,6 +362,50 @@ func (e *Edit) SetCursor(t time.Time) {
 	e.o.Cursor = t
 }
 
+// Sent is when the organization's content-creating requests went out in
+// the last hour (see Org.Sent); nil when none were recorded.
+func (e *Edit) Sent() []time.Time { return slices.Clone(e.o.Sent) }
+
+// AddSent records that a content-creating request for the organization
+// goes out at t (rounded up to the second: counted late rather than early)
+// and drops the times more than an hour before it. The record starts
+// exact: a nil Sent becomes a list even when nothing is left in it.
+func (e *Edit) AddSent(t time.Time) {
+	if !e.sentSet {
+		e.oldSent, e.sentSet = e.o.Sent, true
+	}
+	if r := t.Truncate(time.Second); r.Before(t) {
+		t = r.Add(time.Second)
+	}
+	t = t.UTC()
+	kept := make([]time.Time, 0, len(e.o.Sent)+1)
+	for _, s := range e.o.Sent {
+		if !s.Before(t.Add(-time.Hour)) {
+			kept = append(kept, s)
+		}
+	}
+	i, _ := slices.BinarySearchFunc(kept, t, func(a, b time.Time) int { return a.Compare(b) })
+	e.o.Sent = slices.Insert(kept, i, t)
+}
+
+// SeedSent starts an exact record with times counted otherwise (for what
+// runs before the record began sent); it does nothing once the record has
+// started. Each time is rounded up to the second, like AddSent's.
+func (e *Edit) SeedSent(ts []time.Time) {
+	if e.o.Sent != nil {
+		return
+	}
+	for _, t := range ts {
+		e.AddSent(t)
+	}
+	if e.o.Sent == nil {
+		if !e.sentSet {
+			e.oldSent, e.sentSet = nil, true
+		}
+		e.o.Sent = []time.Time{}
+	}
+}
+
 func (e *Edit) touch(id int64, cur *Person) {
 	if _, seen := e.old[id]; seen {
 		return
@@ -365,6 +424,9 @@ func (e *Edit) undo() {
 	}
 	if e.cursorSet {
 		e.o.Cursor = e.oldCursor
+	}
+	if e.sentSet {
+		e.o.Sent = e.oldSent
 	}
 }
 

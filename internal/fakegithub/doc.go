@@ -44,6 +44,14 @@
 //   - only organization owners invite with a personal token, else 403
 //     MsgMustBeOwner (SetOwnersOnlyInvitations(false); MakeOwner and
 //     TokenOwner help a test world give the token's user the role);
+//   - pending invitations are an owner's view (visibility.go): with a
+//     personal token of anyone else, GET /orgs/{org}/invitations answers
+//     404 and GraphQL Organization.pendingMembers a FORBIDDEN error (data
+//     null up to the organization, the rest of the answer kept);
+//     GET /orgs/{org}/memberships/{username} answers 403 to a non-member
+//     asking about someone else (SetPendingInvitationsOwnersOnly(false));
+//   - partial data with typed errors on demand: RefuseGraphQLField makes
+//     one field answer FORBIDDEN to every token;
 //   - an invitee id that names no account answers 404, a deleted account
 //     422 MsgInvalidInviteeID without an errors list;
 //   - installations limited to selected repositories
@@ -93,6 +101,7 @@
 //	middleware.go          inner chain: prefix routing, auth, rate limits
 //	world.go               the world model and its building/inspection API
 //	rest.go                REST router, pagination, shared JSON shapes
+//	visibility.go          who sees pending invitations and memberships
 //	rest_orgs.go           orgs, members, invitations, memberships, teams
 //	rest_users.go          users, /user, /rate_limit
 //	rest_issues.go         repositories, issue comments, file contents

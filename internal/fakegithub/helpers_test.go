@@ -60,8 +60,10 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{g: g}
 	g.AddToken(tok)
 	// The fixture's tests are about other things than who may invite
-	// (TestOnlyOwnersInvite is about that).
+	// (TestOnlyOwnersInvite is about that), or who may see pending
+	// invitations (TestPendingInvitationsAreOwnersOnly).
 	g.SetOwnersOnlyInvitations(false)
+	g.SetPendingInvitationsOwnersOnly(false)
 	f.org = g.AddOrg("acme")
 	f.alice, f.bob, f.carol = g.AddUser("alice"), g.AddUser("bob"), g.AddUser("carol")
 	f.bot = g.AddBot("dependabot[bot]")

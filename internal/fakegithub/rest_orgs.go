@@ -223,7 +223,7 @@ func (g *GitHub) listInvitations(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	o := g.readOrg(w, r, docListInvitations)
-	if o == nil {
+	if o == nil || g.refusePending(w, r, o) {
 		return
 	}
 	g.listInvitationsOf(w, r, o.pending, o)
@@ -387,7 +387,7 @@ func (g *GitHub) getMembership(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	o := g.readOrg(w, r, docGetMembership)
-	if o == nil {
+	if o == nil || g.refuseMembership(w, r, o) {
 		return
 	}
 	a := g.w.liveAccount(r.PathValue("username"))

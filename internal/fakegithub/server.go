@@ -53,6 +53,11 @@ type GitHub struct {
 	// anyoneInvites turns off the owners-only rule for invitations
 	// (SetOwnersOnlyInvitations).
 	anyoneInvites bool
+	// anyoneSeesPending turns off the owners-only view of pending
+	// invitations (SetPendingInvitationsOwnersOnly), and refusedFields
+	// holds the GraphQL fields RefuseGraphQLField refuses ("Type.field").
+	anyoneSeesPending bool
+	refusedFields     map[string]bool
 }
 
 // New starts a fake on 127.0.0.1 and closes it when the test ends.
@@ -78,7 +83,7 @@ func newGitHub() *GitHub {
 		docSeen: map[string]bool{},
 		schema:  loadSchema(),
 	}
-	g.resolvers = g.withInstallationPermissions(g.newResolvers())
+	g.resolvers = g.withVisibility(g.withInstallationPermissions(g.newResolvers()))
 	g.api = g.buildAPI()
 	g.rebuildChain()
 	return g
