@@ -309,18 +309,18 @@ func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target, cfg *config.
 		row.Checks = []DoctorCheck{fail(checkToken, err.Error()), skip(checkInvite), skip(checkRead), skip(checkConfig)}
 		return row
 	}
-	user, resp, err := c.REST().Users.Get(ctx, "")
+	login, scopes, err := c.TokenUser(ctx)
 	if err != nil {
 		row.Checks = []DoctorCheck{fail(checkToken, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg),
 			skip(checkInvite), skip(checkRead), skip(checkConfig)}
 		return row
 	}
 	row.Permissions = []string{"fine-grained or unknown"}
-	if scopes := resp.Header.Get("X-OAuth-Scopes"); scopes != "" {
-		row.Permissions = strings.Split(strings.ReplaceAll(scopes, " ", ""), ",")
+	if len(scopes) > 0 {
+		row.Permissions = scopes
 	}
-	row.Checks = append(row.Checks, pass(checkToken, "from "+o.TokenVar+", user "+user.GetLogin()),
-		checkCanInvite(ctx, c, t.Org, user.GetLogin()))
+	row.Checks = append(row.Checks, pass(checkToken, "from "+o.TokenVar+", user "+login),
+		checkCanInvite(ctx, c, t.Org, login))
 	row.Checks = append(row.Checks, checkOrgAccess(ctx, o, t, true, cfg, sess)...)
 	return row
 }

@@ -39,9 +39,6 @@ func New(httpClient *http.Client, apiURL, graphqlURL string) (*Client, error) {
 	return &Client{gql: githubv4.NewEnterpriseClient(graphqlURL, httpClient), rest: rest}, nil
 }
 
-// REST exposes the go-github client for calls outside reconcile's interfaces.
-func (c *Client) REST() *github.Client { return c.rest }
-
 // GraphQLPoints is the GraphQL rate-limit cost this client has spent.
 func (c *Client) GraphQLPoints() int { return int(c.points.Load()) }
 

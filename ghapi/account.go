@@ -1,0 +1,56 @@
+package ghapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// The calls below serve the command line (doctor and the owner check of a
+// personal token), not reconcile: they read who the credentials are and
+// what they may do.
+
+// TokenUser reads the token's user (GET /user). scopes are the classic
+// OAuth scopes GitHub lists for the token in X-OAuth-Scopes; it lists none
+// for fine-grained and installation tokens.
+func (c *Client) TokenUser(ctx context.Context) (login string, scopes []string, err error) {
+	u, resp, err := c.rest.Users.Get(ctx, "")
+	if err != nil {
+		return "", nil, fmt.Errorf("read the token's user: %w", restError(err))
+	}
+	if s := resp.Header.Get("X-OAuth-Scopes"); s != "" {
+		scopes = strings.Split(strings.ReplaceAll(s, " ", ""), ",")
+	}
+	return u.GetLogin(), scopes, nil
+}
+
+// OrgMembership reads login's membership of org
+// (GET /orgs/{org}/memberships/{username}): its state ("active" or
+// "pending") and role ("admin" for an owner, "member"). found is false when
+// GitHub answers 404, which it does alike for someone who is not a member
+// and for an organization these credentials cannot see (OrgExists tells
+// them apart).
+func (c *Client) OrgMembership(ctx context.Context, org, login string) (state, role string, found bool, err error) {
+	m, _, err := c.rest.Organizations.GetOrgMembership(ctx, login, org)
+	switch {
+	case isStatus(err, http.StatusNotFound):
+		return "", "", false, nil
+	case err != nil:
+		return "", "", false, fmt.Errorf("read %s's membership of %s: %w", login, org, restError(err))
+	}
+	return m.GetState(), m.GetRole(), true, nil
+}
+
+// OrgExists reports whether org exists and these credentials can see it
+// (GET /orgs/{org}): false only when GitHub answers 404.
+func (c *Client) OrgExists(ctx context.Context, org string) (bool, error) {
+	_, _, err := c.rest.Organizations.Get(ctx, org)
+	switch {
+	case err == nil:
+		return true, nil
+	case isStatus(err, http.StatusNotFound):
+		return false, nil
+	}
+	return false, fmt.Errorf("read the organization %s: %w", org, restError(err))
+}
