@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/spf13/cobra"
 
 	"github.com/python-trio/snekomatic/config"
@@ -403,7 +405,7 @@ func demoTransport() http.RoundTripper {
 // cannot write them all.
 func keepFiles(dir string, files map[string][]byte) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("--keep %s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("--keep %s: %w", dir, errtext.PathCause(err))
 	}
 	names := make([]string, 0, len(files))
 	for n := range files {
@@ -425,7 +427,7 @@ func keepFiles(dir string, files map[string][]byte) (err error) {
 			if errors.Is(err, fs.ErrExist) {
 				return fmt.Errorf("--keep %s: %s already exists", dir, p)
 			}
-			return fmt.Errorf("--keep %s: %w", dir, unwrapPath(err))
+			return fmt.Errorf("--keep %s: %w", dir, errtext.PathCause(err))
 		}
 		written = append(written, p)
 		_, werr := f.Write(files[n])

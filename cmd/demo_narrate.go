@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
@@ -110,7 +112,7 @@ func writeRequestLog(b *strings.Builder, run int, reqs []fakegithub.Request) {
 		b.WriteString(requestLine(r))
 		b.WriteString("\n")
 		if r.GraphQL != "" {
-			fmt.Fprintf(b, "    query: %s\n", oneLine(r.GraphQL))
+			fmt.Fprintf(b, "    query: %s\n", errtext.OneLine(r.GraphQL))
 			if len(r.Variables) > 0 {
 				vars, _ := json.Marshal(r.Variables)
 				fmt.Fprintf(b, "    variables: %s\n", vars)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/spf13/cobra"
 
 	"github.com/python-trio/snekomatic/config"
@@ -250,7 +252,7 @@ func checkStateDir(path string) []DoctorCheck {
 	case errors.Is(err, fs.ErrNotExist):
 		return []DoctorCheck{fail(name, fmt.Sprintf("the directory %s does not exist: create it, or point --state elsewhere", dir))}
 	case err != nil:
-		return []DoctorCheck{fail(name, fmt.Sprintf("the directory %s: %v", dir, unwrapPath(err)))}
+		return []DoctorCheck{fail(name, fmt.Sprintf("the directory %s: %v", dir, errtext.PathCause(err)))}
 	case !st.IsDir():
 		return []DoctorCheck{fail(name, fmt.Sprintf("%s is not a directory", dir))}
 	}
@@ -259,18 +261,18 @@ func checkStateDir(path string) []DoctorCheck {
 	// directory it can create files in.
 	probe, err := os.CreateTemp(dir, ".snekomatic-doctor-*")
 	if err != nil {
-		return []DoctorCheck{fail(name, fmt.Sprintf("cannot create files in %s (%v): a run could neither lock nor save the state there; make it writable or point --state elsewhere", dir, unwrapPath(err)))}
+		return []DoctorCheck{fail(name, fmt.Sprintf("cannot create files in %s (%v): a run could neither lock nor save the state there; make it writable or point --state elsewhere", dir, errtext.PathCause(err)))}
 	}
 	probe.Close()
 	os.Remove(probe.Name())
 	if f, err := os.OpenFile(path+".lock", os.O_RDWR, 0); err == nil {
 		f.Close()
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return []DoctorCheck{fail(name, fmt.Sprintf("the lock file %s.lock cannot be opened (%v)", path, unwrapPath(err)))}
+		return []DoctorCheck{fail(name, fmt.Sprintf("the lock file %s.lock cannot be opened (%v)", path, errtext.PathCause(err)))}
 	}
 	store, fresh, err := state.OpenReadOnly(path)
 	if err != nil {
-		return []DoctorCheck{fail(name, oneLine(err.Error()))}
+		return []DoctorCheck{fail(name, errtext.OneLine(err.Error()))}
 	}
 	store.Close()
 	if fresh {
@@ -290,7 +292,7 @@ func checkConfigFile(path string, given bool) (DoctorCheck, *config.File) {
 	}
 	cfg, err := config.Load(path, reconcile.SampleWelcomeData)
 	if err != nil {
-		return fail(name, oneLine(err.Error())), nil
+		return fail(name, errtext.OneLine(err.Error())), nil
 	}
 	return pass(name, path), cfg
 }
@@ -368,7 +370,7 @@ func checkOrgAccess(ctx context.Context, o *DoctorOptions, t target, credsOK boo
 	}
 	if p.Comment != nil {
 		if _, err := reconcile.RenderWelcome(p.Comment, reconcile.SampleWelcomeData, 1); err != nil {
-			problems = append(problems, "the welcome comment template does not render: "+oneLine(err.Error()))
+			problems = append(problems, "the welcome comment template does not render: "+errtext.OneLine(err.Error()))
 		} else {
 			fine = append(fine, "comment template renders")
 		}

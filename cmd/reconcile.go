@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
@@ -212,7 +214,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	// journal stays and the next run applies it.
 	if err := store.Commit(); err != nil {
 		failures = append(failures, failure{Code: ExitError,
-			Msg: oneLine(err.Error()) + ": this run's records stay in the journal beside it, and the next run applies them"})
+			Msg: errtext.OneLine(err.Error()) + ": this run's records stay in the journal beside it, and the next run applies them"})
 	}
 	for i, t := range targets {
 		if t.Skip != "" {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/spf13/cobra"
 
 	"github.com/python-trio/snekomatic/ghapi"
@@ -144,7 +146,7 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 	}
 	// One write of the state file for every organization.
 	if err := store.Commit(); err != nil {
-		failures = append(failures, failure{Code: ExitError, Msg: oneLine(err.Error())})
+		failures = append(failures, failure{Code: ExitError, Msg: errtext.OneLine(err.Error())})
 	}
 	failures = sayOnce(failures)
 	for _, f := range failures {

@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/spf13/cobra"
 
 	"github.com/python-trio/snekomatic/state"
@@ -194,7 +196,7 @@ func writeShownState(w io.Writer, doc ShownState) error {
 			case p.Status == state.Invited:
 				note = strings.TrimSpace(note + " (welcome comment not posted yet)")
 			}
-			fmt.Fprintf(tw, "    %s\t%d\t%s\t%s\t%s\n", p.Login, p.ID, fmtTime(p.At), pr, oneLine(note))
+			fmt.Fprintf(tw, "    %s\t%d\t%s\t%s\t%s\n", p.Login, p.ID, fmtTime(p.At), pr, errtext.OneLine(note))
 		}
 		tw.Flush()
 	}

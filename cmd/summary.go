@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -270,7 +272,7 @@ var mdBlockStart = regexp.MustCompile(`^(#|[-+=]|[0-9]+[.)])`)
 // mdText escapes s for inline Markdown and folds it onto one line. It may
 // start a list item or table cell, so a leading block marker is escaped too.
 func mdText(s string) string {
-	s = mdEscaper.Replace(oneLine(s))
+	s = mdEscaper.Replace(errtext.OneLine(s))
 	if m := mdBlockStart.FindStringIndex(s); m != nil {
 		s = s[:m[1]-1] + `\` + s[m[1]-1:]
 	}
@@ -280,7 +282,7 @@ func mdText(s string) string {
 // mdCode is s as a code span, with a fence longer than any run of
 // backticks inside it.
 func mdCode(s string) string {
-	s = oneLine(s)
+	s = errtext.OneLine(s)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 )
 
 // GraphQLError is one error of a GraphQL answer, with the type GitHub adds
@@ -22,7 +24,7 @@ type GraphQLError struct {
 
 // Error returns "TYPE: message" on one line.
 func (e *GraphQLError) Error() string {
-	msg := oneLine(e.Message)
+	msg := errtext.OneLine(e.Message)
 	if e.Type == "" {
 		return msg
 	}
@@ -237,6 +239,3 @@ func onlyQueries(doc string) bool {
 	}
 	return sawQuery && depth == 0 && parens == 0
 }
-
-// oneLine folds runs of white space, newlines included, into one space.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

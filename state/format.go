@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	jsonexp "github.com/go-json-experiment/json"
 )
 
@@ -134,7 +136,7 @@ func decodeV2(data []byte) (*File, error) {
 		if werr := strictUnmarshal(data, &fileV2{}); werr != nil {
 			return nil, werr
 		}
-		return nil, fmt.Errorf("not valid: %v", oneLine(err.Error()))
+		return nil, fmt.Errorf("not valid: %v", errtext.OneLine(err.Error()))
 	}
 	f := New()
 	for name, ro := range raw.Orgs {
@@ -309,7 +311,5 @@ func describeJSONError(data []byte, err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return errors.New("not valid JSON: the file is truncated")
 	}
-	return fmt.Errorf("not valid: %v", oneLine(err.Error()))
+	return fmt.Errorf("not valid: %v", errtext.OneLine(err.Error()))
 }
-
-func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }

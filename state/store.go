@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 )
 
 // ErrLocked means another run holds the state file.
@@ -219,7 +221,7 @@ func (s *Store) Commit() error {
 		err = nil
 	}
 	if err != nil {
-		return &Error{Path: s.path, Err: unwrapPathError(err)}
+		return &Error{Path: s.path, Err: errtext.PathCause(err)}
 	}
 	if exists != s.exists || (exists && maphash.Bytes(hashSeed, current) != s.base) {
 		return &Error{Path: s.path, Err: ErrConflict}
@@ -386,7 +388,7 @@ func resolve(path string) (string, error) {
 		}
 		target, err := os.Readlink(path)
 		if err != nil {
-			return "", fmt.Errorf("read symbolic link: %w", unwrapPathError(err))
+			return "", fmt.Errorf("read symbolic link: %w", errtext.PathCause(err))
 		}
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(dir, target)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -190,7 +192,7 @@ func yamlWorldError(name string, err error, root *yaml.Node) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	m := yamlLineRE.FindStringSubmatch(msg)
 	if m == nil {
-		return &WorldError{File: name, Msg: "not valid YAML or JSON: " + oneLineText(msg)}
+		return &WorldError{File: name, Msg: "not valid YAML or JSON: " + errtext.OneLine(msg)}
 	}
 	line, _ := strconv.Atoi(m[1])
 	text := m[2]
@@ -208,8 +210,6 @@ func yamlWorldError(name string, err error, root *yaml.Node) error {
 	}
 	return e
 }
-
-func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // pathAtLine names the field whose key or scalar value is on line, for
 // decoder errors that only give a line; a key named key wins, for a line
