@@ -45,13 +45,13 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 	// Decisions that only record what GitHub already says need no request,
 	// so they are saved together, in one write (a backfill can hold
 	// thousands of members).
-	settled := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActDefer: state.Queued,
+	settled := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActQueue: state.Queued,
 		ActCount: state.Counting, ActRecordDeclined: state.Invited}
 	err := st.Update(org, func(o *state.Edit) {
 		for _, d := range plan {
 			if status, ok := settled[d.Action]; ok {
 				reason := ""
-				if d.Action == ActDefer || d.Action == ActCount || d.Action == ActRecordDeclined {
+				if d.Action == ActQueue || d.Action == ActCount || d.Action == ActRecordDeclined {
 					reason = d.Reason
 				}
 				p := person(d.Candidate, status, reason)
@@ -77,7 +77,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 	var invites []Decision
 	for _, d := range plan {
 		switch d.Action {
-		case ActRecordMember, ActRecordPending, ActDefer, ActCount, ActKeepUnsure:
+		case ActRecordMember, ActRecordPending, ActQueue, ActCount, ActKeepUnsure:
 			rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
 		case ActRecordDeclined:
 			e := entry(d.Login, d.ID, d.PR, d.Reason)
@@ -141,7 +141,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 			}
 			if limited != "" {
 				outcome[d.ID] = person(d.Candidate, state.Queued, limited)
-				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
+				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, limited))
 				continue
 			}
 			err := inviteOnce(ctx, c, org, d.Candidate, invite)
@@ -193,13 +193,13 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 					log.Error("invitation refused", "login", d.Login, "user_id", d.ID, "reason", reason)
 					errs = append(errs, fmt.Errorf("invite %s: %s", d.Login, reason))
 					outcome[d.ID] = person(d.Candidate, state.Queued, reason)
-					rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+					rep.add(ActQueue, entry(d.Login, d.ID, d.PR, reason))
 				}
 			case errors.Is(err, ErrInvitationLimit):
 				limited = "GitHub's invitation limit for the organization was reached"
 				log.Warn("invitation limit reached; the rest wait for a later run", "login", d.Login)
 				outcome[d.ID] = person(d.Candidate, state.Queued, limited)
-				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
+				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, limited))
 			case errors.Is(err, ErrMaybeSent):
 				// Still unknown after looking: stays "inviting", so that the
 				// next run looks again before sending.
@@ -214,13 +214,13 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				halt(fmt.Errorf("invite %s: %w", d.Login, err))
 				reason := "not sent: " + stopReason(err)
 				outcome[d.ID] = person(d.Candidate, state.Queued, reason)
-				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, reason))
 			default:
 				reason := "invitation failed: " + err.Error()
 				log.Error("invitation failed", "login", d.Login, "user_id", d.ID, "err", err)
 				errs = append(errs, fmt.Errorf("invite %s: %w", d.Login, err))
 				outcome[d.ID] = person(d.Candidate, state.Queued, reason)
-				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, reason))
 			}
 		}
 		if err := st.Update(org, func(o *state.Edit) { o.PutAll(outcome) }); err != nil {
@@ -294,7 +294,7 @@ func queueAll(st *state.Store, org string, batch []Decision, reason string,
 		return fmt.Errorf("queue %d people: %w", len(batch), err)
 	}
 	for _, d := range batch {
-		rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+		rep.add(ActQueue, entry(d.Login, d.ID, d.PR, reason))
 	}
 	return nil
 }
@@ -411,11 +411,4 @@ func welcomeBody(org string, wl welcome, opts Options) (string, error) {
 		Login: wl.Login, Org: org, AcceptURL: accept,
 		PR: WelcomePR{Repo: wl.PR.Repo, Number: wl.PR.Number, URL: wl.PR.URL},
 	}, wl.ID)
-}
-
-func prRef(pr PullRequest) *state.PRRef {
-	if pr.Repo == "" {
-		return nil
-	}
-	return &state.PRRef{Repo: pr.Repo, Number: pr.Number, MergedAt: pr.MergedAt}
 }

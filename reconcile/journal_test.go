@@ -78,7 +78,7 @@ func TestApplyNeverSavesUserIDZero(t *testing.T) {
 	rep := newReport("o", false)
 	plan := []Decision{
 		{Candidate: Candidate{ID: 0, Login: "nobody"}, Action: ActRecordMember},
-		{Candidate: Candidate{ID: 0, Login: "nobody2"}, Action: ActDefer},
+		{Candidate: Candidate{ID: 0, Login: "nobody2"}, Action: ActQueue},
 		{Candidate: Candidate{ID: 3, Login: "m"}, Action: ActRecordMember},
 	}
 	_, recorded := apply(context.Background(), nil, st, "o", plan, nil, InviteOptions{}, Options{Now: t0}, rep, slog.New(slog.DiscardHandler))

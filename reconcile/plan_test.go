@@ -19,7 +19,7 @@ func pr(n int, typ string, id int64, login string, mergedAt time.Time) PullReque
 		MergedAt: mergedAt, Author: Author{Type: typ, ID: id, Login: login}}
 }
 
-func TestSort(t *testing.T) {
+func TestClassify(t *testing.T) {
 	tests := []struct {
 		name        string
 		prs         []PullRequest
@@ -92,7 +92,7 @@ func TestSort(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := Sort(tt.prs, tt.known, Policy{}, nil)
+			s := Classify(tt.prs, tt.known, Policy{}, nil, "")
 			var cands, skipped []string
 			for _, c := range s.Candidates {
 				mark := ""
@@ -118,7 +118,7 @@ func TestSort(t *testing.T) {
 }
 
 func TestSortNotesRenames(t *testing.T) {
-	s := Sort([]PullRequest{pr(1, "User", 10, "new-name", t0)}, map[int64]*state.Person{10: {Login: "old-name", Status: state.Invited}}, Policy{}, nil)
+	s := Classify([]PullRequest{pr(1, "User", 10, "new-name", t0)}, map[int64]*state.Person{10: {Login: "old-name", Status: state.Invited}}, Policy{}, nil, "")
 	if diff := cmp.Diff(map[int64]string{10: "new-name"}, s.Renamed); diff != "" {
 		t.Errorf("renamed (-want +got):\n%s", diff)
 	}
@@ -135,16 +135,16 @@ func TestPlan(t *testing.T) {
 		budget int
 		want   []string
 	}{
-		{"no limit", -1, []string{"a invite", "b record-member", "c record-pending", "d defer: membership could not be checked: boom", "e invite"}},
-		{"limit of one", 1, []string{"a invite", "b record-member", "c record-pending", "d defer: membership could not be checked: boom", "e defer: cap"}},
-		{"limit of zero", 0, []string{"a defer: cap", "b record-member", "c record-pending", "d defer: membership could not be checked: boom", "e defer: cap"}},
+		{"no limit", -1, []string{"a invite", "b record-member", "c record-pending", "d queue: membership could not be checked: boom", "e invite"}},
+		{"limit of one", 1, []string{"a invite", "b record-member", "c record-pending", "d queue: membership could not be checked: boom", "e queue: cap"}},
+		{"limit of zero", 0, []string{"a queue: cap", "b record-member", "c record-pending", "d queue: membership could not be checked: boom", "e queue: cap"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, d := range Plan(cands, lk, Limits{Budget: tt.budget, LimitReason: "cap"}) {
 				s := d.Login + " " + string(d.Action)
-				if d.Action == ActDefer {
+				if d.Action == ActQueue {
 					s += ": " + d.Reason
 				}
 				got = append(got, s)
