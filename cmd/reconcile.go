@@ -15,7 +15,6 @@ import (
 	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/reconcile"
-	"github.com/python-trio/snekomatic/state"
 )
 
 // ReconcileOptions are the parsed and validated inputs of `snekomatic reconcile`.
@@ -138,12 +137,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	endGroup := logGroup(d, "snekomatic reconcile: log")
 	defer func() { endGroup() }()
 	log.Info("snekomatic "+version(), "dry_run", o.DryRun) // the first line says which build runs
-	// A dry run neither locks nor can write the state file.
-	open := state.Open
-	if o.DryRun {
-		open = state.OpenReadOnly
-	}
-	store, fresh, err := open(o.StatePath)
+	store, fresh, err := openState(o.StatePath, o.DryRun)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/ghname"
+	"github.com/python-trio/snekomatic/state"
 )
 
 // NewCmdState builds `snekomatic state`, the commands that show and
@@ -30,6 +31,15 @@ func NewCmdState(d *Deps) *cobra.Command {
 // addStateFlag is the --state flag every state command takes.
 func addStateFlag(f *pflag.FlagSet, p *string) {
 	f.StringVar(p, "state", "snekomatic-state.json", "the state file")
+}
+
+// openState opens the state file for a command that changes it, or, in a
+// dry run, reads it without locking, creating or writing anything.
+func openState(path string, dryRun bool) (*state.Store, bool, error) {
+	if dryRun {
+		return state.OpenReadOnly(path)
+	}
+	return state.Open(path)
 }
 
 // checkOutput checks an --output flag (doctor has one too).

@@ -13,7 +13,6 @@ import (
 
 	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/reconcile"
-	"github.com/python-trio/snekomatic/state"
 )
 
 // StateAdoptOptions are the inputs of `snekomatic state adopt`.
@@ -102,11 +101,7 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 	log := newLogger(d)
 	endGroup := logGroup(d, "snekomatic state adopt: log")
 	defer func() { endGroup() }()
-	open := state.Open
-	if o.DryRun {
-		open = state.OpenReadOnly
-	}
-	store, _, err := open(o.StatePath)
+	store, _, err := openState(o.StatePath, o.DryRun)
 	if err != nil {
 		return err
 	}

@@ -65,11 +65,7 @@ the state file's lock and saves atomically; it sends no request. With
 }
 
 func stateForgetRun(_ context.Context, o *StateForgetOptions) error {
-	open := state.Open
-	if o.DryRun {
-		open = state.OpenReadOnly
-	}
-	store, _, err := open(o.StatePath)
+	store, _, err := openState(o.StatePath, o.DryRun)
 	if err != nil {
 		return err
 	}
