@@ -297,7 +297,7 @@ func (s *session) targets(ctx context.Context, log *slog.Logger) ([]target, erro
 	}
 	insts, err := s.app.Installations(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list the App's installations: %w", err)
+		return nil, err // ghapp names the step
 	}
 	want := map[string]bool{}
 	for _, o := range s.opts.Orgs {

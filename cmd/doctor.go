@@ -151,7 +151,7 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 	if sess.app != nil {
 		insts, err := sess.app.Installations(ctx)
 		if err != nil {
-			return fmt.Errorf("list the App's installations: %w", err)
+			return err // ghapp names the step
 		}
 		byOrg := map[string]target{}
 		for _, t := range targets {

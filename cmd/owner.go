@@ -26,7 +26,7 @@ func checkOwner(ctx context.Context, c *ghapi.Client, login, org string) (ownerC
 	state, role, found, err := c.OrgMembership(ctx, org, login)
 	switch {
 	case err != nil:
-		return oc, err
+		return oc, fmt.Errorf("read %s's membership of %s: %w", login, org, err)
 	case !found:
 		// GitHub answers 404 alike for a stranger and for an organization
 		// that does not exist (or that the token cannot see); one more read,
@@ -55,7 +55,7 @@ func (s *session) tokenLogin(ctx context.Context, c *ghapi.Client) (string, erro
 	}
 	login, _, err := c.TokenUser(ctx)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("read the token's user: %w", err)
 	}
 	s.login = login
 	return s.login, nil

@@ -2,7 +2,6 @@ package ghapi
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 )
@@ -17,7 +16,7 @@ import (
 func (c *Client) TokenUser(ctx context.Context) (login string, scopes []string, err error) {
 	u, resp, err := c.rest.Users.Get(ctx, "")
 	if err != nil {
-		return "", nil, fmt.Errorf("read the token's user: %w", restError(err))
+		return "", nil, restError(err)
 	}
 	if s := resp.Header.Get("X-OAuth-Scopes"); s != "" {
 		scopes = strings.Split(strings.ReplaceAll(s, " ", ""), ",")
@@ -37,7 +36,7 @@ func (c *Client) OrgMembership(ctx context.Context, org, login string) (state, r
 	case isStatus(err, http.StatusNotFound):
 		return "", "", false, nil
 	case err != nil:
-		return "", "", false, fmt.Errorf("read %s's membership of %s: %w", login, org, restError(err))
+		return "", "", false, restError(err)
 	}
 	return m.GetState(), m.GetRole(), true, nil
 }
@@ -52,5 +51,5 @@ func (c *Client) OrgExists(ctx context.Context, org string) (bool, error) {
 	case isStatus(err, http.StatusNotFound):
 		return false, nil
 	}
-	return false, fmt.Errorf("read the organization %s: %w", org, restError(err))
+	return false, restError(err)
 }

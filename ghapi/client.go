@@ -156,7 +156,7 @@ func (c *Client) Membership(ctx context.Context, org, login string) (reconcile.M
 		return reconcile.NotMember, 0, nil
 	}
 	if err != nil {
-		return reconcile.NotMember, 0, fmt.Errorf("membership of %s in %s: %w", login, org, restError(err))
+		return reconcile.NotMember, 0, restError(err)
 	}
 	id := m.GetUser().GetID()
 	switch m.GetState() {
@@ -165,7 +165,7 @@ func (c *Client) Membership(ctx context.Context, org, login string) (reconcile.M
 	case "pending":
 		return reconcile.Pending, id, nil
 	}
-	return reconcile.NotMember, id, fmt.Errorf("membership of %s in %s: unknown state %q", login, org, m.GetState())
+	return reconcile.NotMember, id, fmt.Errorf("GitHub answered an unknown membership state %q", m.GetState())
 }
 
 type userNodes struct {
@@ -196,7 +196,7 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 	membersDone, pendingDone := false, false
 	for page := 0; !membersDone || !pendingDone; page++ {
 		if page == maxRosterPages {
-			return nil, fmt.Errorf("list members and invitations of %s: more than %d pages", org, maxRosterPages)
+			return nil, fmt.Errorf("more than %d pages", maxRosterPages)
 		}
 		var res rosterQuery
 		err := c.gql.Query(ctx, &res, map[string]any{"org": githubv4.String(org), "members": membersAfter, "pending": pendingAfter})
@@ -215,7 +215,7 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 			u    userNodes
 		}{{"members", membersDone, res.Organization.MembersWithRole}, {"pending invitations", pendingDone, res.Organization.PendingMembers}} {
 			if !l.done && l.u.PageInfo.HasNextPage && l.u.PageInfo.EndCursor == "" {
-				return nil, fmt.Errorf("list %s of %s: GitHub reported another page but gave no cursor to it", l.name, org)
+				return nil, fmt.Errorf("GitHub reported another page of %s but gave no cursor to it", l.name)
 			}
 		}
 		// A finished list is asked for again from its last cursor, which

@@ -114,7 +114,7 @@ func (c *Client) UserExists(ctx context.Context, id int64) (bool, error) {
 	case isStatus(err, http.StatusNotFound):
 		return false, nil
 	}
-	return false, fmt.Errorf("look up user %d: %w", id, restError(err))
+	return false, restError(err)
 }
 
 // maxExcerpt is how much of an answer's body an error may carry: enough to

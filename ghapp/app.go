@@ -147,7 +147,7 @@ const maxInstallationPages = 1000
 // Installations lists every installation of the App (GET
 // /app/installations, 100 per page, every page), suspended ones included.
 func (a *App) Installations(ctx context.Context) ([]Installation, error) {
-	const op = "list installations"
+	const op = "list the App's installations"
 	client := &http.Client{Transport: a.jwt}
 	next := a.apiURL + "/app/installations?per_page=100"
 	var out []Installation
