@@ -41,9 +41,11 @@ type Options struct {
 }
 
 // Org reconciles one organization: it reads the pull requests merged in the
-// run's window, plans, and (unless DryRun) applies the plan, saving each
-// outcome to st as it happens. The report is filled in as far as the run
-// got, also when an error is returned.
+// run's window, plans, and (unless DryRun) applies the plan, writing each
+// step down in st (st.Update, which reaches the journal on disk before
+// anything is sent; the caller commits the state file once, at the end of
+// the run). The report is filled in as far as the run got, also when an
+// error is returned.
 func Org(ctx context.Context, c Client, st *state.Store, org string, opts Options) (*Report, error) {
 	rep := newReport(org, opts.DryRun)
 	err := run(ctx, c, st, org, opts, rep)
