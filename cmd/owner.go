@@ -23,7 +23,7 @@ type ownerCheck struct {
 // more when GitHub answers 404).
 func checkOwner(ctx context.Context, c *ghapi.Client, login, org string) (ownerCheck, error) {
 	oc := ownerCheck{Login: login}
-	state, role, found, err := c.OrgMembership(ctx, org, login)
+	st, role, found, err := c.OrgMembership(ctx, org, login)
 	switch {
 	case err != nil:
 		return oc, fmt.Errorf("read %s's membership of %s: %w", login, org, err)
@@ -35,10 +35,10 @@ func checkOwner(ctx context.Context, c *ghapi.Client, login, org string) (ownerC
 			return oc, &orgNotFoundError{Org: org}
 		}
 		oc.Why = fmt.Sprintf("%s is not a member of %s", login, org)
-	case state == "active" && role == "admin":
+	case st == "active" && role == "admin":
 		oc.Owner = true
 	default:
-		oc.Why = fmt.Sprintf("%s is %s %s of %s", login, state, role, org)
+		oc.Why = fmt.Sprintf("%s is %s %s of %s", login, st, role, org)
 	}
 	return oc, nil
 }

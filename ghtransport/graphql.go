@@ -126,10 +126,10 @@ type graphQLAnswer struct {
 }
 
 // peekGraphQL reads a GraphQL answer's errors, leaving the body intact; ok
-// is false when the body is not a complete JSON object of at most max
+// is false when the body is not a complete JSON object of at most limit
 // bytes.
-func peekGraphQL(resp *http.Response, max int64) (graphQLAnswer, bool) {
-	b, complete := peek(resp, max)
+func peekGraphQL(resp *http.Response, limit int64) (graphQLAnswer, bool) {
+	b, complete := peek(resp, limit)
 	if !complete {
 		return graphQLAnswer{}, false
 	}

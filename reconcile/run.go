@@ -97,10 +97,10 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	}
 
 	lastLog := time.Now()
-	col, err := collect(ctx, c, org, w, func(c collected) {
+	col, err := collect(ctx, c, org, w, func(sofar collected) {
 		if time.Since(lastLog) >= 5*time.Second {
 			lastLog = time.Now()
-			log.Info("still reading merged pull requests", "pull_requests", len(c.prs), "requests", c.requests, "progress", true)
+			log.Info("still reading merged pull requests", "pull_requests", len(sofar.prs), "requests", sofar.requests, "progress", true)
 		}
 	})
 	rep.PullRequests, rep.SearchRequests = len(col.prs), col.requests

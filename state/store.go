@@ -107,12 +107,12 @@ func OpenReadOnly(path string) (s *Store, fresh bool, err error) {
 	return open(path, real)
 }
 
-func open(path, real string) (*Store, bool, error) {
-	f, data, err := readFile(real)
+func open(path, resolved string) (*Store, bool, error) {
+	f, data, err := readFile(resolved)
 	if err != nil {
 		return nil, false, &Error{Path: path, Err: err}
 	}
-	s := &Store{path: path, real: real, file: f, readOnly: true, exists: data != nil}
+	s := &Store{path: path, real: resolved, file: f, readOnly: true, exists: data != nil}
 	if data != nil {
 		s.base = maphash.Bytes(hashSeed, data)
 	}
