@@ -6,9 +6,10 @@ import (
 	"strings"
 )
 
-// The calls below serve the command line (doctor and the owner check of a
-// personal token), not reconcile: they read who the credentials are and
-// what they may do.
+// The reads of accounts: who the credentials are and what they may do
+// (for the command line: doctor and the owner check of a personal token),
+// and whether an account exists (for reconcile, before it records an
+// invitee as gone).
 
 // TokenUser reads the token's user (GET /user). scopes are the classic
 // OAuth scopes GitHub lists for the token in X-OAuth-Scopes; it lists none
@@ -45,6 +46,19 @@ func (c *Client) OrgMembership(ctx context.Context, org, login string) (state, r
 // (GET /orgs/{org}): false only when GitHub answers 404.
 func (c *Client) OrgExists(ctx context.Context, org string) (bool, error) {
 	_, _, err := c.rest.Organizations.Get(ctx, org)
+	return exists(err)
+}
+
+// UserExists implements reconcile.UserReader with GET /user/{account_id}:
+// false only when GitHub answers 404.
+func (c *Client) UserExists(ctx context.Context, id int64) (bool, error) {
+	_, _, err := c.rest.Users.GetByID(ctx, id)
+	return exists(err)
+}
+
+// exists reads the answer to a GET of one thing: it exists, unless GitHub
+// answered 404; any other failure says nothing either way.
+func exists(err error) (bool, error) {
 	switch {
 	case err == nil:
 		return true, nil
