@@ -243,6 +243,13 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 			topts.WriteSpacing = -1
 		}
 	}
+	switch v := d.Getenv(noContentCapEnv); v {
+	case "":
+	case "1":
+		topts.ContentPerMinute, topts.ContentPerHour = -1, -1
+	default:
+		return nil, usagef("%s %q: set it to 1, or leave it unset", noContentCapEnv, v)
+	}
 	if d.Resilience != nil {
 		d.Resilience(&topts)
 	}

@@ -21,6 +21,13 @@ import (
 // against GitHub leave it unset: GitHub asks for at least a second.
 const writeSpacingEnv = "SNEKOMATIC_TEST_WRITE_SPACING"
 
+// noContentCapEnv, set to 1, lifts the client's caps on content-creating
+// requests (80 a minute, 500 an hour), for benchmarks that measure the
+// binary's own cost of a large backfill in one run against a fake GitHub
+// whose limits are off. Against GitHub leave it unset: GitHub enforces
+// those limits itself, with secondary rate limits.
+const noContentCapEnv = "SNEKOMATIC_TEST_NO_CONTENT_CAP"
+
 // Identities of the credentials, one transport stack each.
 const identityToken = "token"
 

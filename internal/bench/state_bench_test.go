@@ -360,6 +360,7 @@ func stateWorld(b *testing.B, remembered int) (gh *fakegithub.GitHub, env []stri
 	gh = fakegithub.New(b)
 	gh.AddToken(token)
 	gh.AddOrg("trio")
+	gh.MakeOwner("trio", gh.TokenOwner().ID) // only owners may invite
 	gh.SetInvitationCap("trio", 0)
 	gh.SetRateLimit(token, "core", 1_000_000)
 	path = filepath.Join(b.TempDir(), "state.json")
@@ -376,7 +377,18 @@ func stateWorld(b *testing.B, remembered int) (gh *fakegithub.GitHub, env []stri
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	return gh, []string{"GITHUB_TOKEN=" + token, "GITHUB_API_URL=" + gh.RESTURL()}, path
+	return gh, stateEnv(gh), path
+}
+
+// stateEnv is the child's environment: the fake's token and address, and
+// no pacing. These benchmarks measure the binary's own work on the state,
+// so the client's pacing and content caps (which keep a real backfill to
+// 500 content-creating requests an hour, at most one write a second) are
+// off, as are the fake's limits.
+func stateEnv(gh *fakegithub.GitHub) []string {
+	gh.SetContentLimits(0, 0)
+	return []string{"GITHUB_TOKEN=" + token, "GITHUB_API_URL=" + gh.RESTURL(),
+		"SNEKOMATIC_TEST_WRITE_SPACING=0", "SNEKOMATIC_TEST_NO_CONTENT_CAP=1"}
 }
 
 // BenchmarkStateNoopRun is a scheduled run that finds nothing merged since
@@ -460,6 +472,7 @@ func BenchmarkStateManyOrgs(b *testing.B) {
 		for o := range orgs {
 			org := fmt.Sprintf("org%d", o)
 			gh.AddOrg(org)
+			gh.MakeOwner(org, gh.TokenOwner().ID) // only owners may invite
 			gh.SetInvitationCap(org, 0)
 			repo := gh.AddRepo(org, "main")
 			f.Orgs[org] = rememberedState(org, remembered, now.Add(-time.Hour)).Orgs[org]
@@ -487,7 +500,7 @@ func BenchmarkStateManyOrgs(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		u = runChild(b, []string{"GITHUB_TOKEN=" + token, "GITHUB_API_URL=" + gh.RESTURL()}, append(args, "--state", path)...)
+		u = runChild(b, stateEnv(gh), append(args, "--state", path)...)
 		b.StopTimer()
 		n := 0
 		for o := range orgs {
