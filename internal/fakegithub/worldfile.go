@@ -150,11 +150,7 @@ func (e *WorldError) Error() string {
 func LoadWorld(path string) (*World, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, &WorldError{File: path, Msg: err.Error()}
+		return nil, &WorldError{File: path, Msg: errtext.PathCause(err).Error()}
 	}
 	return ParseWorld(data, path)
 }
