@@ -17,7 +17,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-func pr(repo string, n int) *reconcile.PRRef {
+func reportPR(repo string, n int) *reconcile.PRRef {
 	return &reconcile.PRRef{Repo: repo, Number: n, URL: fmt.Sprintf("https://github.com/%s/pull/%d", repo, n)}
 }
 
@@ -41,22 +41,22 @@ func sampleRun(dryRun bool) RunReport {
 		SearchRequests: 1,
 		GraphQLPoints:  3,
 		Invited: []reconcile.Entry{
-			{Login: "alice", ID: 1234, PR: pr("python-trio/trio", 42)},
-			{Login: "bob_the_builder", ID: 1235, PR: pr("python-trio/trio-websocket", 7)},
+			{Login: "alice", ID: 1234, PR: reportPR("python-trio/trio", 42)},
+			{Login: "bob_the_builder", ID: 1235, PR: reportPR("python-trio/trio-websocket", 7)},
 		},
 		Welcomed: []reconcile.Entry{
-			{Login: "alice", ID: 1234, PR: pr("python-trio/trio", 42), CommentURL: "https://github.com/python-trio/trio/pull/42#issuecomment-1"},
+			{Login: "alice", ID: 1234, PR: reportPR("python-trio/trio", 42), CommentURL: "https://github.com/python-trio/trio/pull/42#issuecomment-1"},
 		},
-		Members: []reconcile.Entry{{Login: "njsmith", ID: 1, PR: pr("python-trio/trio", 40), Reason: "already a member"}},
-		Pending: []reconcile.Entry{{Login: "carol", ID: 3, PR: pr("python-trio/trio", 41), Reason: "already has a pending invitation"}},
+		Members: []reconcile.Entry{{Login: "njsmith", ID: 1, PR: reportPR("python-trio/trio", 40), Reason: "already a member"}},
+		Pending: []reconcile.Entry{{Login: "carol", ID: 3, PR: reportPR("python-trio/trio", 41), Reason: "already has a pending invitation"}},
 		Queued: []reconcile.Entry{
-			{Login: "dave", ID: 4, PR: pr("python-trio/trio", 43), Reason: "--max-invites 2 reached for this run"},
-			{Login: "erin", ID: 5, PR: pr("python-trio/trio", 44), Reason: "--max-invites 2 reached for this run"},
-			{Login: "frank", ID: 6, PR: pr("python-trio/trio", 45), Reason: "membership could not be checked: GET https://api.github.com/orgs/python-trio/memberships/frank: 502 | <b>bad gateway</b>"},
+			{Login: "dave", ID: 4, PR: reportPR("python-trio/trio", 43), Reason: "--max-invites 2 reached for this run"},
+			{Login: "erin", ID: 5, PR: reportPR("python-trio/trio", 44), Reason: "--max-invites 2 reached for this run"},
+			{Login: "frank", ID: 6, PR: reportPR("python-trio/trio", 45), Reason: "membership could not be checked: GET https://api.github.com/orgs/python-trio/memberships/frank: 502 | <b>bad gateway</b>"},
 		},
 		Skipped: []reconcile.Entry{
-			{Login: "dependabot[bot]", PR: pr("python-trio/trio", 39), Reason: "bot"},
-			{Login: "imported-user", PR: pr("python-trio/trio", 38), Reason: "mannequin (imported placeholder, not a real account)"},
+			{Login: "dependabot[bot]", PR: reportPR("python-trio/trio", 39), Reason: "bot"},
+			{Login: "imported-user", PR: reportPR("python-trio/trio", 38), Reason: "mannequin (imported placeholder, not a real account)"},
 		},
 		Known:    7,
 		Cursor:   at("2026-11-26T10:00:00Z"),
@@ -127,7 +127,7 @@ func TestWriteStepSummaryDryRunSaysSo(t *testing.T) {
 func TestWriteStepSummaryCutsLongLists(t *testing.T) {
 	r := &reconcile.Report{Org: "big", Invited: make([]reconcile.Entry, summaryListLimit+5)}
 	for i := range r.Invited {
-		r.Invited[i] = reconcile.Entry{Login: fmt.Sprintf("user%d", i), PR: pr("big/repo", i+1)}
+		r.Invited[i] = reconcile.Entry{Login: fmt.Sprintf("user%d", i), PR: reportPR("big/repo", i+1)}
 	}
 	var b bytes.Buffer
 	if err := WriteStepSummary(&b, RunReport{Orgs: []*reconcile.Report{r}}); err != nil {

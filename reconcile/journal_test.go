@@ -127,7 +127,7 @@ func TestCollectWhenTheCountDisagrees(t *testing.T) {
 	mk := func(n int) []PullRequest {
 		var prs []PullRequest
 		for i := range n {
-			p := pr(i, "User", int64(i+1), fmt.Sprint("u", i), t0)
+			p := prBy(i, "User", int64(i+1), fmt.Sprint("u", i), t0)
 			p.CreatedAt = t0.Add(-time.Duration(n-i) * time.Minute)
 			prs = append(prs, p)
 		}

@@ -41,14 +41,14 @@ func TestRepoFilter(t *testing.T) {
 }
 
 func TestSortAppliesThePolicy(t *testing.T) {
-	forked := pr(3, "User", 12, "in-a-fork", t0)
+	forked := prBy(3, "User", 12, "in-a-fork", t0)
 	forked.RepoFork = true
 	prs := []PullRequest{
-		pr(1, "User", 10, "Spammer", t0),
-		pr(2, "User", 11, "test-account-1", t0),
+		prBy(1, "User", 10, "Spammer", t0),
+		prBy(2, "User", 11, "test-account-1", t0),
 		forked,
-		pr(4, "User", 13, "welcome", t0),
-		pr(5, "User", 14, "excluded-queued", t0),
+		prBy(4, "User", 13, "welcome", t0),
+		prBy(5, "User", 14, "excluded-queued", t0),
 	}
 	known := map[int64]*state.Person{
 		14: {Login: "excluded-queued", Status: state.Queued},
@@ -84,12 +84,12 @@ func TestSortCountingPeopleComeBackOnANewerMerge(t *testing.T) {
 	known := map[int64]*state.Person{10: counted}
 
 	// The pull request they were counted on, read again in the overlap.
-	s := Classify([]PullRequest{pr(1, "User", 10, "newbie", t0)}, known, Policy{}, nil, "")
+	s := Classify([]PullRequest{prBy(1, "User", 10, "newbie", t0)}, known, Policy{}, nil, "")
 	if len(s.Candidates) != 0 || s.Known != 1 {
 		t.Errorf("same pull request again: candidates %+v, known %d; want none and 1", s.Candidates, s.Known)
 	}
 	// A newer one makes them a candidate again, on it.
-	s = Classify([]PullRequest{pr(1, "User", 10, "newbie", t0), pr(2, "User", 10, "newbie", t0.Add(time.Hour))}, known, Policy{}, nil, "")
+	s = Classify([]PullRequest{prBy(1, "User", 10, "newbie", t0), prBy(2, "User", 10, "newbie", t0.Add(time.Hour))}, known, Policy{}, nil, "")
 	if len(s.Candidates) != 1 || s.Candidates[0].PR.Number != 2 || s.Candidates[0].Queued || s.Known != 0 {
 		t.Errorf("newer pull request: candidates %+v, known %d", s.Candidates, s.Known)
 	}
@@ -105,7 +105,7 @@ func TestSortReinvitesOnlyThoseNamed(t *testing.T) {
 		10: {Login: "expired", Status: state.Invited},
 		11: {Login: "member", Status: state.Member},
 	}
-	prs := []PullRequest{pr(1, "User", 10, "expired", t0), pr(2, "User", 11, "member", t0)}
+	prs := []PullRequest{prBy(1, "User", 10, "expired", t0), prBy(2, "User", 11, "member", t0)}
 	s := Classify(prs, known, Policy{}, map[int64]string{10: "why", 11: "ignored: not invited by us"}, "")
 	if len(s.Candidates) != 1 || s.Candidates[0].ID != 10 || s.Candidates[0].Note != "why" || s.Known != 1 {
 		t.Errorf("candidates %+v, known %d", s.Candidates, s.Known)
