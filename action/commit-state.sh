@@ -218,7 +218,7 @@ for ((i = 1; ; i++)); do
 		break
 	fi
 	cat "$tmp/push.err" >&2
-	if grep -qiE 'permission|denied|403|protected branch|GH006|GH013|declined|not allowed' "$tmp/push.err"; then
+	if grep -qiE 'permission|denied|(^|[^0-9])403([^0-9]|$)|protected branch|GH006|GH013|declined|not allowed' "$tmp/push.err"; then
 		keep_for_artifact "the push to $branch was refused, and not because the branch moved: the job needs permissions: contents: write, and branch protection (or a ruleset) must let it push to $branch"
 	fi
 	if ! grep -qiE 'fetch first|non-fast-forward|\[rejected\]' "$tmp/push.err"; then

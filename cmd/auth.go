@@ -13,13 +13,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/spf13/pflag"
 	"golang.org/x/oauth2"
 
-	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/ghapp"
 	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/ghtransport"
+	"github.com/python-trio/snekomatic/ghurl"
 	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/state"
 )
@@ -53,7 +55,7 @@ type AuthOptions struct {
 
 func (a *AuthOptions) addFlags(f *pflag.FlagSet) {
 	f.StringArrayVar(&a.Orgs, "org", nil, "organization to act on (repeatable); required with a token, narrows the set in App mode")
-	f.StringVar(&a.APIURL, "api-url", "", "REST API base URL (default $GITHUB_API_URL, else "+ghapi.DefaultAPIURL+")")
+	f.StringVar(&a.APIURL, "api-url", "", "REST API base URL (default $GITHUB_API_URL, else "+ghurl.DefaultAPI+")")
 	f.StringVar(&a.GraphQLURL, "graphql-url", "", "GraphQL endpoint (default $GITHUB_GRAPHQL_URL, else derived from --api-url)")
 	f.StringVar(&a.appIDFlag, "app-id", "", "GitHub App id (default $GITHUB_APP_ID)")
 	f.StringVar(&a.PrivateKeyFile, "private-key-file", "", "file holding the App's PEM private key (default $GITHUB_APP_PRIVATE_KEY_FILE; or the key itself in $GITHUB_APP_PRIVATE_KEY)")
@@ -66,21 +68,21 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 		a.APIURL = d.Getenv("GITHUB_API_URL")
 	}
 	if a.APIURL == "" {
-		a.APIURL = ghapi.DefaultAPIURL
+		a.APIURL = ghurl.DefaultAPI
 	}
-	if err := ghapi.CheckURL("--api-url", a.APIURL); err != nil {
+	if err := ghurl.Check("--api-url", a.APIURL); err != nil {
 		return &UsageError{err}
 	}
 	if !f.Changed("graphql-url") {
 		a.GraphQLURL = d.Getenv("GITHUB_GRAPHQL_URL")
 	}
 	if a.GraphQLURL == "" {
-		a.GraphQLURL = ghapi.GraphQLURLFor(a.APIURL)
+		a.GraphQLURL = ghurl.GraphQLFor(a.APIURL)
 	}
-	if err := ghapi.CheckURL("--graphql-url", a.GraphQLURL); err != nil {
+	if err := ghurl.Check("--graphql-url", a.GraphQLURL); err != nil {
 		return &UsageError{err}
 	}
-	web, err := ghapi.WebURLFor(a.APIURL)
+	web, err := ghurl.WebFor(a.APIURL)
 	if err != nil {
 		return &UsageError{err}
 	}
@@ -137,7 +139,7 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 		case a.PrivateKeyFile != "":
 			key, err := os.ReadFile(a.PrivateKeyFile)
 			if err != nil {
-				return usagef("private key file %s: %v", a.PrivateKeyFile, unwrapPath(err))
+				return usagef("private key file %s: %v", a.PrivateKeyFile, errtext.PathCause(err))
 			}
 			a.PrivateKey = key
 		case strings.TrimSpace(keyText) != "":
@@ -161,13 +163,6 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 
 // tokenVars are where a token is read from, in order.
 var tokenVars = []string{"GH_TOKEN", "GITHUB_TOKEN"}
-
-func unwrapPath(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
-}
 
 // Permissions a GitHub App installation needs, and how to grant them.
 var requiredPermissions = []struct {
@@ -301,7 +296,7 @@ func (s *session) targets(ctx context.Context, log *slog.Logger) ([]target, erro
 	}
 	insts, err := s.app.Installations(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list the App's installations: %w", err)
+		return nil, err // ghapp names the step
 	}
 	want := map[string]bool{}
 	for _, o := range s.opts.Orgs {

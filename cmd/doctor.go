@@ -5,15 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 
 	"github.com/spf13/cobra"
 
@@ -153,7 +151,7 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 	if sess.app != nil {
 		insts, err := sess.app.Installations(ctx)
 		if err != nil {
-			return fmt.Errorf("list the App's installations: %w", err)
+			return err // ghapp names the step
 		}
 		byOrg := map[string]target{}
 		for _, t := range targets {
@@ -254,7 +252,7 @@ func checkStateDir(path string) []DoctorCheck {
 	case errors.Is(err, fs.ErrNotExist):
 		return []DoctorCheck{fail(name, fmt.Sprintf("the directory %s does not exist: create it, or point --state elsewhere", dir))}
 	case err != nil:
-		return []DoctorCheck{fail(name, fmt.Sprintf("the directory %s: %v", dir, unwrapPath(err)))}
+		return []DoctorCheck{fail(name, fmt.Sprintf("the directory %s: %v", dir, errtext.PathCause(err)))}
 	case !st.IsDir():
 		return []DoctorCheck{fail(name, fmt.Sprintf("%s is not a directory", dir))}
 	}
@@ -263,18 +261,18 @@ func checkStateDir(path string) []DoctorCheck {
 	// directory it can create files in.
 	probe, err := os.CreateTemp(dir, ".snekomatic-doctor-*")
 	if err != nil {
-		return []DoctorCheck{fail(name, fmt.Sprintf("cannot create files in %s (%v): a run could neither lock nor save the state there; make it writable or point --state elsewhere", dir, unwrapPath(err)))}
+		return []DoctorCheck{fail(name, fmt.Sprintf("cannot create files in %s (%v): a run could neither lock nor save the state there; make it writable or point --state elsewhere", dir, errtext.PathCause(err)))}
 	}
 	probe.Close()
 	os.Remove(probe.Name())
 	if f, err := os.OpenFile(path+".lock", os.O_RDWR, 0); err == nil {
 		f.Close()
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return []DoctorCheck{fail(name, fmt.Sprintf("the lock file %s.lock cannot be opened (%v)", path, unwrapPath(err)))}
+		return []DoctorCheck{fail(name, fmt.Sprintf("the lock file %s.lock cannot be opened (%v)", path, errtext.PathCause(err)))}
 	}
 	store, fresh, err := state.OpenReadOnly(path)
 	if err != nil {
-		return []DoctorCheck{fail(name, oneLine(err.Error()))}
+		return []DoctorCheck{fail(name, errtext.OneLine(err.Error()))}
 	}
 	store.Close()
 	if fresh {
@@ -294,7 +292,7 @@ func checkConfigFile(path string, given bool) (DoctorCheck, *config.File) {
 	}
 	cfg, err := config.Load(path, reconcile.SampleWelcomeData)
 	if err != nil {
-		return fail(name, oneLine(err.Error())), nil
+		return fail(name, errtext.OneLine(err.Error())), nil
 	}
 	return pass(name, path), cfg
 }
@@ -309,18 +307,18 @@ func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target, cfg *config.
 		row.Checks = []DoctorCheck{fail(checkToken, err.Error()), skip(checkInvite), skip(checkRead), skip(checkConfig)}
 		return row
 	}
-	user, resp, err := c.REST().Users.Get(ctx, "")
+	login, scopes, err := c.TokenUser(ctx)
 	if err != nil {
 		row.Checks = []DoctorCheck{fail(checkToken, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg),
 			skip(checkInvite), skip(checkRead), skip(checkConfig)}
 		return row
 	}
 	row.Permissions = []string{"fine-grained or unknown"}
-	if scopes := resp.Header.Get("X-OAuth-Scopes"); scopes != "" {
-		row.Permissions = strings.Split(strings.ReplaceAll(scopes, " ", ""), ",")
+	if len(scopes) > 0 {
+		row.Permissions = scopes
 	}
-	row.Checks = append(row.Checks, pass(checkToken, "from "+o.TokenVar+", user "+user.GetLogin()),
-		checkCanInvite(ctx, c, t.Org, user.GetLogin()))
+	row.Checks = append(row.Checks, pass(checkToken, "from "+o.TokenVar+", user "+login),
+		checkCanInvite(ctx, c, t.Org, login))
 	row.Checks = append(row.Checks, checkOrgAccess(ctx, o, t, true, cfg, sess)...)
 	return row
 }
@@ -372,7 +370,7 @@ func checkOrgAccess(ctx context.Context, o *DoctorOptions, t target, credsOK boo
 	}
 	if p.Comment != nil {
 		if _, err := reconcile.RenderWelcome(p.Comment, reconcile.SampleWelcomeData, 1); err != nil {
-			problems = append(problems, "the welcome comment template does not render: "+oneLine(err.Error()))
+			problems = append(problems, "the welcome comment template does not render: "+errtext.OneLine(err.Error()))
 		} else {
 			fine = append(fine, "comment template renders")
 		}
@@ -381,127 +379,4 @@ func checkOrgAccess(ctx context.Context, o *DoctorOptions, t target, credsOK boo
 		return []DoctorCheck{read, fail(checkConfig, strings.Join(problems, "; "))}
 	}
 	return []DoctorCheck{read, pass(checkConfig, strings.Join(fine, ", "))}
-}
-
-// writeDoctorText prints the table, at most width columns: short cells
-// ("yes", "no", "-") in the row, and each reason wrapped on the lines
-// below it, so that a long one never widens the table.
-func writeDoctorText(w io.Writer, o *DoctorOptions, rep DoctorReport, width int) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "mode: %s", rep.Mode)
-	if rep.Mode == ModeToken && o.TokenVar != "" {
-		fmt.Fprintf(&b, " (from %s)", o.TokenVar)
-	}
-	b.WriteString("\n")
-	for _, c := range rep.Checks {
-		line := c.Name + ": " + cell(c)
-		if c.Detail != "" {
-			line += " (" + c.Detail + ")"
-		}
-		wrapText(&b, line, "", width)
-	}
-	b.WriteString("\n")
-	if len(rep.Orgs) == 0 {
-		b.WriteString("nothing to reconcile: the App is installed on no organization\n")
-	}
-	var tb strings.Builder
-	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACCOUNT\tTYPE\tCREDENTIALS\tCAN INVITE\tCAN READ PRS\tCONFIG\tOK")
-	for _, r := range rep.Orgs {
-		cells := make([]string, 0, 4)
-		for _, name := range []string{checkToken, checkInvite, checkRead, checkConfig} {
-			cells = append(cells, cellOf(r.Checks, name))
-		}
-		ok := "yes"
-		if !r.OK {
-			ok = "NO"
-		}
-		if !r.Needed {
-			ok = "ignored"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Account, r.Type, cells[0], cells[1], cells[2], cells[3], ok)
-	}
-	tw.Flush()
-	lines := strings.Split(strings.TrimSuffix(tb.String(), "\n"), "\n")
-	b.WriteString(strings.TrimRight(lines[0], " ") + "\n")
-	for i, r := range rep.Orgs {
-		b.WriteString(strings.TrimRight(lines[i+1], " ") + "\n")
-		if len(r.Permissions) > 0 {
-			wrapText(&b, "permissions: "+strings.Join(r.Permissions, ", "), "    ", width)
-		}
-		for _, c := range r.Checks {
-			// Who the credentials are is worth seeing even when fine, and
-			// so is a read that sees only some repositories.
-			if !c.OK || c.Skipped || c.Name == checkToken || c.Name == checkRead && c.Detail != "" {
-				wrapDetail(&b, c, "    ", width)
-			}
-		}
-	}
-	if rep.OK {
-		b.WriteString("\neverything a run needs is there\n")
-	} else {
-		fmt.Fprintf(&b, "\nnot ready: %d problem(s) above\n", len(rep.Errors))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func cell(c DoctorCheck) string {
-	switch {
-	case c.Skipped && c.OK:
-		return "-"
-	case c.Skipped:
-		return "-"
-	case c.OK:
-		return "yes"
-	}
-	return "no"
-}
-
-func cellOf(cs []DoctorCheck, name string) string {
-	for _, c := range cs {
-		if c.Name == name {
-			return cell(c)
-		}
-	}
-	return "-"
-}
-
-func wrapDetail(b *strings.Builder, c DoctorCheck, indent string, width int) {
-	if c.Detail == "" {
-		return
-	}
-	wrapText(b, c.Name+": "+c.Detail, indent, width)
-}
-
-// wrapText writes s in lines of at most width columns, each starting with
-// indent; a word longer than a line gets a line of its own.
-func wrapText(b *strings.Builder, s, indent string, width int) {
-	line := indent
-	cont := indent + "  "
-	if indent == "" {
-		cont = "  "
-	}
-	for _, word := range strings.Fields(s) {
-		if len(line) > len(indent) && len(line)+1+len(word) > width {
-			b.WriteString(line + "\n")
-			line, indent = cont, cont
-		}
-		if len(line) > len(indent) {
-			line += " "
-		}
-		line += word
-	}
-	if len(line) > len(indent) {
-		b.WriteString(line + "\n")
-	}
-}
-
-func permList(p map[string]string) []string {
-	keys := slices.Sorted(maps.Keys(p))
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, k+":"+p[k])
-	}
-	return out
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 )
 
 func runDoctor(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -100,7 +102,7 @@ func TestDoctorFindsWhatARunWouldTripOn(t *testing.T) {
 			}
 			code, out, errOut := runDoctor(t, env, append([]string{"--org", "trio"}, tc.args...)...)
 			// Long reasons wrap: compare with the line breaks folded.
-			if code != ExitError || !strings.Contains(oneLine(out), tc.want) {
+			if code != ExitError || !strings.Contains(errtext.OneLine(out), tc.want) {
 				t.Errorf("exit %d, want 1 and %q in:\n%s\n%s", code, tc.want, out, errOut)
 			}
 			if strings.Contains(out, "everything a run needs is there") {

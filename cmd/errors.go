@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/google/go-github/v88/github"
 
 	"github.com/python-trio/snekomatic/ghapp"
@@ -107,7 +109,7 @@ func (w *authWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 			Message string `json:"message"`
 		}
 		_ = json.Unmarshal(b, &body)
-		msg := oneLine(body.Message)
+		msg := errtext.OneLine(body.Message)
 		if len(msg) > 100 {
 			msg = msg[:100]
 		}
@@ -187,7 +189,7 @@ func explain(ctx context.Context, err error, org string, a *AuthOptions, watch *
 	case errors.As(err, &dns):
 		f.Msg = fmt.Sprintf("cannot reach %s (the name does not resolve): check the network or --api-url", dns.Name)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
-		f.Msg = fmt.Sprintf("cannot reach %s (%s): check the network or --api-url", hostOf(err, opErr.Addr), oneLine(errText(opErr.Err)))
+		f.Msg = fmt.Sprintf("cannot reach %s (%s): check the network or --api-url", hostOf(err, opErr.Addr), errtext.OneLine(errText(opErr.Err)))
 	case errors.As(err, &uerr) && uerr.Timeout():
 		f.Msg = fmt.Sprintf("%s did not answer in time: check the network or --api-url", hostOf(err, nil))
 	default:
@@ -255,7 +257,7 @@ func cleanText(err error) string {
 		s = strings.Replace(s, ger.Error(), strings.TrimSpace(msg), 1)
 	}
 	s = graphQLBody.ReplaceAllString(s, "GitHub answered $1")
-	return oneLine(s)
+	return errtext.OneLine(s)
 }
 
 // goGitHubPrefix and goGitHubErrors match what go-github's ErrorResponse

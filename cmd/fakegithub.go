@@ -199,7 +199,7 @@ func requestLogger(log *slog.Logger) func(http.Handler) http.Handler {
 				r.Body = io.NopCloser(bytes.NewReader(body))
 				attrs = append(attrs, graphQLAttrs(body)...)
 			}
-			sw := &statusRecorder{ResponseWriter: w}
+			sw := &fakegithub.StatusWriter{ResponseWriter: w}
 			defer func() {
 				if p := recover(); p != nil {
 					// A hung-response fault drops the connection by panicking
@@ -207,7 +207,7 @@ func requestLogger(log *slog.Logger) func(http.Handler) http.Handler {
 					log.Info("request", append(attrs, "status", "no answer (connection dropped)")...)
 					panic(p)
 				}
-				log.Info("request", append(attrs, "status", sw.code())...)
+				log.Info("request", append(attrs, "status", sw.Status())...)
 			}()
 			next.ServeHTTP(sw, r)
 		})
@@ -242,39 +242,4 @@ func graphQLAttrs(body []byte) []any {
 		}
 	}
 	return attrs
-}
-
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-func (s *statusRecorder) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-func (s *statusRecorder) code() int {
-	if s.status == 0 {
-		return http.StatusOK
-	}
-	return s.status
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/spf13/pflag"
 )
 
@@ -152,7 +154,7 @@ func writeAttr(b *strings.Builder, prefix string, a slog.Attr) {
 		v = a.Value.Time().UTC().Format(time.RFC3339)
 	case slog.KindAny:
 		if err, ok := a.Value.Any().(error); ok {
-			v = oneLine(err.Error())
+			v = errtext.OneLine(err.Error())
 		} else {
 			v = fmt.Sprint(a.Value.Any())
 		}

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/python-trio/snekomatic/ghapi"
 )
@@ -20,25 +19,26 @@ type ownerCheck struct {
 	Why string
 }
 
-// checkOwner reads the user's membership of org (one request).
+// checkOwner reads the user's membership of org (one request, and one
+// more when GitHub answers 404).
 func checkOwner(ctx context.Context, c *ghapi.Client, login, org string) (ownerCheck, error) {
 	oc := ownerCheck{Login: login}
-	m, resp, err := c.REST().Organizations.GetOrgMembership(ctx, login, org)
+	st, role, found, err := c.OrgMembership(ctx, org, login)
 	switch {
-	case err != nil && resp != nil && resp.StatusCode == http.StatusNotFound:
+	case err != nil:
+		return oc, fmt.Errorf("read %s's membership of %s: %w", login, org, err)
+	case !found:
 		// GitHub answers 404 alike for a stranger and for an organization
 		// that does not exist (or that the token cannot see); one more read,
 		// only on this path, tells which.
-		if _, oresp, oerr := c.REST().Organizations.Get(ctx, org); oerr != nil && oresp != nil && oresp.StatusCode == http.StatusNotFound {
+		if exists, oerr := c.OrgExists(ctx, org); oerr == nil && !exists {
 			return oc, &orgNotFoundError{Org: org}
 		}
 		oc.Why = fmt.Sprintf("%s is not a member of %s", login, org)
-	case err != nil:
-		return oc, fmt.Errorf("read %s's membership of %s: %w", login, org, err)
-	case m.GetState() == "active" && m.GetRole() == "admin":
+	case st == "active" && role == "admin":
 		oc.Owner = true
 	default:
-		oc.Why = fmt.Sprintf("%s is %s %s of %s", login, m.GetState(), m.GetRole(), org)
+		oc.Why = fmt.Sprintf("%s is %s %s of %s", login, st, role, org)
 	}
 	return oc, nil
 }
@@ -53,11 +53,11 @@ func (s *session) tokenLogin(ctx context.Context, c *ghapi.Client) (string, erro
 	if s.login != "" {
 		return s.login, nil
 	}
-	u, _, err := c.REST().Users.Get(ctx, "")
+	login, _, err := c.TokenUser(ctx)
 	if err != nil {
 		return "", fmt.Errorf("read the token's user: %w", err)
 	}
-	s.login = u.GetLogin()
+	s.login = login
 	return s.login, nil
 }
 

@@ -69,7 +69,7 @@ func (o *ReconcileOptions) orgOptions(ctx context.Context, c *ghapi.Client, t ta
 			log.Warn("organization configuration not readable", "org", t.Org, "file", name, "err", cleanText(err))
 			warnings = append(warnings, w)
 		case err != nil:
-			return base, nil, err
+			return base, nil, fmt.Errorf("read %s: %w", name, err)
 		case found:
 			if own, err = config.ParseOrg(bytes.NewReader(data), name, reconcile.SampleWelcomeData); err != nil {
 				return base, nil, err

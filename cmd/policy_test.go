@@ -17,37 +17,14 @@ import (
 // The tests of withPolicy: what a run does with the configuration.
 // Package config's own tests check the reading and merging.
 
-const fullConfig = `
-# Everything, once.
-defaults:
-  role: direct_member
-  teams: [contributors, docs]
-  exclude: [spammer, "*-test"]
-  min_merged_prs: 2
-  repos:
-    include: ["*"]
-    exclude: ["sandbox-*", "python-trio/old"]
-    skip_forks: true
-    skip_archived: true
-    skip_private: false
-  comment:
-    enabled: true
-    template: |
-      Thanks @{{.Login}} for {{.PR.Repo}}#{{.PR.Number}} ({{.PR.URL}})!
-      Join {{.Org}}: {{.AcceptURL}}
-  lookback: 14d
-  overlap: 90m
-  max_invites: 10
-  daily_invite_limit: 500
-  reinvite_expired_after: 365d
-orgs:
-  Python-Trio:
-    teams: []
-    exclude: [bot-like]
-    min_merged_prs: 1
-    comment: {enabled: false}
-  other:
-`
+// fullConfig is config's testdata/full.yml: every key, once.
+var fullConfig = func() string {
+	b, err := os.ReadFile(filepath.Join("..", "config", "testdata", "full.yml"))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 func parseConfig(t *testing.T, input string) *config.File {
 	t.Helper()

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
@@ -13,7 +15,6 @@ import (
 	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/reconcile"
-	"github.com/python-trio/snekomatic/state"
 )
 
 // ReconcileOptions are the parsed and validated inputs of `snekomatic reconcile`.
@@ -136,12 +137,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	endGroup := logGroup(d, "snekomatic reconcile: log")
 	defer func() { endGroup() }()
 	log.Info("snekomatic "+version(), "dry_run", o.DryRun) // the first line says which build runs
-	// A dry run neither locks nor can write the state file.
-	open := state.Open
-	if o.DryRun {
-		open = state.OpenReadOnly
-	}
-	store, fresh, err := open(o.StatePath)
+	store, fresh, err := openState(o.StatePath, o.DryRun)
 	if err != nil {
 		return err
 	}
@@ -212,7 +208,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	// journal stays and the next run applies it.
 	if err := store.Commit(); err != nil {
 		failures = append(failures, failure{Code: ExitError,
-			Msg: oneLine(err.Error()) + ": this run's records stay in the journal beside it, and the next run applies them"})
+			Msg: errtext.OneLine(err.Error()) + ": this run's records stay in the journal beside it, and the next run applies them"})
 	}
 	for i, t := range targets {
 		if t.Skip != "" {

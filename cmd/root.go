@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"github.com/spf13/cobra"
 
 	"github.com/python-trio/snekomatic/ghtransport"
@@ -98,7 +100,7 @@ func Main(ctx context.Context, args []string, d *Deps) int {
 	}
 	var usage *UsageError
 	if errors.As(err, &usage) || isCobraUsage(err) {
-		printFailure(d, failure{Msg: oneLine(err.Error()), Code: ExitUsage})
+		printFailure(d, failure{Msg: errtext.OneLine(err.Error()), Code: ExitUsage})
 		return ExitUsage
 	}
 	f := explain(ctx, err, "", nil, nil)
@@ -137,10 +139,6 @@ func isCobraUsage(err error) bool {
 	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "accepts ") ||
 		strings.HasPrefix(msg, "requires at least") || strings.HasPrefix(msg, "unknown flag") ||
 		strings.HasPrefix(msg, "unknown shorthand flag")
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // fixedCompletion offers a flag's values to shell completion.

@@ -17,7 +17,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-func pr(repo string, n int) *reconcile.PRRef {
+func reportPR(repo string, n int) *reconcile.PRRef {
 	return &reconcile.PRRef{Repo: repo, Number: n, URL: fmt.Sprintf("https://github.com/%s/pull/%d", repo, n)}
 }
 
@@ -41,22 +41,22 @@ func sampleRun(dryRun bool) RunReport {
 		SearchRequests: 1,
 		GraphQLPoints:  3,
 		Invited: []reconcile.Entry{
-			{Login: "alice", ID: 1234, PR: pr("python-trio/trio", 42)},
-			{Login: "bob_the_builder", ID: 1235, PR: pr("python-trio/trio-websocket", 7)},
+			{Login: "alice", ID: 1234, PR: reportPR("python-trio/trio", 42)},
+			{Login: "bob_the_builder", ID: 1235, PR: reportPR("python-trio/trio-websocket", 7)},
 		},
 		Welcomed: []reconcile.Entry{
-			{Login: "alice", ID: 1234, PR: pr("python-trio/trio", 42), CommentURL: "https://github.com/python-trio/trio/pull/42#issuecomment-1"},
+			{Login: "alice", ID: 1234, PR: reportPR("python-trio/trio", 42), CommentURL: "https://github.com/python-trio/trio/pull/42#issuecomment-1"},
 		},
-		Members: []reconcile.Entry{{Login: "njsmith", ID: 1, PR: pr("python-trio/trio", 40), Reason: "already a member"}},
-		Pending: []reconcile.Entry{{Login: "carol", ID: 3, PR: pr("python-trio/trio", 41), Reason: "already has a pending invitation"}},
+		Members: []reconcile.Entry{{Login: "njsmith", ID: 1, PR: reportPR("python-trio/trio", 40), Reason: "already a member"}},
+		Pending: []reconcile.Entry{{Login: "carol", ID: 3, PR: reportPR("python-trio/trio", 41), Reason: "already has a pending invitation"}},
 		Queued: []reconcile.Entry{
-			{Login: "dave", ID: 4, PR: pr("python-trio/trio", 43), Reason: "--max-invites 2 reached for this run"},
-			{Login: "erin", ID: 5, PR: pr("python-trio/trio", 44), Reason: "--max-invites 2 reached for this run"},
-			{Login: "frank", ID: 6, PR: pr("python-trio/trio", 45), Reason: "membership could not be checked: GET https://api.github.com/orgs/python-trio/memberships/frank: 502 | <b>bad gateway</b>"},
+			{Login: "dave", ID: 4, PR: reportPR("python-trio/trio", 43), Reason: "--max-invites 2 reached for this run"},
+			{Login: "erin", ID: 5, PR: reportPR("python-trio/trio", 44), Reason: "--max-invites 2 reached for this run"},
+			{Login: "frank", ID: 6, PR: reportPR("python-trio/trio", 45), Reason: "membership could not be checked: GET https://api.github.com/orgs/python-trio/memberships/frank: 502 | <b>bad gateway</b>"},
 		},
 		Skipped: []reconcile.Entry{
-			{Login: "dependabot[bot]", PR: pr("python-trio/trio", 39), Reason: "bot"},
-			{Login: "imported-user", PR: pr("python-trio/trio", 38), Reason: "mannequin (imported placeholder, not a real account)"},
+			{Login: "dependabot[bot]", PR: reportPR("python-trio/trio", 39), Reason: "bot"},
+			{Login: "imported-user", PR: reportPR("python-trio/trio", 38), Reason: "mannequin (imported placeholder, not a real account)"},
 		},
 		Known:    7,
 		Cursor:   at("2026-11-26T10:00:00Z"),
@@ -127,7 +127,7 @@ func TestWriteStepSummaryDryRunSaysSo(t *testing.T) {
 func TestWriteStepSummaryCutsLongLists(t *testing.T) {
 	r := &reconcile.Report{Org: "big", Invited: make([]reconcile.Entry, summaryListLimit+5)}
 	for i := range r.Invited {
-		r.Invited[i] = reconcile.Entry{Login: fmt.Sprintf("user%d", i), PR: pr("big/repo", i+1)}
+		r.Invited[i] = reconcile.Entry{Login: fmt.Sprintf("user%d", i), PR: reportPR("big/repo", i+1)}
 	}
 	var b bytes.Buffer
 	if err := WriteStepSummary(&b, RunReport{Orgs: []*reconcile.Report{r}}); err != nil {
@@ -168,67 +168,5 @@ func TestMarkdownEscaping(t *testing.T) {
 	}
 	if got, want := mdLink("x", "https://example.com/a b(c)"), "[x](https://example.com/a%20b%28c%29)"; got != want {
 		t.Errorf("mdLink = %q, want %q", got, want)
-	}
-}
-
-func TestWriteAnnotations(t *testing.T) {
-	var b bytes.Buffer
-	WriteAnnotations(&b, sampleRun(false))
-	want := strings.Join([]string{
-		"::warning title=snekomatic%3A trio-archive::not reconciled: the App lacks Members: read and write; an owner can grant it under the installation's settings",
-		"::warning title=snekomatic%3A python-trio::GitHub's invitation limit for the organization was reached; the rest wait in the queue",
-		"::warning title=snekomatic%3A python-trio::2 people wait in the queue for the next run (dave, erin): --max-invites 2 reached for this run",
-		"::warning title=snekomatic%3A python-trio::1 person waits in the queue for the next run (frank): membership could not be checked: GET https://api.github.com/orgs/python-trio/memberships/frank: 502 | <b>bad gateway</b>",
-		"",
-	}, "\n")
-	if diff := cmp.Diff(want, b.String()); diff != "" {
-		t.Errorf("annotations (-want +got):\n%s", diff)
-	}
-
-	b.Reset()
-	WriteAnnotations(&b, sampleRun(true))
-	if !strings.Contains(b.String(), "::warning title=snekomatic%3A python-trio (dry run)::2 people would wait in the queue") {
-		t.Errorf("dry-run annotations do not say so:\n%s", b.String())
-	}
-}
-
-func TestWriteAnnotationsNamesAFewOfALongQueue(t *testing.T) {
-	r := &reconcile.Report{Org: "big"}
-	for i := range 8 {
-		r.Queued = append(r.Queued, reconcile.Entry{Login: fmt.Sprintf("u%d", i), Reason: "--max-invites 0 reached for this run"})
-	}
-	var b bytes.Buffer
-	WriteAnnotations(&b, RunReport{Orgs: []*reconcile.Report{r}})
-	want := "::warning title=snekomatic%3A big::8 people wait in the queue for the next run (u0, u1, u2, u3, u4 and 3 more): --max-invites 0 reached for this run\n"
-	if got := b.String(); got != want {
-		t.Errorf("got  %q\nwant %q", got, want)
-	}
-}
-
-// A message can neither end its command early nor start a command of its
-// own: GitHub's runner splits on "::" only before the message, and reads
-// one command per line.
-func TestWorkflowCommandEscaping(t *testing.T) {
-	for _, tc := range []struct{ in, data, prop string }{
-		{"plain", "plain", "plain"},
-		{"100% done", "100%25 done", "100%25 done"},
-		{"%0A is not a newline", "%250A is not a newline", "%250A is not a newline"},
-		{"line1\nline2\r\n", "line1%0Aline2%0D%0A", "line1%0Aline2%0D%0A"},
-		{"a: b, c", "a: b, c", "a%3A b%2C c"},
-		{"x\n::error::injected", "x%0A::error::injected", "x%0A%3A%3Aerror%3A%3Ainjected"},
-	} {
-		if got := escapeData(tc.in); got != tc.data {
-			t.Errorf("escapeData(%q) = %q, want %q", tc.in, got, tc.data)
-		}
-		if got := escapeProperty(tc.in); got != tc.prop {
-			t.Errorf("escapeProperty(%q) = %q, want %q", tc.in, got, tc.prop)
-		}
-	}
-
-	var b bytes.Buffer
-	r := &reconcile.Report{Org: "o", Warnings: []string{"evil\n::error::injected"}}
-	WriteAnnotations(&b, RunReport{Orgs: []*reconcile.Report{r}})
-	if lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n"); len(lines) != 1 {
-		t.Errorf("one warning became %d lines: %q", len(lines), lines)
 	}
 }

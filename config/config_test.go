@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -8,37 +10,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-const full = `
-# Everything, once.
-defaults:
-  role: direct_member
-  teams: [contributors, docs]
-  exclude: [spammer, "*-test"]
-  min_merged_prs: 2
-  repos:
-    include: ["*"]
-    exclude: ["sandbox-*", "python-trio/old"]
-    skip_forks: true
-    skip_archived: true
-    skip_private: false
-  comment:
-    enabled: true
-    template: |
-      Thanks @{{.Login}} for {{.PR.Repo}}#{{.PR.Number}} ({{.PR.URL}})!
-      Join {{.Org}}: {{.AcceptURL}}
-  lookback: 14d
-  overlap: 90m
-  max_invites: 10
-  daily_invite_limit: 500
-  reinvite_expired_after: 365d
-orgs:
-  Python-Trio:
-    teams: []
-    exclude: [bot-like]
-    min_merged_prs: 1
-    comment: {enabled: false}
-  other:
-`
+// full is testdata/full.yml: every key, once. cmd's tests of the
+// conversion to reconcile.Options read the same file.
+var full = func() string {
+	b, err := os.ReadFile(filepath.Join("testdata", "full.yml"))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 func ptr[T any](v T) *T { return &v }
 

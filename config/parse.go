@@ -2,12 +2,13 @@ package config
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"os"
 	"path"
 	"strings"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 
 	"go.yaml.in/yaml/v3"
 
@@ -19,11 +20,7 @@ import (
 func Load(path string, sample any) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, &Error{File: path, Msg: err.Error()}
+		return nil, &Error{File: path, Msg: errtext.PathCause(err).Error()}
 	}
 	return Parse(bytes.NewReader(data), path, sample)
 }

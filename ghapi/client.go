@@ -2,6 +2,7 @@ package ghapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -39,9 +40,6 @@ func New(httpClient *http.Client, apiURL, graphqlURL string) (*Client, error) {
 	}
 	return &Client{gql: githubv4.NewEnterpriseClient(graphqlURL, httpClient), rest: rest}, nil
 }
-
-// REST exposes the go-github client for calls outside reconcile's interfaces.
-func (c *Client) REST() *github.Client { return c.rest }
 
 // GraphQLPoints is the GraphQL rate-limit cost this client has spent.
 func (c *Client) GraphQLPoints() int { return int(c.points.Load()) }
@@ -176,7 +174,7 @@ func (c *Client) Membership(ctx context.Context, org, login string) (reconcile.M
 		return reconcile.NotMember, 0, nil
 	}
 	if err != nil {
-		return reconcile.NotMember, 0, fmt.Errorf("membership of %s in %s: %w", login, org, restError(err))
+		return reconcile.NotMember, 0, restError(err)
 	}
 	id := m.GetUser().GetID()
 	switch m.GetState() {
@@ -185,7 +183,7 @@ func (c *Client) Membership(ctx context.Context, org, login string) (reconcile.M
 	case "pending":
 		return reconcile.Pending, id, nil
 	}
-	return reconcile.NotMember, id, fmt.Errorf("membership of %s in %s: unknown state %q", login, org, m.GetState())
+	return reconcile.NotMember, id, fmt.Errorf("GitHub answered an unknown membership state %q", m.GetState())
 }
 
 type userNodes struct {
@@ -225,7 +223,7 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 	membersDone, pendingDone, pendingRefused := false, false, false
 	for page := 0; !membersDone || !pendingDone; page++ {
 		if page == maxRosterPages {
-			return nil, fmt.Errorf("list members and invitations of %s: more than %d pages", org, maxRosterPages)
+			return nil, fmt.Errorf("more than %d pages", maxRosterPages)
 		}
 		var res rosterQuery
 		refused, err := c.queryPartial(ctx, &res, map[string]any{"org": githubv4.String(org), "members": membersAfter, "pending": pendingAfter})
@@ -252,10 +250,10 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 		// A page that says there is more but gives no cursor would be asked
 		// for again and again: stop rather than loop or guess.
 		if !membersDone && noCursor(res.Organization.MembersWithRole) {
-			return nil, fmt.Errorf("list members of %s: GitHub reported another page but gave no cursor to it", org)
+			return nil, errors.New("GitHub reported another page of members but gave no cursor to it")
 		}
 		if !pendingDone && noCursor(res.Invitations.PendingMembers) {
-			return nil, fmt.Errorf("list pending invitations of %s: GitHub reported another page but gave no cursor to it", org)
+			return nil, errors.New("GitHub reported another page of pending invitations but gave no cursor to it")
 		}
 		// A finished list is asked for again from its last cursor, which
 		// returns nothing, rather than switching to another query shape.

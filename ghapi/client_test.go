@@ -319,23 +319,6 @@ func TestCommentsFailLoudly(t *testing.T) {
 	}
 }
 
-func TestURLs(t *testing.T) {
-	for _, tt := range []struct{ api, gql, web string }{
-		{"https://api.github.com", "https://api.github.com/graphql", "https://github.com"},
-		{"https://api.github.com/", "https://api.github.com/graphql", "https://github.com"},
-		{"https://ghe.example.com/api/v3", "https://ghe.example.com/api/graphql", "https://ghe.example.com"},
-		{"https://ghe.example.com/api/v3/", "https://ghe.example.com/api/graphql", "https://ghe.example.com"},
-		{"http://127.0.0.1:8080/api/v3/", "http://127.0.0.1:8080/api/graphql", "http://127.0.0.1:8080"},
-	} {
-		if got := GraphQLURLFor(tt.api); got != tt.gql {
-			t.Errorf("GraphQLURLFor(%s) = %s, want %s", tt.api, got, tt.gql)
-		}
-		if got, err := WebURLFor(tt.api); err != nil || got != tt.web {
-			t.Errorf("WebURLFor(%s) = %s, %v, want %s", tt.api, got, err, tt.web)
-		}
-	}
-}
-
 func TestMergedQuery(t *testing.T) {
 	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2026, 11, 2, 12, 30, 5, 0, time.FixedZone("x", 3600))

@@ -3,11 +3,19 @@
 // merged pull requests, organization sizes and rosters, batched counts of
 // merged pull requests) and go-github for REST (membership look-ups,
 // invitations, comments, teams, failed invitations, and an organization's
-// own configuration file).
+// own configuration file), plus the reads `snekomatic doctor` and the owner
+// check of a personal token make (account.go).
 //
 // It is the only package that knows GitHub's wire formats: how a search query
-// is spelled, which 422 means "already a member", where the web host of an
-// Enterprise Server lives. Authentication is not its business: it is handed
+// is spelled, which 422 means "already a member". (Where an instance serves
+// its APIs is package ghurl's.) Authentication is not its business: it is handed
 // an *http.Client that already carries a token (a static token, or a GitHub
 // App installation token from package ghapp), shared by both API clients.
+//
+// Errors: every method returns GitHub's answer classified the same way
+// (restError for REST, graphQLError for GraphQL: 401 and 403 become
+// reconcile.TerminalError, long bodies are cut to an excerpt, and the
+// invitation endpoint's refusals become reconcile's sentinel errors), and
+// none names its own step: the caller, which knows why it asked, says what
+// it was doing once ("invite alice: ...").
 package ghapi

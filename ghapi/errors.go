@@ -1,7 +1,6 @@
 package ghapi
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -102,19 +101,6 @@ func restError(err error) error {
 		return reconcile.Terminal(fmt.Errorf("%w: %w", reconcile.ErrForbidden, shortError(err)))
 	}
 	return err
-}
-
-// UserExists implements reconcile.UserReader with GET /user/{account_id}:
-// false only when GitHub answers 404.
-func (c *Client) UserExists(ctx context.Context, id int64) (bool, error) {
-	_, _, err := c.rest.Users.GetByID(ctx, id)
-	switch {
-	case err == nil:
-		return true, nil
-	case isStatus(err, http.StatusNotFound):
-		return false, nil
-	}
-	return false, fmt.Errorf("look up user %d: %w", id, restError(err))
 }
 
 // maxExcerpt is how much of an answer's body an error may carry: enough to

@@ -26,7 +26,7 @@ func (c *Client) TeamID(ctx context.Context, org, slug string) (int64, error) {
 		return 0, reconcile.ErrNoSuchTeam
 	}
 	if err != nil {
-		return 0, err
+		return 0, restError(err)
 	}
 	return t.GetID(), nil
 }
@@ -39,7 +39,7 @@ func (c *Client) FailedInvitations(ctx context.Context, org string) ([]reconcile
 	for {
 		invs, resp, err := c.rest.Organizations.ListFailedOrgInvitations(ctx, org, opts)
 		if err != nil {
-			return nil, err
+			return nil, restError(err)
 		}
 		for _, inv := range invs {
 			if inv.GetLogin() == "" {
@@ -123,15 +123,15 @@ func (c *Client) OrgConfig(ctx context.Context, org string) (data []byte, found 
 	case isStatus(err, http.StatusNotFound):
 		return nil, false, nil
 	case isStatus(err, http.StatusForbidden):
-		return nil, false, fmt.Errorf("read %s/%s/%s: %w (%v)", org, OrgConfigRepo, OrgConfigPath, ErrNoAccess, err)
+		return nil, false, fmt.Errorf("%w (%v)", ErrNoAccess, shortError(err))
 	case err != nil:
-		return nil, false, fmt.Errorf("read %s/%s/%s: %w", org, OrgConfigRepo, OrgConfigPath, err)
+		return nil, false, restError(err)
 	case file == nil:
-		return nil, false, fmt.Errorf("read %s/%s/%s: it is a directory, not a file", org, OrgConfigRepo, OrgConfigPath)
+		return nil, false, errors.New("it is a directory, not a file")
 	}
 	text, err := file.GetContent()
 	if err != nil {
-		return nil, false, fmt.Errorf("read %s/%s/%s: %w", org, OrgConfigRepo, OrgConfigPath, err)
+		return nil, false, err
 	}
 	return []byte(text), true, nil
 }

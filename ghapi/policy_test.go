@@ -123,7 +123,7 @@ func TestOrgConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := ic.OrgConfig(ctx, "trio"); !errors.Is(err, ErrNoAccess) || !strings.Contains(err.Error(), "trio/.github/snekomatic.yml") {
+	if _, _, err := ic.OrgConfig(ctx, "trio"); !errors.Is(err, ErrNoAccess) || !strings.Contains(err.Error(), "403") {
 		t.Errorf("without permission: %v", err)
 	}
 }

@@ -7,16 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v88/github"
+	"github.com/python-trio/snekomatic/ghurl"
 )
-
-// DefaultAPIURL is GitHub.com's REST base.
-const DefaultAPIURL = "https://api.github.com"
 
 // Config says which App to be and where GitHub is.
 type Config struct {
@@ -27,7 +24,7 @@ type Config struct {
 	PrivateKey []byte
 	// APIURL is the REST base, e.g. https://api.github.com or
 	// https://HOST/api/v3 for GitHub Enterprise Server; empty means
-	// DefaultAPIURL. A trailing slash does not matter.
+	// ghurl.DefaultAPI. A trailing slash does not matter.
 	APIURL string
 	// Transport is the base transport under the authentication; nil means
 	// http.DefaultTransport.
@@ -66,11 +63,10 @@ func New(cfg Config) (*App, error) {
 	}
 	api := cfg.APIURL
 	if api == "" {
-		api = DefaultAPIURL
+		api = ghurl.DefaultAPI
 	}
-	u, err := url.Parse(api)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("API URL %q is not an absolute http(s) URL", api)
+	if err := ghurl.Check("API URL", api); err != nil {
+		return nil, err
 	}
 	base := cfg.Transport
 	if base == nil {
@@ -151,7 +147,7 @@ const maxInstallationPages = 1000
 // Installations lists every installation of the App (GET
 // /app/installations, 100 per page, every page), suspended ones included.
 func (a *App) Installations(ctx context.Context) ([]Installation, error) {
-	const op = "list installations"
+	const op = "list the App's installations"
 	client := &http.Client{Transport: a.jwt}
 	next := a.apiURL + "/app/installations?per_page=100"
 	var out []Installation

@@ -52,7 +52,7 @@ func (e *InstallationError) Error() string {
 // ResponseError is any other unexpected answer to an App request (a 5xx,
 // a rate limit, a body that is not what GitHub sends).
 type ResponseError struct {
-	// Op says what was asked, e.g. "list installations".
+	// Op says what was asked, e.g. "list the App's installations".
 	Op string
 	// Status is the HTTP status (0 if the status was fine but the body
 	// was not).

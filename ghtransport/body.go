@@ -54,16 +54,16 @@ func requestBody(req *http.Request) ([]byte, error) {
 	return io.ReadAll(body)
 }
 
-// peek reads up to max bytes of a response body and puts them back, so
+// peek reads up to limit bytes of a response body and puts them back, so
 // that the caller still reads the whole body. complete says whether that was
 // all of it; a read error is put back too, for the caller to see.
-func peek(resp *http.Response, max int64) (b []byte, complete bool) {
-	b, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+func peek(resp *http.Response, limit int64) (b []byte, complete bool) {
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	var tail io.Reader = resp.Body
 	switch {
 	case err != nil:
 		tail = errReader{err}
-	case int64(len(b)) <= max:
+	case int64(len(b)) <= limit:
 		complete = true
 	}
 	resp.Body = &peekedBody{Reader: io.MultiReader(bytes.NewReader(b), tail), Closer: resp.Body}

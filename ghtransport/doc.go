@@ -110,6 +110,12 @@
 // githubv4, which decodes the data, and the typed errors are kept for the
 // caller. Answers whose errors carry no type pass through untouched.
 //
+// Several layers look into GraphQL answers (graphQLTimeouts for the timeout
+// in a 200, RateLimit for RATE_LIMITED and secondary limits, GraphQLErrorTypes
+// for the types), but each answer is decoded once: the first layer to look
+// leaves what it read in the request's context for the others (answerMemo
+// in graphql.go).
+//
 // # For callers
 //
 //   - The errors this package returns (*RateLimitError, GraphQLErrors,

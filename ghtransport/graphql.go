@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 )
 
 // GraphQLError is one error of a GraphQL answer, with the type GitHub adds
@@ -23,7 +26,7 @@ type GraphQLError struct {
 
 // Error returns "TYPE: message" on one line.
 func (e *GraphQLError) Error() string {
-	msg := oneLine(e.Message)
+	msg := errtext.OneLine(e.Message)
 	if e.Type == "" {
 		return msg
 	}
@@ -97,7 +100,8 @@ func NewGraphQLErrorTypes(base http.RoundTripper, o Options) *GraphQLErrorTypes 
 }
 
 // maxGraphQLPeek caps how much of a GraphQL answer is read to look for
-// errors. Larger answers (far beyond snekomatic's pages) pass unread.
+// errors and limits. Larger answers (far beyond snekomatic's pages) pass
+// unread.
 const maxGraphQLPeek = 16 << 20
 
 // RoundTrip implements http.RoundTripper.
@@ -105,11 +109,12 @@ func (t *GraphQLErrorTypes) RoundTrip(req *http.Request) (*http.Response, error)
 	if !t.o.isGraphQL(req) {
 		return t.base.RoundTrip(req)
 	}
+	req = withAnswerMemo(req)
 	resp, err := t.base.RoundTrip(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		return resp, err
 	}
-	ans, ok := peekGraphQL(resp, maxGraphQLPeek)
+	ans, ok := graphQLAnswerOf(req, resp)
 	if !ok || ans.errors.Type() == "" {
 		return resp, nil
 	}
@@ -165,13 +170,63 @@ type graphQLAnswer struct {
 	errors GraphQLErrors
 	// hasData is set when "data" is present and not null.
 	hasData bool
+	// message and documentationURL are the members of GitHub's plain error
+	// body ({"message": ..., "documentation_url": ...}), which a
+	// secondary rate limit on the GraphQL endpoint answers with.
+	message, documentationURL string
 }
 
-// peekGraphQL reads a GraphQL answer's errors, leaving the body intact; ok
-// is false when the body is not a complete JSON object of at most max
-// bytes.
-func peekGraphQL(resp *http.Response, max int64) (graphQLAnswer, bool) {
-	b, complete := peek(resp, max)
+// Each GraphQL answer is decoded once, however many layers of the stack
+// look at it (the timeout in a 200 at the bottom, RATE_LIMITED in
+// RateLimit, the error types at the top): the first layer to look decodes
+// it and leaves it in an answerMemo in the request's context, and the
+// layers above find it there, by the *http.Response it belongs to (Retry
+// and RateLimit send several attempts, each with its own answer). The
+// outermost layer of the stack adds the memo; a layer used on its own, with
+// no memo, decodes for itself.
+
+type answerMemoKey struct{}
+
+type answerMemo struct {
+	mu   sync.Mutex
+	resp *http.Response
+	ans  graphQLAnswer
+	ok   bool
+}
+
+// withAnswerMemo returns req with an answer memo in its context: the one
+// already there, or a new one.
+func withAnswerMemo(req *http.Request) *http.Request {
+	if _, ok := req.Context().Value(answerMemoKey{}).(*answerMemo); ok {
+		return req
+	}
+	return req.WithContext(context.WithValue(req.Context(), answerMemoKey{}, &answerMemo{}))
+}
+
+// graphQLAnswerOf returns resp's answer to req, decoding it only if no
+// layer below has; ok is false when the body is not a complete JSON object
+// of at most maxGraphQLPeek bytes. The body is left intact.
+func graphQLAnswerOf(req *http.Request, resp *http.Response) (graphQLAnswer, bool) {
+	m, _ := req.Context().Value(answerMemoKey{}).(*answerMemo)
+	if m == nil {
+		return decodeGraphQL(resp)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.resp != resp {
+		m.resp = resp
+		m.ans, m.ok = decodeGraphQL(resp)
+	}
+	return m.ans, m.ok
+}
+
+// decodeGraphQL reads a GraphQL answer's errors, leaving the body intact.
+// Only graphQLAnswerOf calls it.
+func decodeGraphQL(resp *http.Response) (graphQLAnswer, bool) {
+	if onDecode != nil {
+		onDecode()
+	}
+	b, complete := peek(resp, maxGraphQLPeek)
 	if !complete {
 		return graphQLAnswer{}, false
 	}
@@ -182,11 +237,13 @@ func peekGraphQL(resp *http.Response, max int64) (graphQLAnswer, bool) {
 			Message string `json:"message"`
 			Path    []any  `json:"path"`
 		} `json:"errors"`
+		Message          string `json:"message"`
+		DocumentationURL string `json:"documentation_url"`
 	}
 	if json.Unmarshal(b, &body) != nil {
 		return graphQLAnswer{}, false
 	}
-	var ans graphQLAnswer
+	ans := graphQLAnswer{message: body.Message, documentationURL: body.DocumentationURL}
 	d := strings.TrimSpace(string(body.Data))
 	ans.hasData = d != "" && d != "null"
 	for _, e := range body.Errors {
@@ -194,6 +251,10 @@ func peekGraphQL(resp *http.Response, max int64) (graphQLAnswer, bool) {
 	}
 	return ans, true
 }
+
+// onDecode, when set (by a test), is called for every GraphQL answer
+// decoded.
+var onDecode func()
 
 // graphQLIsQuery reports whether the body of a GraphQL request holds only
 // queries (and fragments), so that sending it twice is harmless. Anything
@@ -281,6 +342,3 @@ func onlyQueries(doc string) bool {
 	}
 	return sawQuery && depth == 0 && parens == 0
 }
-
-// oneLine folds runs of white space, newlines included, into one space.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

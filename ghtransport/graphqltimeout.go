@@ -10,7 +10,9 @@ import (
 // executing your query. This may be the result of a timeout..."), into the
 // 502 it really is, so that Retry retries a query as it retries any 502
 // and hands a mutation's back unretried (it may have been performed).
-// It sits under Retry, on every attempt.
+// It sits under Retry, on every attempt, at the bottom of the stack, so it
+// is the layer that decodes each GraphQL answer (for the layers above it
+// too: see answerMemo).
 type graphQLTimeouts struct {
 	base http.RoundTripper
 	o    Options
@@ -20,11 +22,11 @@ var _ http.RoundTripper = (*graphQLTimeouts)(nil)
 
 func (t *graphQLTimeouts) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusOK || !t.o.isGraphQL(req) {
+	if err != nil || !t.o.isGraphQL(req) {
 		return resp, err
 	}
-	ans, ok := peekGraphQL(resp, maxErrorPeek)
-	if !ok || ans.hasData || len(ans.errors) == 0 || ans.errors.Type() != "" {
+	ans, ok := graphQLAnswerOf(req, resp)
+	if resp.StatusCode != http.StatusOK || !ok || ans.hasData || len(ans.errors) == 0 || ans.errors.Type() != "" {
 		return resp, nil
 	}
 	for _, e := range ans.errors {

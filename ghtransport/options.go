@@ -154,12 +154,12 @@ type budget struct {
 type budgetKey struct{}
 
 // withBudget returns req carrying a budget: the one already in its context,
-// or a fresh one of max.
-func withBudget(req *http.Request, max time.Duration) (*http.Request, *budget) {
+// or a fresh one of limit.
+func withBudget(req *http.Request, limit time.Duration) (*http.Request, *budget) {
 	if b, ok := req.Context().Value(budgetKey{}).(*budget); ok {
 		return req, b
 	}
-	b := &budget{left: max}
+	b := &budget{left: limit}
 	return req.WithContext(context.WithValue(req.Context(), budgetKey{}, b)), b
 }
 

@@ -60,9 +60,9 @@ const (
 	// maxRateLimitRetries stops a server that keeps refusing with short
 	// waits from holding a request for the whole budget.
 	maxRateLimitRetries = 10
-	// maxErrorPeek caps how much of a 403 or 429 body is read to recognise
-	// a secondary limit; and of a GraphQL answer to find RATE_LIMITED (a
-	// rate-limited answer is small; a large one has data).
+	// maxErrorPeek caps how much of a REST 403 or 429 body is read to
+	// recognise a secondary limit (GraphQL answers are read once, up to
+	// maxGraphQLPeek, for every layer).
 	maxErrorPeek = 1 << 20
 )
 
@@ -107,6 +107,7 @@ func (t *RateLimit) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	gql, query := t.o.isGraphQL(req), false
 	if gql {
+		req = withAnswerMemo(req)
 		body, err := requestBody(req)
 		if err != nil {
 			return nil, err
@@ -138,7 +139,7 @@ func (t *RateLimit) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return resp, err
 		}
-		l, ok := t.detect(resp, gql, query, n)
+		l, ok := t.detect(r, resp, gql, query, n)
 		if !ok {
 			return resp, nil
 		}
@@ -180,9 +181,9 @@ func (t *RateLimit) hold(reset time.Time) {
 	}
 }
 
-// detect recognises a rate-limited answer; n is how many times this
+// detect recognises a rate-limited answer to req; n is how many times this
 // request has been rate limited already.
-func (t *RateLimit) detect(resp *http.Response, gql, query bool, n int) (limit, bool) {
+func (t *RateLimit) detect(req *http.Request, resp *http.Response, gql, query bool, n int) (limit, bool) {
 	now := t.o.Now()
 	h := resp.Header
 	reset, hasReset := unixHeader(h, "X-RateLimit-Reset")
@@ -199,7 +200,7 @@ func (t *RateLimit) detect(resp *http.Response, gql, query bool, n int) (limit, 
 		if !gql {
 			return limit{}, false
 		}
-		ans, ok := peekGraphQL(resp, maxErrorPeek)
+		ans, ok := graphQLAnswerOf(req, resp)
 		// A mutation that returned data did something: do not repeat it.
 		if !ok || !ans.rateLimited() || ans.hasData && !query {
 			return limit{}, false
@@ -220,21 +221,27 @@ func (t *RateLimit) detect(resp *http.Response, gql, query bool, n int) (limit, 
 		wait := max(ra, minWait)
 		return limit{kind: KindSecondary, reset: now.Add(wait), wait: wait}, true
 	}
-	b, complete := peek(resp, maxErrorPeek)
-	if !complete {
-		return limit{}, false
-	}
+	// The body: GitHub's secondary-limit message, or in a GraphQL answer
+	// a RATE_LIMITED error. A GraphQL answer is read as such (once, with
+	// the members of the plain error body), a REST one here. A body that is
+	// not JSON (or too long to read) says nothing; a 429 is still a limit,
+	// below.
 	var body github_secondary_ratelimit.SecondaryRateLimitBody
-	if json.Unmarshal(b, &body) == nil && body.IsSecondaryRateLimit() {
+	var ans graphQLAnswer
+	if gql {
+		ans, _ = graphQLAnswerOf(req, resp)
+		body = github_secondary_ratelimit.SecondaryRateLimitBody{Message: ans.message, DocumentURL: ans.documentationURL}
+	} else if b, complete := peek(resp, maxErrorPeek); complete && json.Unmarshal(b, &body) != nil {
+		body = github_secondary_ratelimit.SecondaryRateLimitBody{}
+	}
+	if body.IsSecondaryRateLimit() {
 		if hasReset && reset.After(now) {
 			return untilReset(KindSecondary), true
 		}
 		return t.fallback(KindSecondary, now, n), true
 	}
-	if gql {
-		if ans, ok := peekGraphQL(resp, maxErrorPeek); ok && ans.rateLimited() {
-			return untilReset(KindGraphQL), true
-		}
+	if gql && ans.rateLimited() {
+		return untilReset(KindGraphQL), true
 	}
 	// 429 always means a rate limit ("Rate limits for the REST API": "you
 	// will receive a 403 or 429 response"), even with a blank Retry-After

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/python-trio/snekomatic/state"
@@ -48,24 +47,12 @@ func Adopt(ctx context.Context, s Searcher, st *state.Store, org string, since, 
 	slices.SortFunc(prs, comparePRs)
 	known := st.Org(org).People
 	seen := map[int64]bool{}
-	skipped := map[string]bool{}
+	skips := skipList{}
 	var adopt []PullRequest
 	for _, pr := range prs {
 		a := pr.Author
-		if a.Type != "User" || a.ID <= 0 {
-			key, login, reason := a.Type+"/"+strings.ToLower(a.Login), a.Login, "not a user account ("+a.Type+")"
-			switch a.Type {
-			case "":
-				key, login, reason = "deleted/"+pr.NodeID, "ghost", "deleted account"
-			case "Bot":
-				reason = "bot"
-			case "Mannequin":
-				reason = "mannequin (imported placeholder, not a real account)"
-			case "User":
-				reason = "no user id"
-			}
-			if !skipped[key] {
-				skipped[key] = true
+		if key, login, reason := notAPerson(pr); reason != "" {
+			if skips.first(key) {
 				rep.Skipped = append(rep.Skipped, entry(login, a.ID, pr, reason))
 			}
 			continue

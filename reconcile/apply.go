@@ -11,9 +11,11 @@ import (
 	"github.com/python-trio/snekomatic/state"
 )
 
-// inviteBatch is how many invitations are announced in the state file with
-// one save. Saving rewrites the whole file, so saving once per person made a
-// large backfill spend most of its time encoding JSON.
+// inviteBatch is how many invitations are announced in the state with one
+// write (one journal append and flush). When every save rewrote the whole
+// file, saving once per person made a large backfill spend most of its time
+// encoding JSON; with the journal a write costs what it changes, but each
+// is still flushed to disk, so batches keep the flushes few.
 const inviteBatch = 20
 
 // apply carries out a plan. Nothing is sent to GitHub before it is written
@@ -29,7 +31,7 @@ const inviteBatch = 20
 func apply(ctx context.Context, c Client, st *state.Store, org string, plan []Decision, welcomes []welcome,
 	invite InviteOptions, opts Options, rep *Report, log *slog.Logger) (errs []error, recorded bool) {
 	noComment := opts.Policy.NoComment
-	person := func(d Candidate, status state.Status, reason string) *state.Person {
+	personAs := func(d Candidate, status state.Status, reason string) *state.Person {
 		return &state.Person{Login: d.Login, Status: status, At: opts.Now, PR: prRef(d.PR), Reason: reason,
 			NoComment: status == state.Invited && noComment}
 	}
@@ -45,16 +47,16 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 	// Decisions that only record what GitHub already says need no request,
 	// so they are saved together, in one write (a backfill can hold
 	// thousands of members).
-	settled := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActDefer: state.Queued,
+	recordOnly := map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActQueue: state.Queued,
 		ActCount: state.Counting, ActRecordDeclined: state.Invited}
 	err := st.Update(org, func(o *state.Edit) {
 		for _, d := range plan {
-			if status, ok := settled[d.Action]; ok {
+			if status, ok := recordOnly[d.Action]; ok {
 				reason := ""
-				if d.Action == ActDefer || d.Action == ActCount || d.Action == ActRecordDeclined {
+				if d.Action == ActQueue || d.Action == ActCount || d.Action == ActRecordDeclined {
 					reason = d.Reason
 				}
-				p := person(d.Candidate, status, reason)
+				p := personAs(d.Candidate, status, reason)
 				if d.Action == ActRecordDeclined {
 					p.CommentURL = d.CommentURL
 				}
@@ -77,7 +79,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 	var invites []Decision
 	for _, d := range plan {
 		switch d.Action {
-		case ActRecordMember, ActRecordPending, ActDefer, ActCount, ActKeepUnsure:
+		case ActRecordMember, ActRecordPending, ActQueue, ActCount, ActKeepUnsure:
 			rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
 		case ActRecordDeclined:
 			e := entry(d.Login, d.ID, d.PR, d.Reason)
@@ -88,7 +90,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		case ActConfirm:
 			// An earlier run's invitation arrived (rare): record it, then
 			// welcome them unless that too was already done.
-			p := person(d.Candidate, state.Invited, "")
+			p := personAs(d.Candidate, state.Invited, "")
 			p.CommentURL = d.CommentURL
 			if err := st.Update(org, func(o *state.Edit) { o.Put(d.ID, p) }); err != nil {
 				errs = append(errs, fmt.Errorf("record %s as invited: %w", d.Login, err))
@@ -119,7 +121,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 			limited = "not sent: " + stopReason(stop)
 		}
 		if limited != "" {
-			if err := queueAll(st, org, batch, limited, person, rep); err != nil {
+			if err := queueAll(st, org, batch, limited, personAs, rep); err != nil {
 				return append(errs, err), false
 			}
 			continue
@@ -127,7 +129,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 		// Say what is about to happen before it happens.
 		if err := st.Update(org, func(o *state.Edit) {
 			for _, d := range batch {
-				o.Put(d.ID, person(d.Candidate, state.Inviting, ""))
+				o.Put(d.ID, personAs(d.Candidate, state.Inviting, ""))
 			}
 		}); err != nil {
 			// Nothing may be sent that is not written down.
@@ -140,15 +142,15 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				limited = "not sent: " + stopReason(stop)
 			}
 			if limited != "" {
-				outcome[d.ID] = person(d.Candidate, state.Queued, limited)
-				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
+				outcome[d.ID] = personAs(d.Candidate, state.Queued, limited)
+				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, limited))
 				continue
 			}
 			err := inviteOnce(ctx, c, org, d.Candidate, invite)
 			switch {
 			case err == nil:
 				log.Info("invited", "login", d.Login, "user_id", d.ID, "pr", d.PR.URL, "role", invite.Role)
-				p := person(d.Candidate, state.Invited, "")
+				p := personAs(d.Candidate, state.Invited, "")
 				outcome[d.ID] = p
 				rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
 				if noComment || d.PR.Repo == "" {
@@ -172,10 +174,10 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				e.CommentURL = url
 				welcomed = append(welcomed, e)
 			case errors.Is(err, ErrAlreadyMember):
-				outcome[d.ID] = person(d.Candidate, state.Member, "")
+				outcome[d.ID] = personAs(d.Candidate, state.Member, "")
 				rep.add(ActRecordMember, entry(d.Login, d.ID, d.PR, "already a member (GitHub refused the invitation)"))
 			case errors.Is(err, ErrAlreadyInvited):
-				outcome[d.ID] = person(d.Candidate, state.Pending, "")
+				outcome[d.ID] = personAs(d.Candidate, state.Pending, "")
 				rep.add(ActRecordPending, entry(d.Login, d.ID, d.PR, "already has a pending invitation (GitHub refused the invitation)"))
 			case errors.Is(err, ErrNoSuchUser):
 				// Final only on positive evidence that the account is gone.
@@ -183,7 +185,7 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				switch {
 				case uerr == nil && !exists:
 					reason := "the account no longer exists"
-					outcome[d.ID] = person(d.Candidate, state.Skipped, reason)
+					outcome[d.ID] = personAs(d.Candidate, state.Skipped, reason)
 					rep.Skipped = append(rep.Skipped, entry(d.Login, d.ID, d.PR, reason))
 				default:
 					reason := "GitHub refused the invitee, and the account "
@@ -194,14 +196,14 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 					}
 					log.Error("invitation refused", "login", d.Login, "user_id", d.ID, "reason", reason)
 					errs = append(errs, fmt.Errorf("invite %s: %s", d.Login, reason))
-					outcome[d.ID] = person(d.Candidate, state.Queued, reason)
-					rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+					outcome[d.ID] = personAs(d.Candidate, state.Queued, reason)
+					rep.add(ActQueue, entry(d.Login, d.ID, d.PR, reason))
 				}
 			case errors.Is(err, ErrInvitationLimit):
 				limited = "GitHub's invitation limit for the organization was reached"
 				log.Warn("invitation limit reached; the rest wait for a later run", "login", d.Login)
-				outcome[d.ID] = person(d.Candidate, state.Queued, limited)
-				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, limited))
+				outcome[d.ID] = personAs(d.Candidate, state.Queued, limited)
+				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, limited))
 			case errors.Is(err, ErrMaybeSent):
 				// Still unknown after looking: stays "inviting", so that the
 				// next run looks again before sending.
@@ -215,14 +217,14 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				}
 				halt(fmt.Errorf("invite %s: %w", d.Login, err))
 				reason := "not sent: " + stopReason(err)
-				outcome[d.ID] = person(d.Candidate, state.Queued, reason)
-				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+				outcome[d.ID] = personAs(d.Candidate, state.Queued, reason)
+				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, reason))
 			default:
 				reason := "invitation failed: " + err.Error()
 				log.Error("invitation failed", "login", d.Login, "user_id", d.ID, "err", err)
 				errs = append(errs, fmt.Errorf("invite %s: %w", d.Login, err))
-				outcome[d.ID] = person(d.Candidate, state.Queued, reason)
-				rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+				outcome[d.ID] = personAs(d.Candidate, state.Queued, reason)
+				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, reason))
 			}
 		}
 		if err := st.Update(org, func(o *state.Edit) { o.PutAll(outcome) }); err != nil {
@@ -287,16 +289,16 @@ func teamGoneError(ctx context.Context, c PolicyReader, org string, slugs []stri
 
 // queueAll records a batch of would-be invitees as queued, in one save.
 func queueAll(st *state.Store, org string, batch []Decision, reason string,
-	person func(Candidate, state.Status, string) *state.Person, rep *Report) error {
+	personAs func(Candidate, state.Status, string) *state.Person, rep *Report) error {
 	if err := st.Update(org, func(o *state.Edit) {
 		for _, d := range batch {
-			o.Put(d.ID, person(d.Candidate, state.Queued, reason))
+			o.Put(d.ID, personAs(d.Candidate, state.Queued, reason))
 		}
 	}); err != nil {
 		return fmt.Errorf("queue %d people: %w", len(batch), err)
 	}
 	for _, d := range batch {
-		rep.add(ActDefer, entry(d.Login, d.ID, d.PR, reason))
+		rep.add(ActQueue, entry(d.Login, d.ID, d.PR, reason))
 	}
 	return nil
 }
@@ -418,11 +420,4 @@ func welcomeBody(org string, wl welcome, opts Options) (string, error) {
 		Login: wl.Login, Org: org, AcceptURL: accept,
 		PR: WelcomePR{Repo: wl.PR.Repo, Number: wl.PR.Number, URL: wl.PR.URL},
 	}, wl.ID)
-}
-
-func prRef(pr PullRequest) *state.PRRef {
-	if pr.Repo == "" {
-		return nil
-	}
-	return &state.PRRef{Repo: pr.Repo, Number: pr.Number, MergedAt: pr.MergedAt}
 }

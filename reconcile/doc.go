@@ -17,7 +17,7 @@
 //     result, so nobody is missed in a busy backfill and no request is spent
 //     on results already read. Results are de-duplicated by pull request id.
 //
-//  3. Plan (pure, no I/O). Pull requests in repositories the Policy leaves
+//  3. Plan (pure, no I/O: Classify, then Plan). Pull requests in repositories the Policy leaves
 //     out (RepoFilter: name patterns, forks, archived, private) are dropped
 //     and counted. Each remaining pull request's author becomes a candidate
 //     when it is a User: bots, mannequins, deleted accounts (author null)
@@ -42,8 +42,15 @@
 //
 //  4. Apply. Invitations are sent with POST /orgs/{org}/invitations, never
 //     PUT /orgs/{org}/memberships/{user} (which would turn an owner into a
-//     plain member). Each outcome is saved to the state file as it happens,
-//     so a run killed half-way loses nothing. One person's failure does not
+//     plain member). Everything is written down through state.Store.Update,
+//     which appends to the state's journal on disk before returning: the
+//     people settled without a request in one write; invitations in batches
+//     of 20, each batch saved as "inviting" before its first invitation goes
+//     out and its outcomes (welcome comments included) saved when it is done
+//     (a welcome's hidden marker finds a comment posted but not yet saved).
+//     The command folds the journal into the state file once, at the
+//     end of the run, and a run killed half-way leaves the journal for the
+//     next run to replay, so nothing is lost. One person's failure does not
 //     stop the others: they are queued and tried first on the next run. Only
 //     when everything up to To has been read does the cursor move to To (a
 //     --since after the cursor leaves it where it was, and says so).
@@ -71,7 +78,7 @@
 // answers 404.
 //
 // A dry run stops after step 3 and reports the plan; it sends no mutating
-// request and does not write the state file.
+// request and writes neither the state file nor its journal.
 //
 // The package reaches GitHub only through the small interfaces in
 // github.go, which the ghapi package implements for the real API and tests

@@ -75,7 +75,7 @@ func TestApplyNeverSavesUserIDZero(t *testing.T) {
 	rep := newReport("o", false)
 	plan := []Decision{
 		{Candidate: Candidate{ID: 0, Login: "nobody"}, Action: ActRecordMember},
-		{Candidate: Candidate{ID: 0, Login: "nobody2"}, Action: ActDefer},
+		{Candidate: Candidate{ID: 0, Login: "nobody2"}, Action: ActQueue},
 		{Candidate: Candidate{ID: 3, Login: "m"}, Action: ActRecordMember},
 		{Candidate: Candidate{ID: 1, Login: "first"}, Action: ActRecordMember}, // 1 is a real id
 	}
@@ -125,7 +125,7 @@ func TestCollectWhenTheCountDisagrees(t *testing.T) {
 	mk := func(n int) []PullRequest {
 		var prs []PullRequest
 		for i := range n {
-			p := pr(i, "User", int64(i+1), fmt.Sprint("u", i), t0)
+			p := prBy(i, "User", int64(i+1), fmt.Sprint("u", i), t0)
 			p.CreatedAt = t0.Add(-time.Duration(n-i) * time.Minute)
 			prs = append(prs, p)
 		}
@@ -174,7 +174,7 @@ func TestApplyRecordsSettledDecisions(t *testing.T) {
 	plan := []Decision{
 		{Candidate: Candidate{ID: 1, Login: "m"}, Action: ActRecordMember, Reason: "already a member"},
 		{Candidate: Candidate{ID: 2, Login: "p"}, Action: ActRecordPending, Reason: "already has a pending invitation"},
-		{Candidate: Candidate{ID: 3, Login: "q"}, Action: ActDefer, Reason: "membership could not be checked"},
+		{Candidate: Candidate{ID: 3, Login: "q"}, Action: ActQueue, Reason: "membership could not be checked"},
 		{Candidate: Candidate{ID: 4, Login: "c"}, Action: ActCount, Reason: "1 of the 2"},
 		{Candidate: Candidate{ID: 5, Login: "d"}, Action: ActRecordDeclined, Reason: "declined", CommentURL: "https://c/5"},
 	}
@@ -239,7 +239,7 @@ func TestCollectReadsThePages(t *testing.T) {
 	prs := func(from, n int) []PullRequest {
 		var out []PullRequest
 		for i := from; i < from+n; i++ {
-			p := pr(i, "User", int64(i+1), fmt.Sprint("u", i), t0)
+			p := prBy(i, "User", int64(i+1), fmt.Sprint("u", i), t0)
 			p.CreatedAt = t0.Add(time.Duration(i) * time.Minute)
 			out = append(out, p)
 		}

@@ -33,10 +33,10 @@ type Skip struct {
 	Reason string
 }
 
-// Sorting reads the state and the pull requests and returns who needs a
-// membership check, who is skipped and why, and how many authors were
-// already settled by an earlier run.
-type Sorting struct {
+// Classification is what Classify makes of the pull requests and the
+// state: who needs a membership check, who is skipped and why, and how many
+// authors were already settled by an earlier run.
+type Classification struct {
 	Candidates []Candidate
 	Skipped    []Skip
 	// Known counts distinct authors already recorded and settled: a final
@@ -50,52 +50,38 @@ type Sorting struct {
 	Filtered int
 }
 
-// Sort is the first, pure half of planning. It applies the policy's
+// Classify is the first, pure half of planning: it sorts every author into
+// a candidate, a skip or someone already settled. It applies the policy's
 // repository filter and exclusions; reinvite names people recorded as
 // invited who may be invited again (see ExpiredLongAgo), with the reason.
-func Sort(prs []PullRequest, known map[int64]*state.Person, pol Policy, reinvite map[int64]string) Sorting {
+// web is the GitHub instance's web address, for the pull request links of
+// people queued by an earlier run (the state keeps only repository and
+// number).
+func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, reinvite map[int64]string, web string) Classification {
 	prs = slices.Clone(prs)
 	slices.SortFunc(prs, comparePRs)
-	var s Sorting
+	var cl Classification
 	byID := map[int64]int{}
-	skipped := map[string]bool{}
+	skips := skipList{}
 	knownSeen := map[int64]string{} // id → current login
 	skip := func(key, login string, pr PullRequest, reason string) {
-		if !skipped[key] {
-			skipped[key] = true
-			s.Skipped = append(s.Skipped, Skip{Login: login, PR: pr, Reason: reason})
+		if skips.first(key) {
+			cl.Skipped = append(cl.Skipped, Skip{Login: login, PR: pr, Reason: reason})
 		}
 	}
 	for _, pr := range prs {
 		if pol.Repos.Drops(pr) != "" {
-			s.Filtered++
+			cl.Filtered++
 			continue
 		}
 		a := pr.Author
-		reason := ""
-		switch {
-		case a.Type == "":
-			reason = "deleted account"
-		case a.Type == "Bot":
-			reason = "bot"
-		case a.Type == "Mannequin":
-			reason = "mannequin (imported placeholder, not a real account)"
-		case a.Type != "User":
-			reason = fmt.Sprintf("not a user account (%s)", a.Type)
-		case a.ID <= 0:
-			reason = "no user id"
-		}
+		key, login, reason := notAPerson(pr)
 		if reason == "" {
 			if pat, ok := pol.excludedBy(a.Login); ok {
 				reason = excludedReason(pat)
 			}
 		}
 		if reason != "" {
-			key := a.Type + "/" + strings.ToLower(a.Login)
-			login := a.Login
-			if a.Type == "" {
-				key, login = "deleted/"+pr.NodeID, "ghost"
-			}
 			skip(key, login, pr, reason)
 			continue
 		}
@@ -111,8 +97,8 @@ func Sort(prs []PullRequest, known map[int64]*state.Person, pol Policy, reinvite
 		if p != nil && p.Status == state.Invited {
 			c.Note = reinvite[a.ID]
 		}
-		byID[a.ID] = len(s.Candidates)
-		s.Candidates = append(s.Candidates, c)
+		byID[a.ID] = len(cl.Candidates)
+		cl.Candidates = append(cl.Candidates, c)
 	}
 	// People queued by an earlier run keep their place and their original
 	// pull request, even when the cursor has long passed it.
@@ -120,13 +106,10 @@ func Sort(prs []PullRequest, known map[int64]*state.Person, pol Policy, reinvite
 		if p.Status != state.Queued && p.Status != state.Inviting {
 			continue
 		}
-		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting}
-		if p.PR != nil {
-			c.PR = PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, MergedAt: p.PR.MergedAt} // URL: see run
-		}
+		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web)}
 		i, seen := byID[id]
 		if seen {
-			c.Login = s.Candidates[i].Login // the fresher login
+			c.Login = cl.Candidates[i].Login // the fresher login
 		}
 		if pat, ok := pol.excludedBy(c.Login); ok {
 			// Excluded since they were queued: left in the state as they
@@ -135,26 +118,62 @@ func Sort(prs []PullRequest, known map[int64]*state.Person, pol Policy, reinvite
 			continue
 		}
 		if seen {
-			s.Candidates[i] = c
+			cl.Candidates[i] = c
 			continue
 		}
-		byID[id] = len(s.Candidates)
-		s.Candidates = append(s.Candidates, c)
+		byID[id] = len(cl.Candidates)
+		cl.Candidates = append(cl.Candidates, c)
 	}
 	for id, login := range knownSeen {
 		if _, cand := byID[id]; cand {
 			continue
 		}
-		s.Known++
+		cl.Known++
 		if known[id].Login != login {
-			if s.Renamed == nil {
-				s.Renamed = map[int64]string{}
+			if cl.Renamed == nil {
+				cl.Renamed = map[int64]string{}
 			}
-			s.Renamed[id] = login
+			cl.Renamed[id] = login
 		}
 	}
-	slices.SortFunc(s.Candidates, compareCandidates)
-	return s
+	slices.SortFunc(cl.Candidates, compareCandidates)
+	return cl
+}
+
+// notAPerson says why pr's author can never be invited: a deleted account
+// (GitHub gives no author), a bot, a mannequin, another kind of account, or
+// a user without an id. reason is "" for a user who can be. key and login
+// are what the author is listed under, once however many pull requests
+// they merged: a deleted account has no login, so each of its pull
+// requests is its own "ghost".
+func notAPerson(pr PullRequest) (key, login, reason string) {
+	a := pr.Author
+	key, login = a.Type+"/"+strings.ToLower(a.Login), a.Login
+	switch {
+	case a.Type == "":
+		return "deleted/" + pr.NodeID, "ghost", "deleted account"
+	case a.Type == "Bot":
+		reason = "bot"
+	case a.Type == "Mannequin":
+		reason = "mannequin (imported placeholder, not a real account)"
+	case a.Type != "User":
+		reason = fmt.Sprintf("not a user account (%s)", a.Type)
+	case a.ID <= 0:
+		reason = "no user id"
+	}
+	return key, login, reason
+}
+
+// skipList remembers which skipped authors have been listed.
+type skipList map[string]bool
+
+// first reports whether key is listed for the first time.
+func (l skipList) first(key string) bool {
+	if l[key] {
+		return false
+	}
+	l[key] = true
+	return true
 }
 
 // settled reports whether a recorded person needs nothing on account of
@@ -207,7 +226,7 @@ const (
 	ActInvite        Action = "invite"
 	ActRecordMember  Action = "record-member"
 	ActRecordPending Action = "record-pending"
-	ActDefer         Action = "defer" // stays (or becomes) queued for a later run
+	ActQueue         Action = "queue" // stays (or becomes) state.Queued, for a later run
 	// ActConfirm: an earlier run's invitation reached GitHub after all (the
 	// person is now pending or a member); record it and welcome them.
 	ActConfirm Action = "confirm-invitation"
@@ -260,7 +279,7 @@ func (lk Lookup) unsure(id int64) UnsureEvidence {
 // Limits bound a plan.
 type Limits struct {
 	// Budget is how many invitations may be planned; < 0 means no limit.
-	// The rest are deferred with LimitReason.
+	// The rest are queued with LimitReason.
 	Budget      int
 	LimitReason string
 	// MinMergedPRs: newcomers with fewer merged pull requests (Lookup.Merged)
@@ -307,7 +326,7 @@ func Plan(cands []Candidate, lk Lookup, lim Limits) []Decision {
 				d.Action, d.Reason = ActKeepUnsure, "whether the invitation sent by an earlier run arrived is still unknown: "+why
 			}
 		case !ok:
-			d.Action, d.Reason = ActDefer, "membership could not be checked: "+lk.Failed[c.ID]
+			d.Action, d.Reason = ActQueue, "membership could not be checked: "+lk.Failed[c.ID]
 		case st == Member:
 			d.Action, d.Reason = ActRecordMember, "already a member"
 		case st == Pending:
@@ -320,7 +339,7 @@ func Plan(cands []Candidate, lk Lookup, lim Limits) []Decision {
 				d.Reason = "merged pull requests could not be counted"
 			}
 		case budget == 0:
-			d.Action, d.Reason = ActDefer, lim.LimitReason
+			d.Action, d.Reason = ActQueue, lim.LimitReason
 		default:
 			d.Action, d.Reason = ActInvite, c.Note
 			if budget > 0 {

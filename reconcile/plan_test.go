@@ -14,12 +14,12 @@ import (
 
 var t0 = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
-func pr(n int, typ string, id int64, login string, mergedAt time.Time) PullRequest {
+func prBy(n int, typ string, id int64, login string, mergedAt time.Time) PullRequest {
 	return PullRequest{NodeID: fmt.Sprintf("PR_%d", n), Repo: "o/r", Number: n, URL: fmt.Sprintf("https://x/o/r/pull/%d", n),
 		MergedAt: mergedAt, Author: Author{Type: typ, ID: id, Login: login}}
 }
 
-func TestSort(t *testing.T) {
+func TestClassify(t *testing.T) {
 	tests := []struct {
 		name        string
 		prs         []PullRequest
@@ -30,27 +30,27 @@ func TestSort(t *testing.T) {
 	}{
 		{
 			name:      "one new user",
-			prs:       []PullRequest{pr(1, "User", 10, "alice", t0)},
+			prs:       []PullRequest{prBy(1, "User", 10, "alice", t0)},
 			wantCands: []string{"alice@1"},
 		},
 		{
 			name: "earliest pull request of a person wins, whatever the input order",
 			prs: []PullRequest{
-				pr(3, "User", 10, "alice", t0.Add(2*time.Hour)),
-				pr(2, "User", 10, "alice", t0),
-				pr(4, "User", 10, "alice", t0.Add(time.Hour)),
+				prBy(3, "User", 10, "alice", t0.Add(2*time.Hour)),
+				prBy(2, "User", 10, "alice", t0),
+				prBy(4, "User", 10, "alice", t0.Add(time.Hour)),
 			},
 			wantCands: []string{"alice@2"},
 		},
 		{
 			name: "bots, mannequins, deleted accounts and organisations are never candidates",
 			prs: []PullRequest{
-				pr(1, "Bot", 0, "dependabot[bot]", t0),
-				pr(2, "Bot", 0, "dependabot[bot]", t0.Add(time.Minute)),
-				pr(3, "Mannequin", 0, "imported", t0),
-				pr(4, "", 0, "", t0),
-				pr(5, "", 0, "", t0.Add(time.Minute)),
-				pr(6, "Organization", 5, "someorg", t0),
+				prBy(1, "Bot", 0, "dependabot[bot]", t0),
+				prBy(2, "Bot", 0, "dependabot[bot]", t0.Add(time.Minute)),
+				prBy(3, "Mannequin", 0, "imported", t0),
+				prBy(4, "", 0, "", t0),
+				prBy(5, "", 0, "", t0.Add(time.Minute)),
+				prBy(6, "Organization", 5, "someorg", t0),
 			},
 			wantSkipped: []string{
 				"dependabot[bot]: bot",
@@ -62,8 +62,8 @@ func TestSort(t *testing.T) {
 		{
 			name: "the earliest merge wins over a lower number",
 			prs: []PullRequest{
-				pr(1, "User", 10, "alice", t0.Add(time.Hour)),
-				pr(2, "User", 10, "alice", t0),
+				prBy(1, "User", 10, "alice", t0.Add(time.Hour)),
+				prBy(2, "User", 10, "alice", t0),
 			},
 			wantCands: []string{"alice@2"},
 		},
@@ -85,7 +85,7 @@ func TestSort(t *testing.T) {
 		},
 		{
 			name: "the queue comes first even when its pull request was merged later",
-			prs:  []PullRequest{pr(1, "User", 20, "newcomer", t0)},
+			prs:  []PullRequest{prBy(1, "User", 20, "newcomer", t0)},
 			known: map[int64]*state.Person{
 				21: {Login: "queued", Status: state.Queued, PR: &state.PRRef{Repo: "o/r", Number: 2, MergedAt: t0.Add(time.Hour)}},
 			},
@@ -94,9 +94,9 @@ func TestSort(t *testing.T) {
 		{
 			name: "a user without an id is skipped; id 1 is a user like any other",
 			prs: []PullRequest{
-				pr(1, "User", 0, "no-id", t0),
-				pr(2, "User", -1, "negative", t0),
-				pr(3, "User", 1, "first", t0),
+				prBy(1, "User", 0, "no-id", t0),
+				prBy(2, "User", -1, "negative", t0),
+				prBy(3, "User", 1, "first", t0),
 			},
 			wantCands:   []string{"first@3"},
 			wantSkipped: []string{"no-id: no user id", "negative: no user id"},
@@ -104,11 +104,11 @@ func TestSort(t *testing.T) {
 		{
 			name: "recorded people are left alone for good, whatever their status",
 			prs: []PullRequest{
-				pr(1, "User", 10, "invited-once", t0),
-				pr(2, "User", 11, "member", t0),
-				pr(3, "User", 12, "pending", t0),
-				pr(4, "User", 13, "skipped", t0),
-				pr(5, "User", 10, "invited-once", t0.Add(time.Hour)),
+				prBy(1, "User", 10, "invited-once", t0),
+				prBy(2, "User", 11, "member", t0),
+				prBy(3, "User", 12, "pending", t0),
+				prBy(4, "User", 13, "skipped", t0),
+				prBy(5, "User", 10, "invited-once", t0.Add(time.Hour)),
 			},
 			known: map[int64]*state.Person{
 				10: {Login: "invited-once", Status: state.Invited},
@@ -121,9 +121,9 @@ func TestSort(t *testing.T) {
 		{
 			name: "the queue comes first with its original pull request, then the oldest merge",
 			prs: []PullRequest{
-				pr(7, "User", 20, "late", t0.Add(time.Hour)),
-				pr(8, "User", 21, "early", t0),
-				pr(9, "User", 22, "queued-renamed", t0.Add(2*time.Hour)),
+				prBy(7, "User", 20, "late", t0.Add(time.Hour)),
+				prBy(8, "User", 21, "early", t0),
+				prBy(9, "User", 22, "queued-renamed", t0.Add(2*time.Hour)),
 			},
 			known: map[int64]*state.Person{
 				22: {Login: "queued-old", Status: state.Queued, PR: &state.PRRef{Repo: "o/r", Number: 1, MergedAt: t0.Add(-48 * time.Hour)}},
@@ -134,7 +134,7 @@ func TestSort(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := Sort(tt.prs, tt.known, Policy{}, nil)
+			s := Classify(tt.prs, tt.known, Policy{}, nil, "")
 			var cands, skipped []string
 			for _, c := range s.Candidates {
 				mark := ""
@@ -160,7 +160,7 @@ func TestSort(t *testing.T) {
 }
 
 func TestSortNotesRenames(t *testing.T) {
-	s := Sort([]PullRequest{pr(1, "User", 10, "new-name", t0)}, map[int64]*state.Person{10: {Login: "old-name", Status: state.Invited}}, Policy{}, nil)
+	s := Classify([]PullRequest{prBy(1, "User", 10, "new-name", t0)}, map[int64]*state.Person{10: {Login: "old-name", Status: state.Invited}}, Policy{}, nil, "")
 	if diff := cmp.Diff(map[int64]string{10: "new-name"}, s.Renamed); diff != "" {
 		t.Errorf("renamed (-want +got):\n%s", diff)
 	}
@@ -177,16 +177,16 @@ func TestPlan(t *testing.T) {
 		budget int
 		want   []string
 	}{
-		{"no limit", -1, []string{"a invite", "b record-member", "c record-pending", "d defer: membership could not be checked: boom", "e invite"}},
-		{"limit of one", 1, []string{"a invite", "b record-member", "c record-pending", "d defer: membership could not be checked: boom", "e defer: cap"}},
-		{"limit of zero", 0, []string{"a defer: cap", "b record-member", "c record-pending", "d defer: membership could not be checked: boom", "e defer: cap"}},
+		{"no limit", -1, []string{"a invite", "b record-member", "c record-pending", "d queue: membership could not be checked: boom", "e invite"}},
+		{"limit of one", 1, []string{"a invite", "b record-member", "c record-pending", "d queue: membership could not be checked: boom", "e queue: cap"}},
+		{"limit of zero", 0, []string{"a queue: cap", "b record-member", "c record-pending", "d queue: membership could not be checked: boom", "e queue: cap"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, d := range Plan(cands, lk, Limits{Budget: tt.budget, LimitReason: "cap"}) {
 				s := d.Login + " " + string(d.Action)
-				if d.Action == ActDefer {
+				if d.Action == ActQueue {
 					s += ": " + d.Reason
 				}
 				got = append(got, s)
@@ -293,7 +293,7 @@ func (s *capSearcher) SearchMerged(_ context.Context, _ string, q SearchQuery, c
 func TestCollectPastTheSearchCap(t *testing.T) {
 	s := &capSearcher{}
 	for i := range 2500 {
-		p := pr(i, "User", int64(i+1), fmt.Sprint("u", i), t0.Add(time.Duration(i)*time.Minute))
+		p := prBy(i, "User", int64(i+1), fmt.Sprint("u", i), t0.Add(time.Duration(i)*time.Minute))
 		// Creation order differs from merge order, and some share a second.
 		p.CreatedAt = t0.Add(-time.Duration((i*7919)%2500/3) * time.Second)
 		s.prs = append(s.prs, p)
@@ -322,7 +322,7 @@ func TestCollectPastTheSearchCap(t *testing.T) {
 func TestCollectFailsWhenOneSecondHoldsTooMany(t *testing.T) {
 	s := &capSearcher{}
 	for i := range 1001 {
-		p := pr(i, "User", int64(i+1), "u", t0)
+		p := prBy(i, "User", int64(i+1), "u", t0)
 		p.CreatedAt = t0
 		s.prs = append(s.prs, p)
 	}

@@ -41,21 +41,21 @@ func TestRepoFilter(t *testing.T) {
 }
 
 func TestSortAppliesThePolicy(t *testing.T) {
-	forked := pr(3, "User", 12, "in-a-fork", t0)
+	forked := prBy(3, "User", 12, "in-a-fork", t0)
 	forked.RepoFork = true
 	prs := []PullRequest{
-		pr(1, "User", 10, "Spammer", t0),
-		pr(2, "User", 11, "test-account-1", t0),
+		prBy(1, "User", 10, "Spammer", t0),
+		prBy(2, "User", 11, "test-account-1", t0),
 		forked,
-		pr(4, "User", 13, "welcome", t0),
-		pr(5, "User", 14, "excluded-queued", t0),
+		prBy(4, "User", 13, "welcome", t0),
+		prBy(5, "User", 14, "excluded-queued", t0),
 	}
 	known := map[int64]*state.Person{
 		14: {Login: "excluded-queued", Status: state.Queued},
 		15: {Login: "queued-away", Status: state.Queued, PR: &state.PRRef{Repo: "o/r", Number: 9}},
 	}
 	pol := Policy{Exclude: []string{"spammer", "test-account-*", "*-queued"}, Repos: RepoFilter{SkipForks: true}}
-	s := Sort(prs, known, pol, nil)
+	s := Classify(prs, known, pol, nil, "")
 	var cands, skipped []string
 	for _, c := range s.Candidates {
 		cands = append(cands, c.Login)
@@ -84,17 +84,17 @@ func TestSortCountingPeopleComeBackOnANewerMerge(t *testing.T) {
 	known := map[int64]*state.Person{10: counted}
 
 	// The pull request they were counted on, read again in the overlap.
-	s := Sort([]PullRequest{pr(1, "User", 10, "newbie", t0)}, known, Policy{}, nil)
+	s := Classify([]PullRequest{prBy(1, "User", 10, "newbie", t0)}, known, Policy{}, nil, "")
 	if len(s.Candidates) != 0 || s.Known != 1 {
 		t.Errorf("same pull request again: candidates %+v, known %d; want none and 1", s.Candidates, s.Known)
 	}
 	// A newer one makes them a candidate again, on it.
-	s = Sort([]PullRequest{pr(1, "User", 10, "newbie", t0), pr(2, "User", 10, "newbie", t0.Add(time.Hour))}, known, Policy{}, nil)
+	s = Classify([]PullRequest{prBy(1, "User", 10, "newbie", t0), prBy(2, "User", 10, "newbie", t0.Add(time.Hour))}, known, Policy{}, nil, "")
 	if len(s.Candidates) != 1 || s.Candidates[0].PR.Number != 2 || s.Candidates[0].Queued || s.Known != 0 {
 		t.Errorf("newer pull request: candidates %+v, known %d", s.Candidates, s.Known)
 	}
 	// Without a new merge they are not queued either.
-	s = Sort(nil, known, Policy{}, nil)
+	s = Classify(nil, known, Policy{}, nil, "")
 	if len(s.Candidates) != 0 {
 		t.Errorf("counting people must not be served like the queue: %+v", s.Candidates)
 	}
@@ -105,8 +105,8 @@ func TestSortReinvitesOnlyThoseNamed(t *testing.T) {
 		10: {Login: "expired", Status: state.Invited},
 		11: {Login: "member", Status: state.Member},
 	}
-	prs := []PullRequest{pr(1, "User", 10, "expired", t0), pr(2, "User", 11, "member", t0)}
-	s := Sort(prs, known, Policy{}, map[int64]string{10: "why", 11: "ignored: not invited by us"})
+	prs := []PullRequest{prBy(1, "User", 10, "expired", t0), prBy(2, "User", 11, "member", t0)}
+	s := Classify(prs, known, Policy{}, map[int64]string{10: "why", 11: "ignored: not invited by us"}, "")
 	if len(s.Candidates) != 1 || s.Candidates[0].ID != 10 || s.Candidates[0].Note != "why" || s.Known != 1 {
 		t.Errorf("candidates %+v, known %d", s.Candidates, s.Known)
 	}

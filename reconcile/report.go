@@ -90,7 +90,7 @@ func (r *Report) add(a Action, e Entry) {
 		r.Members = append(r.Members, e)
 	case ActRecordPending:
 		r.Pending = append(r.Pending, e)
-	case ActDefer, ActKeepUnsure:
+	case ActQueue, ActKeepUnsure:
 		r.Queued = append(r.Queued, e)
 	case ActCount:
 		r.Counting = append(r.Counting, e)

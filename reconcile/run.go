@@ -41,9 +41,11 @@ type Options struct {
 }
 
 // Org reconciles one organization: it reads the pull requests merged in the
-// run's window, plans, and (unless DryRun) applies the plan, saving each
-// outcome to st as it happens. The report is filled in as far as the run
-// got, also when an error is returned.
+// run's window, plans, and (unless DryRun) applies the plan, writing each
+// step down in st (st.Update, which reaches the journal on disk before
+// anything is sent; the caller commits the state file once, at the end of
+// the run). The report is filled in as far as the run got, also when an
+// error is returned.
 func Org(ctx context.Context, c Client, st *state.Store, org string, opts Options) (*Report, error) {
 	rep := newReport(org, opts.DryRun)
 	err := run(ctx, c, st, org, opts, rep)
@@ -95,10 +97,10 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	}
 
 	lastLog := time.Now()
-	col, err := collect(ctx, c, org, w, func(c collected) {
+	col, err := collect(ctx, c, org, w, func(sofar collected) {
 		if time.Since(lastLog) >= 5*time.Second {
 			lastLog = time.Now()
-			log.Info("still reading merged pull requests", "pull_requests", len(c.prs), "requests", c.requests, "progress", true)
+			log.Info("still reading merged pull requests", "pull_requests", len(sofar.prs), "requests", sofar.requests, "progress", true)
 		}
 	})
 	rep.PullRequests, rep.SearchRequests = len(col.prs), col.requests
@@ -113,35 +115,28 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	if err != nil {
 		return err
 	}
-	sorted := Sort(col.prs, known.People, pol, reinvite)
-	for i, c := range sorted.Candidates {
-		// The state keeps a pull request's repository and number, not its
-		// address on this GitHub instance.
-		if c.Queued && c.PR.URL == "" && c.PR.Repo != "" {
-			sorted.Candidates[i].PR.URL = (&state.PRRef{Repo: c.PR.Repo, Number: c.PR.Number}).URL(opts.WebURL)
-		}
-	}
-	rep.Known, rep.FilteredPRs = sorted.Known, sorted.Filtered
-	for _, s := range sorted.Skipped {
+	cl := Classify(col.prs, known.People, pol, reinvite, opts.WebURL)
+	rep.Known, rep.FilteredPRs = cl.Known, cl.Filtered
+	for _, s := range cl.Skipped {
 		rep.Skipped = append(rep.Skipped, entry(s.Login, 0, s.PR, s.Reason))
 	}
-	log.Info("read merged pull requests", "pull_requests", len(col.prs), "candidates", len(sorted.Candidates),
-		"previously_recorded", sorted.Known, "skipped", len(sorted.Skipped), "filtered", sorted.Filtered)
+	log.Info("read merged pull requests", "pull_requests", len(col.prs), "candidates", len(cl.Candidates),
+		"previously_recorded", cl.Known, "skipped", len(cl.Skipped), "filtered", cl.Filtered)
 
-	lk, err := lookup(ctx, c, org, sorted.Candidates, col.members, col.pending)
+	lk, err := lookup(ctx, c, org, cl.Candidates, col.members, col.pending)
 	if err != nil {
 		return err
 	}
-	if err := lookForMarkers(ctx, c, org, sorted.Candidates, lk); err != nil {
+	if err := lookForMarkers(ctx, c, org, cl.Candidates, lk); err != nil {
 		return err
 	}
 	if pol.MinMergedPRs > 1 {
-		if err := countMerged(ctx, c, org, sorted.Candidates, lk); err != nil {
+		if err := countMerged(ctx, c, org, cl.Candidates, lk); err != nil {
 			return err
 		}
 	}
 	budget, limitReason := inviteBudget(known, opts)
-	plan := Plan(sorted.Candidates, lk, Limits{Budget: budget, LimitReason: limitReason, MinMergedPRs: pol.MinMergedPRs})
+	plan := Plan(cl.Candidates, lk, Limits{Budget: budget, LimitReason: limitReason, MinMergedPRs: pol.MinMergedPRs})
 	var welcomes []welcome
 	if !pol.NoComment {
 		welcomes = unwelcomed(known.People, opts.WebURL)
@@ -172,7 +167,7 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 			if !gap {
 				o.SetCursor(maxTime(o.Cursor(), w.To))
 			}
-			for id, login := range sorted.Renamed {
+			for id, login := range cl.Renamed {
 				if p := o.Person(id); p != nil {
 					p.Login = login
 					o.Put(id, p)
@@ -340,7 +335,7 @@ func unwelcomed(people map[int64]*state.Person, web string) []welcome {
 	var out []welcome
 	for id, p := range people {
 		if p.Status == state.Invited && p.CommentURL == "" && !p.NoComment && p.PR != nil {
-			out = append(out, welcome{ID: id, Login: p.Login, PR: PullRequest{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL(web), MergedAt: p.PR.MergedAt}})
+			out = append(out, welcome{ID: id, Login: p.Login, PR: pullRequest(p.PR, web)})
 		}
 	}
 	return out

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 )
 
 // The journal is path + ".journal": one JSON object a line, each line a
@@ -47,7 +49,7 @@ func (s *Store) replay() (int, error) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, &Error{Path: s.journalPath(), Err: unwrapPathError(err)}
+		return 0, &Error{Path: s.journalPath(), Err: errtext.PathCause(err)}
 	}
 	complete := bytes.LastIndexByte(data, '\n') + 1
 	s.jlen = int64(complete)
@@ -123,13 +125,13 @@ func (s *Store) appendJournal(org string, e *Edit) error {
 	if s.journal == nil {
 		f, err := os.OpenFile(s.journalPath(), os.O_WRONLY|os.O_CREATE, 0o644)
 		if err != nil {
-			return fmt.Errorf("open the journal: %w", unwrapPathError(err))
+			return fmt.Errorf("open the journal: %w", errtext.PathCause(err))
 		}
 		// Drop a torn last line left by a killed run, and make the new
 		// file's name durable before anything relies on it.
 		if err := f.Truncate(s.jlen); err != nil {
 			f.Close()
-			return fmt.Errorf("truncate the journal: %w", unwrapPathError(err))
+			return fmt.Errorf("truncate the journal: %w", errtext.PathCause(err))
 		}
 		syncDir(filepath.Dir(s.journalPath()))
 		s.journal = f
@@ -185,7 +187,7 @@ func (s *Store) appendJournal(org string, e *Edit) error {
 		if terr := s.journal.Truncate(s.jlen); terr != nil {
 			s.broken = fmt.Errorf("the journal could not be restored after a failed write (%v); no further change is accepted", terr)
 		}
-		return fmt.Errorf("write the journal: %w", unwrapPathError(err))
+		return fmt.Errorf("write the journal: %w", errtext.PathCause(err))
 	}
 	s.jlen += int64(len(b))
 	return nil
@@ -208,7 +210,7 @@ func (s *Store) dropJournal() error {
 	}
 	// Replaying it would change nothing, but an empty journal is cleaner.
 	if terr := os.Truncate(s.journalPath(), 0); terr != nil {
-		return fmt.Errorf("remove the journal: %w", unwrapPathError(err))
+		return fmt.Errorf("remove the journal: %w", errtext.PathCause(err))
 	}
 	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 )
 
 // lockFile takes an exclusive lock on path+".lock" without waiting. The lock
@@ -16,7 +18,7 @@ import (
 func lockFile(path string) (release func(), err error) {
 	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("create lock file: %w", unwrapPathError(err))
+		return nil, fmt.Errorf("create lock file: %w", errtext.PathCause(err))
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()

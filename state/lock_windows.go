@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"golang.org/x/sys/windows"
 )
 
@@ -17,7 +19,7 @@ import (
 func lockFile(path string) (release func(), err error) {
 	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("create lock file: %w", unwrapPathError(err))
+		return nil, fmt.Errorf("create lock file: %w", errtext.PathCause(err))
 	}
 	h := windows.Handle(f.Fd())
 	ol := new(windows.Overlapped)

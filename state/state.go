@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 )
 
 // Version is the schema version this build writes. It reads this version
@@ -181,21 +183,13 @@ func readFile(path string) (f *File, data []byte, err error) {
 		return New(), nil, nil
 	}
 	if err != nil {
-		return nil, nil, unwrapPathError(err)
+		return nil, nil, errtext.PathCause(err)
 	}
 	f, err = Decode(data)
 	if err != nil {
 		return nil, nil, err
 	}
 	return f, data, nil
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 func normTime(t time.Time) time.Time {
@@ -224,7 +218,7 @@ func writeAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("create temporary file: %w", unwrapPathError(err))
+		return fmt.Errorf("create temporary file: %w", errtext.PathCause(err))
 	}
 	defer func() {
 		if err != nil {
@@ -245,7 +239,7 @@ func writeAtomic(path string, data []byte) (err error) {
 		return fmt.Errorf("close: %w", err)
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("rename: %w", unwrapPathError(err))
+		return fmt.Errorf("rename: %w", errtext.PathCause(err))
 	}
 	syncDir(dir)
 	return nil

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/errtext"
 )
 
 // ErrLocked means another run holds the state file.
@@ -106,12 +108,12 @@ func OpenReadOnly(path string) (s *Store, fresh bool, err error) {
 	return open(path, real)
 }
 
-func open(path, real string) (*Store, bool, error) {
-	f, data, err := readFile(real)
+func open(path, resolved string) (*Store, bool, error) {
+	f, data, err := readFile(resolved)
 	if err != nil {
 		return nil, false, &Error{Path: path, Err: err}
 	}
-	s := &Store{path: path, real: real, file: f, readOnly: true, exists: data != nil}
+	s := &Store{path: path, real: resolved, file: f, readOnly: true, exists: data != nil}
 	if data != nil {
 		s.base = maphash.Bytes(hashSeed, data)
 	}
@@ -229,7 +231,7 @@ func (s *Store) Commit() error {
 		err = nil
 	}
 	if err != nil {
-		return &Error{Path: s.path, Err: unwrapPathError(err)}
+		return &Error{Path: s.path, Err: errtext.PathCause(err)}
 	}
 	if exists != s.exists || (exists && maphash.Bytes(hashSeed, current) != s.base) {
 		return &Error{Path: s.path, Err: ErrConflict}
@@ -448,7 +450,7 @@ func resolve(path string) (string, error) {
 		}
 		target, err := os.Readlink(path)
 		if err != nil {
-			return "", fmt.Errorf("read symbolic link: %w", unwrapPathError(err))
+			return "", fmt.Errorf("read symbolic link: %w", errtext.PathCause(err))
 		}
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(dir, target)

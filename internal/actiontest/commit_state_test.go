@@ -269,6 +269,31 @@ func TestCommitStateWinsARaceWithAnotherPushByRebasing(t *testing.T) {
 	}
 }
 
+// A refused push names the remote, whose path or URL may hold "403" by
+// chance (a temporary directory's random digits did, once): only a 403 on
+// its own is a permission refusal, and a branch that moved is rebased onto.
+func TestCommitStateRebasesWhenTheRemotesPathHolds403(t *testing.T) {
+	r, rn := newRepo(t), newRunner(t)
+	moved := filepath.Join(filepath.Dir(r.remote), "remote-41403349.git")
+	if err := os.Rename(r.remote, moved); err != nil {
+		t.Fatal(err)
+	}
+	r.remote, r.url = moved, "file://"+filepath.ToSlash(moved)
+	git(t, r.work, "remote", "set-url", "origin", r.url)
+	r.commitInWork(t, statePath, state("2026-11-26T10:00:00Z", alice))
+	r.pushFromElsewhere(t, map[string]string{"CONTRIBUTING.md": "be nice\n"})
+	content := state("2026-11-26T11:00:00Z", aliceAndBob)
+	writeFile(t, filepath.Join(r.work, statePath), content)
+
+	res := runScript(t, r.work, "commit-state.sh", commitEnv(t, rn))
+	if res.code != 0 || !strings.Contains(res.stdout, "moved during the run: rebasing") {
+		t.Fatalf("commit-state.sh did not rebase: %v", res)
+	}
+	if got, ok := r.remoteFile(t, statePath); !ok || got != content {
+		t.Errorf("remote state = %q, want %q", got, content)
+	}
+}
+
 func TestCommitStateMergesAnEditToSomeoneElsesRecord(t *testing.T) {
 	needTools(t, "jq")
 	r, rn := newRepo(t), newRunner(t)

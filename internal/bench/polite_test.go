@@ -5,50 +5,19 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/python-trio/snekomatic/cmd"
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/internal/simclock"
 )
 
 // The polite scenarios: a backfill of n new people against a fake GitHub
 // with its documented content-creation limits on (80 a minute, 500 an
 // hour), run hourly on a simulated clock, which the client's pacing and
 // waits move on, so that hours pass in a moment.
-
-// simClock is shared by the client's transports and the fake. A sleeper
-// wakes at its own deadline; the clock never goes back.
-type simClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *simClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *simClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(max(d, 0))
-	return nil
-}
-
-func (c *simClock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.After(c.now) {
-		c.now = t
-	}
-}
 
 // politeResult is what a polite backfill took.
 type politeResult struct {
@@ -73,7 +42,7 @@ func runPolite(b *testing.B, n int) politeResult {
 	gh := fakegithub.New(b)
 	gh.AddToken(token)
 	start := time.Now().UTC().Truncate(time.Hour)
-	clock := &simClock{now: start}
+	clock := simclock.New(start) // shared by the client's transports and the fake
 	gh.SetClock(clock.Now)
 	gh.AddOrg("org")
 	gh.MakeOwner("org", gh.TokenOwner().ID)
@@ -98,7 +67,7 @@ func runPolite(b *testing.B, n int) politeResult {
 		if run > 48 {
 			b.Fatalf("not done after 48 hourly runs: %d invitations, %d comments", len(gh.CreatedInvitations("org")), len(gh.AllComments()))
 		}
-		clock.set(start.Add(time.Duration(run) * time.Hour))
+		clock.Set(start.Add(time.Duration(run) * time.Hour))
 		if code := cmd.Main(context.Background(), args, d); code != 0 {
 			b.Fatalf("run %d exited %d: %s", run+1, code, errb.String())
 		}

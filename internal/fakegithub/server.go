@@ -284,33 +284,44 @@ func bearer(r *http.Request) string {
 	return ""
 }
 
-// statusWriter remembers the status written.
-type statusWriter struct {
+// StatusWriter is an http.ResponseWriter that remembers the status
+// written, for middleware that logs or records it (the fake-github
+// command's log uses it too).
+type StatusWriter struct {
 	http.ResponseWriter
 	status int
 }
 
-func (s *statusWriter) WriteHeader(code int) {
+func (s *StatusWriter) WriteHeader(code int) {
 	if s.status == 0 {
 		s.status = code
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
 
-func (s *statusWriter) Write(b []byte) (int, error) {
+func (s *StatusWriter) Write(b []byte) (int, error) {
 	if s.status == 0 {
 		s.status = http.StatusOK
 	}
 	return s.ResponseWriter.Write(b)
 }
 
-func (s *statusWriter) Flush() {
+func (s *StatusWriter) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
 }
 
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (s *StatusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Status is the status the client gets: the one written, else 200, as
+// net/http sends when a handler writes none.
+func (s *StatusWriter) Status() int {
+	if s.status == 0 {
+		return http.StatusOK
+	}
+	return s.status
+}
 
 // ServeHTTP records the request, sets the headers GitHub sends on every
 // response, and runs the chain.
@@ -332,14 +343,11 @@ func (g *GitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-GitHub-Api-Version-Selected", "2022-11-28")
 	h.Set("Server", "GitHub.com")
 
-	sw := &statusWriter{ResponseWriter: w}
+	sw := &StatusWriter{ResponseWriter: w}
 	ctx := context.WithValue(r.Context(), stateKey{}, st)
 	(*g.chain.Load()).ServeHTTP(sw, r.WithContext(ctx))
 
-	status := sw.status
-	if status == 0 {
-		status = http.StatusOK
-	}
+	status := sw.Status()
 	g.mu.Lock()
 	if st.gen == g.reqGen {
 		g.requests[st.idx].Status = status

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/errtext"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -148,11 +150,7 @@ func (e *WorldError) Error() string {
 func LoadWorld(path string) (*World, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, &WorldError{File: path, Msg: err.Error()}
+		return nil, &WorldError{File: path, Msg: errtext.PathCause(err).Error()}
 	}
 	return ParseWorld(data, path)
 }
@@ -190,7 +188,7 @@ func yamlWorldError(name string, err error, root *yaml.Node) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	m := yamlLineRE.FindStringSubmatch(msg)
 	if m == nil {
-		return &WorldError{File: name, Msg: "not valid YAML or JSON: " + oneLineText(msg)}
+		return &WorldError{File: name, Msg: "not valid YAML or JSON: " + errtext.OneLine(msg)}
 	}
 	line, _ := strconv.Atoi(m[1])
 	text := m[2]
@@ -208,8 +206,6 @@ func yamlWorldError(name string, err error, root *yaml.Node) error {
 	}
 	return e
 }
-
-func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // pathAtLine names the field whose key or scalar value is on line, for
 // decoder errors that only give a line; a key named key wins, for a line
