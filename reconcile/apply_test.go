@@ -196,9 +196,7 @@ func TestApplyOutcomes(t *testing.T) {
 // comment, everyone is queued, and the failure is reported once.
 func TestCredentialsRefusedStopsTheOrganizationsWrites(t *testing.T) {
 	c := reconciletest.New()
-	for i := range 30 { // more than one batch
-		c.PRs = append(c.PRs, mergedPR(i+1, int64(100+i), fmt.Sprint("u", i)))
-	}
+	newcomers(c, 30) // more than one batch
 	c.Script["SendInvitation"] = []reconciletest.Step{{}, {Err: reconcile.Terminal(reconcile.ErrCredentialsRefused)}}
 	st := tempStore(t)
 	// Someone invited earlier whose welcome is still to post: not after
@@ -817,9 +815,7 @@ func TestConfirmedInvitationsAreWelcomed(t *testing.T) {
 // with the reason.
 func TestInterruptedRunQueuesTheRest(t *testing.T) {
 	c := reconciletest.New()
-	for i := range 25 { // more than one batch
-		c.PRs = append(c.PRs, mergedPR(i+1, int64(100+i), fmt.Sprint("u", i)))
-	}
+	newcomers(c, 25) // more than one batch
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c.Script["SendInvitation"] = []reconciletest.Step{{Then: func(*reconciletest.Client) { cancel() }}}
@@ -890,11 +886,6 @@ func tempStore(t *testing.T) *state.Store {
 // saved, apply stops before the next request that would change something
 // on GitHub, and the cursor stays (no "save cursor" attempt).
 func TestSaveFailuresStopTheSending(t *testing.T) {
-	newcomers := func(c *reconciletest.Client, n int) {
-		for i := range n {
-			c.PRs = append(c.PRs, mergedPR(i+1, int64(100+i), fmt.Sprint("u", i)))
-		}
-	}
 	// sends scripts n-1 plain invitations and then last.
 	sends := func(n int, last reconciletest.Step) []reconciletest.Step {
 		return append(make([]reconciletest.Step, n-1), last)
@@ -1284,5 +1275,12 @@ func TestReinviteExpiredAtOrgLevel(t *testing.T) {
 				t.Errorf("alice invited %d times, want %d", n, tt.wantCreated)
 			}
 		})
+	}
+}
+
+// newcomers adds n pull requests by n people never seen, ids 100 up.
+func newcomers(c *reconciletest.Client, n int) {
+	for i := range n {
+		c.PRs = append(c.PRs, mergedPR(i+1, int64(100+i), fmt.Sprint("u", i)))
 	}
 }
