@@ -271,10 +271,7 @@ func TestUnsureInvitationSurvivesAFailedCheck(t *testing.T) {
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	c.State[10] = reconcile.Pending // run 1's invitation arrived
 	st := tempStore(t)
-	_ = st.Update(org, func(o *state.Edit) {
-		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
-	})
+	leftInviting(st, 1, 10, "alice")
 	c.Script["Membership"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
@@ -329,10 +326,7 @@ func TestUnsureResendRefusedAsAlreadyMemberIsOurs(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	st := tempStore(t)
-	_ = st.Update(org, func(o *state.Edit) {
-		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
-	})
+	leftInviting(st, 1, 10, "alice")
 	c.Script["SendInvitation"] = []reconciletest.Step{{Err: reconcile.ErrAlreadyMember}}
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
@@ -351,10 +345,7 @@ func TestDeclinedAfterAnUnsavedRunIsNotAskedAgain(t *testing.T) {
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	c.Comments["trio/trio#1"] = []string{reconcile.WelcomeComment("alice", org, 10, "https://github.test/orgs/trio/invitation")}
 	st := tempStore(t)
-	_ = st.Update(org, func(o *state.Edit) {
-		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
-	})
+	leftInviting(st, 1, 10, "alice")
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
 	}
@@ -372,10 +363,7 @@ func TestUnsureWithoutTraceIsInvitedAgain(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	st := tempStore(t)
-	_ = st.Update(org, func(o *state.Edit) {
-		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
-	})
+	leftInviting(st, 1, 10, "alice")
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
 	}
@@ -523,10 +511,7 @@ func TestArrivedInvitationWithItsWelcomeIsNotWelcomedTwice(t *testing.T) {
 	c.State[10] = reconcile.Member
 	c.Comments["trio/trio#1"] = []string{reconcile.WelcomeComment("alice", org, 10, "https://github.test/orgs/trio/invitation")}
 	st := tempStore(t)
-	_ = st.Update(org, func(o *state.Edit) {
-		o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-			PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
-	})
+	leftInviting(st, 1, 10, "alice")
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
 	}
@@ -626,6 +611,12 @@ func TestMissingTeamIsTerminalBeforeAnything(t *testing.T) {
 func unsurePending(c *reconciletest.Client, st *state.Store, n int, id int64, login string) {
 	c.PRs = append(c.PRs, mergedPR(n, id, login))
 	c.State[id] = reconcile.Pending
+	leftInviting(st, n, id, login)
+}
+
+// leftInviting records id as left "inviting" an hour ago by an earlier run,
+// on trio/trio#n.
+func leftInviting(st *state.Store, n int, id int64, login string) {
 	_ = st.Update(org, func(o *state.Edit) {
 		o.Put(id, &state.Person{Login: login, Status: state.Inviting, At: now.Add(-time.Hour),
 			PR: &state.PRRef{Repo: "trio/trio", Number: n, MergedAt: now.Add(-time.Hour)}})
@@ -1075,10 +1066,7 @@ func TestInterruptedWhileReading(t *testing.T) {
 		t.Run(method, func(t *testing.T) {
 			c := reconciletest.New()
 			st := tempStore(t)
-			_ = st.Update(org, func(o *state.Edit) {
-				o.Put(10, &state.Person{Login: "alice", Status: state.Inviting, At: now.Add(-time.Hour),
-					PR: &state.PRRef{Repo: "trio/trio", Number: 1, MergedAt: now.Add(-time.Hour)}})
-			})
+			leftInviting(st, 1, 10, "alice")
 			c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob")}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
