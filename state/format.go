@@ -91,10 +91,9 @@ type prV1 struct {
 // Decode parses and validates the contents of a state file of version 1 or
 // 2. Every error is one line that says what is wrong.
 func Decode(data []byte) (*File, error) {
-	// Read the version first so that a newer file is reported as such, not as
-	// a pile of unknown fields.
-	// The canonical form starts with the version; anything else is read
-	// in full to find it.
+	// The version decides how the rest is read, so that a newer file is
+	// reported as such, not as a pile of unknown fields. The canonical form
+	// starts with it; anything else is read in full to find it.
 	if bytes.HasPrefix(data, []byte(`{"version":2,`)) {
 		if f, ok := decodeFast(data); ok {
 			return f, nil
