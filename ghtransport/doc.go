@@ -17,16 +17,25 @@
 // # Polite writes
 //
 // Polite is what GitHub asks of an integration that writes: one write at a
-// time per credential, starts at least a second apart (WriteSpacing, paced
-// with golang.org/x/time/rate on the injected clock), and content-creating
+// time per credential, each starting at least a second after the answer to
+// the previous one came back (WriteSpacing), and content-creating
 // requests (invitations, comments, GraphQL mutations) at most 80 in any
 // rolling minute and 500 in any rolling hour, counting what earlier runs
 // sent (Options.ContentHistory; Options.ContentSent hears of each one
 // just before it goes, for the caller to record). A content-creating
 // request that would wait past its budget for the hour to free up is not
-// sent: it fails with a
-// *RateLimitError of KindContent, for the caller to queue. An invitation
-// waits for room for two, so that its welcome comment fits the hour too.
+// sent: it fails with a *RateLimitError of KindContent, for the caller to
+// queue. An invitation waits for room for two, so that its welcome comment
+// fits the hour too.
+//
+// # Stopping
+//
+// When the caller closes Options.Stop (Ctrl-C), every request still
+// waiting in the stack (for its write turn, its spacing, the content
+// budget, a rate limit or a backoff) fails at once with an error matching
+// ErrNotSent, and ContentSent never hears of it: it certainly did not reach
+// GitHub, so nobody needs to look it up later. What is already on the wire
+// is left to finish.
 //
 // graphQLTimeouts turns GitHub's GraphQL timeout (HTTP 200, no data, one
 // untyped "Something went wrong while executing your query" error) into the

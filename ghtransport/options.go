@@ -2,6 +2,8 @@ package ghtransport
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -42,9 +44,10 @@ type Options struct {
 	// time.Now.
 	Now func() time.Time
 
-	// WriteSpacing is the least time between the starts of two writes
-	// with one credential (default DefaultWriteSpacing, GitHub's "at least
-	// one second"; negative: no spacing, for tests of other things).
+	// WriteSpacing is the least time between the answer to one write with
+	// a credential and the start of the next (default DefaultWriteSpacing,
+	// GitHub's "at least one second"; negative: no spacing, for tests of
+	// other things).
 	WriteSpacing time.Duration
 	// ContentPerMinute and ContentPerHour cap the content-creating
 	// requests of one credential in any rolling minute and hour (defaults
@@ -61,7 +64,24 @@ type Options struct {
 	// that the caller can record it for the next run's ContentHistory. If
 	// it fails, the request is not sent and its error is returned.
 	ContentSent func(req *http.Request, at time.Time) error
+	// Stop, if set, is closed when the caller stops sending (Ctrl-C):
+	// from then on no request starts a wait, a wait in progress (a write
+	// for its turn or spacing, room in the content budget, a rate limit or
+	// a retry's backoff) ends at once, and the request fails with an
+	// error matching ErrNotSent. Requests already handed to the network
+	// are left to finish. Nil: never.
+	Stop <-chan struct{}
 }
+
+// ErrNotSent marks the failure of a request that certainly did not reach
+// GitHub: it was stopped (Options.Stop, its context ended) while waiting
+// to be sent. Unlike a timeout or a dropped connection it leaves nothing
+// to look up; test for it with errors.Is. (For a read that Retry was
+// retrying, it is the retry that was not sent.)
+var ErrNotSent = errors.New("the request was not sent")
+
+// errStopped is a wait ended by Options.Stop.
+var errStopped = fmt.Errorf("%w: stopping", ErrNotSent)
 
 func (o Options) withDefaults() Options {
 	if o.MaxWait <= 0 {
@@ -78,6 +98,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Sleep == nil {
 		o.Sleep = sleep
+	}
+	if o.Stop != nil {
+		o.Sleep = stoppable(o.Sleep, o.Stop)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -128,6 +151,31 @@ func newStack(base http.RoundTripper, o Options, identity string) http.RoundTrip
 	}
 	retry := NewRetry(&graphQLTimeouts{base: base, o: o}, o)
 	return NewGraphQLErrorTypes(NewPolite(NewRateLimit(retry, o), o, history), o)
+}
+
+// stoppable makes sleep end with errStopped as soon as stop is closed.
+func stoppable(sleep func(context.Context, time.Duration) error, stop <-chan struct{}) func(context.Context, time.Duration) error {
+	return func(ctx context.Context, d time.Duration) error {
+		select {
+		case <-stop:
+			return errStopped
+		default:
+		}
+		ctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
+		go func() {
+			select {
+			case <-stop:
+				cancel(errStopped)
+			case <-ctx.Done():
+			}
+		}()
+		err := sleep(ctx, d)
+		if err != nil && context.Cause(ctx) == errStopped {
+			return errStopped
+		}
+		return err
+	}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

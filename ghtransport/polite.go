@@ -3,13 +3,12 @@ package ghtransport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"sort"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // GitHub's asks of an integration that writes, from "Best practices for
@@ -42,22 +41,26 @@ const KindContent RateLimitKind = "content-creation"
 // with a *RateLimitError of KindContent, so that the caller queues it for a
 // later run. Reads pass straight through, concurrently.
 //
+// Once Options.Stop is closed, a write still waiting here (for its turn,
+// its spacing or room in the content budget) fails at once with an error
+// matching ErrNotSent, and no write starts; the one already handed to the
+// network finishes.
+//
 // One Polite must serve exactly one credential (see PerIdentity): GitHub
 // counts its limits per user or installation.
 type Polite struct {
 	base http.RoundTripper
 	o    Options
 
-	// write is held for the whole of one write, waits included.
-	write sync.Mutex
-	// spacing paces the starts of writes: a token bucket of one token
-	// refilled every WriteSpacing, driven by the injected clock
-	// (x/time/rate's *N methods take the time as an argument, so tests
-	// and the benchmark never really wait). Writes being serial, each
-	// also starts after the previous one ended.
-	spacing *rate.Limiter
+	// turn is held for the whole of one write, waits included: a
+	// one-slot semaphore rather than a mutex, so that a write waiting for
+	// its turn can give up when the caller stops.
+	turn chan struct{}
+	// ended is when the last write's answer came back (zero: none yet);
+	// guarded by turn. The spacing runs from there, not from its start.
+	ended time.Time
 	// sent holds the start times of content-creating requests in the last
-	// hour, oldest first; guarded by write.
+	// hour, oldest first; guarded by turn.
 	sent []time.Time
 }
 
@@ -71,10 +74,7 @@ func NewPolite(base http.RoundTripper, o Options, history []time.Time) *Polite {
 		base = http.DefaultTransport
 	}
 	o = o.withDefaults()
-	p := &Polite{base: base, o: o}
-	if o.WriteSpacing > 0 {
-		p.spacing = rate.NewLimiter(rate.Every(o.WriteSpacing), 1)
-	}
+	p := &Polite{base: base, o: o, turn: make(chan struct{}, 1)}
 	p.sent = append(p.sent, history...)
 	sort.Slice(p.sent, func(i, j int) bool { return p.sent[i].Before(p.sent[j]) })
 	return p
@@ -125,10 +125,58 @@ func (t *Polite) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.base.RoundTrip(req)
 	}
 	req, b := withBudget(req, t.o.MaxWait)
-	ctx := req.Context()
-	t.write.Lock()
-	defer t.write.Unlock()
+	if err := t.waitTurn(req.Context()); err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	defer func() { <-t.turn }()
+	if err := t.wait(req, content, b); err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	if content {
+		at := t.o.Now()
+		if t.o.ContentSent != nil {
+			if err := t.o.ContentSent(req, at); err != nil {
+				closeBody(req)
+				return nil, err
+			}
+		}
+		t.sent = append(t.sent, at)
+	}
+	resp, err := t.base.RoundTrip(req)
+	t.ended = t.o.Now()
+	var refused *RateLimitError
+	if content && (errors.As(err, &refused) || errors.Is(err, ErrNotSent)) {
+		// Refused by a limit, or stopped below before it went: it was
+		// not performed. (What ContentSent recorded stays: counting a
+		// request that never went is the safe side.)
+		t.sent = t.sent[:len(t.sent)-1]
+	}
+	return resp, err
+}
 
+// waitTurn takes the write turn, unless ctx ends or the caller stops first.
+func (t *Polite) waitTurn(ctx context.Context) error {
+	select {
+	case <-t.o.Stop:
+		return errStopped
+	default:
+	}
+	select {
+	case t.turn <- struct{}{}:
+		return nil
+	case <-t.o.Stop:
+		return errStopped
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", ErrNotSent, ctx.Err())
+	}
+}
+
+// wait holds a write, its turn taken, until it may go: room in the content
+// budget (content), then WriteSpacing after the previous write ended. An
+// error means that it must not be sent.
+func (t *Polite) wait(req *http.Request, content bool, b *budget) error {
 	if content {
 		now := t.o.Now()
 		// An invitation goes only when its welcome comment fits in the
@@ -141,38 +189,53 @@ func (t *Polite) RoundTrip(req *http.Request) (*http.Response, error) {
 			if !b.take(wait) {
 				t.o.Logger.Info("GitHub's limit on content-creating requests is used up; leaving this one for a later run",
 					"method", req.Method, "path", req.URL.Path, "wait", wait.String())
-				return nil, &RateLimitError{Kind: KindContent, Reset: reset, Wait: wait}
+				return &RateLimitError{Kind: KindContent, Reset: reset, Wait: wait}
 			}
 			t.o.Logger.Info("pacing content-creating requests under GitHub's limit", "method", req.Method,
 				"path", req.URL.Path, "wait", wait.String())
-			if err := t.o.Sleep(ctx, wait); err != nil {
-				return nil, err
+			if err := t.pause(req.Context(), wait); err != nil {
+				return err
 			}
 		}
 	}
-	if t.spacing != nil {
-		now := t.o.Now()
-		if d := t.spacing.ReserveN(now, 1).DelayFrom(now); d > 0 {
-			if err := t.o.Sleep(ctx, d); err != nil {
-				return nil, err
+	// GitHub: "wait at least one second between each request" that
+	// writes, read as a pause between the answer to one and the start of
+	// the next. octokit/plugin-throttling spaces the starts instead (its
+	// "write" Bottleneck group, maxConcurrent 1 and minTime 1000, through
+	// which a no-op is scheduled before each write: src/index.ts,
+	// src/wrap-request.ts), so that a write GitHub takes 800 ms to answer
+	// is followed 200 ms later by the next.
+	if t.o.WriteSpacing > 0 && !t.ended.IsZero() {
+		if d := t.ended.Add(t.o.WriteSpacing).Sub(t.o.Now()); d > 0 {
+			if err := t.pause(req.Context(), d); err != nil {
+				return err
 			}
 		}
 	}
-	if content {
-		at := t.o.Now()
-		if t.o.ContentSent != nil {
-			if err := t.o.ContentSent(req, at); err != nil {
-				return nil, err
-			}
+	select {
+	case <-t.o.Stop:
+		return errStopped
+	default:
+		return nil
+	}
+}
+
+// pause sleeps d before a write that has not gone; whatever cuts it short
+// leaves the write certainly not sent.
+func (t *Polite) pause(ctx context.Context, d time.Duration) error {
+	if err := t.o.Sleep(ctx, d); err != nil {
+		if errors.Is(err, ErrNotSent) {
+			return err
 		}
-		t.sent = append(t.sent, at)
+		return fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
-	resp, err := t.base.RoundTrip(req)
-	var refused *RateLimitError
-	if content && errors.As(err, &refused) {
-		t.sent = t.sent[:len(t.sent)-1] // refused by a limit: it was not performed
+	return nil
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
 	}
-	return resp, err
 }
 
 // contentWait is how long a content-creating request must wait at now so
