@@ -249,6 +249,7 @@ func connect(ctx context.Context, a *AuthOptions, d *Deps, log *slog.Logger) (*s
 	// sent either.
 	if d.gate != nil {
 		base = &gateTransport{base: base, gate: d.gate}
+		topts.Stop = d.gate.stopped()
 	}
 	// Each credential (the token, each installation) gets its own stack:
 	// its own write pacing and secondary-limit cooldown.

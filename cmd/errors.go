@@ -161,7 +161,7 @@ func explain(ctx context.Context, err error, org string, a *AuthOptions, watch *
 		notFound *orgNotFoundError
 	)
 	switch {
-	case ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, errInterrupted):
+	case ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, ghtransport.ErrNotSent):
 		f.Code, f.Msg = ExitInterrupted, "interrupted: stopped before finishing; what was done is saved and the next run continues from there"
 	case errors.As(err, &cred):
 		f.Code, f.Msg = ExitAuth, cred.Error()

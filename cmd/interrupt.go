@@ -2,10 +2,13 @@ package cmd
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/python-trio/snekomatic/ghtransport"
 )
 
 // interruptGrace is how long the requests in flight may take to finish
@@ -14,16 +17,37 @@ import (
 const interruptGrace = 10 * time.Second
 
 // errInterrupted is what a request gets that would have started after an
-// interruption: it is never sent.
-var errInterrupted = errors.New("interrupted before this request was sent")
+// interruption: it is never sent, which reconcile tells from an answer
+// lost on the way (ghtransport.ErrNotSent).
+var errInterrupted = fmt.Errorf("interrupted: %w", ghtransport.ErrNotSent)
 
 // interruptGate lets requests already in flight finish after an
-// interruption, and refuses to start new ones; the run then records what
-// it did (each action is written down before it is sent, and its outcome
-// after), leaves the rest for the next run, saves and exits. Cancelling
+// interruption, and refuses to start new ones: those still waiting to be
+// sent (a write for its second of spacing, say) fail at once through
+// ghtransport.Options.Stop, and nothing that was not sent is recorded as
+// sent. The run then records what it did (each action is written down
+// before it is sent, and its outcome after), leaves the rest for the next
+// run, saves and exits as soon as nothing is on the wire. Cancelling
 // everything at once instead would leave the requests in flight with an
 // unknown outcome, for the next run to look up.
-type interruptGate struct{ closed atomic.Bool }
+type interruptGate struct {
+	closed atomic.Bool
+	once   sync.Once
+	stop   chan struct{}
+}
+
+// stopped is closed when the gate closes.
+func (g *interruptGate) stopped() <-chan struct{} {
+	g.once.Do(func() { g.stop = make(chan struct{}) })
+	return g.stop
+}
+
+func (g *interruptGate) close() {
+	g.stopped()
+	if !g.closed.Swap(true) {
+		close(g.stop)
+	}
+}
 
 // watch closes the gate when ctx is done, and cancels the run grace later.
 // The returned context is the run's: it outlives ctx by at most grace.
@@ -32,7 +56,7 @@ func (g *interruptGate) watch(ctx context.Context, grace time.Duration) (context
 	go func() {
 		select {
 		case <-ctx.Done():
-			g.closed.Store(true)
+			g.close()
 			t := time.NewTimer(grace)
 			defer t.Stop()
 			select {

@@ -40,6 +40,8 @@ func classifyInviteError(err error) error {
 	switch {
 	case errors.As(err, &rl), errors.As(err, &abuse), errors.As(err, &waited):
 		return err // refused before anything was done
+	case errors.Is(err, ghtransport.ErrNotSent):
+		return fmt.Errorf("%w: %w", reconcile.ErrNotSent, err) // stopped before it went
 	case !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode >= 500:
 		return fmt.Errorf("%w: %w", reconcile.ErrMaybeSent, shortError(err))
 	}

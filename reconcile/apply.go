@@ -204,6 +204,11 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				log.Warn("invitation limit reached; the rest wait for a later run", "login", d.Login)
 				outcome[d.ID] = personAs(d.Candidate, state.Queued, limited)
 				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, limited))
+			case errors.Is(err, ErrNotSent):
+				// Stopped before it went: queued, as is the rest.
+				limited = "the run was interrupted"
+				outcome[d.ID] = personAs(d.Candidate, state.Queued, limited)
+				rep.add(ActQueue, entry(d.Login, d.ID, d.PR, limited))
 			case errors.Is(err, ErrMaybeSent):
 				// Still unknown after looking: stays "inviting", so that the
 				// next run looks again before sending.

@@ -826,6 +826,36 @@ func TestInterruptedRunQueuesTheRest(t *testing.T) {
 	}
 }
 
+// An invitation stopped before it went (the run is interrupted while it
+// waits for its second of spacing) is certainly not sent: its person is
+// queued, not left "inviting" for the next run to look up, nothing is
+// looked up now, and nobody after them is sent.
+func TestNotSentInvitationIsQueuedNotUnsure(t *testing.T) {
+	c := reconciletest.New()
+	newcomers(c, 4)
+	c.Script["SendInvitation"] = []reconciletest.Step{{}, {Err: fmt.Errorf("%w: interrupted", reconcile.ErrNotSent)}}
+	st := tempStore(t)
+	rep, _ := runOrg(t, c, st, options())
+	if n := calls(c, "SendInvitation"); n != 2 || len(c.Created) != 1 {
+		t.Errorf("%d invitations tried, %d made; want 2 and 1", n, len(c.Created))
+	}
+	if n := calls(c, "Membership"); n != 0 {
+		t.Errorf("%d membership look-ups for a request that never went", n)
+	}
+	queued := 0
+	for _, p := range st.Org(org).People {
+		if p.Status == state.Inviting {
+			t.Errorf("%s left inviting", p.Login)
+		}
+		if p.Status == state.Queued && strings.Contains(p.Reason, "interrupted") {
+			queued++
+		}
+	}
+	if queued != 3 || len(rep.Queued) != 3 {
+		t.Errorf("%d queued as interrupted, %d reported queued; want 3", queued, len(rep.Queued))
+	}
+}
+
 // When GitHub's invitation limit is reached, the report says how many
 // people wait for it.
 func TestInvitationLimitWarningCountsTheWaiting(t *testing.T) {

@@ -185,6 +185,10 @@ var (
 	// GitHub acted on it (a timeout, a 5xx, a dropped connection). Whoever
 	// gets it must look before sending again.
 	ErrMaybeSent = errors.New("the request may have been carried out")
+	// ErrNotSent: the request certainly did not reach GitHub, because the
+	// run is stopping (interrupted while it waited to be sent). Nothing is
+	// left to look up, and nothing more will be sent.
+	ErrNotSent = errors.New("not sent")
 	// ErrNoSuchTeam: the organization has no team with that slug.
 	ErrNoSuchTeam = errors.New("no such team")
 )
