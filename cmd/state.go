@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -40,6 +42,16 @@ func openState(path string, dryRun bool) (*state.Store, bool, error) {
 		return state.OpenReadOnly(path)
 	}
 	return state.Open(path)
+}
+
+// settleState drops what a clock that ran ahead recorded in the state
+// (state.Store.DropFutureSent) and logs, one line each, what opening it
+// settled.
+func settleState(log *slog.Logger, store *state.Store, now time.Time, path string) {
+	store.DropFutureSent(now)
+	for _, w := range store.Warnings() {
+		log.Warn(w, "state", path)
+	}
 }
 
 // checkOutput checks an --output flag (doctor has one too).

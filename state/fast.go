@@ -55,6 +55,11 @@ func decodeFast(data []byte) (*File, bool) {
 				o.Sent = append(o.Sent, t)
 			}
 		}
+		if p.lit(`"sent_by":{`) {
+			if o.SentBy, ok = p.sentBy(); !ok {
+				return nil, false
+			}
+		}
 		if !p.lit(`"people":[`) {
 			return nil, false
 		}
@@ -92,6 +97,36 @@ func decodeFast(data []byte) (*File, bool) {
 		}
 		f.Orgs[name] = o
 	}
+}
+
+// sentBy reads the inside of "sent_by" up to its closing "},".
+func (p *fastParser) sentBy() (map[string][]time.Time, bool) {
+	by := map[string][]time.Time{}
+	for !p.lit("},") {
+		if len(by) > 0 && !p.lit(",") {
+			return nil, false
+		}
+		id, ok := p.str()
+		if !ok || id == "" || by[id] != nil || !p.lit(":[") {
+			return nil, false
+		}
+		var l []time.Time
+		for !p.lit("]") {
+			if len(l) > 0 && !p.lit(",") {
+				return nil, false
+			}
+			t, ok := p.time()
+			if !ok || t.IsZero() || len(l) > 0 && t.Before(l[len(l)-1]) {
+				return nil, false
+			}
+			l = append(l, t)
+		}
+		if len(l) == 0 {
+			return nil, false
+		}
+		by[id] = l
+	}
+	return by, true
 }
 
 type fastParser struct {
