@@ -15,7 +15,8 @@ import (
 
 // NewCmdState builds `snekomatic state`, the commands that show and
 // correct what snekomatic remembers. Each has a file of its own
-// (state_show.go, state_forget.go, state_adopt.go, state_fold.go); the
+// (state_show.go, state_forget.go, state_adopt.go, state_fold.go,
+// state_merge.go); the
 // flag checks they share are here.
 func NewCmdState(d *Deps) *cobra.Command {
 	c := &cobra.Command{
@@ -23,10 +24,11 @@ func NewCmdState(d *Deps) *cobra.Command {
 		Short: "Show and correct what snekomatic remembers about people",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return usagef("state needs a command: show, forget, adopt or fold")
+			return usagef("state needs a command: show, forget, adopt, fold or merge")
 		},
 	}
-	c.AddCommand(NewCmdStateShow(d, nil), NewCmdStateForget(d, nil), NewCmdStateAdopt(d, nil), NewCmdStateFold(d, nil))
+	c.AddCommand(NewCmdStateShow(d, nil), NewCmdStateForget(d, nil), NewCmdStateAdopt(d, nil), NewCmdStateFold(d, nil),
+		NewCmdStateMerge(d, nil))
 	return c
 }
 

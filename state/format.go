@@ -36,8 +36,8 @@ type fileV2 struct {
 }
 
 type orgV2 struct {
-	Cursor time.Time   `json:"cursor,omitzero"`
-	Sent   []time.Time `json:"sent"`
+	Cursor time.Time              `json:"cursor,omitzero"`
+	Sent   []time.Time            `json:"sent"`
 	SentBy map[string][]time.Time `json:"sent_by"`
 	// Values, not pointers: one allocation for a list of 100,000. A null
 	// in the list decodes as a person without an id, which is refused.
