@@ -304,6 +304,28 @@ func (s *Store) SentRecorded(org string) bool {
 	return o != nil && (o.Sent != nil || o.SentBy != nil)
 }
 
+// SentBy lists, over every organization of the state, the content-creating
+// requests sent at or after since by the credential identity (Org.SentBy),
+// with those recorded without an identity (Org.Sent), which count for
+// every credential. GitHub counts its hourly limit per credential, whatever
+// the organization.
+func (s *Store) SentBy(identity string, since time.Time) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []time.Time
+	for _, o := range s.file.Orgs {
+		for _, l := range [][]time.Time{o.Sent, o.SentBy[identity]} {
+			for _, t := range l {
+				if !t.Before(since) {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return out
+}
+
 // Cursor returns org's cursor, without copying anyone.
 func (s *Store) Cursor(org string) time.Time {
 	s.mu.Lock()
