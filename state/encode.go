@@ -53,14 +53,8 @@ func Encode(f *File) ([]byte, error) {
 			if err := checkSent(o.Sent); err != nil {
 				return nil, fmt.Errorf("organization %q: sent: %v", name, err)
 			}
-			b = append(b, `"sent":[`...)
-			for i, t := range o.Sent {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = appendTime(b, t)
-			}
-			b = append(b, "],"...)
+			b = append(b, `"sent":`...)
+			b = append(appendTimes(b, o.Sent), ',')
 		}
 		if o.SentBy != nil {
 			if err := checkSentBy(o.SentBy); err != nil {

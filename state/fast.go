@@ -42,23 +42,8 @@ func decodeFast(data []byte) (*File, bool) {
 				return nil, false
 			}
 		}
-		if p.lit(`"sent":[`) {
-			o.Sent = []time.Time{}
-			for !p.lit("],") {
-				if len(o.Sent) > 0 && !p.lit(",") {
-					return nil, false
-				}
-				t, ok := p.time()
-				if !ok || t.IsZero() || len(o.Sent) > 0 && t.Before(o.Sent[len(o.Sent)-1]) {
-					return nil, false
-				}
-				o.Sent = append(o.Sent, t)
-			}
-		}
-		if p.lit(`"sent_by":{`) {
-			if o.SentBy, ok = p.sentBy(); !ok {
-				return nil, false
-			}
+		if !p.sent(o) {
+			return nil, false
 		}
 		if !p.lit(`"people":[`) {
 			return nil, false
@@ -97,6 +82,31 @@ func decodeFast(data []byte) (*File, bool) {
 		}
 		f.Orgs[name] = o
 	}
+}
+
+// sent reads an organization's "sent" and "sent_by", if there.
+func (p *fastParser) sent(o *Org) bool {
+	if p.lit(`"sent":[`) {
+		o.Sent = []time.Time{}
+		for !p.lit("],") {
+			if len(o.Sent) > 0 && !p.lit(",") {
+				return false
+			}
+			t, ok := p.time()
+			if !ok || t.IsZero() || len(o.Sent) > 0 && t.Before(o.Sent[len(o.Sent)-1]) {
+				return false
+			}
+			o.Sent = append(o.Sent, t)
+		}
+	}
+	if p.lit(`"sent_by":{`) {
+		by, ok := p.sentBy()
+		if !ok {
+			return false
+		}
+		o.SentBy = by
+	}
+	return true
 }
 
 // sentBy reads the inside of "sent_by" up to its closing "},".
