@@ -15,6 +15,8 @@
 #   PUSH_ATTEMPTS         pushes to try before giving up (default 5)
 #   RETRY_DELAY_SECONDS   base of the linear back-off between them (default 2)
 #   GIT_REMOTE            the remote to push to (default origin)
+#   SNEKOMATIC_BIN        the snekomatic binary, which merges the state file
+#                         when the branch moved (default: snekomatic on PATH)
 #
 # Whom a commit is by: GIT_AUTHOR_NAME and friends, else git's user.name and
 # user.email, else github-actions[bot].
@@ -32,10 +34,12 @@
 # A push that fails for a passing reason (the network, a 5xx from GitHub)
 # is tried again after a back-off that doubles. A push refused because the
 # branch moved meanwhile is retried on top of the branch as it now is: the
-# state file is merged record by record (per organization, per person), so
-# edits to other people's records (a `state forget` pushed by hand, another
-# file) are kept; an edit to a record this run changed too is a conflict
-# and stops the push, so that nothing is overwritten. A push refused for
+# state file is merged record by record by `snekomatic state merge` (per
+# organization, per person; a record changed on both sides is taken from the
+# one further along), so edits to other people's records (a `state forget`
+# pushed by hand, another file) are kept; a record forgotten on one side and
+# changed on the other is a conflict and stops the push, so that nothing is
+# overwritten. A push refused for
 # permissions (403, branch protection, a ruleset) fails at once. Git tells
 # these apart only in words, so its message is what is read.
 #
@@ -55,6 +59,8 @@ interval=${CURSOR_COMMIT_HOURS:-24}
 attempts=${PUSH_ATTEMPTS:-5}
 delay=${RETRY_DELAY_SECONDS:-2}
 remote=${GIT_REMOTE:-origin}
+bin=${SNEKOMATIC_BIN:-snekomatic}
+case $bin in */*) bin=$(cd "$(dirname -- "$bin")" && pwd)/$(basename -- "$bin") ;; esac
 
 note() { printf 'snekomatic: %s\n' "$*"; }
 
@@ -186,33 +192,6 @@ fi
 git add --force -- "$file"
 git commit --quiet --only -m "$subject [skip ci]" -m "$body" -- "$file"
 
-# merge3 merges the state file record by record: BASE (what this run
-# started from), OURS (what it wrote) and THEIRS (the branch now). For each
-# organization's cursor and each person: what only one side changed is
-# taken from it; a person both changed differently is a conflict (jq exits
-# non-zero); two cursors that both moved give the earlier one (re-reading
-# is harmless, skipping is not).
-merge3() {
-	jq -n --slurpfile b "$1" --slurpfile o "$2" --slurpfile t "$3" '
-		def pick(b; o; t; k):
-			if o == t then o elif o == b then t elif t == b then o
-			else error("conflict: " + k) end;
-		($b[0] // {}) as $b | $o[0] as $o | $t[0] as $t
-		| ([($b.orgs // {}), ($o.orgs // {}), ($t.orgs // {})] | map(keys) | add | unique) as $orgs
-		| $o + {orgs: (reduce $orgs[] as $org ({};
-			($b.orgs[$org] // {}) as $bo | ($o.orgs[$org] // {}) as $oo | ($t.orgs[$org] // {}) as $to
-			| ([($bo.people // {}), ($oo.people // {}), ($to.people // {})] | map(keys) | add | unique) as $ids
-			| (if $oo.cursor == $to.cursor or $to.cursor == $bo.cursor then $oo.cursor
-				elif $oo.cursor == $bo.cursor then $to.cursor
-				elif $oo.cursor == null then $to.cursor elif $to.cursor == null then $oo.cursor
-				else ([$oo.cursor, $to.cursor] | min) end) as $cursor
-			| (reduce $ids[] as $id ({};
-				pick($bo.people[$id]; $oo.people[$id]; $to.people[$id]; $org + " person " + $id) as $v
-				| if $v == null then . else .[$id] = $v end)) as $people
-			| if $oo == {} and $to == {} then . else
-				.[$org] = ($to + $oo + {people: $people} | if $cursor == null then del(.cursor) else .cursor = $cursor end) end))}'
-}
-
 for ((i = 1; ; i++)); do
 	if git push --quiet "$remote" "HEAD:refs/heads/$branch" 2>"$tmp/push.err"; then
 		break
@@ -238,17 +217,27 @@ for ((i = 1; ; i++)); do
 	note "$branch moved during the run: rebasing the state commit onto it, merging the state file record by record (attempt $((i + 1)) of $attempts)"
 	# The new commit is the branch as it is now with the merged state file:
 	# built with plumbing, so that nothing else in the checkout is touched.
-	git show "HEAD^:./$file" >"$tmp/base.json" 2>/dev/null || echo '{}' >"$tmp/base.json"
-	git show "HEAD:./$file" >"$tmp/ours.json"
+	# An empty file stands for a side without the state file: snekomatic
+	# state merge takes an empty base as an empty state, as git's merge
+	# drivers are given one.
+	git show "HEAD^:./$file" >"$tmp/base.json" 2>/dev/null || : >"$tmp/base.json"
+	git show "HEAD:./$file" >"$tmp/merged.json"
 	if git cat-file -e "$remote/$branch:$name" 2>/dev/null; then
 		git show "$remote/$branch:$name" >"$tmp/theirs.json"
 	else
-		echo '{}' >"$tmp/theirs.json"
+		cp "$tmp/base.json" "$tmp/theirs.json"
 	fi
-	if cmp -s "$tmp/base.json" "$tmp/theirs.json"; then
-		cp "$tmp/ours.json" "$tmp/merged.json"
-	elif ! merge3 "$tmp/base.json" "$tmp/ours.json" "$tmp/theirs.json" >"$tmp/merged.json" 2>"$tmp/merge.err"; then
-		keep_for_artifact "$name was changed on $branch during the run, in records this run changed too ($(sed 's/^jq: error[^:]*: //' "$tmp/merge.err" | head -n1)), so this run's state was not pushed (is another snekomatic writing it? the workflow's concurrency group should prevent that)"
+	# The merge replaces merged.json (ours) with the result, as a git merge
+	# driver does; see `snekomatic state merge --help` for its rules.
+	merged=0
+	if ! cmp -s "$tmp/base.json" "$tmp/theirs.json"; then
+		"$bin" state merge "$tmp/base.json" "$tmp/merged.json" "$tmp/theirs.json" 2>"$tmp/merge.err" || merged=$?
+	fi
+	if [ "$merged" -ne 0 ]; then
+		cat "$tmp/merge.err" >&2
+		[ "$merged" -eq 1 ] ||
+			keep_for_artifact "$name was changed on $branch during the run and could not be merged ($(sed 's/^snekomatic: //' "$tmp/merge.err" | head -n1))"
+		keep_for_artifact "$name was changed on $branch during the run, in records this run changed too ($(sed 's/^snekomatic: //; s/^state merge: //' "$tmp/merge.err" | head -n1)), so this run's state was not pushed (is another snekomatic writing it? the workflow's concurrency group should prevent that)"
 	fi
 	blob=$(git hash-object -w "$tmp/merged.json")
 	GIT_INDEX_FILE=$tmp/index git read-tree "$remote/$branch"

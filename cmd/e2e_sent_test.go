@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func TestHourlyBudgetComesBackExactlyAnHourAfterTheRequests(t *testing.T) {
 	if n := writes(); n != 10 {
 		t.Fatalf("first run: %d writes, want the hour's 10", n)
 	}
-	sent := loadState(t, w.statePath).Orgs["trio"].Sent
+	sent := allSent(loadState(t, w.statePath).Orgs["trio"])
 	if len(sent) != 10 || sent[0].Before(w.now) || sent[9].Sub(sent[0]) < 9*time.Second {
 		t.Fatalf("recorded %v: want the 10 requests' times, a second or more apart", sent)
 	}
@@ -56,7 +57,7 @@ func TestHourlyBudgetComesBackExactlyAnHourAfterTheRequests(t *testing.T) {
 	if n := w.gh.ContentLimitRefusals(); n != 0 {
 		t.Errorf("GitHub refused %d requests", n)
 	}
-	if sent := loadState(t, w.statePath).Orgs["trio"].Sent; len(sent) != 6 {
+	if sent := allSent(loadState(t, w.statePath).Orgs["trio"]); len(sent) != 6 {
 		t.Errorf("recorded %d times after the second run, want its 6 (the first run's are over an hour old)", len(sent))
 	}
 }
@@ -70,7 +71,7 @@ func TestARecordStartsFromTheOldEstimate(t *testing.T) {
 	writes := func() int { return w.gh.CountRequests()[fakegithub.KindRESTWrite] }
 	hourlyRunner(t, w, 12)(0) // 6 people invited and welcomed
 	f := loadState(t, w.statePath)
-	f.Orgs["trio"].Sent = nil // as an older version left it
+	f.Orgs["trio"].Sent, f.Orgs["trio"].SentBy = nil, nil // as an older version left it
 	if err := state.Save(w.statePath, f); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestARecordStartsFromTheOldEstimate(t *testing.T) {
 	if n := writes(); n != 14 {
 		t.Fatalf("%d writes, want 14", n)
 	}
-	sent := loadState(t, w.statePath).Orgs["trio"].Sent
+	sent := allSent(loadState(t, w.statePath).Orgs["trio"])
 	estimated := 0
 	for _, at := range sent {
 		// (The state keeps times to the second.)
@@ -105,5 +106,51 @@ func TestARecordStartsFromTheOldEstimate(t *testing.T) {
 	}
 	if n := w.gh.ContentLimitRefusals(); n != 0 {
 		t.Errorf("GitHub refused %d requests", n)
+	}
+}
+
+// allSent is every request time an organization's record holds, of every
+// credential, oldest first.
+func allSent(o *state.Org) []time.Time {
+	out := slices.Clone(o.Sent)
+	for _, l := range o.SentBy {
+		out = append(out, l...)
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return out
+}
+
+// The hour's budget is the credential's: requests the same token sent
+// for another organization (one not in this run's --org) count, whether
+// recorded with the credential or by a version that did not say which
+// (counted for every credential); another credential's do not.
+func TestHourlyBudgetIsTheCredentialsAcrossOrganizations(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		record func(o *state.Org, times []time.Time)
+		writes int
+	}{
+		{"same token", func(o *state.Org, ts []time.Time) { o.SentBy = map[string][]time.Time{identityToken: ts} }, 2},
+		{"no identity recorded", func(o *state.Org, ts []time.Time) { o.Sent = ts }, 2},
+		{"another credential", func(o *state.Org, ts []time.Time) { o.SentBy = map[string][]time.Time{"installation:5": ts} }, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, _ := newcomersWorld(t, 8)
+			// 8 of the hour's 10 already went out for acme, with this
+			// run's token, a few minutes ago.
+			f := state.New()
+			var ts []time.Time
+			for i := range 8 {
+				ts = append(ts, w.now.Add(-10*time.Minute+time.Duration(i)*time.Second).UTC().Truncate(time.Second))
+			}
+			tc.record(f.Org("acme"), ts)
+			if err := state.Save(w.statePath, f); err != nil {
+				t.Fatal(err)
+			}
+			hourlyRunner(t, w, 10)(0)
+			if n := w.gh.CountRequests()[fakegithub.KindRESTWrite]; n != tc.writes {
+				t.Errorf("%d writes for trio, want %d", n, tc.writes)
+			}
+		})
 	}
 }

@@ -51,8 +51,10 @@ func (s *session) setInstallationOrg(id int64, org string) {
 // requests a credential sent since a time, as the state records them. The
 // token is shared by all its organizations; an installation acts on one.
 //
-// Runs of this version record when each request went out (state.Org.Sent,
-// see contentSent), and those times are used as they are. For an
+// Runs of this version record when each request went out and with which
+// credential (state.Org.SentBy, see contentSent), and those times are used
+// as they are, over every organization of the state: the hour's budget is
+// the credential's, whichever organizations this run was given. For an
 // organization whose state has no such record (written by an older
 // version), it is estimated from the people (legacyContent).
 func (s *session) contentHistory(identity string, since time.Time) []time.Time {
@@ -72,24 +74,20 @@ func (s *session) contentHistory(identity string, since time.Time) []time.Time {
 		}
 		orgs = []string{s.instOrg[id]}
 	}
-	var out []time.Time
+	// What was recorded counts for its credential in every organization
+	// of the state, not only this run's (state.Store.SentBy).
+	out := s.store.SentBy(identity, since)
 	for _, org := range orgs {
-		o := s.store.Org(org)
-		if o.Sent == nil {
-			// Kept for contentSent, taken before this run records anyone.
-			est := legacyContent(o, since)
-			if s.legacy == nil {
-				s.legacy = map[string][]time.Time{}
-			}
-			s.legacy[strings.ToLower(org)] = est
-			out = append(out, est...)
+		if s.store.SentRecorded(org) {
 			continue
 		}
-		for _, at := range o.Sent {
-			if !at.Before(since) {
-				out = append(out, at)
-			}
+		// Kept for contentSent, taken before this run records anyone.
+		est := legacyContent(s.store.Org(org), since)
+		if s.legacy == nil {
+			s.legacy = map[string][]time.Time{}
 		}
+		s.legacy[strings.ToLower(org)] = est
+		out = append(out, est...)
 	}
 	return out
 }
@@ -130,9 +128,10 @@ func (s *session) contentSent(req *http.Request, at time.Time) error {
 	if org == "" || st == nil {
 		return nil
 	}
+	identity := ghtransport.IdentityOf(req.Context())
 	return st.Update(org, func(e *state.Edit) {
 		e.SeedSent(seed)
-		e.AddSent(at)
+		e.AddSentBy(identity, at)
 	})
 }
 

@@ -142,6 +142,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		return err
 	}
 	defer store.Close()
+	settleState(log, store, o.Now, o.StatePath)
 	if fresh {
 		log.Info("no state file yet; starting fresh", "state", o.StatePath)
 	}

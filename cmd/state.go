@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -13,7 +15,8 @@ import (
 
 // NewCmdState builds `snekomatic state`, the commands that show and
 // correct what snekomatic remembers. Each has a file of its own
-// (state_show.go, state_forget.go, state_adopt.go, state_fold.go); the
+// (state_show.go, state_forget.go, state_adopt.go, state_fold.go,
+// state_merge.go); the
 // flag checks they share are here.
 func NewCmdState(d *Deps) *cobra.Command {
 	c := &cobra.Command{
@@ -21,10 +24,11 @@ func NewCmdState(d *Deps) *cobra.Command {
 		Short: "Show and correct what snekomatic remembers about people",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return usagef("state needs a command: show, forget, adopt or fold")
+			return usagef("state needs a command: show, forget, adopt, fold or merge")
 		},
 	}
-	c.AddCommand(NewCmdStateShow(d, nil), NewCmdStateForget(d, nil), NewCmdStateAdopt(d, nil), NewCmdStateFold(d, nil))
+	c.AddCommand(NewCmdStateShow(d, nil), NewCmdStateForget(d, nil), NewCmdStateAdopt(d, nil), NewCmdStateFold(d, nil),
+		NewCmdStateMerge(d, nil))
 	return c
 }
 
@@ -40,6 +44,16 @@ func openState(path string, dryRun bool) (*state.Store, bool, error) {
 		return state.OpenReadOnly(path)
 	}
 	return state.Open(path)
+}
+
+// settleState drops what a clock that ran ahead recorded in the state
+// (state.Store.DropFutureSent) and logs, one line each, what opening it
+// settled.
+func settleState(log *slog.Logger, store *state.Store, now time.Time, path string) {
+	store.DropFutureSent(now)
+	for _, w := range store.Warnings() {
+		log.Warn(w, "state", path)
+	}
 }
 
 // checkOutput checks an --output flag (doctor has one too).

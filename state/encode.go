@@ -53,14 +53,15 @@ func Encode(f *File) ([]byte, error) {
 			if err := checkSent(o.Sent); err != nil {
 				return nil, fmt.Errorf("organization %q: sent: %v", name, err)
 			}
-			b = append(b, `"sent":[`...)
-			for i, t := range o.Sent {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = appendTime(b, t)
+			b = append(b, `"sent":`...)
+			b = append(appendTimes(b, o.Sent), ',')
+		}
+		if o.SentBy != nil {
+			if err := checkSentBy(o.SentBy); err != nil {
+				return nil, fmt.Errorf("organization %q: sent_by: %v", name, err)
 			}
-			b = append(b, "],"...)
+			b = appendSentBy(b, o.SentBy)
+			b = append(b, ',')
 		}
 		b = append(b, `"people":[`...)
 		// Pairs rather than ids: looking each id up again in a map of
@@ -107,6 +108,46 @@ func checkSent(sent []time.Time) error {
 		}
 	}
 	return nil
+}
+
+// checkSentBy checks each identity's list as checkSent does; an identity
+// is named and its list is not empty (an identity with nothing left in the
+// hour is dropped).
+func checkSentBy(by map[string][]time.Time) error {
+	for id, l := range by {
+		if id == "" || len(l) == 0 {
+			return fmt.Errorf("identity %q has no times", id)
+		}
+		if err := checkSent(l); err != nil {
+			return fmt.Errorf("%q: %v", id, err)
+		}
+	}
+	return nil
+}
+
+// appendSentBy writes "sent_by":{...}, identities sorted.
+func appendSentBy(b []byte, by map[string][]time.Time) []byte {
+	b = append(b, `"sent_by":{`...)
+	for i, id := range slices.Sorted(maps.Keys(by)) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, id)
+		b = appendTimes(append(b, ':'), by[id])
+	}
+	return append(b, '}')
+}
+
+// appendTimes writes a JSON list of times.
+func appendTimes(b []byte, ts []time.Time) []byte {
+	b = append(b, '[')
+	for i, t := range ts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendTime(b, t)
+	}
+	return append(b, ']')
 }
 
 // checkPerson refuses to write what Decode would refuse to read: a file

@@ -42,18 +42,8 @@ func decodeFast(data []byte) (*File, bool) {
 				return nil, false
 			}
 		}
-		if p.lit(`"sent":[`) {
-			o.Sent = []time.Time{}
-			for !p.lit("],") {
-				if len(o.Sent) > 0 && !p.lit(",") {
-					return nil, false
-				}
-				t, ok := p.time()
-				if !ok || t.IsZero() || len(o.Sent) > 0 && t.Before(o.Sent[len(o.Sent)-1]) {
-					return nil, false
-				}
-				o.Sent = append(o.Sent, t)
-			}
+		if !p.sent(o) {
+			return nil, false
 		}
 		if !p.lit(`"people":[`) {
 			return nil, false
@@ -92,6 +82,61 @@ func decodeFast(data []byte) (*File, bool) {
 		}
 		f.Orgs[name] = o
 	}
+}
+
+// sent reads an organization's "sent" and "sent_by", if there.
+func (p *fastParser) sent(o *Org) bool {
+	if p.lit(`"sent":[`) {
+		o.Sent = []time.Time{}
+		for !p.lit("],") {
+			if len(o.Sent) > 0 && !p.lit(",") {
+				return false
+			}
+			t, ok := p.time()
+			if !ok || t.IsZero() || len(o.Sent) > 0 && t.Before(o.Sent[len(o.Sent)-1]) {
+				return false
+			}
+			o.Sent = append(o.Sent, t)
+		}
+	}
+	if p.lit(`"sent_by":{`) {
+		by, ok := p.sentBy()
+		if !ok {
+			return false
+		}
+		o.SentBy = by
+	}
+	return true
+}
+
+// sentBy reads the inside of "sent_by" up to its closing "},".
+func (p *fastParser) sentBy() (map[string][]time.Time, bool) {
+	by := map[string][]time.Time{}
+	for !p.lit("},") {
+		if len(by) > 0 && !p.lit(",") {
+			return nil, false
+		}
+		id, ok := p.str()
+		if !ok || id == "" || by[id] != nil || !p.lit(":[") {
+			return nil, false
+		}
+		var l []time.Time
+		for !p.lit("]") {
+			if len(l) > 0 && !p.lit(",") {
+				return nil, false
+			}
+			t, ok := p.time()
+			if !ok || t.IsZero() || len(l) > 0 && t.Before(l[len(l)-1]) {
+				return nil, false
+			}
+			l = append(l, t)
+		}
+		if len(l) == 0 {
+			return nil, false
+		}
+		by[id] = l
+	}
+	return by, true
 }
 
 type fastParser struct {

@@ -36,8 +36,9 @@ type fileV2 struct {
 }
 
 type orgV2 struct {
-	Cursor time.Time   `json:"cursor,omitzero"`
-	Sent   []time.Time `json:"sent"`
+	Cursor time.Time              `json:"cursor,omitzero"`
+	Sent   []time.Time            `json:"sent"`
+	SentBy map[string][]time.Time `json:"sent_by"`
 	// Values, not pointers: one allocation for a list of 100,000. A null
 	// in the list decodes as a person without an id, which is refused.
 	People []personV2 `json:"people"`
@@ -151,6 +152,10 @@ func decodeV2(data []byte) (*File, error) {
 			return nil, fmt.Errorf("organization %q: sent: %v", name, err)
 		}
 		o.Sent = ro.Sent
+		if err := checkSentBy(ro.SentBy); err != nil {
+			return nil, fmt.Errorf("organization %q: sent_by: %v", name, err)
+		}
+		o.SentBy = ro.SentBy
 		// One allocation for everyone: a state can hold 100,000 people.
 		people := make([]Person, len(ro.People))
 		for i := range ro.People {

@@ -16,10 +16,10 @@ import (
 // LockFileEx (golang.org/x/sys/windows: the standard library does not
 // export it). Windows releases the lock when the handle is closed, also
 // when the process dies. As on unix, the lock file is left in place.
-func lockFile(path string) (release func(), err error) {
+func lockFile(path string) (release func(), lock *os.File, err error) {
 	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("create lock file: %w", errtext.PathCause(err))
+		return nil, nil, fmt.Errorf("create lock file: %w", errtext.PathCause(err))
 	}
 	h := windows.Handle(f.Fd())
 	ol := new(windows.Overlapped)
@@ -27,12 +27,26 @@ func lockFile(path string) (release func(), err error) {
 	if err := windows.LockFileEx(h, flags, 0, 1, 0, ol); err != nil {
 		f.Close()
 		if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
-			return nil, ErrLocked
+			return nil, nil, ErrLocked
 		}
-		return nil, fmt.Errorf("lock %s.lock: %w", path, err)
+		return nil, nil, fmt.Errorf("lock %s.lock: %w", path, err)
 	}
 	return func() {
 		_ = windows.UnlockFileEx(h, 0, 1, 0, ol)
 		f.Close()
-	}, nil
+	}, f, nil
 }
+
+// pidAlive reports whether a process with pid exists on this host.
+func pidAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	p.Release()
+	return true
+}
+
+// linkCount: Windows is not asked; hard links to a state file are rare
+// there.
+func linkCount(os.FileInfo) uint64 { return 1 }

@@ -156,3 +156,29 @@ func TestSentIsJournaledReplayedAndRolledBack(t *testing.T) {
 		t.Errorf("bad journal: %v", err)
 	}
 }
+
+// sent_by is written sorted and read the same by both decoders.
+func TestSentByRoundTripsThroughBothDecoders(t *testing.T) {
+	f := New()
+	f.Org("o").SentBy = map[string][]time.Time{"token": {t0, t0.Add(time.Second)}, "installation:7": {t0}}
+	data, err := Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"sent_by":{"installation:7":["2026-11-01T00:00:00Z"],"token":["2026-11-01T00:00:00Z","2026-11-01T00:00:01Z"]},`) {
+		t.Errorf("encoded:\n%s", data)
+	}
+	fast, ok := decodeFast(data)
+	slow, err := decodeV2(data)
+	if !ok || err != nil {
+		t.Fatalf("fast ok=%v, general err=%v", ok, err)
+	}
+	for _, g := range []*File{fast, slow} {
+		if by := g.Orgs["o"].SentBy; len(by) != 2 || len(by["token"]) != 2 || !by["token"][1].Equal(t0.Add(time.Second)) {
+			t.Errorf("decoded %v", by)
+		}
+	}
+	if _, err := Decode([]byte(`{"version":2,"orgs":{"o":{"sent_by":{"token":[]},"people":[]}}}`)); err == nil {
+		t.Errorf("an empty identity list was accepted")
+	}
+}

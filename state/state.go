@@ -94,6 +94,12 @@ type Org struct {
 	// GitHub's hourly limit on such requests is then exact. Nil means the
 	// runs that wrote the state did not record them (older versions).
 	Sent []time.Time `json:"-"`
+	// SentBy is Sent for the runs that recorded which credential sent each
+	// request ("token", "installation:<id>", as the transports name them):
+	// GitHub counts its hourly limit per credential, over every
+	// organization. Entries in Sent, written before identities were
+	// recorded, count for every credential.
+	SentBy map[string][]time.Time `json:"-"`
 }
 
 // Person is one remembered contributor.

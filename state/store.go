@@ -68,6 +68,8 @@ type Store struct {
 	broken error
 	fault  func(org string) error
 	buf    []byte
+	// warnings: see Warnings.
+	warnings []string
 }
 
 // hashSeed is this process's seed for the file's hash; hashes are only
@@ -84,17 +86,68 @@ func Open(path string) (s *Store, fresh bool, err error) {
 	if err != nil {
 		return nil, false, &Error{Path: path, Err: err}
 	}
-	release, err := lockFile(real)
+	if err := checkLinks(real); err != nil {
+		return nil, false, &Error{Path: path, Err: err}
+	}
+	release, lock, err := lockFile(real)
 	if err != nil {
 		return nil, false, &Error{Path: path, Err: err}
 	}
-	s, fresh, err = open(path, real)
+	prev, err := claimLock(lock)
+	if err == nil {
+		removeTemporaries(real)
+		s, fresh, err = open(path, real, &held{prev: prev})
+	}
 	if err != nil {
 		release()
 		return nil, false, err
 	}
 	s.readOnly, s.release = false, release
 	return s, fresh, nil
+}
+
+// held is what open knows of the lock a store holds.
+type held struct {
+	// prev is the lock's previous holder, as the lock file named it.
+	prev *Writer
+}
+
+// checkLinks refuses a state file with more than one name: the lock is
+// taken per name (the .lock beside it), so two runs through two hard links
+// of one file would both proceed.
+func checkLinks(real string) error {
+	fi, err := os.Stat(real)
+	if err != nil {
+		return nil // missing: nothing to share; unreadable: reading says why
+	}
+	if n := linkCount(fi); n > 1 {
+		return fmt.Errorf("the file has %d hard links: runs through different names would not exclude each other; keep one name (use a symbolic link for the others)", n)
+	}
+	return nil
+}
+
+// removeTemporaries removes what writeAtomic leaves when it is killed
+// between creating its temporary file and renaming it (.NAME.tmp-*): with
+// the lock held, no other writer of this file is at work.
+func removeTemporaries(real string) {
+	for _, file := range []string{real, real + ".journal"} {
+		names, _ := filepath.Glob(filepath.Join(filepath.Dir(file), "."+globEscape(filepath.Base(file))+".tmp-*"))
+		for _, name := range names {
+			os.Remove(name)
+		}
+	}
+}
+
+// globEscape escapes the pattern characters of filepath.Match in a name.
+func globEscape(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if strings.ContainsRune(`*?[\\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // OpenReadOnly loads the state file and replays its journal in memory,
@@ -105,10 +158,11 @@ func OpenReadOnly(path string) (s *Store, fresh bool, err error) {
 	if err != nil {
 		return nil, false, &Error{Path: path, Err: err}
 	}
-	return open(path, real)
+	return open(path, real, nil)
 }
 
-func open(path, resolved string) (*Store, bool, error) {
+// open reads the file and its journal; lk is nil for a read-only store.
+func open(path, resolved string, lk *held) (*Store, bool, error) {
 	f, data, err := readFile(resolved)
 	if err != nil {
 		return nil, false, &Error{Path: path, Err: err}
@@ -117,12 +171,91 @@ func open(path, resolved string) (*Store, bool, error) {
 	if data != nil {
 		s.base = maphash.Bytes(hashSeed, data)
 	}
-	replayed, err := s.replay()
+	replayed, err := s.openJournal0(data, lk)
 	if err != nil {
 		return nil, false, err
 	}
 	s.dirty = replayed > 0
 	return s, data == nil && replayed == 0, nil
+}
+
+// openJournal0 replays or merges the journal beside the file, if any (see
+// journalHeader), and for a locked store adopts it: rewritten under a
+// header naming this process and this file.
+func (s *Store) openJournal0(data []byte, lk *held) (int, error) {
+	h, lines, jdata, err := s.readJournal()
+	if err != nil || jdata == nil {
+		return 0, err
+	}
+	stale := false
+	if h != nil {
+		if lk != nil && !writerGone(h.Writer, lk.prev) {
+			return 0, &Error{Path: s.path, Err: liveJournalError(h.Writer)}
+		}
+		stale = h.Base != fileSum(data)
+	}
+	n, t, err := s.replay(lines, stale)
+	if err != nil {
+		return 0, err
+	}
+	if stale {
+		s.warnings = append(s.warnings, fmt.Sprintf("the journal %s was written against another version of the state file "+
+			"(a newer one came in, by git pull or a cache restore?); it was merged, not replayed: %d of its records were further along and were kept, the others were dropped",
+			s.journalPath(), n))
+	}
+	if lk != nil {
+		if err := s.rewriteJournal(t, n, data); err != nil {
+			return 0, &Error{Path: s.path, Err: err}
+		}
+	}
+	return n, nil
+}
+
+// DropFutureSent drops the times of requests sent more than a minute after
+// now (a clock that ran ahead wrote them): kept, they would hold back every
+// request until that time, as if GitHub's hourly limit were spent. A run
+// calls it once, on its own clock, right after opening the store; what it
+// dropped is said in Warnings, and written by the next Commit.
+func (s *Store) DropFutureSent(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	limit := now.Add(time.Minute)
+	dropped := 0
+	// The lists are oldest first: the future is at their end.
+	keep := func(l []time.Time) []time.Time {
+		i := len(l)
+		for i > 0 && l[i-1].After(limit) {
+			i--
+		}
+		dropped += len(l) - i
+		return l[:i]
+	}
+	for _, o := range s.file.Orgs {
+		if o.Sent != nil {
+			o.Sent = keep(o.Sent)
+		}
+		for id, l := range o.SentBy {
+			if l = keep(l); len(l) == 0 {
+				delete(o.SentBy, id)
+			} else {
+				o.SentBy[id] = l
+			}
+		}
+	}
+	if dropped > 0 {
+		s.warnings = append(s.warnings, fmt.Sprintf("%d times of requests sent later than %s (a clock that ran ahead?) were dropped from the state file %s",
+			dropped, limit.UTC().Format(time.RFC3339), s.path))
+		s.dirty = true
+	}
+}
+
+// Warnings lists, one line each, what opening the store found and settled
+// (a journal merged rather than replayed, times from the future dropped),
+// for the caller to log.
+func (s *Store) Warnings() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.warnings)
 }
 
 // Close releases the lock taken by Open. Changes not committed stay in the
@@ -168,7 +301,29 @@ func (s *Store) SentRecorded(org string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.file.Orgs[strings.ToLower(org)]
-	return o != nil && o.Sent != nil
+	return o != nil && (o.Sent != nil || o.SentBy != nil)
+}
+
+// SentBy lists, over every organization of the state, the content-creating
+// requests sent at or after since by the credential identity (Org.SentBy),
+// with those recorded without an identity (Org.Sent), which count for
+// every credential. GitHub counts its hourly limit per credential, whatever
+// the organization.
+func (s *Store) SentBy(identity string, since time.Time) []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []time.Time
+	for _, o := range s.file.Orgs {
+		for _, l := range [][]time.Time{o.Sent, o.SentBy[identity]} {
+			for _, t := range l {
+				if !t.Before(since) {
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return out
 }
 
 // Cursor returns org's cursor, without copying anyone.
@@ -195,7 +350,7 @@ func (s *Store) Update(org string, fn func(e *Edit)) error {
 	key := strings.ToLower(org)
 	e := &Edit{o: s.file.Org(key), old: map[int64]*Person{}}
 	fn(e)
-	if len(e.order) == 0 && !e.cursorSet && !e.sentSet {
+	if len(e.order) == 0 && !e.cursorSet && !e.sentSet && !e.sentBySet {
 		return nil
 	}
 	if s.readOnly {
@@ -258,6 +413,12 @@ func (o *Org) clone() Org {
 	if o.Sent != nil {
 		c.Sent = slices.Clone(o.Sent)
 	}
+	if o.SentBy != nil {
+		c.SentBy = make(map[string][]time.Time, len(o.SentBy))
+		for id, l := range o.SentBy {
+			c.SentBy[id] = slices.Clone(l)
+		}
+	}
 	// Two allocations for everyone rather than two a person.
 	people := make([]Person, 0, len(o.People))
 	prs := make([]PRRef, 0, len(o.People))
@@ -313,6 +474,8 @@ type Edit struct {
 	cursorSet bool
 	oldSent   []time.Time
 	sentSet   bool
+	oldSentBy map[string][]time.Time
+	sentBySet bool
 }
 
 // Person returns a copy of the person with id, or nil if nobody with that
@@ -376,25 +539,68 @@ func (e *Edit) AddSent(t time.Time) {
 	if !e.sentSet {
 		e.oldSent, e.sentSet = e.o.Sent, true
 	}
-	if r := t.Truncate(time.Second); r.Before(t) {
-		t = r.Add(time.Second)
+	t = roundUp(t)
+	kept := keepSince(e.o.Sent, t.Add(-time.Hour))
+	i, _ := slices.BinarySearchFunc(kept, t, func(a, b time.Time) int { return a.Compare(b) })
+	e.o.Sent = slices.Insert(kept, i, t)
+}
+
+// AddSentBy records, as AddSent does, that a content-creating request goes
+// out at t, sent by the credential identity (see Org.SentBy). Entries of
+// every identity, and of Sent, more than an hour before t are dropped.
+func (e *Edit) AddSentBy(identity string, t time.Time) {
+	if identity == "" {
+		e.AddSent(t)
+		return
 	}
-	t = t.UTC()
-	kept := make([]time.Time, 0, len(e.o.Sent)+1)
-	for _, s := range e.o.Sent {
-		if !s.Before(t.Add(-time.Hour)) {
+	if !e.sentBySet {
+		e.oldSentBy, e.sentBySet = e.o.SentBy, true
+	}
+	t = roundUp(t)
+	cut := t.Add(-time.Hour)
+	by := make(map[string][]time.Time, len(e.o.SentBy)+1)
+	for id, l := range e.o.SentBy {
+		if kept := keepSince(l, cut); len(kept) > 0 {
+			by[id] = kept
+		}
+	}
+	l := by[identity]
+	i, _ := slices.BinarySearchFunc(l, t, func(a, b time.Time) int { return a.Compare(b) })
+	by[identity] = slices.Insert(l, i, t)
+	e.o.SentBy = by
+	if len(e.o.Sent) > 0 && e.o.Sent[0].Before(cut) {
+		if !e.sentSet {
+			e.oldSent, e.sentSet = e.o.Sent, true
+		}
+		e.o.Sent = keepSince(e.o.Sent, cut)
+	}
+}
+
+// keepSince returns a new list of the times of l at or after cut.
+func keepSince(l []time.Time, cut time.Time) []time.Time {
+	kept := make([]time.Time, 0, len(l)+1)
+	for _, s := range l {
+		if !s.Before(cut) {
 			kept = append(kept, s)
 		}
 	}
-	i, _ := slices.BinarySearchFunc(kept, t, func(a, b time.Time) int { return a.Compare(b) })
-	e.o.Sent = slices.Insert(kept, i, t)
+	return kept
+}
+
+// roundUp rounds t up to the second, in UTC: a request is counted late
+// rather than early.
+func roundUp(t time.Time) time.Time {
+	if r := t.Truncate(time.Second); r.Before(t) {
+		t = r.Add(time.Second)
+	}
+	return t.UTC()
 }
 
 // SeedSent starts an exact record with times counted otherwise (for what
 // runs before the record began sent); it does nothing once the record has
 // started. Each time is rounded up to the second, like AddSent's.
 func (e *Edit) SeedSent(ts []time.Time) {
-	if e.o.Sent != nil {
+	if e.o.Sent != nil || e.o.SentBy != nil {
 		return
 	}
 	for _, t := range ts {
@@ -429,6 +635,9 @@ func (e *Edit) undo() {
 	}
 	if e.sentSet {
 		e.o.Sent = e.oldSent
+	}
+	if e.sentBySet {
+		e.o.SentBy = e.oldSentBy
 	}
 }
 

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	snstate "github.com/python-trio/snekomatic/state"
 )
 
 const statePath = "snekomatic-state.json"
@@ -41,7 +44,7 @@ const (
 func commitEnv(t *testing.T, rn *runner, extra ...string) []string {
 	t.Helper()
 	env := append(baseEnv(t), rn.env()...)
-	env = append(env, "STATE_PATH="+statePath, "RETRY_DELAY_SECONDS=0")
+	env = append(env, "STATE_PATH="+statePath, "RETRY_DELAY_SECONDS=0", "SNEKOMATIC_BIN="+snekomaticBinary(t))
 	return append(env, extra...)
 }
 
@@ -295,7 +298,6 @@ func TestCommitStateRebasesWhenTheRemotesPathHolds403(t *testing.T) {
 }
 
 func TestCommitStateMergesAnEditToSomeoneElsesRecord(t *testing.T) {
-	needTools(t, "jq")
 	r, rn := newRepo(t), newRunner(t)
 	r.commitInWork(t, statePath, state("2026-11-26T10:00:00Z", alice))
 	// Someone forgets alice by hand (state forget, pushed) while the run
@@ -321,7 +323,6 @@ func TestCommitStateMergesAnEditToSomeoneElsesRecord(t *testing.T) {
 }
 
 func TestCommitStateStopsWhenTheSameRecordChangedMeanwhile(t *testing.T) {
-	needTools(t, "jq")
 	r, rn := newRepo(t), newRunner(t)
 	r.commitInWork(t, statePath, state("2026-11-26T10:00:00Z", alice))
 	// Someone forgets alice by hand while this run changes her record:
@@ -335,7 +336,7 @@ func TestCommitStateStopsWhenTheSameRecordChangedMeanwhile(t *testing.T) {
 
 	res := runScript(t, r.work, "commit-state.sh", commitEnv(t, rn, "RUNNER_TEMP="+t.TempDir(), "GITHUB_RUN_ID=77"))
 	if res.code != 1 || !strings.Contains(res.stdout, "::error title=snekomatic: state not committed::") ||
-		!strings.Contains(res.stdout, "was changed on main during the run, in records this run changed too (conflict: trio person 1)") ||
+		!strings.Contains(res.stdout, `was changed on main during the run, in records this run changed too (conflict: organization "trio", person 1: changed on one side and forgotten on the other)`) ||
 		!strings.Contains(res.stdout, "gh run download 77 -n snekomatic-state-77-1") {
 		t.Fatalf("want exit 1 with an error annotation about the conflict and how to restore: %v", res)
 	}
@@ -472,5 +473,85 @@ func TestCommitStateInACheckoutBelowTheWorkspace(t *testing.T) {
 	}
 	if got, ok := r.remoteFile(t, statePath); !ok || got != content {
 		t.Errorf("remote %s = %q (present %v)", statePath, got, ok)
+	}
+}
+
+// saveState writes f where the test says, as snekomatic writes it
+// (version 2).
+func saveState(t *testing.T, path string, f *snstate.File) string {
+	t.Helper()
+	if err := snstate.Save(path, f); err != nil {
+		t.Fatal(err)
+	}
+	return readFile(t, path)
+}
+
+func person(login string, s snstate.Status, at string) *snstate.Person {
+	when, _ := time.Parse(time.RFC3339, at)
+	return &snstate.Person{Login: login, Status: s, At: when}
+}
+
+// The state file in version 2 (people in a list): a run records dave while
+// someone pushes `snekomatic state forget bob` made with the binary. Both
+// are kept; the merge is the binary's (jq's, before, could not index
+// version 2's list and pushed nothing).
+func TestCommitStateMergesARunWithAForgetPushedMeanwhile(t *testing.T) {
+	r, rn := newRepo(t), newRunner(t)
+	bin := snekomaticBinary(t)
+	base := snstate.New()
+	o := base.Org("trio")
+	o.Cursor, _ = time.Parse(time.RFC3339, "2026-11-26T10:00:00Z")
+	o.People[1] = person("alice", snstate.Invited, "2026-11-20T10:00:00Z")
+	o.People[2] = person("bob", snstate.Invited, "2026-11-21T10:00:00Z")
+	scratch := filepath.Join(t.TempDir(), statePath)
+	r.commitInWork(t, statePath, saveState(t, scratch, base))
+
+	// Elsewhere: state forget bob, by the binary, pushed.
+	elsewhere := filepath.Join(t.TempDir(), statePath)
+	writeFile(t, elsewhere, readFile(t, scratch))
+	if out, err := exec.Command(bin, "state", "forget", "--state", elsewhere, "--org", "trio", "bob").CombinedOutput(); err != nil {
+		t.Fatalf("state forget: %v\n%s", err, out)
+	}
+	forgotten := readFile(t, elsewhere)
+	if strings.Contains(forgotten, "bob") {
+		t.Fatalf("state forget left bob: %s", forgotten)
+	}
+	r.pushFromElsewhere(t, map[string]string{statePath: forgotten})
+
+	// This run: dave invited, the cursor moved.
+	ours, err := snstate.Decode([]byte(readFile(t, scratch)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours.Org("trio").People[4] = person("dave", snstate.Invited, "2026-11-26T11:00:00Z")
+	ours.Org("trio").Cursor, _ = time.Parse(time.RFC3339, "2026-11-26T11:00:00Z")
+	saveState(t, filepath.Join(r.work, statePath), ours)
+
+	res := runScript(t, r.work, "commit-state.sh", commitEnv(t, rn))
+	if res.code != 0 || !strings.Contains(res.stdout, "rebasing") {
+		t.Fatalf("commit-state.sh did not merge and push: %v", res)
+	}
+	got, _ := r.remoteFile(t, statePath)
+	merged, err := snstate.Decode([]byte(got))
+	if err != nil {
+		t.Fatalf("merged state unreadable: %v\n%s", err, got)
+	}
+	mo := merged.Orgs["trio"]
+	if mo.People[1] == nil || mo.People[2] != nil || mo.People[4] == nil || mo.Cursor.Format(time.RFC3339) != "2026-11-26T11:00:00Z" {
+		t.Errorf("merged state = %s, want alice and dave, bob forgotten, the run's cursor", got)
+	}
+}
+
+// Without a binary to merge with, the push stops with one line saying so,
+// and the state is kept as an artifact.
+func TestCommitStateSaysWhenTheMergeCannotRun(t *testing.T) {
+	r, rn := newRepo(t), newRunner(t)
+	r.commitInWork(t, statePath, state("2026-11-26T10:00:00Z", alice))
+	r.pushFromElsewhere(t, map[string]string{statePath: state("2026-11-26T10:00:00Z", "")})
+	writeFile(t, filepath.Join(r.work, statePath), state("2026-11-26T11:00:00Z", aliceAndBob))
+	res := runScript(t, r.work, "commit-state.sh", commitEnv(t, rn, "RUNNER_TEMP="+t.TempDir(),
+		"SNEKOMATIC_BIN="+filepath.Join(t.TempDir(), "missing")))
+	if res.code != 1 || !strings.Contains(res.stdout, "could not be merged") {
+		t.Fatalf("want exit 1 saying the merge could not run: %v", res)
 	}
 }
