@@ -113,29 +113,8 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 	switch {
 	case strings.TrimSpace(idText) != "" || hasKey:
 		a.Mode = ModeApp
-		idText = strings.TrimSpace(idText)
-		if idText == "" {
-			return usagef("a GitHub App private key is set but no App id: set GITHUB_APP_ID or --app-id")
-		}
-		id, err := strconv.ParseInt(idText, 10, 64)
-		if err != nil || id <= 0 {
-			return usagef("GitHub App id %q is not a positive number", idText)
-		}
-		a.AppID = id
-		switch {
-		case a.PrivateKeyFile != "":
-			key, err := os.ReadFile(a.PrivateKeyFile)
-			if err != nil {
-				return usagef("private key file %s: %v", a.PrivateKeyFile, errtext.PathCause(err))
-			}
-			a.PrivateKey = key
-		case strings.TrimSpace(keyText) != "":
-			a.PrivateKey = []byte(keyText)
-		default:
-			return usagef("GitHub App id %d is set but no private key: set GITHUB_APP_PRIVATE_KEY, GITHUB_APP_PRIVATE_KEY_FILE or --private-key-file", id)
-		}
-		if _, err := ghapp.ParsePrivateKey(a.PrivateKey); err != nil {
-			return usagef("GitHub App private key: %v", err)
+		if err := a.completeApp(idText, keyText); err != nil {
+			return err
 		}
 	case a.Token != "":
 		a.Mode = ModeToken
@@ -144,6 +123,35 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 		}
 	default:
 		return &CredentialsError{Missing: true}
+	}
+	return nil
+}
+
+// completeApp reads the App's id and private key.
+func (a *AuthOptions) completeApp(idText, keyText string) error {
+	idText = strings.TrimSpace(idText)
+	if idText == "" {
+		return usagef("a GitHub App private key is set but no App id: set GITHUB_APP_ID or --app-id")
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return usagef("GitHub App id %q is not a positive number", idText)
+	}
+	a.AppID = id
+	switch {
+	case a.PrivateKeyFile != "":
+		key, err := os.ReadFile(a.PrivateKeyFile)
+		if err != nil {
+			return usagef("private key file %s: %v", a.PrivateKeyFile, errtext.PathCause(err))
+		}
+		a.PrivateKey = key
+	case strings.TrimSpace(keyText) != "":
+		a.PrivateKey = []byte(keyText)
+	default:
+		return usagef("GitHub App id %d is set but no private key: set GITHUB_APP_PRIVATE_KEY, GITHUB_APP_PRIVATE_KEY_FILE or --private-key-file", id)
+	}
+	if _, err := ghapp.ParsePrivateKey(a.PrivateKey); err != nil {
+		return usagef("GitHub App private key: %v", err)
 	}
 	return nil
 }
