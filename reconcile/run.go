@@ -238,7 +238,10 @@ func lookup(ctx context.Context, m MembershipReader, org string, cands []Candida
 			// The login now names another account (renamed and reused
 			// since the pull request was read): don't act on a stranger.
 			lk.Failed[c.ID] = fmt.Sprintf("login %s now belongs to another account", c.Login)
-			reused = append(reused, c)
+			if c.Unsure {
+				// Left like this, they would never be resolved.
+				reused = append(reused, c)
+			}
 		default:
 			lk.States[c.ID] = st
 		}
@@ -246,8 +249,8 @@ func lookup(ctx context.Context, m MembershipReader, org string, cands []Candida
 	return lk, byID(ctx, m, org, reused, lk)
 }
 
-// byID settles the candidates whose login now names another account by
-// their user id, from the organization's lists of members and pending
+// byID settles the unsure candidates whose login now names another account
+// by their user id, from the organization's lists of members and pending
 // invitees (which carry ids), read once for all of them. Someone on
 // neither list is not a member; for an unsure candidate the welcome marker
 // then decides. When the lists cannot be read, they stay unchecked.
