@@ -2,7 +2,6 @@ package ghapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -259,10 +258,10 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 		// A page that says there is more but gives no cursor would be asked
 		// for again and again: stop rather than loop or guess.
 		if !membersDone && noCursor(res.Organization.MembersWithRole) {
-			return nil, errors.New("GitHub reported another page of members but gave no cursor to it")
+			return nil, fmt.Errorf("%w: GitHub reported another page of the members of %s but gave no cursor to it", reconcile.ErrEndlessPages, org)
 		}
 		if !pendingDone && noCursor(res.Invitations.PendingMembers) {
-			return nil, errors.New("GitHub reported another page of pending invitations but gave no cursor to it")
+			return nil, fmt.Errorf("%w: GitHub reported another page of the pending invitations of %s but gave no cursor to it", reconcile.ErrEndlessPages, org)
 		}
 		// A finished list is asked for again from its last cursor, which
 		// returns nothing, rather than switching to another query shape.
