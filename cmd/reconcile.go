@@ -179,7 +179,6 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 				return nil
 			}
-			sess.trustOwnComments(client, t)
 			// In token mode, know before anything is sent that the
 			// token's user may invite here (only owners can).
 			if o.Mode == ModeToken && !o.DryRun {

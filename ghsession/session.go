@@ -188,11 +188,21 @@ type Target struct {
 	Err error
 
 	apiURL, graphQLURL string
+	sess               *Session
 }
 
-// API is the GitHub client acting on the target through Client.
+// API is the GitHub client acting on the target through Client. It
+// believes a welcome marker only in a comment the session's own identity
+// wrote (trustOwnComments).
 func (t Target) API() (*ghapi.Client, error) {
-	return ghapi.New(t.Client, t.apiURL, t.graphQLURL)
+	c, err := ghapi.New(t.Client, t.apiURL, t.graphQLURL)
+	if err != nil {
+		return nil, err
+	}
+	if t.sess != nil {
+		t.sess.trustOwnComments(c, t)
+	}
+	return c, nil
 }
 
 // SelectionWarning says, for an installation limited to selected
@@ -264,7 +274,7 @@ func (s *Session) Targets(ctx context.Context) ([]Target, error) {
 // requests count under org.
 func (s *Session) target(org string, id Identity, rt http.RoundTripper) Target {
 	return Target{Org: org, Identity: id, Client: &http.Client{Transport: &forOrg{base: rt, org: org}},
-		apiURL: s.creds.APIURL, graphQLURL: s.creds.GraphQLURL}
+		apiURL: s.creds.APIURL, graphQLURL: s.creds.GraphQLURL, sess: s}
 }
 
 // Permissions a GitHub App installation needs, and how to grant them.

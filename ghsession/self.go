@@ -1,4 +1,4 @@
-package cmd
+package ghsession
 
 import (
 	"context"
@@ -9,10 +9,10 @@ import (
 
 // trustOwnComments tells client whose comments are snekomatic's own, so that
 // a welcome marker is believed only in a comment snekomatic wrote (anyone
-// can write the marker): in token mode the token's user (read once, GET
+// can write the marker): with a token, the token's user (read once, GET
 // /user, only when a marker is looked for); in App mode the App's bot
 // account, "SLUG[bot]", the slug as the installation listing gave it.
-func (s *session) trustOwnComments(client *ghapi.Client, t target) {
+func (s *Session) trustOwnComments(client *ghapi.Client, t Target) {
 	if s.app == nil {
 		client.SetSelf(func(ctx context.Context) (string, error) { return s.tokenLogin(ctx, client) })
 		return
