@@ -142,7 +142,9 @@ func (e doctorEnv) Owner(ctx context.Context, c *ghapi.Client, login, org string
 	return oc.Owner, oc.Why, nil
 }
 
-func (doctorEnv) MissingPermissions(inst ghapp.Installation) []string { return missingPermissions(inst) }
+func (doctorEnv) MissingPermissions(inst ghapp.Installation) []string {
+	return missingPermissions(inst)
+}
 
 // Policy is orgPolicy, the run's own resolution (without flags: doctor
 // has none), logging nothing: doctor's report says it all.
