@@ -149,5 +149,5 @@ func (doctorEnv) MissingPermissions(inst ghapp.Installation) []string {
 // Policy is orgPolicy, the run's own resolution (without flags: doctor
 // has none), logging nothing: doctor's report says it all.
 func (doctorEnv) Policy(ctx context.Context, c *ghapi.Client, org string, app bool, cfg *config.File) (reconcile.Policy, []string, error) {
-	return orgPolicy(ctx, c, org, app, cfg, config.Policy{}, slog.New(slog.DiscardHandler))
+	return policySource{cfg: cfg, log: slog.New(slog.DiscardHandler)}.orgPolicy(ctx, c, org, app)
 }

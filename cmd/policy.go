@@ -57,14 +57,23 @@ type orgConfigReader interface {
 	OrgConfig(ctx context.Context, org string) (data []byte, found bool, err error)
 }
 
+// policySource is where organizations' policies come from: the
+// configuration file (nil: none) and the flags given explicitly.
+type policySource struct {
+	cfg   *config.File
+	flags config.Policy
+	log   *slog.Logger
+}
+
 // orgPolicy is the one resolution of an organization's policy, for a run
-// and for doctor alike: the configuration file cfg (nil: none), in App mode
+// and for doctor alike: the configuration file, in App mode
 // the organization's own snekomatic.yml in its .github repository (read
 // with its installation's token), and the flags given explicitly, over the
 // built-in defaults (config.Resolve), as reconcile's Policy
 // (reconcile.PolicyFrom). An organization whose own file cannot be read for
 // lack of permission gets the other levels, and a warning.
-func orgPolicy(ctx context.Context, c orgConfigReader, org string, app bool, cfg *config.File, flags config.Policy, log *slog.Logger) (reconcile.Policy, []string, error) {
+func (s policySource) orgPolicy(ctx context.Context, c orgConfigReader, org string, app bool) (reconcile.Policy, []string, error) {
+	log := s.log
 	var own *config.Policy
 	var warnings []string
 	if app {
@@ -84,7 +93,7 @@ func orgPolicy(ctx context.Context, c orgConfigReader, org string, app bool, cfg
 			log.Info("using the organization's own configuration", "org", org, "file", name)
 		}
 	}
-	p := reconcile.PolicyFrom(config.Resolve(cfg, org, own, flags))
+	p := reconcile.PolicyFrom(config.Resolve(s.cfg, org, own, s.flags))
 	log.Info("policy", "org", org, "role", p.Role, "teams", p.Teams, "min_merged_prs", p.MinMergedPRs,
 		"exclude", len(p.Exclude), "comment", !p.NoComment, "max_invites", p.MaxInvites)
 	return p, warnings, nil

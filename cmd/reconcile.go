@@ -156,6 +156,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	}
 
 	ropts := reconcile.Options{Now: o.Now, Since: o.Since, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log}
+	policies := policySource{cfg: o.Config, flags: o.flagPolicy, log: log}
 	run := newRunReport(o)
 	reports := make([]*reconcile.Report, len(targets))
 	errs := make([]error, len(targets))
@@ -186,7 +187,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 			}
 			oopts := ropts
 			var warnings []string
-			oopts.Policy, warnings, err = orgPolicy(ctx, client, t.Org, t.Installation != nil, o.Config, o.flagPolicy, log)
+			oopts.Policy, warnings, err = policies.orgPolicy(ctx, client, t.Org, t.Installation != nil)
 			if err != nil {
 				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 				return nil
