@@ -33,16 +33,16 @@ func TestWriteTextWrapsReasonsBelowTheRow(t *testing.T) {
 		{Account: "trio", Type: "Organization", Needed: true, Checks: []Check{pass(CheckToken, "user x"), fail(CheckInvite, long)}},
 	}, Errors: []string{"trio: can_invite: " + long}}
 	var b strings.Builder
-	if err := WriteText(&b, rep, "GH_TOKEN", 60); err != nil {
+	if err := WriteText(&b, rep, "GH_TOKEN", 80); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
 	for _, line := range strings.Split(out, "\n") {
-		if len(line) > 60 {
+		if len(line) > 80 {
 			t.Errorf("line of %d columns: %q", len(line), line)
 		}
 	}
-	for _, want := range []string{"mode: token (from GH_TOKEN)", "trio  Organization  yes", "    can_invite: word", "not ready: 1 problem(s) above"} {
+	for _, want := range []string{"mode: token (from GH_TOKEN)", "trio     Organization  yes          no", "    can_invite: word", "not ready: 1 problem(s) above"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lacks %q:\n%s", want, out)
 		}
