@@ -342,9 +342,9 @@ func inviteOnce(ctx context.Context, c Client, org string, who Candidate, how In
 		ev := UnsureEvidence{ID: who.ID, Marker: MarkerAbsent}
 		switch {
 		case errors.Is(err, ErrAlreadyInvited):
-			ev.State = Pending
+			ev.State = PendingInvitee
 		case errors.Is(err, ErrAlreadyMember):
-			ev.State = Member
+			ev.State = ActiveMember
 		}
 		if ev.State != NotMember && ResolveUnsure(who.ID, ev) == Arrived {
 			return nil

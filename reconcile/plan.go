@@ -327,9 +327,9 @@ func Plan(cands []Candidate, lk Lookup, lim Limits) []Decision {
 			}
 		case !ok:
 			d.Action, d.Reason = ActQueue, "membership could not be checked: "+lk.Failed[c.ID]
-		case st == Member:
+		case st == ActiveMember:
 			d.Action, d.Reason = ActRecordMember, "already a member"
-		case st == Pending:
+		case st == PendingInvitee:
 			d.Action, d.Reason = ActRecordPending, "already has a pending invitation"
 		case lim.MinMergedPRs > 1 && !c.Queued && lk.Merged[c.ID] < lim.MinMergedPRs:
 			d.Action = ActCount

@@ -21,13 +21,13 @@ func TestResolveUnsure(t *testing.T) {
 		want Verdict
 	}{
 		{"lookup failed", UnsureEvidence{LookupFailed: true, Marker: MarkerFound}, StillUnsure},
-		{"pending, same id", UnsureEvidence{State: Pending, ID: me}, Arrived},
-		{"member, same id", UnsureEvidence{State: Member, ID: me}, Arrived},
-		{"member, same id, marker there", UnsureEvidence{State: Member, ID: me, Marker: MarkerFound}, Arrived},
-		{"pending, another account's login", UnsureEvidence{State: Pending, ID: stranger}, LookForMarker},
-		{"member, another account's login, marker there", UnsureEvidence{State: Member, ID: stranger, Marker: MarkerFound}, Declined},
-		{"member, another account's login, no marker", UnsureEvidence{State: Member, ID: stranger, Marker: MarkerAbsent}, StillUnsure},
-		{"member, another account's login, marker unknown", UnsureEvidence{State: Member, ID: stranger, Marker: MarkerFailed}, StillUnsure},
+		{"pending, same id", UnsureEvidence{State: PendingInvitee, ID: me}, Arrived},
+		{"member, same id", UnsureEvidence{State: ActiveMember, ID: me}, Arrived},
+		{"member, same id, marker there", UnsureEvidence{State: ActiveMember, ID: me, Marker: MarkerFound}, Arrived},
+		{"pending, another account's login", UnsureEvidence{State: PendingInvitee, ID: stranger}, LookForMarker},
+		{"member, another account's login, marker there", UnsureEvidence{State: ActiveMember, ID: stranger, Marker: MarkerFound}, Declined},
+		{"member, another account's login, no marker", UnsureEvidence{State: ActiveMember, ID: stranger, Marker: MarkerAbsent}, StillUnsure},
+		{"member, another account's login, marker unknown", UnsureEvidence{State: ActiveMember, ID: stranger, Marker: MarkerFailed}, StillUnsure},
 		{"not a member, marker not looked for", UnsureEvidence{}, LookForMarker},
 		{"not a member, marker there", UnsureEvidence{Marker: MarkerFound}, Declined},
 		{"not a member, no marker", UnsureEvidence{Marker: MarkerAbsent}, SendAgain},
@@ -46,7 +46,7 @@ func TestPlanResolvesUnsureCandidates(t *testing.T) {
 	}
 	cands := []Candidate{u(1, "arrived"), u(2, "declined"), u(3, "again"), u(4, "failed"), u(5, "marker-failed"), u(6, "again-2")}
 	lk := Lookup{
-		States:     map[int64]MemberState{1: Pending, 2: NotMember, 3: NotMember, 5: NotMember, 6: NotMember},
+		States:     map[int64]MemberState{1: PendingInvitee, 2: NotMember, 3: NotMember, 5: NotMember, 6: NotMember},
 		Failed:     map[int64]string{4: "502", 5: "look for the welcome comment: 502"},
 		Markers:    map[int64]Marker{2: MarkerFound, 3: MarkerAbsent, 5: MarkerFailed, 6: MarkerAbsent},
 		MarkerURLs: map[int64]string{2: "https://c/2"},
