@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,6 +67,14 @@ func TestPlanResolvesUnsureCandidates(t *testing.T) {
 	}
 }
 
+// applyPlan applies plan in organization "o" at t0, without a client: the
+// plan must send nothing.
+func applyPlan(st *state.Store, plan []Decision, rep *Report) ([]error, bool) {
+	r := newOrgRun(nil, st, "o", Options{Now: t0}, rep)
+	recorded := r.apply(context.Background(), plan, nil)
+	return r.errs, recorded
+}
+
 // Gap 6, at the last line of defence: apply never saves a person without a
 // user id, whatever the plan says.
 func TestApplyNeverSavesUserIDZero(t *testing.T) {
@@ -79,7 +86,7 @@ func TestApplyNeverSavesUserIDZero(t *testing.T) {
 		{Candidate: Candidate{ID: 3, Login: "m"}, Action: ActRecordMember},
 		{Candidate: Candidate{ID: 1, Login: "first"}, Action: ActRecordMember}, // 1 is a real id
 	}
-	_, recorded := apply(context.Background(), nil, st, "o", plan, nil, InviteOptions{}, Options{Now: t0}, rep, slog.New(slog.DiscardHandler))
+	_, recorded := applyPlan(st, plan, rep)
 	people := st.Org("o").People
 	if _, ok := people[0]; ok || people[3] == nil || people[1] == nil || len(people) != 2 || !recorded {
 		t.Errorf("saved %v (recorded %v), want persons 1 and 3", people, recorded)
@@ -178,7 +185,7 @@ func TestApplyRecordsSettledDecisions(t *testing.T) {
 		{Candidate: Candidate{ID: 4, Login: "c"}, Action: ActCount, Reason: "1 of the 2"},
 		{Candidate: Candidate{ID: 5, Login: "d"}, Action: ActRecordDeclined, Reason: "declined", CommentURL: "https://c/5"},
 	}
-	errs, recorded := apply(context.Background(), nil, st, "o", plan, nil, InviteOptions{}, Options{Now: t0}, rep, slog.New(slog.DiscardHandler))
+	errs, recorded := applyPlan(st, plan, rep)
 	if len(errs) != 0 || !recorded {
 		t.Fatalf("errors %v, recorded %v", errs, recorded)
 	}
