@@ -45,7 +45,7 @@ func TestDecideInvitation(t *testing.T) {
 			want: outcome{Status: state.Queued, Note: "the run was interrupted", Action: ActQueue, Reason: "the run was interrupted",
 				Limit: "the run was interrupted"}},
 		{name: "maybe sent: stays inviting", a: answer{Err: wrap(ErrMaybeSent, "502")},
-			want: outcome{Action: ActKeepUnsure, Reason: "invitation may not have arrived; the next run checks: the request may have been carried out: 502"},
+			want:    outcome{Action: ActKeepUnsure, Reason: "invitation may not have arrived; the next run checks: the request may have been carried out: 502"},
 			wantErr: "invite alice: the request may have been carried out: 502"},
 		{name: "credentials refused", a: answer{Err: term(ErrCredentialsRefused, "401")},
 			want: outcome{Status: state.Queued, Note: "not sent: GitHub refused the credentials (401)", Action: ActQueue,
