@@ -75,7 +75,7 @@ func (v Verdict) String() string {
 // ResolveUnsure decides the fate of the person with user id whose earlier
 // invitation may have been sent, from the evidence. It is pure and is the
 // only function that makes this decision: Plan calls it for people an
-// earlier run left "inviting", apply for answers lost in this run.
+// earlier run left "inviting", inviteOnce for answers lost in this run.
 func ResolveUnsure(id int64, ev UnsureEvidence) Verdict {
 	switch {
 	case ev.LookupFailed:
