@@ -1,7 +1,7 @@
 package reconcile
 
-// The journal: before an invitation is sent, the person is saved as
-// "inviting" (state.Inviting). Whoever finds that status later (the next
+// Unsure invitations: before an invitation is sent, the person is saved
+// as "inviting" (state.Inviting, which the state's journal holds on disk). Whoever finds that status later (the next
 // run, or the same run after an answer was lost) does not know whether
 // GitHub created the invitation. ResolveUnsure is the one place that
 // decides what to do about such a person, from what GitHub says now.
