@@ -17,6 +17,7 @@ import (
 
 	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
@@ -140,20 +141,20 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 	cfgCheck, cfg := checkConfigFile(o.ConfigPath, o.configGiven)
 	rep.Checks = append(rep.Checks, cfgCheck)
 
-	sess, err := connect(ctx, &o.AuthOptions, d, log)
+	sess, err := connect(&o.AuthOptions, d, log, nil)
 	if err != nil {
 		return err
 	}
-	targets, err := sess.targets(ctx, log)
+	targets, err := sess.Targets(ctx)
 	if err != nil {
 		return err
 	}
-	if sess.app != nil {
-		insts, err := sess.app.Installations(ctx)
+	if app := sess.App(); app != nil {
+		insts, err := app.Installations(ctx)
 		if err != nil {
 			return err // ghapp names the step
 		}
-		byOrg := map[string]target{}
+		byOrg := map[string]ghsession.Target{}
 		for _, t := range targets {
 			byOrg[strings.ToLower(t.Org)] = t
 		}
@@ -173,11 +174,11 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 			tok := pass(checkToken, "installation token issued")
 			if inst.Suspended {
 				tok = fail(checkToken, "the App's installation is suspended; unsuspend it in the organization's settings")
-			} else if _, err := sess.app.Token(ctx, inst.ID); err != nil {
-				tok = fail(checkToken, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg)
+			} else if _, err := app.Token(ctx, inst.ID); err != nil {
+				tok = fail(checkToken, explain(ctx, err, t.Org, &o.AuthOptions, sess).Msg)
 			}
 			invite := pass(checkInvite, "")
-			if m := missingPermissions(inst); len(m) > 0 {
+			if m := ghsession.MissingPermissions(inst); len(m) > 0 {
 				invite = fail(checkInvite, strings.Join(m, "; "))
 			}
 			row.Checks = append(row.Checks, tok, invite)
@@ -300,7 +301,7 @@ func checkConfigFile(path string, given bool) (DoctorCheck, *config.File) {
 // checkTokenOrg checks one organization with a token: the token works
 // (GET /user), its owner may invite, and the organization's merged pull
 // requests can be read.
-func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target, cfg *config.File, sess *session) DoctorOrg {
+func checkTokenOrg(ctx context.Context, o *DoctorOptions, t ghsession.Target, cfg *config.File, sess *ghsession.Session) DoctorOrg {
 	row := DoctorOrg{Account: t.Org, Type: "Organization", Needed: true, Permissions: []string{}}
 	c, err := ghapi.New(t.Client, o.APIURL, o.GraphQLURL)
 	if err != nil {
@@ -309,7 +310,7 @@ func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target, cfg *config.
 	}
 	login, scopes, err := c.TokenUser(ctx)
 	if err != nil {
-		row.Checks = []DoctorCheck{fail(checkToken, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg),
+		row.Checks = []DoctorCheck{fail(checkToken, explain(ctx, err, t.Org, &o.AuthOptions, sess).Msg),
 			skip(checkInvite), skip(checkRead), skip(checkConfig)}
 		return row
 	}
@@ -327,7 +328,7 @@ func checkTokenOrg(ctx context.Context, o *DoctorOptions, t target, cfg *config.
 // organization owners can. (Checks of the token's identity and ownership
 // beyond this one belong here too.)
 func checkCanInvite(ctx context.Context, c *ghapi.Client, org, login string) DoctorCheck {
-	oc, err := checkOwner(ctx, c, login, org)
+	oc, err := ghsession.CheckOwner(ctx, c, login, org)
 	switch {
 	case err != nil:
 		return fail(checkInvite, cleanText(err))
@@ -339,7 +340,7 @@ func checkCanInvite(ctx context.Context, c *ghapi.Client, org, login string) Doc
 
 // checkOrgAccess runs the search a reconcile run starts with, and checks
 // the configuration's teams and welcome comment for the organization.
-func checkOrgAccess(ctx context.Context, o *DoctorOptions, t target, credsOK bool, cfg *config.File, sess *session) []DoctorCheck {
+func checkOrgAccess(ctx context.Context, o *DoctorOptions, t ghsession.Target, credsOK bool, cfg *config.File, sess *ghsession.Session) []DoctorCheck {
 	if !credsOK || t.Client == nil {
 		return []DoctorCheck{skip(checkRead), skip(checkConfig)}
 	}
@@ -350,7 +351,7 @@ func checkOrgAccess(ctx context.Context, o *DoctorOptions, t target, credsOK boo
 	now := time.Now().UTC().Truncate(time.Second)
 	read := pass(checkRead, "")
 	if _, err := c.SearchMerged(ctx, t.Org, reconcile.SearchQuery{Window: reconcile.Window{From: now.Add(-24 * time.Hour), To: now}}, ""); err != nil {
-		read = fail(checkRead, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg)
+		read = fail(checkRead, explain(ctx, err, t.Org, &o.AuthOptions, sess).Msg)
 	}
 	if cfg == nil {
 		return []DoctorCheck{read, skip(checkConfig)}
@@ -363,7 +364,7 @@ func checkOrgAccess(ctx context.Context, o *DoctorOptions, t target, credsOK boo
 		case errors.Is(err, reconcile.ErrNoSuchTeam):
 			problems = append(problems, fmt.Sprintf("team %q does not exist in %s", slug, t.Org))
 		case err != nil:
-			problems = append(problems, fmt.Sprintf("team %q: %s", slug, explain(ctx, err, t.Org, &o.AuthOptions, sess.watch).Msg))
+			problems = append(problems, fmt.Sprintf("team %q: %s", slug, explain(ctx, err, t.Org, &o.AuthOptions, sess).Msg))
 		default:
 			fine = append(fine, "team "+slug)
 		}

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"github.com/python-trio/snekomatic/ghsession"
 	"slices"
 	"testing"
 	"time"
@@ -130,9 +131,13 @@ func TestHourlyBudgetIsTheCredentialsAcrossOrganizations(t *testing.T) {
 		record func(o *state.Org, times []time.Time)
 		writes int
 	}{
-		{"same token", func(o *state.Org, ts []time.Time) { o.SentBy = map[string][]time.Time{identityToken: ts} }, 2},
+		{"same token", func(o *state.Org, ts []time.Time) {
+			o.SentBy = map[string][]time.Time{ghsession.Identity{}.String(): ts}
+		}, 2},
 		{"no identity recorded", func(o *state.Org, ts []time.Time) { o.Sent = ts }, 2},
-		{"another credential", func(o *state.Org, ts []time.Time) { o.SentBy = map[string][]time.Time{"installation:5": ts} }, 10},
+		{"another credential", func(o *state.Org, ts []time.Time) {
+			o.SentBy = map[string][]time.Time{ghsession.Identity{Installation: 5}.String(): ts}
+		}, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w, _ := newcomersWorld(t, 8)

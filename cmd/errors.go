@@ -1,24 +1,21 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/python-trio/snekomatic/internal/errtext"
 
 	"github.com/google/go-github/v88/github"
 
 	"github.com/python-trio/snekomatic/ghapp"
+	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/reconcile"
 )
@@ -86,53 +83,18 @@ func (e *CredentialsError) Error() string {
 	return fmt.Sprintf("GitHub refused the token from %s (%d %s): it is wrong, expired or revoked; set a valid one (%s)", e.Var, e.Status, msg, tokenScopes)
 }
 
-// authWatch remembers whether GitHub refused the token (401) and what it
-// said. githubv4 reports a GraphQL 401 as untyped text, so the status is
-// taken from the response here instead of from the error's words. It sits
-// on top of the authenticated transport and changes nothing it passes on.
-type authWatch struct {
-	base http.RoundTripper
-	mu   sync.Mutex
-	// refused is GitHub's message for the first 401 ("" before one).
-	refused *string
+// refusals says whether GitHub refused the token, and what it said
+// (*ghsession.Session).
+type refusals interface {
+	Refused() (msg string, ok bool)
 }
 
-var _ http.RoundTripper = (*authWatch)(nil)
-
-func (w *authWatch) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := w.base.RoundTrip(req)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(b))
-		var body struct {
-			Message string `json:"message"`
-		}
-		_ = json.Unmarshal(b, &body)
-		msg := errtext.OneLine(body.Message)
-		if len(msg) > 100 {
-			msg = msg[:100]
-		}
-		w.mu.Lock()
-		if w.refused == nil {
-			w.refused = &msg
-		}
-		w.mu.Unlock()
-	}
-	return resp, err
-}
-
-// seen returns GitHub's message and true once a 401 went by.
-func (w *authWatch) seen() (string, bool) {
-	if w == nil {
+// refused asks r, which may be nil.
+func refused(r refusals) (string, bool) {
+	if r == nil {
 		return "", false
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.refused == nil {
-		return "", false
-	}
-	return *w.refused, true
+	return r.Refused()
 }
 
 // failure is one error, said once, in words a person can act on.
@@ -146,7 +108,7 @@ type failure struct {
 // wrong and what to do, and the exit code it deserves. It classifies by
 // type and status, never by GitHub's wording; the text it writes has no
 // URL, no transport chain and no response body.
-func explain(ctx context.Context, err error, org string, a *AuthOptions, watch *authWatch) failure {
+func explain(ctx context.Context, err error, org string, a *AuthOptions, watch refusals) failure {
 	f := failure{Org: org, Code: ExitError}
 	var (
 		cred  *CredentialsError
@@ -158,7 +120,7 @@ func explain(ctx context.Context, err error, org string, a *AuthOptions, watch *
 		opErr *net.OpError
 		// notFound comes from the owner check (REST), NOT_FOUND from the
 		// search (GraphQL): the same fact, said the same way.
-		notFound *orgNotFoundError
+		notFound *ghsession.OrgNotFoundError
 	)
 	switch {
 	case ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, ghtransport.ErrNotSent):
@@ -168,7 +130,7 @@ func explain(ctx context.Context, err error, org string, a *AuthOptions, watch *
 	case errors.As(err, &app):
 		f.Code, f.Msg = ExitAuth, app.Error()
 	case a != nil && a.Mode == ModeToken && watchSaw(watch) || errors.As(err, &ger) && ger.Response != nil && ger.Response.StatusCode == http.StatusUnauthorized:
-		msg, _ := watch.seen()
+		msg, _ := refused(watch)
 		if ger != nil && ger.Message != "" {
 			msg = ger.Message
 		}
@@ -211,7 +173,7 @@ func permissionAdvice(a *AuthOptions, org string) string {
 	return fmt.Sprintf("%s lacks a permission in %s (with SSO, authorize it for %s): %s", who, org, org, tokenScopes)
 }
 
-func watchSaw(w *authWatch) bool { _, ok := w.seen(); return ok }
+func watchSaw(w refusals) bool { _, ok := refused(w); return ok }
 
 func errText(err error) string {
 	if err == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -57,7 +58,7 @@ func (o *ReconcileOptions) loadConfig(f *pflag.FlagSet) error {
 // .github repository, is read with its installation's token. An
 // organization whose file cannot be read for lack of permission runs on the
 // other levels, with a warning.
-func (o *ReconcileOptions) orgOptions(ctx context.Context, c *ghapi.Client, t target, base reconcile.Options, log *slog.Logger) (reconcile.Options, []string, error) {
+func (o *ReconcileOptions) orgOptions(ctx context.Context, c *ghapi.Client, t ghsession.Target, base reconcile.Options, log *slog.Logger) (reconcile.Options, []string, error) {
 	var own *config.Policy
 	var warnings []string
 	if t.Installation != nil {

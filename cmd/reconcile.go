@@ -12,7 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/python-trio/snekomatic/config"
-	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/reconcile"
 )
@@ -146,12 +146,11 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	if fresh {
 		log.Info("no state file yet; starting fresh", "state", o.StatePath)
 	}
-	sess, err := connect(ctx, &o.AuthOptions, d, log)
+	sess, err := connect(&o.AuthOptions, d, log, store)
 	if err != nil {
 		return err
 	}
-	sess.useState(store)
-	targets, err := sess.targets(ctx, log)
+	targets, err := sess.Targets(ctx)
 	if err != nil {
 		return err
 	}
@@ -175,7 +174,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 			continue
 		}
 		g.Go(func() error {
-			client, err := ghapi.New(t.Client, o.APIURL, o.GraphQLURL)
+			client, err := t.API()
 			if err != nil {
 				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 				return nil
@@ -183,7 +182,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 			// In token mode, know before anything is sent that the
 			// token's user may invite here (only owners can).
 			if o.Mode == ModeToken && !o.DryRun {
-				if err := sess.mayInvite(ctx, client, t.Org); err != nil {
+				if err := sess.MayInvite(ctx, client, t.Org); err != nil {
 					errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 					return nil
 				}
@@ -194,9 +193,9 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 				return nil
 			}
 			// One organization's failure never stops another's.
-			reports[i], errs[i] = reconcile.Org(ctx, pacedClient{client}, store, t.Org, oopts)
+			reports[i], errs[i] = reconcile.Org(ctx, ghsession.Paced{Client: client}, store, t.Org, oopts)
 			reports[i].Warnings = append(reports[i].Warnings, warnings...)
-			if w := selectionWarning(t.Installation); w != "" {
+			if w := t.SelectionWarning(); w != "" {
 				reports[i].Warnings = append(reports[i].Warnings, w)
 			}
 			return nil
@@ -220,7 +219,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		}
 		cleanReasons(reports[i])
 		if errs[i] != nil {
-			fs := explainOrg(ctx, errs[i], reports[i], t.Org, &o.AuthOptions, sess.watch)
+			fs := explainOrg(ctx, errs[i], reports[i], t.Org, &o.AuthOptions, sess)
 			failures = append(failures, fs...)
 		}
 		run.Orgs = append(run.Orgs, reports[i])
@@ -254,7 +253,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 // explainOrg puts an organization's errors into words, and the report's
 // errors with them: reconcile records each error it returns (joined, in
 // order) in the report, so the two lists match one to one.
-func explainOrg(ctx context.Context, err error, rep *reconcile.Report, org string, a *AuthOptions, watch *authWatch) []failure {
+func explainOrg(ctx context.Context, err error, rep *reconcile.Report, org string, a *AuthOptions, watch refusals) []failure {
 	parts := []error{err}
 	if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) == len(rep.Errors) {
 		parts = j.Unwrap()

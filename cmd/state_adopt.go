@@ -106,11 +106,11 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 		return err
 	}
 	defer store.Close()
-	sess, err := connect(ctx, &o.AuthOptions, d, log)
+	sess, err := connect(&o.AuthOptions, d, log, nil)
 	if err != nil {
 		return err
 	}
-	targets, err := sess.targets(ctx, log)
+	targets, err := sess.Targets(ctx)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 		var org *AdoptedOrg
 		if err == nil {
 			var c *ghapi.Client
-			if c, err = ghapi.New(t.Client, o.APIURL, o.GraphQLURL); err == nil {
+			if c, err = t.API(); err == nil {
 				var rep *reconcile.AdoptReport
 				rep, err = reconcile.Adopt(ctx, c, store, t.Org, o.Since, o.Now, o.DryRun)
 				org = &AdoptedOrg{AdoptReport: rep, Errors: []string{}}
@@ -132,7 +132,7 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 			}
 		}
 		if err != nil {
-			f := explain(ctx, err, t.Org, &o.AuthOptions, sess.watch)
+			f := explain(ctx, err, t.Org, &o.AuthOptions, sess)
 			failures = append(failures, f)
 			if org != nil {
 				org.Errors = append(org.Errors, f.Msg)

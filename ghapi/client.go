@@ -2,10 +2,10 @@ package ghapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +23,11 @@ type Client struct {
 	gql    *githubv4.Client
 	rest   *github.Client
 	points atomic.Int64
+
+	// self is who snekomatic is (SetSelf); selfLogin its answer, once read.
+	selfMu    sync.Mutex
+	self      func(context.Context) (string, error)
+	selfLogin string
 }
 
 var _ reconcile.Client = (*Client)(nil)
@@ -221,9 +226,12 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 	out := map[int64]reconcile.MemberState{}
 	var membersAfter, pendingAfter *githubv4.String
 	membersDone, pendingDone, pendingRefused := false, false, false
+	membersSeen := cursors{what: "the members of " + org}
+	pendingSeen := cursors{what: "the pending invitations of " + org}
 	for page := 0; !membersDone || !pendingDone; page++ {
 		if page == maxRosterPages {
-			return nil, fmt.Errorf("more than %d pages", maxRosterPages)
+			return nil, fmt.Errorf("%w: GitHub's lists of the members and pending invitations of %s go on past %d pages",
+				reconcile.ErrEndlessPages, org, maxRosterPages)
 		}
 		var res rosterQuery
 		refused, err := c.queryPartial(ctx, &res, map[string]any{"org": githubv4.String(org), "members": membersAfter, "pending": pendingAfter})
@@ -250,10 +258,10 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 		// A page that says there is more but gives no cursor would be asked
 		// for again and again: stop rather than loop or guess.
 		if !membersDone && noCursor(res.Organization.MembersWithRole) {
-			return nil, errors.New("GitHub reported another page of members but gave no cursor to it")
+			return nil, fmt.Errorf("%w: GitHub reported another page of the members of %s but gave no cursor to it", reconcile.ErrEndlessPages, org)
 		}
 		if !pendingDone && noCursor(res.Invitations.PendingMembers) {
-			return nil, errors.New("GitHub reported another page of pending invitations but gave no cursor to it")
+			return nil, fmt.Errorf("%w: GitHub reported another page of the pending invitations of %s but gave no cursor to it", reconcile.ErrEndlessPages, org)
 		}
 		// A finished list is asked for again from its last cursor, which
 		// returns nothing, rather than switching to another query shape.
@@ -263,6 +271,9 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 			}
 			membersDone = !res.Organization.MembersWithRole.PageInfo.HasNextPage
 			membersAfter = cursorOf(res.Organization.MembersWithRole, membersAfter)
+			if err := membersSeen.next(membersDone, membersAfter); err != nil {
+				return nil, err
+			}
 		}
 		if !pendingDone {
 			for _, n := range res.Invitations.PendingMembers.Nodes {
@@ -272,6 +283,9 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 			}
 			pendingDone = !res.Invitations.PendingMembers.PageInfo.HasNextPage
 			pendingAfter = cursorOf(res.Invitations.PendingMembers, pendingAfter)
+			if err := pendingSeen.next(pendingDone, pendingAfter); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if pendingRefused {
@@ -311,6 +325,31 @@ func (c *Client) queryPartial(ctx context.Context, v any, vars map[string]any) (
 // maxRosterPages bounds Memberships against a server whose pages never
 // end: 1,000 pages of 100 is far more than any organization has.
 const maxRosterPages = 1000
+
+// cursors guards a GraphQL listing that follows pageInfo.endCursor
+// (https://docs.github.com/graphql/guides/using-pagination-in-the-graphql-api)
+// against a server that answers a cursor it gave before: asking for the
+// page after it again would never end.
+type cursors struct {
+	what string
+	seen map[string]bool
+}
+
+// next records the cursor to the next page of an unfinished list, and
+// fails when it was given before.
+func (c *cursors) next(done bool, cursor *githubv4.String) error {
+	if done || cursor == nil {
+		return nil
+	}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	if c.seen[string(*cursor)] {
+		return fmt.Errorf("%w: GitHub's list of %s gave the cursor %q twice", reconcile.ErrEndlessPages, c.what, string(*cursor))
+	}
+	c.seen[string(*cursor)] = true
+	return nil
+}
 
 func noCursor(u userNodes) bool { return u.PageInfo.HasNextPage && u.PageInfo.EndCursor == "" }
 

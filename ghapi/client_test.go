@@ -35,6 +35,8 @@ func setup(t *testing.T) (*fakegithub.GitHub, *Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The fake's tokens belong to DefaultTokenOwner: its comments are ours.
+	c.SetSelf(func(context.Context) (string, error) { return fakegithub.DefaultTokenOwner, nil })
 	t.Cleanup(func() { schematest.ValidateDocuments(t, gh.GraphQLDocuments()) })
 	return gh, c
 }

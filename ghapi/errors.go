@@ -85,6 +85,42 @@ func classifyInviteError(err error) error {
 	return shortError(err)
 }
 
+// msgArchived is GitHub's message refusing a write to an archived
+// repository, which is read-only ("Archiving repositories":
+// https://docs.github.com/repositories/archiving-a-github-repository/archiving-repositories,
+// "its issues, pull requests, ... comments ... become read-only").
+const msgArchived = "Repository was archived so is read-only."
+
+// classifyCommentError turns GitHub's answers to
+// POST /repos/{owner}/{repo}/issues/{issue_number}/comments (documented:
+// 201, 403, 404, 410, 422) into reconcile's errors. A 403 is read by what
+// it says, as the endpoint's 403 has more than one cause:
+//
+//   - "Repository was archived so is read-only." is a fact about that one
+//     repository: reconcile.ErrCannotComment, and nobody else's welcome
+//     stops for it; so is 410 Gone;
+//   - any other 403 (not a rate limit), and 401: the credentials, terminal
+//     (restError);
+//   - no answer, or a 5xx: the comment may have been posted
+//     (reconcile.ErrMaybeSent), so it is looked for before posting again.
+func classifyCommentError(err error) error {
+	var er *github.ErrorResponse
+	var rl *github.RateLimitError
+	var abuse *github.AbuseRateLimitError
+	var waited *ghtransport.RateLimitError
+	switch {
+	case errors.As(err, &rl), errors.As(err, &abuse), errors.As(err, &waited):
+		return err // refused before anything was done
+	case !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode >= 500:
+		return fmt.Errorf("%w: %w", reconcile.ErrMaybeSent, shortError(err))
+	case er.Response.StatusCode == http.StatusForbidden && strings.EqualFold(strings.TrimSpace(er.Message), msgArchived):
+		return fmt.Errorf("%w: the repository is archived, so read-only (GitHub answered 403 %q)", reconcile.ErrCannotComment, msgArchived)
+	case er.Response.StatusCode == http.StatusGone:
+		return fmt.Errorf("%w: %w", reconcile.ErrCannotComment, shortError(err))
+	}
+	return restError(err)
+}
+
 // restError marks the answers that no retry cures: 401 (the credentials
 // were refused, for instance a token revoked during the run) and 403
 // without a rate limit (a permission is missing). Others pass through,

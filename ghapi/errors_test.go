@@ -178,7 +178,7 @@ func TestMembershipsIsCappedInPages(t *testing.T) {
 			`"invitations":{"pendingMembers":{"pageInfo":{"hasNextPage":false,"endCursor":""},"nodes":[]}},"rateLimit":{"cost":1,"remaining":1,"resetAt":"2030-01-01T00:00:00Z"}}}`, i, i)
 	})
 	_, err := c.Memberships(context.Background(), "trio")
-	if err == nil || !strings.Contains(err.Error(), "more than") || int(n.Load()) != maxRosterPages {
+	if !errors.Is(err, reconcile.ErrEndlessPages) || !strings.Contains(err.Error(), "past 1000 pages") || int(n.Load()) != maxRosterPages {
 		t.Errorf("error %v after %d requests, want the page cap after %d", err, n.Load(), maxRosterPages)
 	}
 }

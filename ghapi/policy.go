@@ -36,6 +36,7 @@ func (c *Client) TeamID(ctx context.Context, org, slug string) (int64, error) {
 func (c *Client) FailedInvitations(ctx context.Context, org string) ([]reconcile.FailedInvitation, error) {
 	var out []reconcile.FailedInvitation
 	opts := &github.ListOptions{PerPage: 100}
+	pages := restPages{what: "the failed invitations of " + org, max: maxRESTPages}
 	for {
 		invs, resp, err := c.rest.Organizations.ListFailedOrgInvitations(ctx, org, opts)
 		if err != nil {
@@ -49,6 +50,9 @@ func (c *Client) FailedInvitations(ctx context.Context, org string) ([]reconcile
 		}
 		if resp.NextPage == 0 {
 			return out, nil
+		}
+		if err := pages.next(opts.Page, resp.NextPage); err != nil {
+			return nil, err
 		}
 		opts.Page = resp.NextPage
 	}

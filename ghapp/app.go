@@ -105,6 +105,9 @@ type Installation struct {
 	RepositorySelection string
 	// Suspended installations get no tokens.
 	Suspended bool
+	// AppSlug is the App's slug ("installation" schema, app_slug): the
+	// App acts, and comments, as the bot account "SLUG[bot]".
+	AppSlug string
 }
 
 // Can reports whether the installation holds a permission at a level
@@ -138,6 +141,7 @@ type installationJSON struct {
 	Permissions         map[string]string `json:"permissions"`
 	RepositorySelection string            `json:"repository_selection"`
 	SuspendedAt         *string           `json:"suspended_at"`
+	AppSlug             string            `json:"app_slug"`
 }
 
 // maxInstallationPages bounds Installations against a server whose Link
@@ -179,7 +183,7 @@ func (a *App) Installations(ctx context.Context) ([]Installation, error) {
 		for _, it := range items {
 			inst := Installation{
 				ID: it.ID, AccountType: it.TargetType, Permissions: it.Permissions,
-				RepositorySelection: it.RepositorySelection, Suspended: it.SuspendedAt != nil,
+				RepositorySelection: it.RepositorySelection, Suspended: it.SuspendedAt != nil, AppSlug: it.AppSlug,
 			}
 			if it.Account != nil {
 				inst.Account, inst.AccountID = it.Account.Login, it.Account.ID

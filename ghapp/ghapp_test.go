@@ -150,7 +150,7 @@ func TestInstallationsEveryPage(t *testing.T) {
 	if diff := cmp.Diff(ghapp.Installation{
 		ID: w.inst.ID, Account: "acme", AccountID: g.Lookup("acme").ID, AccountType: "Organization",
 		Permissions:         map[string]string{"members": "write", "pull_requests": "write", "metadata": "read"},
-		RepositorySelection: "all",
+		RepositorySelection: "all", AppSlug: "app-1",
 	}, got[0]); diff != "" {
 		t.Errorf("first installation (-want +got):\n%s", diff)
 	}

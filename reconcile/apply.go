@@ -162,6 +162,9 @@ func apply(ctx context.Context, c Client, st *state.Store, org string, plan []De
 				// not saved is found by its marker on the next run.
 				url, err := findOrPostWelcome(ctx, c, org, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, opts, false)
 				if err != nil {
+					if noWelcome(p, d.Login, err, rep) {
+						continue
+					}
 					if IsTerminal(err) {
 						halt(err)
 					} else {
@@ -353,11 +356,19 @@ func inviteOnce(ctx context.Context, c Client, org string, who Candidate, how In
 // findOrPostWelcome posts the welcome comment for an invitee and returns
 // its URL. With retry it first looks for a comment carrying the marker, so
 // that a run which died after posting but before saving does not post twice.
+// When the answer to the post is lost (ErrMaybeSent) it looks for the marker
+// and posts again, once, only if it is not there, as inviteOnce does for
+// invitations. A pull request in an archived repository is not tried:
+// GitHub refuses comments there (ErrCannotComment).
 func findOrPostWelcome(ctx context.Context, c Inviter, org string, wl welcome, opts Options, retry bool) (string, error) {
+	where := fmt.Sprintf("%s on %s#%d", wl.Login, wl.PR.Repo, wl.PR.Number)
+	if wl.PR.RepoArchived {
+		return "", fmt.Errorf("welcome %s: %w: the repository is archived, so read-only", where, ErrCannotComment)
+	}
 	if retry {
 		found, err := c.FindComment(ctx, wl.PR.Repo, wl.PR.Number, WelcomeMarker(org, wl.ID))
 		if err != nil {
-			return "", fmt.Errorf("look for the welcome comment to %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+			return "", fmt.Errorf("look for the welcome comment to %s: %w", where, err)
 		}
 		if found != "" {
 			return found, nil
@@ -365,25 +376,53 @@ func findOrPostWelcome(ctx context.Context, c Inviter, org string, wl welcome, o
 	}
 	body, err := welcomeBody(org, wl, opts)
 	if err != nil {
-		return "", fmt.Errorf("welcome %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+		return "", fmt.Errorf("welcome %s: %w", where, err)
 	}
 	posted, err := c.Comment(ctx, wl.PR.Repo, wl.PR.Number, body)
+	if errors.Is(err, ErrMaybeSent) {
+		found, ferr := c.FindComment(ctx, wl.PR.Repo, wl.PR.Number, WelcomeMarker(org, wl.ID))
+		switch {
+		case ferr != nil:
+			return "", fmt.Errorf("welcome %s: %w (and looking for it failed: %v)", where, err, ferr)
+		case found != "":
+			return found, nil
+		}
+		posted, err = c.Comment(ctx, wl.PR.Repo, wl.PR.Number, body)
+	}
 	if err != nil {
-		return "", fmt.Errorf("welcome %s on %s#%d: %w", wl.Login, wl.PR.Repo, wl.PR.Number, err)
+		return "", fmt.Errorf("welcome %s: %w", where, err)
 	}
 	return posted, nil
+}
+
+// noWelcome records, for a welcome GitHub will never take (ErrCannotComment),
+// that the invitee is not to be welcomed, and why, and warns in the report.
+// It reports whether err was such a refusal.
+func noWelcome(p *state.Person, login string, err error, rep *Report) bool {
+	if !errors.Is(err, ErrCannotComment) {
+		return false
+	}
+	p.NoComment = true
+	p.Reason = "no welcome: " + err.Error()
+	rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s was invited without a welcome: %v", login, err))
+	return true
 }
 
 // welcomeAndSave welcomes invitees and records the comments in one save.
 func welcomeAndSave(ctx context.Context, c Inviter, st *state.Store, org string, wls []welcome, opts Options, rep *Report, retry bool) []error {
 	var errs []error
 	urls := map[int64]string{}
+	impossible := map[int64]error{}
 	var done []Entry
 	for _, wl := range wls {
 		if ctx.Err() != nil {
 			break
 		}
 		url, err := findOrPostWelcome(ctx, c, org, wl, opts, retry)
+		if errors.Is(err, ErrCannotComment) {
+			impossible[wl.ID] = err
+			continue
+		}
 		if err != nil {
 			errs = append(errs, err)
 			if IsTerminal(err) {
@@ -398,7 +437,7 @@ func welcomeAndSave(ctx context.Context, c Inviter, st *state.Store, org string,
 		e.CommentURL = url
 		done = append(done, e)
 	}
-	if len(urls) == 0 {
+	if len(urls) == 0 && len(impossible) == 0 {
 		return errs
 	}
 	if err := st.Update(org, func(o *state.Edit) {
@@ -408,8 +447,14 @@ func welcomeAndSave(ctx context.Context, c Inviter, st *state.Store, org string,
 				o.Put(id, p)
 			}
 		}
+		for id, err := range impossible {
+			if p := o.Person(id); p != nil {
+				noWelcome(p, p.Login, err, rep)
+				o.Put(id, p)
+			}
+		}
 	}); err != nil {
-		return append(errs, fmt.Errorf("record %d welcome comments: %w", len(urls), err))
+		return append(errs, fmt.Errorf("record %d welcome comments: %w", len(urls)+len(impossible), err))
 	}
 	rep.Welcomed = append(rep.Welcomed, done...)
 	return errs

@@ -122,7 +122,8 @@ type Inviter interface {
 	// Comment posts a comment on a pull request and returns its URL.
 	Comment(ctx context.Context, repo string, number int, body string) (string, error)
 	// FindComment returns the URL of a comment on the pull request whose body
-	// contains marker, or "" when there is none.
+	// contains marker, or "" when there is none. Only comments written by
+	// snekomatic's own identity count: anyone can write the marker.
 	FindComment(ctx context.Context, repo string, number int, marker string) (string, error)
 }
 
@@ -191,4 +192,13 @@ var (
 	ErrNotSent = errors.New("not sent")
 	// ErrNoSuchTeam: the organization has no team with that slug.
 	ErrNoSuchTeam = errors.New("no such team")
+	// ErrCannotComment: GitHub refuses comments on this pull request for a
+	// reason that belongs to it, not to the credentials (its repository is
+	// archived, so read-only). The welcome is impossible; nobody else's is.
+	ErrCannotComment = errors.New("GitHub does not allow comments on this pull request")
+	// ErrEndlessPages: a paged read was told to go on to a page it had
+	// already read (a cursor or page number repeated), or went on past any
+	// plausible number of pages. Following it would never end, so the
+	// organization fails instead.
+	ErrEndlessPages = errors.New("GitHub's pages do not end")
 )

@@ -225,6 +225,7 @@ func lookup(ctx context.Context, m MembershipReader, org string, cands []Candida
 		}
 		cands = unsettled
 	}
+	var reused []Candidate
 	for _, c := range cands {
 		st, id, err := m.Membership(ctx, org, c.Login)
 		switch {
@@ -237,11 +238,47 @@ func lookup(ctx context.Context, m MembershipReader, org string, cands []Candida
 			// The login now names another account (renamed and reused
 			// since the pull request was read): don't act on a stranger.
 			lk.Failed[c.ID] = fmt.Sprintf("login %s now belongs to another account", c.Login)
+			if c.Unsure {
+				// Left like this, they would never be resolved.
+				reused = append(reused, c)
+			}
 		default:
 			lk.States[c.ID] = st
 		}
 	}
-	return lk, nil
+	return lk, byID(ctx, m, org, reused, lk)
+}
+
+// byID settles the unsure candidates whose login now names another account
+// by their user id, from the organization's lists of members and pending
+// invitees (which carry ids), read once for all of them. Someone on
+// neither list is not a member; for an unsure candidate the welcome marker
+// then decides. When the lists cannot be read, they stay unchecked.
+func byID(ctx context.Context, m MembershipReader, org string, cands []Candidate, lk Lookup) error {
+	if len(cands) == 0 {
+		return nil
+	}
+	all, err := m.Memberships(ctx, org)
+	partial := errors.Is(err, ErrPendingNotListed)
+	switch {
+	case errors.Is(err, ErrEndlessPages):
+		return fmt.Errorf("list members and invitations of %s: %w", org, err)
+	case err != nil && !partial:
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for _, c := range cands {
+			lk.Failed[c.ID] += fmt.Sprintf(", and the lists of members and invitations could not be read: %v", err)
+		}
+		return nil
+	}
+	for _, c := range cands {
+		if st, ok := all[c.ID]; ok || !partial {
+			lk.States[c.ID] = st // absent means NotMember
+			delete(lk.Failed, c.ID)
+		}
+	}
+	return nil
 }
 
 // lookForMarkers looks for our welcome comment on the pull request of each
@@ -259,6 +296,8 @@ func lookForMarkers(ctx context.Context, c Inviter, org string, cands []Candidat
 		}
 		url, err := c.FindComment(ctx, cd.PR.Repo, cd.PR.Number, WelcomeMarker(org, cd.ID))
 		switch {
+		case errors.Is(err, ErrEndlessPages):
+			return fmt.Errorf("look for the welcome comment on %s#%d: %w", cd.PR.Repo, cd.PR.Number, err)
 		case err != nil:
 			if ctx.Err() != nil {
 				return ctx.Err()

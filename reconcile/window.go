@@ -79,7 +79,11 @@ func collect(ctx context.Context, s Searcher, org string, w Window, progress fun
 		served, hidden, last := 0, 0, time.Time{}
 		page := SearchPage{HasNext: true}
 		var err error
+		cursors := map[string]bool{}
 		for cursor := ""; page.HasNext; cursor = page.EndCursor {
+			if err := endless(cursors, cursor, w); err != nil {
+				return c, err
+			}
 			page, err = s.SearchMerged(ctx, org, q, cursor)
 			if err != nil {
 				return c, fmt.Errorf("search pull requests merged %s..%s: %w", w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), err)
@@ -133,4 +137,22 @@ func collect(ctx context.Context, s Searcher, org string, w Window, progress fun
 		}
 		createdFrom = last
 	}
+}
+
+// endless guards the search's paging: a cursor GitHub gave before would
+// serve the same page again, and so on forever; and a query serves at most
+// SearchCap results, so it cannot take more pages than that. cursors holds
+// the cursors of the query followed so far.
+func endless(cursors map[string]bool, cursor string, w Window) error {
+	span := w.From.Format(time.RFC3339) + ".." + w.To.Format(time.RFC3339)
+	switch {
+	case cursor == "":
+		return nil
+	case cursors[cursor]:
+		return fmt.Errorf("search pull requests merged %s: %w: GitHub gave the cursor %q twice", span, ErrEndlessPages, cursor)
+	case len(cursors) >= SearchCap:
+		return fmt.Errorf("search pull requests merged %s: %w: one query went on past %d pages", span, ErrEndlessPages, SearchCap)
+	}
+	cursors[cursor] = true
+	return nil
 }

@@ -28,7 +28,10 @@ const (
 	// MsgMustBeOwner is the 403 message for an invitation created with the
 	// token of a user who is not an owner of the organization.
 	MsgMustBeOwner = "You must be an organization owner to create invitations."
-	// MsgArchived is the 403 message for a write to an archived repository.
+	// MsgArchived is the 403 message for a write to an archived repository:
+	// "its issues, pull requests, ... comments ... become read-only"
+	// (https://docs.github.com/repositories/archiving-a-github-repository/archiving-repositories);
+	// POST /repos/{owner}/{repo}/issues/{issue_number}/comments documents a 403.
 	MsgArchived = "Repository was archived so is read-only."
 
 	// MsgAlreadyMember is the errors[].message of the 422 answered to

@@ -74,6 +74,17 @@ type Faults struct {
 	// until the client gives up or the server closes, then the connection
 	// is dropped. It is recorded with Status 0.
 	HangEvery int
+	// StuckPages makes every paged answer say that there is a next page,
+	// which is the page just served: a GraphQL connection's pageInfo says
+	// hasNextPage true with the endCursor it first gave (at that place in
+	// the answer), and a REST listing's Link header has rel="next" pointing
+	// at the page just read. It is GitHub's paging
+	// (https://docs.github.com/graphql/guides/using-pagination-in-the-graphql-api,
+	// https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)
+	// stuck in place, as a proxy or a bug might leave it: a client that
+	// follows it without looking never stops. It applies to GraphQL
+	// requests and REST reads, and is counted in Stuck.
+	StuckPages bool
 	// Only, if set, limits faults (and counting) to the requests for
 	// which it returns true. It is called for one request at a time, with
 	// the injector's lock held (so it may keep counters of its own but
@@ -99,6 +110,8 @@ type FaultCounts struct {
 	Hung int
 	// Delayed counts requests delayed by Latency.
 	Delayed int
+	// Stuck counts answers StuckPages rewrote.
+	Stuck int
 }
 
 // FaultInjector is the handle on faults added by InjectFaults.
@@ -111,6 +124,8 @@ type FaultInjector struct {
 	n, nGQL int
 	stopped bool
 	counts  FaultCounts
+	// cursors are the endCursors StuckPages answers, by place in the answer.
+	cursors map[string]any
 }
 
 // InjectFaults adds a middleware (see Use) that injects the faults f
@@ -154,6 +169,7 @@ const (
 	faultGraphQLRateLimited
 	fault502
 	faultAmbiguous502
+	faultStuckPages
 )
 
 // decide picks the fault of the next matching request.
@@ -190,6 +206,9 @@ func (fi *FaultInjector) decide(r *http.Request) (fault, bool) {
 	case gql && every(fi.nGQL, f.GraphQLRateLimitedEvery):
 		fi.counts.GraphQLRateLimited++
 		return faultGraphQLRateLimited, delay
+	case f.StuckPages && (gql || KindOf(r) == KindRESTRead):
+		fi.counts.Stuck++
+		return faultStuckPages, delay
 	case draw < f.Rate502:
 		if f.AmbiguousWrites && KindOf(r) == KindRESTWrite {
 			fi.counts.AmbiguousWrites++
@@ -236,6 +255,8 @@ func (fi *FaultInjector) middleware(next http.Handler) http.Handler {
 			g.writeGraphQLRateLimited(w, r)
 		case fault502:
 			write502(w, r)
+		case faultStuckPages:
+			fi.serveStuck(next, w, r)
 		case faultAmbiguous502:
 			next.ServeHTTP(httptest.NewRecorder(), r)
 			write502(w, r)

@@ -61,6 +61,10 @@ type Client struct {
 	Gone map[int64]bool
 	// Comments maps "owner/repo#n" to the comment bodies on it.
 	Comments map[string][]string
+	// Archived holds the repositories ("owner/repo") that are archived:
+	// GitHub refuses comments there (reconcile.ErrCannotComment), as ghapi
+	// reads its 403 "Repository was archived so is read-only.".
+	Archived map[string]bool
 	// Failed are the organization's failed invitations.
 	Failed []reconcile.FailedInvitation
 	// Script maps method names ("SendInvitation", "Membership",
@@ -80,7 +84,7 @@ var _ reconcile.Client = (*Client)(nil)
 // New returns a client with empty maps.
 func New() *Client {
 	return &Client{State: map[int64]reconcile.MemberState{}, Logins: map[string]int64{}, Teams: map[string]int64{},
-		Gone: map[int64]bool{}, Comments: map[string][]string{}, Script: map[string][]Step{}}
+		Gone: map[int64]bool{}, Comments: map[string][]string{}, Archived: map[string]bool{}, Script: map[string][]Step{}}
 }
 
 // Verify fails t if a scripted step was never used.
@@ -255,6 +259,9 @@ func (c *Client) Comment(_ context.Context, repo string, number int, body string
 	s := c.step("Comment", key(repo, number))
 	if s.Err != nil && !s.Acts {
 		return "", s.Err
+	}
+	if c.Archived[repo] {
+		return "", fmt.Errorf("%w: the repository is archived, so read-only", reconcile.ErrCannotComment)
 	}
 	k := key(repo, number)
 	c.Comments[k] = append(c.Comments[k], body)

@@ -1,17 +1,25 @@
-package cmd
+package ghsession
 
 import (
 	"context"
 	"fmt"
-
-	"github.com/python-trio/snekomatic/ghapi"
 )
 
-// ownerCheck is what a personal token's user is in an organization, for
+// Account is what the owner check reads of GitHub (*ghapi.Client).
+type Account interface {
+	// TokenUser is the token's user (GET /user).
+	TokenUser(ctx context.Context) (login string, scopes []string, err error)
+	// OrgMembership is a user's membership of an organization.
+	OrgMembership(ctx context.Context, org, login string) (state, role string, found bool, err error)
+	// OrgExists says whether GitHub shows the organization.
+	OrgExists(ctx context.Context, org string) (bool, error)
+}
+
+// OwnerCheck is what a personal token's user is in an organization, for
 // deciding whether it may invite: GitHub lets only organization owners
 // create invitations
 // (https://docs.github.com/rest/orgs/members#create-an-organization-invitation).
-type ownerCheck struct {
+type OwnerCheck struct {
 	Login string
 	// Owner is set when the user is an active owner (role "admin").
 	Owner bool
@@ -19,10 +27,10 @@ type ownerCheck struct {
 	Why string
 }
 
-// checkOwner reads the user's membership of org (one request, and one
+// CheckOwner reads the user's membership of org (one request, and one
 // more when GitHub answers 404).
-func checkOwner(ctx context.Context, c *ghapi.Client, login, org string) (ownerCheck, error) {
-	oc := ownerCheck{Login: login}
+func CheckOwner(ctx context.Context, c Account, login, org string) (OwnerCheck, error) {
+	oc := OwnerCheck{Login: login}
 	st, role, found, err := c.OrgMembership(ctx, org, login)
 	switch {
 	case err != nil:
@@ -32,7 +40,7 @@ func checkOwner(ctx context.Context, c *ghapi.Client, login, org string) (ownerC
 		// that does not exist (or that the token cannot see); one more read,
 		// only on this path, tells which.
 		if exists, oerr := c.OrgExists(ctx, org); oerr == nil && !exists {
-			return oc, &orgNotFoundError{Org: org}
+			return oc, &OrgNotFoundError{Org: org}
 		}
 		oc.Why = fmt.Sprintf("%s is not a member of %s", login, org)
 	case st == "active" && role == "admin":
@@ -43,9 +51,9 @@ func checkOwner(ctx context.Context, c *ghapi.Client, login, org string) (ownerC
 	return oc, nil
 }
 
-// tokenLogin returns the token's user, read once per run (GET /user) and
-// shared by every organization.
-func (s *session) tokenLogin(ctx context.Context, c *ghapi.Client) (string, error) {
+// tokenLogin returns the token's user, read once per session (GET /user)
+// and shared by every organization.
+func (s *Session) tokenLogin(ctx context.Context, c Account) (string, error) {
 	// Not s.mu: the request below may build the token's transport stack,
 	// which reads the state under s.mu.
 	s.loginMu.Lock()
@@ -71,14 +79,15 @@ func (e *NotOwnerError) Error() string {
 	return fmt.Sprintf("%s: only organization owners can invite; use an owner's token, or a GitHub App with Organization members: Read & write", e.Why)
 }
 
-// mayInvite checks, before anything is sent to org in token mode, that the
-// token's user is an owner there.
-func (s *session) mayInvite(ctx context.Context, c *ghapi.Client, org string) error {
+// MayInvite checks, before anything is sent to org in token mode, that the
+// token's user is an owner there (c is the organization's target's
+// client). Token mode only: an installation token has no user.
+func (s *Session) MayInvite(ctx context.Context, c Account, org string) error {
 	login, err := s.tokenLogin(ctx, c)
 	if err != nil {
 		return err
 	}
-	oc, err := checkOwner(ctx, c, login, org)
+	oc, err := CheckOwner(ctx, c, login, org)
 	if err != nil {
 		return err
 	}
@@ -88,10 +97,10 @@ func (s *session) mayInvite(ctx context.Context, c *ghapi.Client, org string) er
 	return nil
 }
 
-// orgNotFoundError: GitHub knows no organization of that name, or will not
+// OrgNotFoundError: GitHub knows no organization of that name, or will not
 // show it to these credentials.
-type orgNotFoundError struct{ Org string }
+type OrgNotFoundError struct{ Org string }
 
-func (e *orgNotFoundError) Error() string {
+func (e *OrgNotFoundError) Error() string {
 	return fmt.Sprintf("the organization %s does not exist or cannot be seen", e.Org)
 }
