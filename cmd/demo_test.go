@@ -199,20 +199,15 @@ func TestDemoBadConfigurationIsOneLineAndNothingRuns(t *testing.T) {
 	}
 }
 
-// keepFiles writes all of its files or none: one that appeared meanwhile
-// is left alone, and the ones written before it are taken back.
-func TestKeepFilesIsAllOrNothing(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "b"), "someone else's")
-	err := keepFiles(dir, map[string][]byte{"a": []byte("1"), "b": []byte("2"), "c": []byte("3")})
-	if err == nil || !strings.Contains(err.Error(), "already exists") {
-		t.Fatalf("error %v, want one about b", err)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("files left: %v, want only b", entries)
-	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "b")); string(b) != "someone else's" {
-		t.Errorf("b was changed: %q", b)
+// TestDemoNamesTheSampleAfterTheFirstListedOrganization: --config's help
+// promises the first organization the file lists, not the alphabetically
+// first.
+func TestDemoNamesTheSampleAfterTheFirstListedOrganization(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "snekomatic.yml")
+	writeFile(t, cfg, "orgs:\n  zz-listed-first: {}\n  aa-listed-second: {}\n")
+	code, out, errOut := runDemo(t, "--config", cfg)
+	mustCode(t, code, 0, out, errOut)
+	if !strings.Contains(out, "named after its first organization, zz-listed-first") {
+		t.Errorf("the sample is not named after the first listed organization:\n%s", out)
 	}
 }

@@ -3,11 +3,13 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/python-trio/snekomatic/internal/errtext"
@@ -152,5 +154,73 @@ func TestDoctorTableFits100Columns(t *testing.T) {
 	}
 	if !strings.Contains(out, "    can_invite: grant Organization members") {
 		t.Errorf("the reason is not below the row:\n%s", out)
+	}
+}
+
+// TestDoctorReadsTheOrganizationsOwnFile: in App mode doctor checks the
+// policy a run resolves, the organization's own .github/snekomatic.yml
+// included, and agrees with the run on every organization: alpha's team
+// exists only in its own file (and in the organization), beta's own file
+// names a team beta lacks, gamma's own file asks for a role a run refuses.
+func TestDoctorReadsTheOrganizationsOwnFile(t *testing.T) {
+	perms := map[string]string{"members": "write", "pull_requests": "write", "contents": "read"}
+	w := newAppWorld(t, map[string]map[string]string{"alpha": perms, "beta": perms})
+	w.gh.AddOrg("gamma")
+	w.repos["gamma"] = w.gh.AddRepo("gamma", "code")
+	w.inst["gamma"] = w.gh.AddInstallation(testAppID, "gamma", perms)
+	w.gh.AddTeam("alpha", "own-team")
+	w.gh.AddFile(w.gh.AddRepo("alpha", ".github"), "snekomatic.yml", "teams: [own-team]\n")
+	w.gh.AddFile(w.gh.AddRepo("beta", ".github"), "snekomatic.yml", "teams: [ghost]\n")
+	w.gh.AddFile(w.gh.AddRepo("gamma", ".github"), "snekomatic.yml", "role: admin\n")
+	for _, org := range []string{"alpha", "beta", "gamma"} {
+		w.gh.AddPR(w.repos[org], w.gh.AddUser("person-in-"+org).ID, "x", time.Now().Add(-time.Hour))
+	}
+	cfg := filepath.Join(t.TempDir(), "snekomatic.yml")
+	os.WriteFile(cfg, []byte("{}\n"), 0o644)
+	env := map[string]string{"GITHUB_APP_ID": strconv.Itoa(testAppID), "GITHUB_APP_PRIVATE_KEY": string(w.key), "GITHUB_API_URL": w.gh.RESTURL()}
+
+	code, out, errOut := runDoctor(t, env, "--state", w.statePath, "--config", cfg, "--output", "json")
+	if code != ExitError {
+		t.Fatalf("doctor exited %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	var rep DoctorReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	doctorSays := map[string]string{}
+	for _, o := range rep.Orgs {
+		for _, c := range o.Checks {
+			if c.Name == "config" {
+				doctorSays[o.Account] = fmt.Sprintf("ok=%v %s", c.OK, c.Detail)
+			}
+		}
+	}
+	for org, want := range map[string]string{
+		"alpha": "ok=true team own-team",
+		"beta":  `ok=false team "ghost" does not exist in beta`,
+		"gamma": "ok=false gamma/.github/snekomatic.yml:1: role: admin",
+	} {
+		if !strings.HasPrefix(doctorSays[org], want) {
+			t.Errorf("doctor on %s: %q, want it to start %q", org, doctorSays[org], want)
+		}
+	}
+
+	// The run agrees: alpha invites into its team, beta and gamma fail.
+	code, out, errOut = w.run(t, "--config", cfg, "--output", "json")
+	if code != ExitError {
+		t.Fatalf("run exited %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	var run RunReport
+	if err := json.Unmarshal([]byte(out), &run); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range run.Orgs {
+		ranOK := len(r.Errors) == 0
+		if doctorOK := strings.HasPrefix(doctorSays[r.Org], "ok=true"); ranOK != doctorOK {
+			t.Errorf("%s: the run's errors %q, but doctor says %q", r.Org, r.Errors, doctorSays[r.Org])
+		}
+	}
+	if inv := w.gh.CreatedInvitations("alpha"); len(inv) != 1 {
+		t.Errorf("alpha invitations = %+v", inv)
 	}
 }

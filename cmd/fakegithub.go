@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/python-trio/snekomatic/demo"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
 )
 
@@ -84,7 +85,7 @@ func (o *FakeGitHubOptions) complete(c *cobra.Command) error {
 		return usagef("--addr %q is not host:port (such as 127.0.0.1:8080)", o.Addr)
 	}
 	if o.WorldPath == "" {
-		o.World = demoWorld(demoDefaultOrg, nil)
+		o.World = demo.World(demo.DefaultOrg, nil)
 		return nil
 	}
 	w, err := fakegithub.LoadWorld(o.WorldPath)
@@ -140,7 +141,7 @@ func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
 	for _, t := range tokens {
 		fmt.Fprintf(out, "  token:     %s  (user %s%s)\n", t.Value, t.User, tokenScope(o.World, t))
 	}
-	org := demoDefaultOrg
+	org := demo.DefaultOrg
 	if len(o.World.Orgs) > 0 {
 		org = o.World.Orgs[0].Login
 	}

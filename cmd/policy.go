@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
 
 	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/ghapi"
-	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -53,82 +51,50 @@ func (o *ReconcileOptions) loadConfig(f *pflag.FlagSet) error {
 	return nil
 }
 
-// orgOptions are the run options of one organization: base with its
-// policy (withPolicy). In App mode the organization's own snekomatic.yml, in its
-// .github repository, is read with its installation's token. An
-// organization whose file cannot be read for lack of permission runs on the
-// other levels, with a warning.
-func (o *ReconcileOptions) orgOptions(ctx context.Context, c *ghapi.Client, t ghsession.Target, base reconcile.Options, log *slog.Logger) (reconcile.Options, []string, error) {
+// orgConfigReader reads an organization's own configuration file
+// (ghapi.Client.OrgConfig).
+type orgConfigReader interface {
+	OrgConfig(ctx context.Context, org string) (data []byte, found bool, err error)
+}
+
+// policySource is where organizations' policies come from: the
+// configuration file (nil: none) and the flags given explicitly.
+type policySource struct {
+	cfg   *config.File
+	flags config.Policy
+	log   *slog.Logger
+}
+
+// orgPolicy is the one resolution of an organization's policy, for a run
+// and for doctor alike: the configuration file, in App mode
+// the organization's own snekomatic.yml in its .github repository (read
+// with its installation's token), and the flags given explicitly, over the
+// built-in defaults (config.Resolve), as reconcile's Policy
+// (reconcile.PolicyFrom). An organization whose own file cannot be read for
+// lack of permission gets the other levels, and a warning.
+func (s policySource) orgPolicy(ctx context.Context, c orgConfigReader, org string, app bool) (reconcile.Policy, []string, error) {
+	log := s.log
 	var own *config.Policy
 	var warnings []string
-	if t.Installation != nil {
-		name := fmt.Sprintf("%s/%s/%s", t.Org, ghapi.OrgConfigRepo, ghapi.OrgConfigPath)
-		data, found, err := c.OrgConfig(ctx, t.Org)
+	if app {
+		name := fmt.Sprintf("%s/%s/%s", org, ghapi.OrgConfigRepo, ghapi.OrgConfigPath)
+		data, found, err := c.OrgConfig(ctx, org)
 		switch {
 		case errors.Is(err, ghapi.ErrNoAccess):
 			w := fmt.Sprintf("the organization's own configuration (%s) could not be read: grant Contents: Read to the App to use it", name)
-			log.Warn("organization configuration not readable", "org", t.Org, "file", name, "err", cleanText(err))
+			log.Warn("organization configuration not readable", "org", org, "file", name, "err", cleanText(err))
 			warnings = append(warnings, w)
 		case err != nil:
-			return base, nil, fmt.Errorf("read %s: %w", name, err)
+			return reconcile.Policy{}, nil, fmt.Errorf("read %s: %w", name, err)
 		case found:
 			if own, err = config.ParseOrg(bytes.NewReader(data), name, reconcile.SampleWelcomeData); err != nil {
-				return base, nil, err
+				return reconcile.Policy{}, nil, err
 			}
-			log.Info("using the organization's own configuration", "org", t.Org, "file", name)
+			log.Info("using the organization's own configuration", "org", org, "file", name)
 		}
 	}
-	cfg := o.Config
-	if cfg == nil {
-		cfg = &config.File{}
-	}
-	opts := withPolicy(base, cfg.For(t.Org, own).Overlay(o.flagPolicy))
-	p := opts.Policy
-	log.Info("policy", "org", t.Org, "role", p.Role, "teams", p.Teams, "min_merged_prs", p.MinMergedPRs,
-		"exclude", len(p.Exclude), "comment", !p.NoComment, "max_invites", opts.MaxInvites)
-	return opts, warnings, nil
-}
-
-// defaultDailyInviteLimit is GitHub's invitation allowance for a young
-// organization on the free plan: the built-in default of
-// daily_invite_limit and --daily-invite-limit.
-const defaultDailyInviteLimit = 50
-
-// withPolicy returns base with the settings of p, the merged configuration
-// of one organization, and snekomatic's built-in default for every setting
-// no level made. Package config hands over plain data; this is where it
-// becomes the run's options, so config knows nothing of reconcile.
-func withPolicy(base reconcile.Options, p config.Policy) reconcile.Options {
-	o := base
-	o.Lookback = orDefault(p.Lookback, reconcile.DefaultLookback)
-	o.Overlap = orDefault(p.Overlap, reconcile.DefaultOverlap)
-	o.MaxInvites = orDefault(p.MaxInvites, -1)
-	o.DailyInviteLimit = orDefault(p.DailyInviteLimit, defaultDailyInviteLimit)
-	o.Policy = reconcile.Policy{
-		// config's role names are GitHub's, as are reconcile's
-		// (TestConfigRolesAreReconcileRoles).
-		Role:         orDefault(p.Role, reconcile.RoleDirectMember),
-		Teams:        slices.Clone(orDefault(p.Teams, nil)),
-		Exclude:      slices.Clone(p.Exclude),
-		MinMergedPRs: orDefault(p.MinMergedPRs, 1),
-		Repos: reconcile.RepoFilter{
-			Include:      slices.Clone(orDefault(p.Repos.Include, nil)),
-			Exclude:      slices.Clone(orDefault(p.Repos.Exclude, nil)),
-			SkipForks:    orDefault(p.Repos.SkipForks, false),
-			SkipArchived: orDefault(p.Repos.SkipArchived, false),
-			SkipPrivate:  orDefault(p.Repos.SkipPrivate, false),
-		},
-		NoComment:            !orDefault(p.Comment.Enabled, true),
-		Comment:              p.Comment.Template,
-		ReinviteExpiredAfter: orDefault(p.ReinviteExpiredAfter, 0),
-	}
-	return o
-}
-
-// orDefault is *p, or def when p is nil (a setting no level made).
-func orDefault[T any](p *T, def T) T {
-	if p == nil {
-		return def
-	}
-	return *p
+	p := reconcile.PolicyFrom(config.Resolve(s.cfg, org, own, s.flags))
+	log.Info("policy", "org", org, "role", p.Role, "teams", p.Teams, "min_merged_prs", p.MinMergedPRs,
+		"exclude", len(p.Exclude), "comment", !p.NoComment, "max_invites", p.MaxInvites)
+	return p, warnings, nil
 }

@@ -14,8 +14,9 @@ import (
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
-// The tests of withPolicy: what a run does with the configuration.
-// Package config's own tests check the reading and merging.
+// The tests of the resolution a run and doctor share (config.Resolve, then
+// reconcile.PolicyFrom): what a run does with the configuration. Package
+// config's own tests check the reading and merging.
 
 // fullConfig is config's testdata/full.yml: every key, once.
 var fullConfig = func() string {
@@ -35,23 +36,26 @@ func parseConfig(t *testing.T, input string) *config.File {
 	return f
 }
 
-func TestWithPolicyFullFile(t *testing.T) {
+// resolve is an organization's policy as a run gets it.
+func resolve(f *config.File, org string, own *config.Policy, flags config.Policy) reconcile.Policy {
+	return reconcile.PolicyFrom(config.Resolve(f, org, own, flags))
+}
+
+func TestPolicyFullFile(t *testing.T) {
 	f := parseConfig(t, fullConfig)
-	o := withPolicy(reconcile.Options{}, f.For("somewhere", nil))
-	want := reconcile.Options{
-		Lookback: 14 * 24 * time.Hour, Overlap: 90 * time.Minute, MaxInvites: 10, DailyInviteLimit: 500,
-		Policy: reconcile.Policy{
-			Role: "direct_member", Teams: []string{"contributors", "docs"}, Exclude: []string{"spammer", "*-test"},
-			MinMergedPRs: 2,
-			Repos: reconcile.RepoFilter{Include: []string{"*"}, Exclude: []string{"sandbox-*", "python-trio/old"},
-				SkipForks: true, SkipArchived: true},
-			ReinviteExpiredAfter: 365 * 24 * time.Hour,
-		},
+	p := resolve(f, "somewhere", nil, config.Policy{})
+	want := reconcile.Policy{
+		Role: "direct_member", Teams: []string{"contributors", "docs"}, Exclude: []string{"spammer", "*-test"},
+		MinMergedPRs: 2,
+		Repos: reconcile.RepoFilter{Include: []string{"*"}, Exclude: []string{"sandbox-*", "python-trio/old"},
+			SkipForks: true, SkipArchived: true},
+		ReinviteExpiredAfter: 365 * 24 * time.Hour,
+		Lookback:             14 * 24 * time.Hour, Overlap: 90 * time.Minute, MaxInvites: 10, DailyInviteLimit: 500,
 	}
-	if diff := cmp.Diff(want, o, cmpopts.IgnoreFields(reconcile.Policy{}, "Comment")); diff != "" {
+	if diff := cmp.Diff(want, p, cmpopts.IgnoreFields(reconcile.Policy{}, "Comment")); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
 	}
-	body, err := reconcile.RenderWelcome(o.Policy.Comment, reconcile.SampleWelcomeData, 7)
+	body, err := reconcile.RenderWelcome(p.Comment, reconcile.SampleWelcomeData, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,40 +67,27 @@ func TestWithPolicyFullFile(t *testing.T) {
 
 	// The organization's entry overrides field by field; its key ignores
 	// case; exclusions add up; an empty list clears the teams.
-	po := withPolicy(reconcile.Options{}, f.For("python-trio", nil))
-	if len(po.Policy.Teams) != 0 || po.Policy.MinMergedPRs != 1 || !po.Policy.NoComment || po.Overlap != 90*time.Minute {
-		t.Errorf("python-trio policy = %+v", po.Policy)
+	po := resolve(f, "python-trio", nil, config.Policy{})
+	if len(po.Teams) != 0 || po.MinMergedPRs != 1 || !po.NoComment || po.Overlap != 90*time.Minute {
+		t.Errorf("python-trio policy = %+v", po)
 	}
-	if diff := cmp.Diff([]string{"spammer", "*-test", "bot-like"}, po.Policy.Exclude); diff != "" {
+	if diff := cmp.Diff([]string{"spammer", "*-test", "bot-like"}, po.Exclude); diff != "" {
 		t.Errorf("exclusions should add up (-want +got):\n%s", diff)
 	}
 }
 
-func TestWithPolicyBuiltInDefaults(t *testing.T) {
+func TestPolicyBuiltInDefaults(t *testing.T) {
 	f := parseConfig(t, "")
-	o := withPolicy(reconcile.Options{}, f.For("x", nil))
-	want := reconcile.Options{Lookback: reconcile.DefaultLookback, Overlap: reconcile.DefaultOverlap, MaxInvites: -1,
-		DailyInviteLimit: defaultDailyInviteLimit, Policy: reconcile.Policy{Role: "direct_member", MinMergedPRs: 1}}
-	if diff := cmp.Diff(want, o); diff != "" {
-		t.Errorf("built-in defaults (-want +got):\n%s", diff)
+	want := reconcile.Policy{Role: "direct_member", MinMergedPRs: 1, Lookback: 7 * 24 * time.Hour, Overlap: time.Hour,
+		MaxInvites: -1, DailyInviteLimit: 50}
+	for _, p := range []reconcile.Policy{resolve(f, "x", nil, config.Policy{}), resolve(nil, "x", nil, config.Policy{})} {
+		if diff := cmp.Diff(want, p); diff != "" {
+			t.Errorf("built-in defaults (-want +got):\n%s", diff)
+		}
 	}
 }
 
-// TestWithPolicyKeepsBase: the configuration sets the policy and its four
-// limits; everything else in the run's options is the command's.
-func TestWithPolicyKeepsBase(t *testing.T) {
-	since := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	base := reconcile.Options{Since: &since, DryRun: true, Lookback: time.Minute, MaxInvites: 99}
-	o := withPolicy(base, config.Policy{})
-	if o.Since != &since || !o.DryRun {
-		t.Errorf("withPolicy dropped the command's options: %+v", o)
-	}
-	if o.Lookback != reconcile.DefaultLookback || o.MaxInvites != -1 {
-		t.Errorf("an unset setting should take the built-in default, not base's: %+v", o)
-	}
-}
-
-func TestWithPolicyPrecedence(t *testing.T) {
+func TestPolicyPrecedence(t *testing.T) {
 	f := parseConfig(t, `
 defaults: {max_invites: 1, overlap: 1h, lookback: 1d, min_merged_prs: 5, exclude: [a]}
 orgs:
@@ -107,23 +98,23 @@ orgs:
 		t.Fatal(err)
 	}
 	lookback := 3 * time.Hour
-	o := withPolicy(reconcile.Options{}, f.For("trio", own).Overlay(config.Policy{Lookback: &lookback})) // an explicit flag
+	o := resolve(f, "trio", own, config.Policy{Lookback: &lookback}) // an explicit flag
 	// max_invites: orgs entry (3) beats the org's own file (2) beats
 	// defaults (1); overlap: own file beats defaults; lookback: the flag.
-	if o.MaxInvites != 3 || o.Overlap != 2*time.Hour || o.Lookback != 3*time.Hour || o.Policy.MinMergedPRs != 5 {
+	if o.MaxInvites != 3 || o.Overlap != 2*time.Hour || o.Lookback != 3*time.Hour || o.MinMergedPRs != 5 {
 		t.Errorf("merged options = %+v", o)
 	}
-	if diff := cmp.Diff([]string{"a", "b"}, o.Policy.Exclude); diff != "" {
+	if diff := cmp.Diff([]string{"a", "b"}, o.Exclude); diff != "" {
 		t.Errorf("exclude (-want +got):\n%s", diff)
 	}
 }
 
-// TestConfigRolesAreReconcileRoles: withPolicy passes the role through, so
+// TestConfigRolesAreReconcileRoles: PolicyFrom passes the role through, so
 // config's names must be reconcile's.
 func TestConfigRolesAreReconcileRoles(t *testing.T) {
 	for in, want := range map[string]string{config.RoleDirectMember: reconcile.RoleDirectMember, config.RoleAdmin: reconcile.RoleAdmin} {
 		f := parseConfig(t, "defaults: {role: "+in+"}\n")
-		if got := withPolicy(reconcile.Options{}, f.For("x", nil)).Policy.Role; got != want {
+		if got := resolve(f, "x", nil, config.Policy{}).Role; got != want {
 			t.Errorf("role %s became %q, want %q", in, got, want)
 		}
 	}
@@ -168,9 +159,9 @@ func TestREADMEExamplesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := withPolicy(reconcile.Options{}, f.For("python-trio", nil))
-	if o.Policy.MinMergedPRs != 2 || o.Policy.Comment == nil || len(o.Policy.Exclude) != 2 {
-		t.Errorf("README example policy = %+v", o.Policy)
+	o := resolve(f, "python-trio", nil, config.Policy{})
+	if o.MinMergedPRs != 2 || o.Comment == nil || len(o.Exclude) != 2 {
+		t.Errorf("README example policy = %+v", o)
 	}
 	if _, err := config.ParseOrg(strings.NewReader(blocks[1]), "README organization example", reconcile.SampleWelcomeData); err != nil {
 		t.Fatal(err)

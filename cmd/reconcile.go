@@ -84,10 +84,10 @@ Authentication, in this order:
 	f.StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file: cursor and everyone seen")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print the plan; send nothing and leave the state file as it is")
 	f.StringVar(&since, "since", "", "read merges from this time instead of the cursor (RFC 3339, YYYY-MM-DD, or a duration such as 72h or 14d)")
-	f.Var(duration.NewValue(reconcile.DefaultOverlap, &o.Overlap), "overlap", "start each window this long before the cursor, for search index lag (90m, 36h, 7d)")
-	f.Var(duration.NewValue(reconcile.DefaultLookback, &o.Lookback), "lookback", "how far back a first run (no cursor yet) reads (90m, 36h, 7d)")
-	f.IntVar(&o.MaxInvites, "max-invites", -1, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
-	f.IntVar(&o.DailyLimit, "daily-invite-limit", defaultDailyInviteLimit, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
+	f.Var(duration.NewValue(config.DefaultOverlap, &o.Overlap), "overlap", "start each window this long before the cursor, for search index lag (90m, 36h, 7d)")
+	f.Var(duration.NewValue(config.DefaultLookback, &o.Lookback), "lookback", "how far back a first run (no cursor yet) reads (90m, 36h, 7d)")
+	f.IntVar(&o.MaxInvites, "max-invites", config.DefaultMaxInvites, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
+	f.IntVar(&o.DailyLimit, "daily-invite-limit", config.DefaultDailyInviteLimit, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
 	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
 	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
@@ -155,10 +155,8 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		return err
 	}
 
-	ropts := reconcile.Options{
-		Now: o.Now, Since: o.Since, Overlap: o.Overlap, Lookback: o.Lookback,
-		MaxInvites: o.MaxInvites, DailyInviteLimit: o.DailyLimit, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log,
-	}
+	ropts := reconcile.Options{Now: o.Now, Since: o.Since, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log}
+	policies := policySource{cfg: o.Config, flags: o.flagPolicy, log: log}
 	run := newRunReport(o)
 	reports := make([]*reconcile.Report, len(targets))
 	errs := make([]error, len(targets))
@@ -187,7 +185,9 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 					return nil
 				}
 			}
-			oopts, warnings, err := o.orgOptions(ctx, client, t, ropts, log)
+			oopts := ropts
+			var warnings []string
+			oopts.Policy, warnings, err = policies.orgPolicy(ctx, client, t.Org, t.Installation != nil)
 			if err != nil {
 				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
 				return nil

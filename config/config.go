@@ -25,6 +25,8 @@ type File struct {
 	// Orgs override the defaults for one organization, keyed by its
 	// lower-case login.
 	Orgs map[string]Policy
+	// OrgOrder holds the keys of Orgs in the order the file lists them.
+	OrgOrder []string
 }
 
 // Policy is one level of configuration. A nil pointer (or nil slice) is a

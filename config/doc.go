@@ -45,14 +45,22 @@
 // exclude, whose patterns add up: someone excluded anywhere is never
 // invited.
 //
-// The package returns plain data, a Policy whose unset settings are nil,
-// and knows nothing of what a run does with it: the command fills in
-// snekomatic's built-in defaults and builds the run's options (withPolicy
-// in package cmd). What a welcome template may name is the caller's too:
-// it passes a sample of that data to Parse, and each template is tried on
-// it as it is read.
+// Resolve is the one place an organization's policy is decided, for a run
+// and for doctor alike: the merged levels over snekomatic's built-in
+// defaults (DefaultLookback and the others, which live here and nowhere
+// else), as a Resolved of plain values. The package returns plain data and
+// imports neither reconcile nor ghapi: reading the organization's own file
+// from GitHub is the command's (it hands the bytes to ParseOrg), and
+// reconcile.PolicyFrom turns a Resolved into reconcile's Policy. That
+// conversion sits in reconcile, beside the type it builds, rather than in
+// the command, so that both callers (the run, and doctor through the same
+// function of the command) get one conversion, and a new setting is added
+// in two places that name each other: a field here, a line in PolicyFrom.
+// What a welcome template may name is the caller's too: it passes a sample
+// of that data to Parse, and each template is tried on it as it is read.
 //
-// The files: config.go holds the types and the merging, parse.go which
+// The files: config.go holds the types and the merging, resolve.go the
+// built-in defaults and Resolve, parse.go which
 // keys hold what, template.go the checks of a welcome template, yaml.go
 // the walk over YAML nodes that lets every error name its line, error.go
 // the error and how much of a value it repeats.

@@ -46,7 +46,7 @@ func Parse(r io.Reader, name string, sample any) (*File, error) {
 			f.Defaults = p
 			return err
 		default: // orgs
-			return ps.orgs(v, f.Orgs)
+			return ps.orgs(v, f)
 		}
 	})
 	if err != nil {
@@ -79,7 +79,7 @@ func ParseOrg(r io.Reader, name string, sample any) (*Policy, error) {
 var policyKeys = []string{"role", "teams", "exclude", "min_merged_prs", "repos", "comment",
 	"lookback", "overlap", "max_invites", "daily_invite_limit", "reinvite_expired_after"}
 
-func (ps *parser) orgs(n *yaml.Node, out map[string]Policy) error {
+func (ps *parser) orgs(n *yaml.Node, f *File) error {
 	n = deref(n)
 	if n.ShortTag() == "!!null" {
 		return nil
@@ -102,7 +102,8 @@ func (ps *parser) orgs(n *yaml.Node, out map[string]Policy) error {
 		if err != nil {
 			return err
 		}
-		out[key] = p
+		f.Orgs[key] = p
+		f.OrgOrder = append(f.OrgOrder, key)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/internal/reconciletest"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
@@ -29,8 +30,8 @@ func mergedPR(n int, id int64, login string) reconcile.PullRequest {
 }
 
 func options() reconcile.Options {
-	return reconcile.Options{Now: now, Overlap: reconcile.DefaultOverlap, Lookback: reconcile.DefaultLookback, MaxInvites: -1,
-		WebURL: "https://github.test"}
+	return reconcile.Options{Now: now, WebURL: "https://github.test",
+		Policy: reconcile.Policy{Overlap: config.DefaultOverlap, Lookback: config.DefaultLookback, MaxInvites: -1}}
 }
 
 func runOrg(t *testing.T, c *reconciletest.Client, st *state.Store, opts reconcile.Options) (*reconcile.Report, error) {
@@ -492,7 +493,7 @@ func TestDailyAllowanceBoundary(t *testing.T) {
 				o.Put(5, &state.Person{Login: "earlier", Status: state.Invited, At: now.Add(-tt.sentAgo)})
 			})
 			opts := options()
-			opts.DailyInviteLimit = 1
+			opts.Policy.DailyInviteLimit = 1
 			if _, err := runOrg(t, c, st, opts); err != nil {
 				t.Fatal(err)
 			}

@@ -80,6 +80,12 @@
 // A dry run stops after step 3 and reports the plan; it sends no mutating
 // request and writes neither the state file nor its journal.
 //
+// Options hold what is the same for every organization of a run (now,
+// --since, dry run, the web address, the logger); Policy holds each
+// organization's own settings, window and invitation caps included.
+// PolicyFrom builds a Policy from config.Resolve's result: the one place
+// configuration becomes reconcile's types (package config says why there).
+//
 // The package reaches GitHub only through the small interfaces in
 // github.go, which the ghapi package implements for the real API and tests
 // implement with a fake.

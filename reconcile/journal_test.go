@@ -327,7 +327,7 @@ func TestInviteBudget(t *testing.T) {
 		{"the allowance spent", -1, 50, 60, 0, "daily invitation limit"},
 	}
 	for _, tt := range tests {
-		got, reason := inviteBudget(sentAt(tt.sent), Options{Now: t0, MaxInvites: tt.max, DailyInviteLimit: tt.daily})
+		got, reason := inviteBudget(sentAt(tt.sent), Options{Now: t0, Policy: Policy{MaxInvites: tt.max, DailyInviteLimit: tt.daily}})
 		if got != tt.want || !strings.Contains(reason, tt.wantReason) {
 			t.Errorf("%s: budget %d (%q), want %d (%q)", tt.name, got, reason, tt.want, tt.wantReason)
 		}

@@ -241,7 +241,7 @@ func TestWindowFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w, why := WindowFor(tt.cursor, tt.since, now, time.Hour, DefaultLookback)
+			w, why := WindowFor(tt.cursor, tt.since, now, time.Hour, 7*24*time.Hour)
 			if !w.From.Equal(tt.wantFrom) || !w.To.Equal(now.Truncate(time.Second)) || why != tt.wantWhy {
 				t.Errorf("WindowFor = %v..%v %q, want %v..%v %q", w.From, w.To, why, tt.wantFrom, now.Truncate(time.Second), tt.wantWhy)
 			}

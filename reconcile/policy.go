@@ -3,18 +3,22 @@ package reconcile
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
 
+	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/state"
 )
 
-// Policy is one organization's choices about whom to invite and how. The
-// zero Policy is snekomatic's default: every eligible author, after one
-// merged pull request, as a direct member of no team, with the standard
-// welcome comment. Package config builds it from the YAML file; this
-// package knows nothing of YAML.
+// Policy is one organization's choices about whom to invite, how, and how
+// much at once. PolicyFrom builds it from the configuration package's
+// resolved policy, which holds snekomatic's built-in defaults; this package
+// knows nothing of YAML. In the zero Policy, only the invitation settings
+// are the defaults (every eligible author, after one merged pull request,
+// as a direct member of no team, with the standard welcome comment): its
+// window and caps are zero, which invites nobody.
 type Policy struct {
 	// Role is the invitation's role: RoleDirectMember ("" means that too)
 	// or RoleAdmin.
@@ -42,13 +46,51 @@ type Policy struct {
 	// invitation expired at least that long ago. Zero keeps the promise of
 	// asking only once.
 	ReinviteExpiredAfter time.Duration
+	// Overlap is how far before the cursor the window starts.
+	Overlap time.Duration
+	// Lookback is how far back a first run (no cursor) reads.
+	Lookback time.Duration
+	// MaxInvites caps the invitations of this run; negative means no cap.
+	MaxInvites int
+	// DailyInviteLimit is how many invitations GitHub lets the organization
+	// create in 24 hours (50, or 500 for older or paid organizations); the
+	// invitations recorded in the state in the last 24 hours count against
+	// it, so a run does not knowingly walk into GitHub's refusal. Zero or
+	// less means no limit.
+	DailyInviteLimit int
 }
 
-// The invitation roles a Policy may ask for.
+// The invitation roles a Policy may ask for: config's names, which are
+// GitHub's.
 const (
-	RoleDirectMember = "direct_member"
-	RoleAdmin        = "admin"
+	RoleDirectMember = config.RoleDirectMember
+	RoleAdmin        = config.RoleAdmin
 )
+
+// PolicyFrom is the run's policy for a resolved configuration
+// (config.Resolve): the one place configuration becomes reconcile's types.
+func PolicyFrom(r config.Resolved) Policy {
+	return Policy{
+		Role:         r.Role,
+		Teams:        slices.Clone(r.Teams),
+		Exclude:      slices.Clone(r.Exclude),
+		MinMergedPRs: r.MinMergedPRs,
+		Repos: RepoFilter{
+			Include:      slices.Clone(r.RepoInclude),
+			Exclude:      slices.Clone(r.RepoExclude),
+			SkipForks:    r.SkipForks,
+			SkipArchived: r.SkipArchived,
+			SkipPrivate:  r.SkipPrivate,
+		},
+		NoComment:            !r.Comment,
+		Comment:              r.Template,
+		ReinviteExpiredAfter: r.ReinviteExpiredAfter,
+		Overlap:              r.Overlap,
+		Lookback:             r.Lookback,
+		MaxInvites:           r.MaxInvites,
+		DailyInviteLimit:     r.DailyInviteLimit,
+	}
+}
 
 // RepoFilter selects the repositories whose merged pull requests are read.
 // Patterns use path.Match syntax and are matched case-insensitively against

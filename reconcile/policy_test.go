@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -173,5 +174,31 @@ func TestRenderWelcomeAlwaysCarriesTheMarker(t *testing.T) {
 	want := "Hello ann, see https://x/orgs/Trio/invitation\n\n<!-- snekomatic:welcome org=trio user=42 -->\n"
 	if body != want {
 		t.Errorf("body = %q, want %q", body, want)
+	}
+}
+
+// TestPolicyFromCarriesEverySetting: each resolved setting reaches the
+// Policy (a setting dropped here would silently run on its zero value).
+func TestPolicyFromCarriesEverySetting(t *testing.T) {
+	tmpl := template.Must(template.New("welcome").Parse("hi"))
+	r := config.Resolved{Role: "admin", Teams: []string{"t"}, Exclude: []string{"x"}, MinMergedPRs: 3,
+		RepoInclude: []string{"i"}, RepoExclude: []string{"e"}, SkipForks: true, SkipArchived: true, SkipPrivate: true,
+		Comment: false, Template: tmpl, Lookback: 2 * time.Hour, Overlap: 3 * time.Minute, MaxInvites: 4,
+		DailyInviteLimit: 500, ReinviteExpiredAfter: 5 * time.Hour}
+	got := PolicyFrom(r)
+	want := Policy{Role: "admin", Teams: []string{"t"}, Exclude: []string{"x"}, MinMergedPRs: 3,
+		Repos:     RepoFilter{Include: []string{"i"}, Exclude: []string{"e"}, SkipForks: true, SkipArchived: true, SkipPrivate: true},
+		NoComment: true, Comment: tmpl, ReinviteExpiredAfter: 5 * time.Hour,
+		Overlap: 3 * time.Minute, Lookback: 2 * time.Hour, MaxInvites: 4, DailyInviteLimit: 500}
+	if got.Comment != tmpl {
+		t.Error("the template was not carried")
+	}
+	got.Comment, want.Comment = nil, nil
+	if d := cmp.Diff(want, got); d != "" {
+		t.Error(d)
+	}
+	got.Teams[0] = "changed"
+	if r.Teams[0] != "t" {
+		t.Error("the Policy shares the resolved lists")
 	}
 }

@@ -18,23 +18,12 @@ type Options struct {
 	// Since, when set, starts the window there (a backfill) instead of at
 	// the cursor.
 	Since *time.Time
-	// Overlap is how far before the cursor the window starts.
-	Overlap time.Duration
-	// Lookback is how far back a first run (no cursor) reads.
-	Lookback time.Duration
-	// MaxInvites caps the invitations of this run; negative means no cap.
-	MaxInvites int
-	// DailyInviteLimit is how many invitations GitHub lets the organization
-	// create in 24 hours (50, or 500 for older or paid organizations); the
-	// invitations recorded in the state in the last 24 hours count against
-	// it, so a run does not knowingly walk into GitHub's refusal. Zero or
-	// less means no limit.
-	DailyInviteLimit int
 	// DryRun plans and reports but changes nothing, on GitHub or on disk.
 	DryRun bool
 	// WebURL is the web host of the GitHub instance, for the accept link.
 	WebURL string
-	// Policy is the organization's configuration: whom to invite and how.
+	// Policy is the organization's configuration: whom to invite, how,
+	// and how much at once (PolicyFrom builds it).
 	Policy Policy
 	// Logger receives progress; nil discards it.
 	Logger *slog.Logger
@@ -82,7 +71,7 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 		invite.TeamIDs = append(invite.TeamIDs, id)
 	}
 
-	w, why := WindowFor(known.Cursor, opts.Since, opts.Now, opts.Overlap, opts.Lookback)
+	w, why := WindowFor(known.Cursor, opts.Since, opts.Now, pol.Overlap, pol.Lookback)
 	rep.Window, rep.WindowReason = w, why
 	log.Info("reading merged pull requests", "from", w.From, "to", w.To, "why", why)
 	// A --since after the cursor leaves the merges between them unread.
@@ -187,13 +176,14 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 // inviteBudget is how many invitations this run may send, and the reason
 // given to those who must wait.
 func inviteBudget(known state.Org, opts Options) (int, string) {
-	budget, reason := opts.MaxInvites, fmt.Sprintf("--max-invites %d reached for this run", opts.MaxInvites)
-	if opts.DailyInviteLimit > 0 {
+	pol := opts.Policy
+	budget, reason := pol.MaxInvites, fmt.Sprintf("--max-invites %d reached for this run", pol.MaxInvites)
+	if pol.DailyInviteLimit > 0 {
 		sent := known.SentSince(opts.Now.Add(-24 * time.Hour))
-		left := max(0, opts.DailyInviteLimit-sent)
+		left := max(0, pol.DailyInviteLimit-sent)
 		if budget < 0 || left < budget {
 			budget = left
-			reason = fmt.Sprintf("daily invitation limit reached (%d in 24 hours; %d sent in the last 24 hours)", opts.DailyInviteLimit, sent)
+			reason = fmt.Sprintf("daily invitation limit reached (%d in 24 hours; %d sent in the last 24 hours)", pol.DailyInviteLimit, sent)
 		}
 	}
 	return budget, reason

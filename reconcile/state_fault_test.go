@@ -54,7 +54,7 @@ func TestCursorStaysWhenThePlanIsNotRecorded(t *testing.T) {
 				}
 				return nil
 			})
-			opts := reconcile.Options{Now: now, Lookback: 24 * time.Hour, Overlap: time.Hour, MaxInvites: -1, WebURL: gh.URL()}
+			opts := reconcile.Options{Now: now, WebURL: gh.URL(), Policy: reconcile.Policy{Lookback: 24 * time.Hour, Overlap: time.Hour, MaxInvites: -1}}
 			_, err = reconcile.Org(context.Background(), c, st, "trio", opts)
 			if !errors.Is(err, full) {
 				t.Fatalf("run error = %v, want the state's failure", err)
@@ -119,7 +119,7 @@ func TestQueuedPersonsPullRequestAddressIsRebuilt(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	opts := reconcile.Options{Now: now, Lookback: 24 * time.Hour, Overlap: time.Hour, MaxInvites: -1, WebURL: gh.URL()}
+	opts := reconcile.Options{Now: now, WebURL: gh.URL(), Policy: reconcile.Policy{Lookback: 24 * time.Hour, Overlap: time.Hour, MaxInvites: -1}}
 	rep, err := reconcile.Org(context.Background(), c, st, "trio", opts)
 	if err != nil {
 		t.Fatal(err)

@@ -9,12 +9,6 @@ import (
 // SearchCap is the most results GitHub search returns for one query.
 const SearchCap = 1000
 
-// Defaults for choosing the window.
-const (
-	DefaultLookback = 7 * 24 * time.Hour
-	DefaultOverlap  = time.Hour
-)
-
 // WindowFor chooses the merge window of a run and says in words why.
 //
 // since, when set, is a backfill and wins over the cursor. Otherwise the

@@ -1,22 +1,20 @@
-package cmd
+package doctor
 
 import (
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"strings"
 	"text/tabwriter"
 )
 
-// writeDoctorText prints the table, at most width columns: short cells
+// WriteText prints the table, at most width columns: short cells
 // ("yes", "no", "-") in the row, and each reason wrapped on the lines
 // below it, so that a long one never widens the table.
-func writeDoctorText(w io.Writer, o *DoctorOptions, rep DoctorReport, width int) error {
+func WriteText(w io.Writer, rep Report, tokenVar string, width int) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "mode: %s", rep.Mode)
-	if rep.Mode == ModeToken && o.TokenVar != "" {
-		fmt.Fprintf(&b, " (from %s)", o.TokenVar)
+	if rep.Mode == ModeToken && tokenVar != "" {
+		fmt.Fprintf(&b, " (from %s)", tokenVar)
 	}
 	b.WriteString("\n")
 	for _, c := range rep.Checks {
@@ -35,7 +33,7 @@ func writeDoctorText(w io.Writer, o *DoctorOptions, rep DoctorReport, width int)
 	fmt.Fprintln(tw, "ACCOUNT\tTYPE\tCREDENTIALS\tCAN INVITE\tCAN READ PRS\tCONFIG\tOK")
 	for _, r := range rep.Orgs {
 		cells := make([]string, 0, 4)
-		for _, name := range []string{checkToken, checkInvite, checkRead, checkConfig} {
+		for _, name := range []string{CheckToken, CheckInvite, CheckRead, CheckConfig} {
 			cells = append(cells, cellOf(r.Checks, name))
 		}
 		ok := "yes"
@@ -58,7 +56,7 @@ func writeDoctorText(w io.Writer, o *DoctorOptions, rep DoctorReport, width int)
 		for _, c := range r.Checks {
 			// Who the credentials are is worth seeing even when fine, and
 			// so is a read that sees only some repositories.
-			if !c.OK || c.Skipped || c.Name == checkToken || c.Name == checkRead && c.Detail != "" {
+			if !c.OK || c.Skipped || c.Name == CheckToken || c.Name == CheckRead && c.Detail != "" {
 				wrapDetail(&b, c, "    ", width)
 			}
 		}
@@ -72,7 +70,7 @@ func writeDoctorText(w io.Writer, o *DoctorOptions, rep DoctorReport, width int)
 	return err
 }
 
-func cell(c DoctorCheck) string {
+func cell(c Check) string {
 	switch {
 	case c.Skipped && c.OK:
 		return "-"
@@ -84,7 +82,7 @@ func cell(c DoctorCheck) string {
 	return "no"
 }
 
-func cellOf(cs []DoctorCheck, name string) string {
+func cellOf(cs []Check, name string) string {
 	for _, c := range cs {
 		if c.Name == name {
 			return cell(c)
@@ -93,7 +91,7 @@ func cellOf(cs []DoctorCheck, name string) string {
 	return "-"
 }
 
-func wrapDetail(b *strings.Builder, c DoctorCheck, indent string, width int) {
+func wrapDetail(b *strings.Builder, c Check, indent string, width int) {
 	if c.Detail == "" {
 		return
 	}
@@ -121,13 +119,4 @@ func wrapText(b *strings.Builder, s, indent string, width int) {
 	if len(line) > len(indent) {
 		b.WriteString(line + "\n")
 	}
-}
-
-func permList(p map[string]string) []string {
-	keys := slices.Sorted(maps.Keys(p))
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, k+":"+p[k])
-	}
-	return out
 }
