@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseErrorsNameKeyAndLine(t *testing.T) {
@@ -13,6 +14,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 	}{
 		{"unknown top-level key", "default:\n  role: admin\n", `c.yml:1: default: unknown key (known keys here: defaults, orgs)`},
 		{"unknown policy key", "defaults:\n  role: admin\n  tems: [x]\n", `c.yml:3: defaults.tems: unknown key`},
+		{"key starting with a newline", "defaults:\n  \"\\nrole\": x\n", `c.yml:2: defaults.\nrole: unknown key`},
 		{"unknown nested key", "orgs:\n  trio:\n    repos:\n      skip_fork: true\n", `c.yml:4: orgs.trio.repos.skip_fork: unknown key`},
 		{"bad role", "defaults:\n  role: owner\n", `c.yml:2: defaults.role: "owner" is not a role`},
 		{"role not a string", "defaults:\n  role: [admin]\n", `c.yml:2: defaults.role: want a string, found a list`},
@@ -91,7 +93,26 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("Load = %+v, %v", f, err)
 	}
 	missing := filepath.Join(dir, "nope.yml")
-	if _, err := Load(missing, sample); err == nil || !strings.Contains(err.Error(), missing) {
+	// No line to name: the file, then the cause.
+	if _, err := Load(missing, sample); err == nil || !strings.HasPrefix(err.Error(), missing+": ") {
 		t.Errorf("Load(missing) error = %v, want one naming the file", err)
+	}
+}
+
+// TestLowestValuesAccepted: each number and duration takes the lowest value
+// its rule allows (-1 for no invitation limit, 0 for no daily tracking, and
+// so on), not just the values one above.
+func TestLowestValuesAccepted(t *testing.T) {
+	f, err := Parse(strings.NewReader("defaults:\n  min_merged_prs: 1\n  max_invites: -1\n  daily_invite_limit: 0\n"+
+		"  overlap: 0\n  reinvite_expired_after: 0\n  lookback: 1m\norgs:\n  trio: {max_invites: 0}\n"), "c.yml", sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.Defaults
+	if *d.MinMergedPRs != 1 || *d.MaxInvites != -1 || *d.DailyInviteLimit != 0 || *d.Overlap != 0 || *d.ReinviteExpiredAfter != 0 || *d.Lookback != time.Minute {
+		t.Errorf("defaults = %+v", d)
+	}
+	if got := *f.For("trio", nil).MaxInvites; got != 0 {
+		t.Errorf("trio max_invites = %d, want 0", got)
 	}
 }

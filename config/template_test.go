@@ -22,8 +22,13 @@ func TestTemplateTriedWithTheSample(t *testing.T) {
 	}
 	// With no sample a template that names any field is refused, not
 	// let through unchecked.
-	if _, err := Parse(strings.NewReader(input), "c.yml", nil); err == nil {
-		t.Errorf("with no sample: no error")
+	_, err = Parse(strings.NewReader(input), "c.yml", nil)
+	if err == nil {
+		t.Fatalf("with no sample: no error")
+	}
+	// Nor does its error offer an empty list of fields.
+	if strings.Contains(err.Error(), "the fields are") {
+		t.Errorf("with no sample: %v", err)
 	}
 }
 
