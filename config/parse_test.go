@@ -42,6 +42,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 		{"top level not a mapping", "- a\n", `c.yml:1: the top level must be a mapping`},
 		{"null value", "defaults:\n  role:\n", `c.yml:2: defaults.role: want a string, found nothing`},
 		{"not YAML", "defaults:\n  role: [\n", `c.yml:2: not valid YAML`},
+		{"not UTF-8", "defaults:\n  role: \xff\n", `c.yml: not valid YAML: invalid leading UTF-8 octet`},
 		{"two documents", "defaults: {}\n---\norgs: {}\n", `c.yml:2: holds more than one YAML document`},
 	}
 	for _, tt := range tests {
@@ -114,5 +115,32 @@ func TestLowestValuesAccepted(t *testing.T) {
 	}
 	if got := *f.For("trio", nil).MaxInvites; got != 0 {
 		t.Errorf("trio max_invites = %d, want 0", got)
+	}
+}
+
+// TestAliases: YAML anchors and aliases are followed wherever a value or a
+// key may stand, so that one block of settings can serve several
+// organizations.
+func TestAliases(t *testing.T) {
+	f, err := Parse(strings.NewReader(`
+defaults: &base {max_invites: 2, teams: &teams [core], exclude: ["*bot"]}
+orgs:
+  trio: *base
+  other: {teams: *teams, &k overlap: 1h}
+  third: {*k : 2h}
+`), "c.yml", sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trio := f.Orgs["trio"]
+	if trio.MaxInvites == nil || *trio.MaxInvites != 2 || trio.Teams == nil || (*trio.Teams)[0] != "core" {
+		t.Errorf("trio = %+v", trio)
+	}
+	other := f.Orgs["other"]
+	if other.Teams == nil || (*other.Teams)[0] != "core" || other.Overlap == nil || *other.Overlap != time.Hour {
+		t.Errorf("other = %+v", other)
+	}
+	if third := f.Orgs["third"]; third.Overlap == nil || *third.Overlap != 2*time.Hour {
+		t.Errorf("third = %+v", third)
 	}
 }

@@ -15,6 +15,12 @@ func TestTemplateTriedWithTheSample(t *testing.T) {
 	if err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("error = %v\nwant it to end with %q", err, want)
 	}
+	// Two fields are "a and b".
+	type two struct{ A, B string }
+	_, err = Parse(strings.NewReader(input), "c.yml", two{})
+	if want := "(the fields are .A and .B)"; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("error = %v\nwant it to end with %q", err, want)
+	}
 	// The same template is fine with data that has the field.
 	type named struct{ Name string }
 	if _, err := Parse(strings.NewReader(input), "c.yml", named{Name: "x"}); err != nil {
