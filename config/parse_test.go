@@ -102,10 +102,11 @@ func TestLoad(t *testing.T) {
 
 // TestLowestValuesAccepted: each number and duration takes the lowest value
 // its rule allows (-1 for no invitation limit, 0 for no daily tracking, and
-// so on), not just the values one above.
+// so on, and a zero duration written either as 0 or with a unit), not
+// just the values one above.
 func TestLowestValuesAccepted(t *testing.T) {
 	f, err := Parse(strings.NewReader("defaults:\n  min_merged_prs: 1\n  max_invites: -1\n  daily_invite_limit: 0\n"+
-		"  overlap: 0\n  reinvite_expired_after: 0\n  lookback: 1m\norgs:\n  trio: {max_invites: 0}\n"), "c.yml", sample)
+		"  overlap: 0m\n  reinvite_expired_after: 0\n  lookback: 1m\norgs:\n  trio: {max_invites: 0}\n"), "c.yml", sample)
 	if err != nil {
 		t.Fatal(err)
 	}
