@@ -9,7 +9,7 @@ func TestParse(t *testing.T) {
 	for in, want := range map[string]time.Duration{
 		"90m": 90 * time.Minute, "36h": 36 * time.Hour, "7d": 7 * Day, "1d12h": 36 * time.Hour,
 		"0": 0, "0d": 0, "1h30m": 90 * time.Minute, "-2d": -2 * Day, " 14d ": 14 * Day, "+3h": 3 * time.Hour,
-		"2d30m": 2*Day + 30*time.Minute,
+		"2d30m": 2*Day + 30*time.Minute, "36500d": 36500 * Day,
 	} {
 		got, err := Parse(in)
 		if err != nil || got != want {
