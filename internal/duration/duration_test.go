@@ -68,3 +68,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestValue: the flag.Value sets its default, takes what Parse takes, keeps
+// the old value on an error, and prints as Format does. A zero Value (what
+// flag packages make to tell a default apart) prints as "".
+func TestValue(t *testing.T) {
+	var d time.Duration
+	v := NewValue(36*time.Hour, &d)
+	if d != 36*time.Hour || v.String() != "1d12h" || v.Type() != "duration" {
+		t.Errorf("default: %v, %q", d, v.String())
+	}
+	if err := v.Set("7d"); err != nil || d != 7*Day {
+		t.Errorf("Set(7d): %v, %v", d, err)
+	}
+	if err := v.Set("soon"); err == nil || d != 7*Day {
+		t.Errorf("Set(soon): %v, %v; want an error and 7d kept", d, err)
+	}
+	var zero *Value
+	if s := zero.String(); s != "" {
+		t.Errorf("nil Value prints %q", s)
+	}
+	if s := (&Value{}).String(); s != "" {
+		t.Errorf("zero Value prints %q", s)
+	}
+}
