@@ -135,7 +135,6 @@ type installationJSON struct {
 	Account *struct {
 		Login string `json:"login"`
 		ID    int64  `json:"id"`
-		Type  string `json:"type"`
 	} `json:"account"`
 	TargetType          string            `json:"target_type"`
 	Permissions         map[string]string `json:"permissions"`
@@ -185,11 +184,10 @@ func (a *App) Installations(ctx context.Context) ([]Installation, error) {
 				ID: it.ID, AccountType: it.TargetType, Permissions: it.Permissions,
 				RepositorySelection: it.RepositorySelection, Suspended: it.SuspendedAt != nil, AppSlug: it.AppSlug,
 			}
+			// target_type is required in GitHub's REST description, so
+			// AccountType needs no fallback to the account's own type.
 			if it.Account != nil {
 				inst.Account, inst.AccountID = it.Account.Login, it.Account.ID
-				if inst.AccountType == "" {
-					inst.AccountType = it.Account.Type
-				}
 			}
 			if inst.Permissions == nil {
 				inst.Permissions = map[string]string{}
