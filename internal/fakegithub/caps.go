@@ -65,7 +65,7 @@ func (g *GitHub) invitationCap(o *org) int {
 
 // overInvitationCap answers 422 and reports true if the organization has
 // used up its invitations for now. Caller holds g.mu.
-func (g *GitHub) overInvitationCap(w http.ResponseWriter, o *org) bool {
+func (g *GitHub) overInvitationCap(w http.ResponseWriter, r *http.Request, o *org) bool {
 	limit := g.invitationCap(o)
 	if limit == 0 {
 		return false
@@ -80,7 +80,7 @@ func (g *GitHub) overInvitationCap(w http.ResponseWriter, o *org) bool {
 	if n < limit {
 		return false
 	}
-	WriteValidationFailed(w, docCreateInvitation, FieldError{
+	WriteValidationFailed(w, docOf(r), FieldError{
 		Resource: "OrganizationInvitation", Code: "unprocessable", Field: "data", Message: MsgOverInvitationRateLimit,
 	})
 	return true

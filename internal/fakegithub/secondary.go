@@ -2,7 +2,6 @@ package fakegithub
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"sync"
 	"time"
@@ -73,10 +72,6 @@ func (g *GitHub) ContentLimitRefusals() int {
 	return cl.refused
 }
 
-// contentRoute matches the REST writes that create content snekomatic
-// sends or could send.
-var contentRoute = regexp.MustCompile(`^/orgs/[^/]+/invitations$|^/repos/[^/]+/[^/]+/issues/[0-9]+/comments$|^/orgs/[^/]+/memberships/[^/]+$`)
-
 // credentialOf names what GitHub counts limits against: the installation
 // for its tokens, else the user.
 func credentialOf(t *tokenState) string {
@@ -86,14 +81,11 @@ func credentialOf(t *tokenState) string {
 	return "user:" + strconv.FormatInt(t.ownerID, 10)
 }
 
-// limitContent refuses content-creating requests over the limits; it runs
-// after authentication, on REST paths without the prefix.
+// limitContent refuses requests over the limits; restRouter puts it in
+// front of the routes that create content (route.creates), after
+// authentication and the installation's checks.
 func (g *GitHub) limitContent(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodPost && r.Method != http.MethodPut) || !contentRoute.MatchString(r.URL.Path) {
-			next.ServeHTTP(w, r)
-			return
-		}
 		g.mu.Lock()
 		now := g.now()
 		key := credentialOf(stateOf(r).tok)

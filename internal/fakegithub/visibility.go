@@ -116,7 +116,7 @@ func (g *GitHub) refusePending(w http.ResponseWriter, r *http.Request, o *org) b
 	if g.mayListPending(stateOf(r).tok, o) {
 		return false
 	}
-	writeNotFound(w, docListInvitations)
+	writeNotFound(w, docOf(r))
 	return true
 }
 
@@ -132,6 +132,6 @@ func (g *GitHub) refuseMembership(w http.ResponseWriter, r *http.Request, o *org
 	if self := g.w.accounts[t.ownerID]; self != nil && strings.EqualFold(self.Login, username) {
 		return false
 	}
-	WriteError(w, http.StatusForbidden, fmt.Sprintf("You must be a member of %s to see membership information for %s.", o.acct.Login, username), docGetMembership)
+	WriteError(w, http.StatusForbidden, fmt.Sprintf("You must be a member of %s to see membership information for %s.", o.acct.Login, username), docOf(r))
 	return true
 }
