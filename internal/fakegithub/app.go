@@ -162,13 +162,12 @@ func (g *GitHub) SelectRepositories(installationID int64, repos ...*Repo) {
 
 // appWorld is the App part of the world; guarded by GitHub.mu.
 type appWorld struct {
-	apps     map[int64]*appState
-	insts    map[int64]*installation
-	tokenTTL time.Duration
+	apps  map[int64]*appState
+	insts map[int64]*installation
 }
 
 func newAppWorld() *appWorld {
-	return &appWorld{apps: map[int64]*appState{}, insts: map[int64]*installation{}, tokenTTL: DefaultInstallationTokenTTL}
+	return &appWorld{apps: map[int64]*appState{}, insts: map[int64]*installation{}}
 }
 
 // ---- building the world ------------------------------------------------------
@@ -302,7 +301,7 @@ func (g *GitHub) mustInstallation(id int64) *installation {
 func (g *GitHub) SetInstallationTokenTTL(d time.Duration) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.w.apps.tokenTTL = d
+	g.settings.tokenTTL = d
 }
 
 // SuspendInstallation suspends an installation: token requests answer 403

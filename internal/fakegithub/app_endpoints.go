@@ -179,7 +179,7 @@ func (g *GitHub) createInstallationToken(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	token := newInstallationToken()
-	expires := secs(g.now()).Add(g.w.apps.tokenTTL)
+	expires := secs(g.now()).Add(g.settings.tokenTTL)
 	g.w.tokens[token] = &tokenState{
 		token: token, ownerID: in.app.BotID, orgs: map[string]bool{strings.ToLower(in.acct.Login): true},
 		rates: in.rates, inst: in, expires: expires, perms: perms,

@@ -255,7 +255,7 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 	// (https://docs.github.com/rest/orgs/members#create-an-organization-invitation).
 	// An App installation invites with its Members: write permission
 	// instead (checked in app.go).
-	if t := stateOf(r).tok; t.inst == nil && !g.anyoneInvites && o.members[t.ownerID] != "admin" {
+	if t := stateOf(r).tok; t.inst == nil && !g.settings.anyoneInvites && o.members[t.ownerID] != "admin" {
 		WriteError(w, http.StatusForbidden, MsgMustBeOwner, docOf(r))
 		return
 	}
@@ -526,7 +526,7 @@ func (g *GitHub) getTeam(w http.ResponseWriter, r *http.Request) {
 func (g *GitHub) SetOwnersOnlyInvitations(on bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.anyoneInvites = !on
+	g.settings.anyoneInvites = !on
 }
 
 // MakeOwner gives a user the owner (admin) role in an organization, as

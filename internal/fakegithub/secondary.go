@@ -27,7 +27,9 @@ const (
 	DefaultContentPerHour   = 500
 )
 
-// contentLimits is one fake's setting and the requests it counted.
+// contentLimits is one fake's setting and the requests it counted
+// (GitHub.content). It has a lock of its own: limitContent counts a
+// request without holding g.mu.
 type contentLimits struct {
 	mu                 sync.Mutex
 	perMinute, perHour int
@@ -37,19 +39,8 @@ type contentLimits struct {
 	refused int
 }
 
-// contentLimitsOf holds each fake's contentLimits, so that GitHub needs no
-// field of its own: *GitHub → *contentLimits.
-var contentLimitsOf sync.Map
-
-func (g *GitHub) contentLimits() *contentLimits {
-	v, loaded := contentLimitsOf.LoadOrStore(g, &contentLimits{perMinute: DefaultContentPerMinute, perHour: DefaultContentPerHour, sent: map[string][]time.Time{}})
-	if !loaded {
-		go func() {
-			<-g.Closing()
-			contentLimitsOf.Delete(g)
-		}()
-	}
-	return v.(*contentLimits)
+func newContentLimits() *contentLimits {
+	return &contentLimits{perMinute: DefaultContentPerMinute, perHour: DefaultContentPerHour, sent: map[string][]time.Time{}}
 }
 
 // SetContentLimits sets how many content-creating requests (new
@@ -58,7 +49,7 @@ func (g *GitHub) contentLimits() *contentLimits {
 // GitHub's secondary-limit message and a Retry-After. The defaults are
 // GitHub's 80 and 500; 0 turns a limit off (for a focused test).
 func (g *GitHub) SetContentLimits(perMinute, perHour int) {
-	cl := g.contentLimits()
+	cl := g.content
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	cl.perMinute, cl.perHour = perMinute, perHour
@@ -66,7 +57,7 @@ func (g *GitHub) SetContentLimits(perMinute, perHour int) {
 
 // ContentLimitRefusals counts the requests refused by the content limits.
 func (g *GitHub) ContentLimitRefusals() int {
-	cl := g.contentLimits()
+	cl := g.content
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	return cl.refused
@@ -90,7 +81,7 @@ func (g *GitHub) limitContent(next http.Handler) http.Handler {
 		now := g.now()
 		key := credentialOf(stateOf(r).tok)
 		g.mu.Unlock()
-		if wait := g.contentLimits().admit(key, now); wait > 0 {
+		if wait := g.content.admit(key, now); wait > 0 {
 			secs := int((wait + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			msg := MsgSecondaryRateLimit + " If you reach out to GitHub Support for help, please include the request ID " +

@@ -270,8 +270,7 @@ type world struct {
 	tokenOwner int64                       // id of DefaultTokenOwner, 0 until created
 	inviters   map[int64]int64             // invitation id → inviting user id
 	files      map[int64]map[string]string // repo id → path → content
-	indexLag   time.Duration
-	apps       *appWorld // GitHub Apps and installations (app.go)
+	apps       *appWorld                   // GitHub Apps and installations (app.go)
 }
 
 func newWorld() *world {
@@ -648,7 +647,7 @@ func (g *GitHub) SetHidden(prID int64, hidden bool) {
 func (g *GitHub) SetIndexLag(d time.Duration) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.w.indexLag = d
+	g.settings.indexLag = d
 }
 
 // SetMember makes a user a member ("member") or owner ("admin") of an
