@@ -27,26 +27,9 @@ import (
 // fields that need them. The JWT is checked in app_jwt.go, the App
 // endpoints are in app_endpoints.go.
 
-// Messages of App and installation errors.
+// Messages of installation errors (those of the App's JWT are in
+// app_jwt.go).
 const (
-	// MsgJWTUndecodable is the 401 message for a bearer token on an App
-	// endpoint that is not a JWT, is not RS256, or whose signature does
-	// not verify with the App's public key.
-	MsgJWTUndecodable = "A JSON web token could not be decoded"
-	// MsgJWTExpTooFar is the 401 message for a JWT whose exp is more than
-	// ten minutes after its iat.
-	MsgJWTExpTooFar = "'Expiration time' claim ('exp') is too far in the future"
-	// MsgJWTExpired is the 401 message for a JWT whose exp is missing, not
-	// an integer, or not in the future.
-	MsgJWTExpired = "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"
-	// MsgJWTIssuedAt is the 401 message for a JWT whose iat is missing, not
-	// an integer, or more than 60 seconds in the future.
-	MsgJWTIssuedAt = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued"
-	// MsgJWTIssuer is the 401 message for a JWT without a usable iss.
-	MsgJWTIssuer = "'Issuer' claim ('iss') must be an Integer"
-	// MsgIntegrationNotFound is the 401 message for a JWT whose iss names
-	// no registered App (by id or client id).
-	MsgIntegrationNotFound = "Integration not found"
 	// MsgNotAccessibleByIntegration is the 403 message (GraphQL: FORBIDDEN)
 	// when an installation token lacks the permission an endpoint needs,
 	// or writes outside its installation's account.
@@ -59,12 +42,8 @@ const (
 	MsgPermissionsNotGranted = "The permissions requested are not granted to this installation."
 )
 
-const (
-	// docApps answers a path under /app that is no App endpoint.
-	docApps = "https://docs.github.com/rest/apps/apps"
-	// docAuthApp answers a missing or refused JWT.
-	docAuthApp = "https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app"
-)
+// docApps answers a path under /app that is no App endpoint.
+const docApps = "https://docs.github.com/rest/apps/apps"
 
 // DefaultInstallationTokenTTL is how long installation tokens live, as on
 // GitHub.

@@ -14,11 +14,36 @@ import (
 )
 
 // The App's JSON web tokens, checked as GitHub documents ("Generating a
-// JSON Web Token (JWT) for a GitHub App", docAuthApp).
+// JSON Web Token (JWT) for a GitHub App").
+
+// docAuthApp answers a missing or refused JWT.
+const docAuthApp = "https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app"
 
 // isAppPath reports whether a REST path (prefix removed) is an App
 // endpoint, which only a JWT may call.
 func isAppPath(p string) bool { return p == "/app" || strings.HasPrefix(p, "/app/") }
+
+// Messages of refused JWTs.
+const (
+	// MsgJWTUndecodable is the 401 message for a bearer token on an App
+	// endpoint that is not a JWT, is not RS256, or whose signature does
+	// not verify with the App's public key.
+	MsgJWTUndecodable = "A JSON web token could not be decoded"
+	// MsgJWTExpTooFar is the 401 message for a JWT whose exp is more than
+	// ten minutes after its iat.
+	MsgJWTExpTooFar = "'Expiration time' claim ('exp') is too far in the future"
+	// MsgJWTExpired is the 401 message for a JWT whose exp is missing, not
+	// an integer, or not in the future.
+	MsgJWTExpired = "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"
+	// MsgJWTIssuedAt is the 401 message for a JWT whose iat is missing, not
+	// an integer, or more than 60 seconds in the future.
+	MsgJWTIssuedAt = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued"
+	// MsgJWTIssuer is the 401 message for a JWT without a usable iss.
+	MsgJWTIssuer = "'Issuer' claim ('iss') must be an Integer"
+	// MsgIntegrationNotFound is the 401 message for a JWT whose iss names
+	// no registered App (by id or client id).
+	MsgIntegrationNotFound = "Integration not found"
+)
 
 type appKey struct{}
 
