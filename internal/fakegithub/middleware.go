@@ -62,7 +62,7 @@ func (g *GitHub) authenticate(next http.Handler) http.Handler {
 		var refusal int
 		var refusalMsg string
 		if t != nil && t.inst != nil {
-			refusal, refusalMsg = g.installationTokenRefusal(t) // app.go
+			refusal, refusalMsg = g.installationTokenRefusal(t) // app_permissions.go
 		}
 		g.mu.Unlock()
 		doc := docREST
