@@ -30,9 +30,9 @@ import (
 //     refused with 403, except about themselves.
 //
 // GitHub Apps are not users: an installation reads all of this with its
-// Organization members permission (app_permissions.go), and these rules do not apply
-// to it. The rules are on by default; SetPendingInvitationsOwnersOnly(false)
-// turns them off for a focused test.
+// Organization members permission (app_permissions.go), and these rules do
+// not apply to it. The rules are on by default;
+// SetPendingInvitationsOwnersOnly(false) turns them off for a focused test.
 
 // MsgPendingInvitationsOwnersOnly is the FORBIDDEN message of
 // Organization.pendingMembers for a viewer who is not an owner. GitHub does
