@@ -32,7 +32,6 @@ var undescribed = map[string]bool{
 	"GET /orgs/{org}/members/{username}":             true,
 	"DELETE /orgs/{org}/invitations/{invitation_id}": true,
 	"PUT /orgs/{org}/memberships/{username}":         true,
-	"GET /repos/{owner}/{repo}":                      true,
 }
 
 // describedOperations reads the "METHOD /path" of every operation in
