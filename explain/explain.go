@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
@@ -243,7 +244,7 @@ func decideInvited(f Facts, g *GitHub) Verdict {
 	next += ", and not a member now (the invitation was declined, cancelled or expired)"
 	if d := f.Policy.ReinviteExpiredAfter; d > 0 {
 		return Verdict{KindOnMerge, fmt.Sprintf("%s; under reinvite_expired_after (%s) their next merged pull request brings a new invitation if it expired that long ago",
-			strings.TrimPrefix(next, "never again: "), d)}
+			strings.TrimPrefix(next, "never again: "), duration.Format(d))}
 	}
 	return Verdict{KindNever, next}
 }

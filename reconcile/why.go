@@ -50,7 +50,9 @@ func NotACandidate(login, typ string, pol Policy) string {
 // having declined (ActRecordDeclined): invited, with the reason, and
 // welcomed, since the welcome marker on their pull request was the
 // evidence. The other invitees with a reason are those GitHub would never
-// take a welcome for, who are recorded without one (state.Person.NoComment).
+// take a welcome for, who are recorded without a comment and marked
+// NoComment (which a declined invitee also is when welcome comments were
+// off by the time it was recorded: its comment tells it apart).
 func RecordedDeclined(p *state.Person) bool {
-	return p != nil && p.Status == state.Invited && p.Reason != "" && !p.NoComment
+	return p != nil && p.Status == state.Invited && p.Reason != "" && (p.CommentURL != "" || !p.NoComment)
 }
