@@ -265,7 +265,7 @@ func readGitHub(ctx context.Context, c explainReader, f *why.Facts, so *state.Or
 	if err != nil {
 		return fmt.Errorf("read the membership of %s in %s: %w", f.Login, f.Org, err)
 	}
-	g.Membership = map[reconcile.MemberState]string{reconcile.Member: why.Member, reconcile.Pending: why.Pending}[ms]
+	g.Membership = map[reconcile.MemberState]string{reconcile.ActiveMember: why.Member, reconcile.PendingInvitee: why.Pending}[ms]
 	if g.Membership == "" {
 		g.Membership = why.NotMember
 	}
