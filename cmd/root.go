@@ -69,7 +69,7 @@ GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.`,
 	root.SetOut(d.Stdout)
 	root.SetErr(d.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
-	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d))
+	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d), NewCmdExplain(d, nil))
 	root.AddCommand(NewCmdDemo(d, nil), NewCmdFakeGitHub(d, nil))
 	// Every command's --help ends with the exit codes, after the flags.
 	root.SetHelpTemplate(root.HelpTemplate() + "\n" + exitCodesHelp + "\n")
