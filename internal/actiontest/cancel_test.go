@@ -177,10 +177,6 @@ func TestActionTokenInputWinsOverGHToken(t *testing.T) {
 	}
 }
 
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
 
 // TestActionCancelledJobKeepsItsRecords: a job cancelled (or timed out)
 // while snekomatic runs passes the signal on to snekomatic, and then still
