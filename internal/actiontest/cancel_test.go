@@ -177,7 +177,6 @@ func TestActionTokenInputWinsOverGHToken(t *testing.T) {
 	}
 }
 
-
 // TestActionCancelledJobKeepsItsRecords: a job cancelled (or timed out)
 // while snekomatic runs passes the signal on to snekomatic, and then still
 // saves the state it wrote: committed with the commit backend, cached with
