@@ -688,3 +688,95 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// releaseSteps reads the release workflow's steps.
+func releaseSteps(t *testing.T) []compositeStep {
+	t.Helper()
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []compositeStep `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(actionDir, ".github", "workflows", "release.yml"))), &wf); err != nil {
+		t.Fatal(err)
+	}
+	return wf.Jobs["release"].Steps
+}
+
+// TestReleaseWorkflowTestsBeforePublishing: the release workflow runs the
+// tests before GoReleaser builds and publishes anything.
+func TestReleaseWorkflowTestsBeforePublishing(t *testing.T) {
+	tested, built := -1, -1
+	for i, s := range releaseSteps(t) {
+		if tested < 0 && strings.Contains(s.Run, "go test ./...") && s.Env["CI"] == "true" {
+			tested = i
+		}
+		if built < 0 && strings.HasPrefix(s.Uses, "goreleaser/goreleaser-action@") {
+			built = i
+		}
+	}
+	if tested < 0 || built < 0 || tested > built {
+		t.Errorf("release.yml: the tests run at step %d, GoReleaser at step %d; want the tests first", tested, built)
+	}
+}
+
+// TestReleaseWorkflowMovesTheVersionTags runs the release workflow's step
+// that moves v1 and v1.2 to a new release, against a repository with tags
+// and a stand-in gh that records the API calls.
+func TestReleaseWorkflowMovesTheVersionTags(t *testing.T) {
+	needTools(t, "bash", "git", "sort", "sed", "grep")
+	var script string
+	published := false
+	for _, s := range releaseSteps(t) {
+		if s.Name == "Publish the release" {
+			published = true
+		}
+		if s.Name == "Move the major and minor version tags" {
+			if !published {
+				t.Fatal("release.yml moves the version tags before it publishes the release")
+			}
+			script = s.Run
+		}
+	}
+	if script == "" {
+		t.Fatal("release.yml has no step \"Move the major and minor version tags\"")
+	}
+	r := newRepo(t)
+	for _, tag := range []string{"v1.1.0", "v1.2.0", "v1.2.1", "v1.10.0-rc.1", "v2.0.0-rc.1"} {
+		git(t, r.work, "tag", tag)
+	}
+	head := git(t, r.work, "rev-parse", "HEAD")
+	ghDir := t.TempDir()
+	// An existing ref answers, a missing one (v1.2) is 404: created.
+	writeFile(t, filepath.Join(ghDir, "gh"), "#!/usr/bin/env bash\nprintf '%s\\n' \"$*\" >>\"$GH_LOG\"\n"+
+		"case \"$*\" in \"api repos/python-trio/snekomatic/git/ref/tags/v1\") exit 0 ;; \"api repos/python-trio/snekomatic/git/ref/tags/\"*) exit 1 ;; esac\n")
+	if err := os.Chmod(filepath.Join(ghDir, "gh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ tag, want string }{
+		{"v1.2.1", "api -X PATCH repos/python-trio/snekomatic/git/refs/tags/v1 -f sha=" + head + " -F force=true\n" +
+			"api -X POST repos/python-trio/snekomatic/git/refs -f ref=refs/tags/v1.2 -f sha=" + head + "\n"},
+		{"v1.1.0", "api -X POST repos/python-trio/snekomatic/git/refs -f ref=refs/tags/v1.1 -f sha=" + head + "\n"},
+		{"v2.0.0-rc.1", ""},
+	} {
+		log := filepath.Join(t.TempDir(), "log")
+		writeFile(t, log, "")
+		cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script)
+		cmd.Dir = r.work
+		cmd.Env = append(baseEnv(t), "PATH="+ghDir+string(os.PathListSeparator)+os.Getenv("PATH"), "GH_LOG="+log,
+			"TAG="+tt.tag, "GITHUB_REPOSITORY=python-trio/snekomatic")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tt.tag, err, out)
+		}
+		var calls []string
+		for _, l := range strings.Split(readFile(t, log), "\n") {
+			if strings.Contains(l, " -X ") {
+				calls = append(calls, l+"\n")
+			}
+		}
+		if got := strings.Join(calls, ""); got != tt.want {
+			t.Errorf("release %s moved\n%s\nwant\n%s\n(output: %s)", tt.tag, got, tt.want, out)
+		}
+	}
+}
