@@ -780,3 +780,44 @@ func TestReleaseWorkflowMovesTheVersionTags(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseArchivesAreReproducible checks that .goreleaser.yaml fixes
+// every archive entry's owner, group, mode and time, so that two builds of
+// a tag give byte-identical archives (CI's release-snapshot job builds
+// twice and compares the checksums).
+func TestReleaseArchivesAreReproducible(t *testing.T) {
+	type info struct {
+		Owner, Group, Mtime string
+		Mode                int
+	}
+	var cfg struct {
+		Archives []struct {
+			BuildsInfo info `yaml:"builds_info"`
+			Files      []struct {
+				Src  string
+				Info info
+			}
+		}
+	}
+	if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(actionDir, ".goreleaser.yaml"))), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Archives) == 0 {
+		t.Fatal(".goreleaser.yaml has no archives")
+	}
+	check := func(what string, i info, mode int) {
+		t.Helper()
+		if i.Owner == "" || i.Group == "" || i.Mtime != "{{ .CommitDate }}" || i.Mode != mode {
+			t.Errorf(".goreleaser.yaml: %s has info %+v; want owner and group set, mode %#o, mtime {{ .CommitDate }}", what, i, mode)
+		}
+	}
+	for _, a := range cfg.Archives {
+		check("builds_info", a.BuildsInfo, 0o755)
+		if len(a.Files) == 0 {
+			t.Error(".goreleaser.yaml: an archive lists no files (GoReleaser would add its defaults, with the builder's owners)")
+		}
+		for _, f := range a.Files {
+			check(f.Src, f.Info, 0o644)
+		}
+	}
+}
