@@ -157,7 +157,7 @@ key() {
 	fi
 	os=$(goos)
 	arch=$(goarch)
-	local tag= release_ref=
+	local tag='' release_ref=''
 	if [ -n "$repo" ] && [ -n "$os" ] && [ -n "$arch" ] && is_release_ref "$ref"; then
 		release_ref=$ref
 		! is_release_tag "$ref" || tag=$ref

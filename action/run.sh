@@ -218,7 +218,7 @@ if gitdir=$(git -C "$(dirname -- "$state")" rev-parse --git-path info/exclude 2>
 	case $gitdir in /*) ;; *) gitdir=$(dirname -- "$state")/$gitdir ;; esac
 	lockname=$(basename -- "$state").lock
 	if ! grep -qxF -- "$lockname" "$gitdir" 2>/dev/null; then
-		mkdir -p -- "$(dirname -- "$gitdir")" && printf '%s\n' "$lockname" >>"$gitdir" || true
+		{ mkdir -p -- "$(dirname -- "$gitdir")" && printf '%s\n' "$lockname" >>"$gitdir"; } || true
 	fi
 fi
 
