@@ -30,6 +30,13 @@ func TestDecideAtTheEdges(t *testing.T) {
 			KindNever, "never: invited to trio by someone else, which the next run records", ""},
 		{"counting, GitHub counts too few by more than one", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Counting), Policy: reconcile.Policy{MinMergedPRs: 5}, GitHub: online(NotMember, 2)},
 			KindCounting, "needs 3 more merged pull requests (GitHub counts 2 of the 5 min_merged_prs asks for)", ""},
+		{"counting, since the pull request's merge, not the record", Facts{Org: "trio", OrgInState: true, ID: 5,
+			Record: &state.Person{Login: "alice", Status: state.Counting, At: t0.Add(48 * time.Hour), PR: pr}},
+			KindOnMerge, "merged after 2026-11-02", ""},
+		{"inviting, a member already", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Inviting), GitHub: online(Member, -1)},
+			KindUnsure, "arrived: the next run records it", ""},
+		{"inviting, no trace yet", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Inviting), GitHub: online(NotMember, -1)},
+			KindUnsure, "may have been sent on 2026-11-02", ""},
 		{"counting, no pull request on record", Facts{Org: "trio", OrgInState: true, ID: 5, Record: &state.Person{Login: "alice", Status: state.Counting, At: t0}},
 			KindOnMerge, "merged after 2026-11-02", ""},
 		{"counting, a pull request with no merge time", Facts{Org: "trio", OrgInState: true, ID: 5,
@@ -84,5 +91,79 @@ func TestExplainSaysACountOfZero(t *testing.T) {
 	a = Explain(Facts{Login: "alice", Org: "trio", OrgInState: true, GitHub: online(NotMember, -1)})
 	if a.GitHub.MergedPRs != nil || strings.Contains(a.Text, "merged pull requests there") {
 		t.Errorf("not counted, yet: %+v\n%s", a.GitHub, a.Text)
+	}
+}
+
+// Each sentence of the paragraph, word for word, for every branch of it.
+func TestParagraphSentences(t *testing.T) {
+	withPR := func(mod ...func(*state.Person)) *state.Person { return person(state.Counting, mod...) }
+	cursor := time.Date(2026, 11, 1, 8, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		f    Facts
+		want []string
+	}{
+		{"no record, window read", Facts{Login: "bob", Org: "trio", StatePath: "s.json", OrgInState: true, Cursor: cursor, GitHub: online(NotMember, -1)},
+			[]string{"The state file s.json has no record of bob in trio: no merged pull request of bob has been seen in trio's window (read up to 2026-11-01 08:30 UTC).",
+				"trio's policy invites after 1 merged pull request, as a direct member, with a welcome comment.",
+				"GitHub says now that bob is a user (id 5), not a member of trio nor invited."}},
+		{"no record, nothing read", Facts{Login: "bob", Org: "trio", StatePath: "s.json", OrgInState: true, GitHub: online(Member, 3),
+			Policy: reconcile.Policy{MinMergedPRs: 2}, PolicyNote: "without the organization's own file"},
+			[]string{"(no run has read it completely yet).",
+				"trio's policy invites after 2 merged pull requests, as a direct member, with a welcome comment (without the organization's own file).",
+				"GitHub says now that bob is a user (id 5), a member of trio, with 3 merged pull requests there."}},
+		{"declined", Facts{Login: "alice", Org: "trio", StatePath: "s.json", OrgInState: true, ID: 5,
+			Record: person(state.Invited, reason("declined")), GitHub: online(Pending, 1)},
+			[]string{"as invited by snekomatic on 2026-11-02, for https://github.com/trio/trio/pull/42 (merged 2026-11-02); recorded as declined: declined.",
+				"GitHub says now that alice is a user (id 5) with a pending invitation to trio, with 1 merged pull request there."}},
+		{"reason and welcome", Facts{Login: "alice", Org: "trio", StatePath: "s.json", OrgInState: true, ID: 5, Web: "https://ghe.example",
+			Record: withPR(reason("1 of 3"), func(p *state.Person) { p.CommentURL = "https://c/1" }), GitHub: &GitHub{Merged: -1}},
+			[]string{"as counting merged pull requests on 2026-11-02, for https://ghe.example/trio/trio/pull/42 (merged 2026-11-02); reason: 1 of 3; welcomed at https://c/1.",
+				"GitHub says now that no account is called alice (never, or not since a rename or a deletion)."}},
+		{"never welcomed, with a reason", Facts{Login: "alice", Org: "trio", StatePath: "s.json", OrgInState: true, ID: 5, NotAsked: "--offline",
+			Record: &state.Person{Login: "alice", Status: state.Invited, At: t0, Reason: "no welcome: archived", NoComment: true,
+				PR: &state.PRRef{Repo: "trio/trio", Number: 7}}},
+			[]string{"as invited by snekomatic on 2026-11-02, for https://github.com/trio/trio/pull/7; reason: no welcome: archived; never welcomed.",
+				"GitHub was not asked (--offline)."}},
+		{"an unknown status", Facts{Login: "alice", Org: "trio", StatePath: "s.json", OrgInState: true, ID: 5, NotAsked: "--offline",
+			Record: &state.Person{Login: "alice", Status: "future", At: t0}},
+			[]string{"records alice (id 5) in trio as future on 2026-11-02."}},
+		{"a bot", Facts{Login: "helper", Org: "trio", StatePath: "s.json", OrgInState: true, GitHub: &GitHub{Found: true, ID: 9, Type: "Bot"}},
+			[]string{"helper is a bot account: bots are never candidates.", "GitHub says now that helper (id 9) is a bot account, not a user."}},
+		{"excluded", Facts{Login: "build-ci", Org: "trio", StatePath: "s.json", OrgInState: true, Policy: pol, NotAsked: "--offline"},
+			[]string{"trio's policy excludes build-ci (pattern *-ci)."}},
+		{"an organization", Facts{Login: "other", Org: "trio", StatePath: "s.json", OrgInState: true, GitHub: &GitHub{Found: true, ID: 3, Type: "Organization"}},
+			[]string{"other is never a candidate: not a user account (Organization).", "GitHub says now that other (id 3) is a", "organization account, not a user."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := Explain(tc.f).Text
+			for _, want := range tc.want {
+				if !strings.Contains(text, want) {
+					t.Errorf("text lacks %q:\n%s", want, text)
+				}
+			}
+			if strings.Contains(text, "into the teams") {
+				t.Errorf("teams named where the policy has none:\n%s", text)
+			}
+		})
+	}
+}
+
+func TestWrap(t *testing.T) {
+	for _, tc := range []struct {
+		s     string
+		width int
+		want  string
+	}{
+		{"aa bb cc", 5, "aa bb\ncc"},
+		{"aa bb cc", 8, "aa bb cc"},
+		{"aa bb cc", 7, "aa bb\ncc"},
+		{"aa  bb", 4, "aa\nbb"},
+		{"https://example.com/long x", 5, "https://example.com/long\nx"},
+		{"", 5, ""},
+	} {
+		if got := wrap(tc.s, tc.width); got != tc.want {
+			t.Errorf("wrap(%q, %d) = %q; want %q", tc.s, tc.width, got, tc.want)
+		}
 	}
 }
