@@ -7,6 +7,7 @@ package doctor
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,6 +113,9 @@ func TestRunTokenModeChecksEachTeamAndTheComment(t *testing.T) {
 	if c := checkOf(t, r, CheckToken); !c.OK || !strings.HasPrefix(c.Detail, "from GH_TOKEN, user ") {
 		t.Errorf("credentials %+v", c)
 	}
+	if strings.Join(r.Permissions, ",") != "fine-grained or unknown" {
+		t.Errorf("permissions of a token GitHub lists no scopes for: %q", r.Permissions)
+	}
 	if c := checkOf(t, r, CheckInvite); !c.OK || !strings.Contains(c.Detail, "is an owner of trio") {
 		t.Errorf("can_invite %+v", c)
 	}
@@ -190,6 +194,31 @@ func TestRunTokenModeFailures(t *testing.T) {
 	}
 	if c := checkOf(t, rep.Orgs[0], CheckConfig); !c.Skipped {
 		t.Errorf("bad API URL: config %+v; want skipped", c)
+	}
+}
+
+// scoped adds the scopes GitHub lists for a classic token to each answer.
+type scoped struct{ base http.RoundTripper }
+
+func (s scoped) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := s.base.RoundTrip(req)
+	if err == nil {
+		resp.Header.Set("X-OAuth-Scopes", "admin:org, repo")
+	}
+	return resp, err
+}
+
+// A classic token's scopes are its permissions in the report.
+func TestRunTokenScopes(t *testing.T) {
+	gh, o := docWorld(t)
+	client := gh.Client(docToken)
+	client.Transport = scoped{client.Transport}
+	rep, err := Run(context.Background(), o, fakeEnv{owner: true}, nil, []Target{{Org: "trio", Client: client}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rep.Orgs[0].Permissions, ","); got != "admin:org,repo" {
+		t.Errorf("permissions %q; want the token's scopes", got)
 	}
 }
 
