@@ -33,6 +33,8 @@ type fakeEnv struct {
 	policy   reconcile.Policy
 	warnings []string
 	polErr   error
+	// apps, if set, records whether each policy was asked for in App mode.
+	apps *[]bool
 }
 
 func (fakeEnv) Explain(_ context.Context, err error, org string) string {
@@ -50,7 +52,10 @@ func (fakeEnv) MissingPermissions(inst ghapp.Installation) []string {
 	return nil
 }
 
-func (e fakeEnv) Policy(context.Context, *ghapi.Client, string, bool, *config.File) (reconcile.Policy, []string, error) {
+func (e fakeEnv) Policy(_ context.Context, _ *ghapi.Client, _ string, app bool, _ *config.File) (reconcile.Policy, []string, error) {
+	if e.apps != nil {
+		*e.apps = append(*e.apps, app)
+	}
 	return e.policy, e.warnings, e.polErr
 }
 
@@ -101,7 +106,8 @@ func checkOf(t *testing.T, r Org, name string) Check {
 func TestRunTokenModeChecksEachTeamAndTheComment(t *testing.T) {
 	gh, o := docWorld(t)
 	comment := template.Must(template.New("c").Parse("welcome {{.Login}}"))
-	env := fakeEnv{owner: true, policy: reconcile.Policy{Teams: []string{"core", "ghost"}, Comment: comment}}
+	var apps []bool
+	env := fakeEnv{owner: true, policy: reconcile.Policy{Teams: []string{"core", "ghost"}, Comment: comment}, apps: &apps}
 	rep, err := Run(context.Background(), o, env, nil, []Target{{Org: "trio", Client: gh.Client(docToken)}})
 	if err != nil {
 		t.Fatal(err)
@@ -143,6 +149,9 @@ func TestRunTokenModeChecksEachTeamAndTheComment(t *testing.T) {
 	}
 	if !rep.OK || len(rep.Errors) != 0 {
 		t.Errorf("report %+v; want ready", rep)
+	}
+	if len(apps) != 2 || apps[0] || apps[1] {
+		t.Errorf("policies resolved in App mode %v; want twice in token mode", apps)
 	}
 }
 
@@ -270,14 +279,18 @@ func TestRunAppMode(t *testing.T) {
 	}, refuse: map[int64]bool{5: true}}
 	targets := []Target{
 		{Org: "trio", Client: gh.Client(docToken), Installation: &app.insts[0]},
-		{Org: "frozen", Client: gh.Client(docToken)},
-		{Org: "weak", Client: gh.Client(docToken)},
-		{Org: "refused", Client: gh.Client(docToken)},
+		{Org: "frozen", Client: gh.Client(docToken), Installation: &app.insts[2]},
+		{Org: "weak", Client: gh.Client(docToken), Installation: &app.insts[3]},
+		{Org: "refused", Client: gh.Client(docToken), Installation: &app.insts[4]},
 		{Org: "absent", Err: errors.New("the GitHub App is not installed on absent")},
 	}
-	rep, err := Run(context.Background(), o, fakeEnv{}, app, targets)
+	var apps []bool
+	rep, err := Run(context.Background(), o, fakeEnv{apps: &apps}, app, targets)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(apps) != 2 || !apps[0] || !apps[1] {
+		t.Errorf("policies resolved in App mode %v; want trio's and weak's, in App mode", apps)
 	}
 	if rep.OK {
 		t.Error("report ready with broken installations")
