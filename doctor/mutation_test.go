@@ -505,3 +505,22 @@ func TestWrapText(t *testing.T) {
 		}
 	}
 }
+
+// Without --org every installation is checked, even one the session found
+// no target for (installed between its listing and doctor's): it gets a
+// row, its reads skipped for want of a client.
+func TestRunAppModeChecksAnInstallationWithoutATarget(t *testing.T) {
+	_, o := docWorld(t)
+	o.Mode, o.Orgs = "app", nil
+	app := fakeApp{insts: []ghapp.Installation{{ID: 1, Account: "late", AccountType: "Organization", Permissions: map[string]string{"members": "write"}}}}
+	rep, err := Run(context.Background(), o, fakeEnv{}, app, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Orgs) != 1 || rep.Orgs[0].Account != "late" {
+		t.Fatalf("rows %+v; want the installation's", rep.Orgs)
+	}
+	if c := checkOf(t, rep.Orgs[0], CheckRead); !c.Skipped {
+		t.Errorf("can_read %+v; want skipped", c)
+	}
+}
