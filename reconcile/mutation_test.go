@@ -1,0 +1,111 @@
+package reconcile
+
+// Tests written for the mutation sweep (docs/mutation-decisions.md).
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/python-trio/snekomatic/state"
+)
+
+// Adopt records every person not yet known, once, from their oldest merge;
+// skips each account that is not a person once; leaves the known alone;
+// and writes nothing in a dry run, or when there is nobody to adopt.
+func TestAdopt(t *testing.T) {
+	ctx := context.Background()
+	since := t0.Add(-30 * 24 * time.Hour)
+	prs := []PullRequest{
+		prBy(1, "User", 11, "ann", t0.Add(-3*time.Hour)),
+		prBy(2, "User", 11, "ann", t0.Add(-2*time.Hour)),
+		prBy(3, "Bot", 12, "helper[bot]", t0.Add(-3*time.Hour)),
+		prBy(4, "Bot", 12, "helper[bot]", t0.Add(-2*time.Hour)),
+		prBy(5, "User", 13, "known", t0.Add(-time.Hour)),
+		prBy(6, "User", 14, "bob", t0.Add(-4*time.Hour)),
+	}
+	for i := range prs {
+		prs[i].CreatedAt = prs[i].MergedAt.Add(-time.Hour)
+	}
+	open := func(t *testing.T) *state.Store {
+		st, _, err := state.Open(filepath.Join(t.TempDir(), "state.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(st.Close)
+		if err := st.Update("trio", func(e *state.Edit) {
+			e.Put(13, &state.Person{Login: "known", Status: state.Queued, At: t0.Add(-time.Hour), Reason: "cap"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	logins := func(es []Entry) string {
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Login+"#"+e.PR.URL[strings.LastIndex(e.PR.URL, "/")+1:])
+		}
+		return strings.Join(out, ",")
+	}
+
+	st := open(t)
+	rep, err := Adopt(ctx, &listSearcher{pages: []SearchPage{{Total: len(prs), PRs: prs}}}, st, "trio", AdoptOptions{Since: since, Now: t0, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := logins(rep.Adopted); got != "bob#6,ann#1" {
+		t.Errorf("adopted %s; want bob and ann, by their oldest merge", got)
+	}
+	if got := logins(rep.Skipped); got != "helper[bot]#3" || rep.Skipped[0].Reason != "bot" {
+		t.Errorf("skipped %+v; want the bot once", rep.Skipped)
+	}
+	if rep.Known != 1 || rep.PullRequests != 6 || rep.SearchRequests != 1 || !rep.DryRun {
+		t.Errorf("report %+v", rep)
+	}
+	if n := len(st.Org("trio").People); n != 1 {
+		t.Errorf("a dry run recorded %d people; want the one known before", n)
+	}
+
+	rep, err = Adopt(ctx, &listSearcher{pages: []SearchPage{{Total: len(prs), PRs: prs}}}, st, "trio", AdoptOptions{Since: since, Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := st.Org("trio").People
+	for _, id := range []int64{11, 14} {
+		p := people[id]
+		if p == nil || p.Status != state.Adopted || !p.At.Equal(t0) || !strings.HasPrefix(p.Reason, "adopted: merged pull requests since ") {
+			t.Errorf("person %d recorded as %+v; want adopted", id, p)
+		}
+	}
+	if p := people[11]; p == nil || p.PR == nil || p.PR.Number != 1 {
+		t.Errorf("ann's pull request %+v; want her oldest, #1", p)
+	}
+	if p := people[13]; p == nil || p.Status != state.Queued {
+		t.Errorf("the known person became %+v", p)
+	}
+	if people[12] != nil || len(people) != 3 {
+		t.Errorf("recorded %d people; want ann, bob and the known one", len(people))
+	}
+
+	// Everyone known now: nothing to write, nothing written.
+	st.InjectFault(func(string) error { return errors.New("no write expected") })
+	rep, err = Adopt(ctx, &listSearcher{pages: []SearchPage{{Total: len(prs), PRs: prs}}}, st, "trio", AdoptOptions{Since: since, Now: t0.Add(time.Hour)})
+	if err != nil || len(rep.Adopted) != 0 || rep.Known != 3 {
+		t.Errorf("second adoption: %+v, %v", rep, err)
+	}
+
+	// The search fails: the error, with what was read.
+	rep, err = Adopt(ctx, &listSearcher{err: errors.New("502")}, open(t), "trio", AdoptOptions{Since: since, Now: t0})
+	if err == nil || rep == nil || rep.Org != "trio" || len(rep.Adopted) != 0 {
+		t.Errorf("failed search: %+v, %v", rep, err)
+	}
+	// The write fails: the error names the organization.
+	st = open(t)
+	st.InjectFault(func(string) error { return errors.New("disk full") })
+	if _, err := Adopt(ctx, &listSearcher{pages: []SearchPage{{Total: len(prs), PRs: prs}}}, st, "trio", AdoptOptions{Since: since, Now: t0}); err == nil || !strings.Contains(err.Error(), "record adopted people of trio") {
+		t.Errorf("failed write: %v", err)
+	}
+}
