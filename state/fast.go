@@ -291,6 +291,14 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 	if p.lit(`,"nc":true`) {
 		rp.NoComment = true
 	}
+	if p.lit(`,"ia":`) {
+		if rp.InvitedAt, ok = p.time(); !ok {
+			return 0, false
+		}
+	}
+	if p.lit(`,"rn":true`) {
+		rp.Renewed = true
+	}
 	if !p.lit("}") {
 		return 0, false
 	}
