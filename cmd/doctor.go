@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/python-trio/snekomatic/report"
 	"log/slog"
 
 	"github.com/spf13/cobra"
@@ -138,7 +139,7 @@ func (e doctorEnv) Explain(ctx context.Context, err error, org string) string {
 func (e doctorEnv) Owner(ctx context.Context, c *ghapi.Client, login, org string) (bool, string, error) {
 	oc, err := ghsession.CheckOwner(ctx, c, login, org)
 	if err != nil {
-		return false, "", errors.New(cleanText(err))
+		return false, "", errors.New(report.Text(err))
 	}
 	return oc.Owner, oc.Why, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/python-trio/snekomatic/report"
 	"io"
 	"slices"
 	"strings"
@@ -167,7 +168,7 @@ func writeShownState(w io.Writer, doc ShownState) error {
 		}
 		cursor := "no cursor yet"
 		if so.Cursor != nil {
-			cursor = "cursor " + fmtTime(*so.Cursor)
+			cursor = "cursor " + report.FormatTime(*so.Cursor)
 		}
 		fmt.Fprintf(&b, "%s: %d people (%s)\n", so.Org, len(so.People), cursor)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -196,7 +197,7 @@ func writeShownState(w io.Writer, doc ShownState) error {
 			case p.Status == state.Invited:
 				note = strings.TrimSpace(note + " (welcome comment not posted yet)")
 			}
-			fmt.Fprintf(tw, "    %s\t%d\t%s\t%s\t%s\n", p.Login, p.ID, fmtTime(p.At), pr, errtext.OneLine(note))
+			fmt.Fprintf(tw, "    %s\t%d\t%s\t%s\t%s\n", p.Login, p.ID, report.FormatTime(p.At), pr, errtext.OneLine(note))
 		}
 		tw.Flush()
 	}

@@ -39,7 +39,7 @@ func Org(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	rep := newReport(org, opts.DryRun)
 	err := run(ctx, c, st, org, opts, rep)
 	if err != nil && len(rep.Errors) == 0 {
-		rep.Errors = append(rep.Errors, err.Error())
+		rep.Errors = append(rep.Errors, err)
 	}
 	return rep, err
 }
@@ -167,9 +167,7 @@ func run(ctx context.Context, c Client, st *state.Store, org string, opts Option
 		}
 	}
 	rep.Cursor = st.Cursor(org)
-	for _, e := range errs {
-		rep.Errors = append(rep.Errors, e.Error())
-	}
+	rep.Errors = append(rep.Errors, errs...)
 	return errors.Join(errs...)
 }
 
