@@ -87,7 +87,7 @@ func TestReconcileUsageErrors(t *testing.T) {
 		args    []string
 		wantErr string
 	}{
-		{"no token", nil, []string{"--org", "o"}, "no credentials: set GH_TOKEN (or GITHUB_TOKEN)"},
+		{"no token", nil, []string{"--org", "o"}, "no credentials: set GH_TOKEN"},
 		{"no org", tok, nil, "--org is required"},
 		{"org with a search qualifier", tok, []string{"--org", "foo is:issue"}, `--org "foo is:issue" is not a valid`},
 		{"org with a colon", tok, []string{"--org", "repo:x/y"}, "is not a valid GitHub organization login"},
