@@ -120,6 +120,11 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 		return err
 	}
 	if !rep.OK {
+		// A refused token exits as a run would (4), as refused App
+		// credentials do.
+		if _, refused := sess.Refused(); refused {
+			return &SilentError{Code: ExitAuth}
+		}
 		return &SilentError{Code: ExitError}
 	}
 	return nil

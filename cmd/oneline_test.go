@@ -1,0 +1,86 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// Issue 23: a refused token and missing credentials are one short line
+// that says what happened, the one thing to do, and points to doctor.
+func TestCredentialMessagesAreShort(t *testing.T) {
+	w := newWorld(t)
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"refused", map[string]string{"GITHUB_TOKEN": "ghp_revoked", "GITHUB_API_URL": w.gh.RESTURL()}, "GitHub refused the token from GITHUB_TOKEN"},
+		{"missing", map[string]string{}, "no credentials: set GH_TOKEN"},
+	} {
+		code, out, errOut := failureRun(t, w, tc.env, "--org", "trio")
+		line := strings.TrimSuffix(errOut, "\n")
+		if code != ExitAuth || strings.Contains(line, "\n") || !strings.Contains(line, tc.want) || !strings.Contains(line, "snekomatic doctor") {
+			t.Errorf("%s: exit %d, stderr %q", tc.name, code, errOut)
+		}
+		if n := utf8.RuneCountInString(line); n > 160 {
+			t.Errorf("%s: %d characters, want at most 160: %s (stdout %s)", tc.name, n, line, out)
+		}
+	}
+}
+
+// Issue 23: --output json is a JSON document on every failure, including
+// missing credentials, with the error in it.
+func TestJSONOnMissingCredentials(t *testing.T) {
+	d, out, errb := testDeps(map[string]string{})
+	code := Main(context.Background(), []string{"reconcile", "--org", "trio", "--output", "json", "--state", filepath.Join(t.TempDir(), "s.json")}, d)
+	var run RunReport
+	if err := json.Unmarshal(out.Bytes(), &run); err != nil || code != ExitAuth {
+		t.Fatalf("exit %d, stdout not a JSON document (%v):\n%s\n%s", code, err, out, errb)
+	}
+	if len(run.Errors) != 1 || !strings.Contains(run.Errors[0], "no credentials") || run.Orgs == nil {
+		t.Errorf("errors %q, orgs %v", run.Errors, run.Orgs)
+	}
+}
+
+// Issue 23: cobra's "Did you mean this?" is one clean line.
+func TestUnknownCommandOneLine(t *testing.T) {
+	d, out, errb := testDeps(nil)
+	code := Main(context.Background(), []string{"reconcil"}, d)
+	want := "snekomatic: unknown command \"reconcil\": did you mean reconcile?\n"
+	if code != ExitUsage || errb.String() != want || out.Len() != 0 {
+		t.Errorf("exit %d, stderr %q, want %q; stdout %q", code, errb, want, out)
+	}
+	d, out, _ = testDeps(nil)
+	if code := Main(context.Background(), nil, d); code != ExitOK || !strings.Contains(out.String(), "Available Commands") {
+		t.Errorf("no command: exit %d, want the help:\n%s", code, out)
+	}
+}
+
+// Issue 23: a refused token makes doctor exit 4 in token mode, as in App
+// mode and as a run does.
+func TestDoctorRefusedTokenExits4(t *testing.T) {
+	w := newWorld(t)
+	code, out, errOut := runDoctor(t, map[string]string{"GITHUB_TOKEN": "ghp_revoked", "GITHUB_API_URL": w.gh.RESTURL()},
+		"--org", "trio", "--state", w.statePath)
+	if code != ExitAuth {
+		t.Errorf("exit %d, want %d\n%s\n%s", code, ExitAuth, out, errOut)
+	}
+}
+
+// Issue 23: an orgs: key that matches no organization of the run (a typo)
+// is warned about, with the file and line.
+func TestUnusedOrgKeyWarned(t *testing.T) {
+	w := newWorld(t)
+	cfg := filepath.Join(t.TempDir(), "snekomatic.yml")
+	os.WriteFile(cfg, []byte("orgs:\n  trio:\n    max_invites: 3\n  treo:\n    max_invites: 1\n"), 0o644)
+	code, out, errOut := w.run(t, "--org", "trio", "--config", cfg, "--dry-run")
+	mustCode(t, code, 0, out, errOut)
+	if !strings.Contains(errOut, cfg+":4: orgs.treo matches no organization this run serves") || strings.Contains(errOut, "orgs.trio") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+}
