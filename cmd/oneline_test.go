@@ -84,3 +84,22 @@ func TestUnusedOrgKeyWarned(t *testing.T) {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 }
+
+// Issue 23: a flag's error names the flag and echoes what was typed.
+func TestFlagErrorsEchoWhatWasTyped(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--max-invites", "abc"}, `snekomatic: --max-invites "abc": want a whole number` + "\n"},
+		{[]string{"--overlap", "-1h"}, "snekomatic: --overlap -1h must not be negative\n"},
+		{[]string{"--lookback", "0"}, "snekomatic: --lookback 0 must be positive\n"},
+		{[]string{"--lookback", "soon"}, `snekomatic: --lookback: "soon" is not a duration (such as 90m, 36h or 7d)` + "\n"},
+	} {
+		d, _, errb := testDeps(map[string]string{"GITHUB_TOKEN": testToken})
+		code := Main(context.Background(), append([]string{"reconcile", "--org", "trio"}, tc.args...), d)
+		if code != ExitUsage || errb.String() != tc.want {
+			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, code, errb, tc.want)
+		}
+	}
+}

@@ -115,9 +115,9 @@ func (o *ReconcileOptions) complete(since string, f *pflag.FlagSet) error {
 	case o.Output != "text" && o.Output != "json":
 		return usagef("--output %q: want text or json", o.Output)
 	case o.Overlap < 0:
-		return usagef("--overlap %s must not be negative", o.Overlap)
+		return usagef("--overlap %s must not be negative", f.Lookup("overlap").Value)
 	case o.Lookback <= 0:
-		return usagef("--lookback %s must be positive", o.Lookback)
+		return usagef("--lookback %s must be positive", f.Lookup("lookback").Value)
 	case o.Concurrency < 1:
 		return usagef("--concurrency %d must be at least 1", o.Concurrency)
 	case o.MaxInvites < -1:

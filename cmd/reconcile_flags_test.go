@@ -95,7 +95,7 @@ func TestReconcileUsageErrors(t *testing.T) {
 		{"bad since", tok, []string{"--org", "o", "--since", "last tuesday"}, `--since "last tuesday": want an RFC 3339 time`},
 		{"future since", tok, []string{"--org", "o", "--since", "2030-01-01"}, "is in the future"},
 		{"bad output", tok, []string{"--org", "o", "--output", "yaml"}, `--output "yaml": want text or json`},
-		{"negative overlap", tok, []string{"--org", "o", "--overlap", "-1h"}, "--overlap -1h0m0s must not be negative"},
+		{"negative overlap", tok, []string{"--org", "o", "--overlap", "-1h"}, "--overlap -1h must not be negative"},
 		{"bad max invites", tok, []string{"--org", "o", "--max-invites", "-5"}, "--max-invites -5"},
 		{"bad api url", tok, []string{"--org", "o", "--api-url", "api.github.com"}, `--api-url "api.github.com" is not an absolute`},
 		{"zero concurrency", tok, []string{"--org", "o", "--concurrency", "0"}, "--concurrency 0 must be at least 1"},

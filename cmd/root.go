@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/ghactions"
@@ -82,7 +83,7 @@ GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.`,
 	_ = root.RegisterFlagCompletionFunc("log-level", fixedCompletion(logLevels...))
 	root.SetOut(d.Stdout)
 	root.SetErr(d.Stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d))
 	root.AddCommand(NewCmdDemo(d, nil), NewCmdFakeGitHub(d, nil))
 	// Every command's --help ends with the exit codes, after the flags.
@@ -130,6 +131,26 @@ func unknownCommand(c *cobra.Command, name string) error {
 		hint = "did you mean " + strings.Join(s, " or ") + "?"
 	}
 	return usagef("unknown command %q: %s", name, hint)
+}
+
+// flagError names the flag and echoes the value as typed, in place of
+// pflag's message, which quotes the parser ("strconv.ParseInt: parsing
+// ...").
+func flagError(err error) error {
+	var inv *pflag.InvalidValueError
+	if !errors.As(err, &inv) {
+		return &UsageError{err}
+	}
+	name, value := "--"+inv.GetFlag().Name, inv.GetValue()
+	switch inv.GetFlag().Value.Type() {
+	case "int", "int64":
+		return usagef("%s %q: want a whole number", name, value)
+	case "bool":
+		return usagef("%s=%q: want true or false", name, value)
+	}
+	// Values of snekomatic's own types (durations) say what they want,
+	// with the value, themselves.
+	return usagef("%s: %v", name, errors.Unwrap(err))
 }
 
 // inActions reports whether snekomatic runs as a GitHub Actions step.
