@@ -3,10 +3,13 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -100,6 +103,78 @@ func TestFlagErrorsEchoWhatWasTyped(t *testing.T) {
 		code := Main(context.Background(), append([]string{"reconcile", "--org", "trio"}, tc.args...), d)
 		if code != ExitUsage || errb.String() != tc.want {
 			t.Errorf("%v: exit %d, stderr %q, want %q", tc.args, code, errb, tc.want)
+		}
+	}
+}
+
+// Issue 23: an interrupted run's report agrees with itself: one error,
+// said once on stderr, counted once in the text, in the organization's
+// JSON and in the run's; and no person's reason quotes a URL or a Go
+// error.
+func TestInterruptedReportAgrees(t *testing.T) {
+	for _, format := range []string{"json", "text"} {
+		w, _ := newcomersWorld(t, 12)
+		ctx, cancel := context.WithCancel(context.Background())
+		d, out, errb := testDeps(map[string]string{"GITHUB_TOKEN": testToken, "GITHUB_API_URL": w.gh.RESTURL()})
+		d.Now = func() time.Time { return w.now }
+		d.Resilience = nil
+		var writes atomic.Int32
+		d.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			// Ctrl-C while a welcome comment is on its way.
+			if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/comments") && writes.Add(1) == 2 {
+				cancel()
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+		code := Main(ctx, []string{"reconcile", "--state", w.statePath, "--org", "trio", "--output", format}, d)
+		cancel()
+		if code != ExitInterrupted {
+			t.Fatalf("%s: exit %d\n%s\n%s", format, code, out, errb)
+		}
+		stderrLines := strings.Count("\n"+errb.String(), "\nsnekomatic: ")
+		if stderrLines != 1 {
+			t.Errorf("%s: %d error lines on stderr, want 1:\n%s", format, stderrLines, errb)
+		}
+		for _, bad := range []string{"context canceled", "Post \"", "(interrupted"} {
+			if strings.Contains(out.String(), bad) {
+				t.Errorf("%s: the report quotes %q:\n%s", format, bad, out)
+			}
+		}
+		if format == "text" {
+			if !strings.Contains(out.String(), "errors: 1 (below)") {
+				t.Errorf("text report does not count one error:\n%s", out)
+			}
+			continue
+		}
+		var run RunReport
+		if err := json.Unmarshal(out.Bytes(), &run); err != nil || len(run.Orgs) != 1 {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if len(run.Errors) != 1 || len(run.Orgs[0].Errors) != 1 {
+			t.Errorf("run errors %q, organization errors %q: want one each", run.Errors, run.Orgs[0].Errors)
+		}
+		for _, e := range run.Orgs[0].Queued {
+			if strings.Contains(e.Reason, "http") {
+				t.Errorf("%s's reason quotes a URL: %s", e.Login, e.Reason)
+			}
+		}
+	}
+}
+
+// Issue 23: state show links pull requests on the GitHub the state was
+// written against (GITHUB_API_URL, as a run), not on github.com.
+func TestStateShowLinksOnTheRunsGitHub(t *testing.T) {
+	w, _, _ := peopleWorld(t)
+	code, out, errOut := w.runCmd(t, "state", "show", "--state", w.statePath, "--output", "json")
+	mustCode(t, code, 0, out, errOut)
+	var doc ShownState
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Orgs) != 1 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	web := strings.TrimSuffix(w.gh.RESTURL(), "/api/v3/")
+	for _, p := range doc.Orgs[0].People {
+		if p.PR == nil || !strings.HasPrefix(p.PR.URL, web+"/trio/trio/pull/") {
+			t.Errorf("%s: pull request %+v, want a link on %s", p.Login, p.PR, web)
 		}
 	}
 }

@@ -181,6 +181,11 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		if reports[i] == nil {
 			continue
 		}
+		if d.gate.interrupted() || ctx.Err() != nil {
+			// Cut short, even where nothing failed: said as one error,
+			// here as in every other count (explainOrg says it once).
+			reports[i].Errors = append(reports[i].Errors, context.Canceled)
+		}
 		fs := explainOrg(ctx, reports[i], &o.AuthOptions, sess)
 		failures = append(failures, fs...)
 		run.Orgs = append(run.Orgs, report.NewOrg(reports[i], orgLines(fs)))
