@@ -61,6 +61,11 @@ twice. Then it shows the state file and what each step sent.
 Nothing is sent to GitHub and no credentials are read from the environment.
 With --config, the runs use your configuration (the sample organization takes
 the name of the first organization it lists, and has the teams it names).`,
+		Example: `  # Two runs on a sample organization, then the state file and what was sent
+  snekomatic demo
+
+  # What your configuration would do, keeping the state file and request log
+  snekomatic demo --config .github/snekomatic.yml --keep ./demo-out`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := o.complete(c); err != nil {

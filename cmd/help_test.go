@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 // TestHelpHasExamplesAndExitCodes: every command's --help shows examples
@@ -19,6 +21,29 @@ func TestHelpHasExamplesAndExitCodes(t *testing.T) {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("%v: help lacks %q:\n%s", args, want, out)
 			}
+		}
+	}
+}
+
+// TestEveryCommandHasExamples: the README says every command's --help has
+// examples; this walks the whole tree (completion and its shells included)
+// so that a new command without them fails.
+func TestEveryCommandHasExamples(t *testing.T) {
+	d, _, _ := testDeps(nil)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Name() != "help" && !c.Hidden && c.Example == "" {
+			t.Errorf("%q has no Example", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	root := NewRootCmd(d)
+	walk(root)
+	for _, want := range []string{"demo", "fake-github", "completion", "version", "state"} {
+		if sub, _, err := root.Find([]string{want}); err != nil || sub.Name() != want {
+			t.Errorf("no %q command in the tree (%v)", want, err)
 		}
 	}
 }

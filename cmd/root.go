@@ -84,12 +84,41 @@ GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.`,
 	root.SetOut(d.Stdout)
 	root.SetErr(d.Stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
-	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d))
+	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d), NewCmdExplain(d, nil))
 	root.AddCommand(NewCmdDemo(d, nil), NewCmdFakeGitHub(d, nil))
 	// Every command's --help ends with the exit codes, after the flags.
 	root.SetHelpTemplate(root.HelpTemplate() + "\n" + exitCodesHelp + "\n")
 	addVersion(root, d)
+	addCompletion(root)
 	return root
+}
+
+// completionExamples are the ways cobra's own help for each shell loads
+// the script.
+var completionExamples = map[string]string{
+	"bash":       "  source <(snekomatic completion bash)\n  snekomatic completion bash > /etc/bash_completion.d/snekomatic",
+	"zsh":        `  snekomatic completion zsh > "${fpath[1]}/_snekomatic"`,
+	"fish":       "  snekomatic completion fish > ~/.config/fish/completions/snekomatic.fish",
+	"powershell": "  snekomatic completion powershell | Out-String | Invoke-Expression",
+}
+
+// addCompletion adds cobra's `completion` command now, rather than when the
+// root runs, so that its help can carry examples like every other command's.
+func addCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Example = `  # bash, for this shell only
+  source <(snekomatic completion bash)
+
+  # zsh, for every new shell
+  snekomatic completion zsh > "${fpath[1]}/_snekomatic"`
+		for _, sh := range c.Commands() {
+			sh.Example = completionExamples[sh.Name()]
+		}
+	}
 }
 
 // Main runs the command line and returns the exit code. It is the one place

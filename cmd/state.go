@@ -22,7 +22,9 @@ func NewCmdState(d *Deps) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "state",
 		Short: "Show and correct what snekomatic remembers about people",
-		Args:  cobra.NoArgs,
+		Example: `  snekomatic state show --org python-trio
+  snekomatic state forget --org python-trio --dry-run alice`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return usagef("state needs a command: show, forget, adopt, fold or merge")
 		},

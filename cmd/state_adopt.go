@@ -127,7 +127,7 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 			var c *ghapi.Client
 			if c, err = t.API(); err == nil {
 				var rep *reconcile.AdoptReport
-				rep, err = reconcile.Adopt(ctx, c, store, t.Org, o.Since, o.Now, o.DryRun)
+				rep, err = reconcile.Adopt(ctx, c, store, t.Org, reconcile.AdoptOptions{Since: o.Since, Now: o.Now, DryRun: o.DryRun})
 				org = &AdoptedOrg{AdoptReport: rep, Errors: []string{}}
 				run.Orgs = append(run.Orgs, org)
 			}

@@ -26,6 +26,9 @@ state file when it ends. A run that was killed leaves the journal, which the
 next run applies. fold applies it now, for a state file that is about to be
 committed or cached without its journal. It takes the state file's lock and
 sends no request; with no journal it changes nothing.`,
+		Example: `  # Before committing the state file by hand after a killed run
+  snekomatic state fold --state snekomatic-state.json
+  git add snekomatic-state.json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {

@@ -26,7 +26,9 @@ func NewCmdVersion(d *Deps, runF func(context.Context, *VersionOptions) error) *
 	c := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit, build date and Go version of this binary",
-		Args:  cobra.NoArgs,
+		Example: `  snekomatic version
+  snekomatic version --output json`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if o.Output != "text" && o.Output != "json" {
 				return usagef("--output %q: want text or json", o.Output)

@@ -144,9 +144,7 @@ func (ps *parser) policy(n *yaml.Node, where string, orgFile bool) (Policy, erro
 			}
 			p.Teams = &ts
 		case "exclude":
-			if p.Exclude, err = ps.patterns(v, at, false); err != nil {
-				return err
-			}
+			p.Exclude, err = ps.patterns(v, at, false)
 		case "min_merged_prs":
 			var i int
 			if i, err = ps.int(v, at, 1, "at least 1"); err != nil {

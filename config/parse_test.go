@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseErrorsNameKeyAndLine(t *testing.T) {
@@ -13,6 +14,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 	}{
 		{"unknown top-level key", "default:\n  role: admin\n", `c.yml:1: default: unknown key (known keys here: defaults, orgs)`},
 		{"unknown policy key", "defaults:\n  role: admin\n  tems: [x]\n", `c.yml:3: defaults.tems: unknown key`},
+		{"key starting with a newline", "defaults:\n  \"\\nrole\": x\n", `c.yml:2: defaults.\nrole: unknown key`},
 		{"unknown nested key", "orgs:\n  trio:\n    repos:\n      skip_fork: true\n", `c.yml:4: orgs.trio.repos.skip_fork: unknown key`},
 		{"bad role", "defaults:\n  role: owner\n", `c.yml:2: defaults.role: "owner" is not a role`},
 		{"role not a string", "defaults:\n  role: [admin]\n", `c.yml:2: defaults.role: want a string, found a list`},
@@ -40,6 +42,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 		{"top level not a mapping", "- a\n", `c.yml:1: the top level must be a mapping`},
 		{"null value", "defaults:\n  role:\n", `c.yml:2: defaults.role: want a string, found nothing`},
 		{"not YAML", "defaults:\n  role: [\n", `c.yml:2: not valid YAML`},
+		{"not UTF-8", "defaults:\n  role: \xff\n", `c.yml: not valid YAML: invalid leading UTF-8 octet`},
 		{"two documents", "defaults: {}\n---\norgs: {}\n", `c.yml:2: holds more than one YAML document`},
 	}
 	for _, tt := range tests {
@@ -91,7 +94,54 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("Load = %+v, %v", f, err)
 	}
 	missing := filepath.Join(dir, "nope.yml")
-	if _, err := Load(missing, sample); err == nil || !strings.Contains(err.Error(), missing) {
+	// No line to name: the file, then the cause.
+	if _, err := Load(missing, sample); err == nil || !strings.HasPrefix(err.Error(), missing+": ") {
 		t.Errorf("Load(missing) error = %v, want one naming the file", err)
+	}
+}
+
+// TestLowestValuesAccepted: each number and duration takes the lowest value
+// its rule allows (-1 for no invitation limit, 0 for no daily tracking, and
+// so on, and a zero duration written either as 0 or with a unit), not
+// just the values one above.
+func TestLowestValuesAccepted(t *testing.T) {
+	f, err := Parse(strings.NewReader("defaults:\n  min_merged_prs: 1\n  max_invites: -1\n  daily_invite_limit: 0\n"+
+		"  overlap: 0m\n  reinvite_expired_after: 0\n  lookback: 1m\norgs:\n  trio: {max_invites: 0}\n"), "c.yml", sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.Defaults
+	if *d.MinMergedPRs != 1 || *d.MaxInvites != -1 || *d.DailyInviteLimit != 0 || *d.Overlap != 0 || *d.ReinviteExpiredAfter != 0 || *d.Lookback != time.Minute {
+		t.Errorf("defaults = %+v", d)
+	}
+	if got := *f.For("trio", nil).MaxInvites; got != 0 {
+		t.Errorf("trio max_invites = %d, want 0", got)
+	}
+}
+
+// TestAliases: YAML anchors and aliases are followed wherever a value or a
+// key may stand, so that one block of settings can serve several
+// organizations.
+func TestAliases(t *testing.T) {
+	f, err := Parse(strings.NewReader(`
+defaults: &base {max_invites: 2, teams: &teams [core], exclude: ["*bot"]}
+orgs:
+  trio: *base
+  other: {teams: *teams, &k overlap: 1h}
+  third: {*k : 2h}
+`), "c.yml", sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trio := f.Orgs["trio"]
+	if trio.MaxInvites == nil || *trio.MaxInvites != 2 || trio.Teams == nil || (*trio.Teams)[0] != "core" {
+		t.Errorf("trio = %+v", trio)
+	}
+	other := f.Orgs["other"]
+	if other.Teams == nil || (*other.Teams)[0] != "core" || other.Overlap == nil || *other.Overlap != time.Hour {
+		t.Errorf("other = %+v", other)
+	}
+	if third := f.Orgs["third"]; third.Overlap == nil || *third.Overlap != 2*time.Hour {
+		t.Errorf("third = %+v", third)
 	}
 }

@@ -15,6 +15,12 @@ func TestTemplateTriedWithTheSample(t *testing.T) {
 	if err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("error = %v\nwant it to end with %q", err, want)
 	}
+	// Two fields are "a and b".
+	type two struct{ A, B string }
+	_, err = Parse(strings.NewReader(input), "c.yml", two{})
+	if want := "(the fields are .A and .B)"; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("error = %v\nwant it to end with %q", err, want)
+	}
 	// The same template is fine with data that has the field.
 	type named struct{ Name string }
 	if _, err := Parse(strings.NewReader(input), "c.yml", named{Name: "x"}); err != nil {
@@ -22,8 +28,13 @@ func TestTemplateTriedWithTheSample(t *testing.T) {
 	}
 	// With no sample a template that names any field is refused, not
 	// let through unchecked.
-	if _, err := Parse(strings.NewReader(input), "c.yml", nil); err == nil {
-		t.Errorf("with no sample: no error")
+	_, err = Parse(strings.NewReader(input), "c.yml", nil)
+	if err == nil {
+		t.Fatalf("with no sample: no error")
+	}
+	// Nor does its error offer an empty list of fields.
+	if strings.Contains(err.Error(), "the fields are") {
+		t.Errorf("with no sample: %v", err)
 	}
 }
 

@@ -184,9 +184,9 @@ func (c *Client) Membership(ctx context.Context, org, login string) (reconcile.M
 	id := m.GetUser().GetID()
 	switch m.GetState() {
 	case "active":
-		return reconcile.Member, id, nil
+		return reconcile.ActiveMember, id, nil
 	case "pending":
-		return reconcile.Pending, id, nil
+		return reconcile.PendingInvitee, id, nil
 	}
 	return reconcile.NotMember, id, fmt.Errorf("GitHub answered an unknown membership state %q", m.GetState())
 }
@@ -247,7 +247,7 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 			// on earlier pages is dropped too, so that none is half known.
 			if !pendingRefused {
 				for id, st := range out {
-					if st == reconcile.Pending {
+					if st == reconcile.PendingInvitee {
 						delete(out, id)
 					}
 				}
@@ -267,7 +267,7 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 		// returns nothing, rather than switching to another query shape.
 		if !membersDone {
 			for _, n := range res.Organization.MembersWithRole.Nodes {
-				out[n.DatabaseID] = reconcile.Member
+				out[n.DatabaseID] = reconcile.ActiveMember
 			}
 			membersDone = !res.Organization.MembersWithRole.PageInfo.HasNextPage
 			membersAfter = cursorOf(res.Organization.MembersWithRole, membersAfter)
@@ -277,8 +277,8 @@ func (c *Client) Memberships(ctx context.Context, org string) (map[int64]reconci
 		}
 		if !pendingDone {
 			for _, n := range res.Invitations.PendingMembers.Nodes {
-				if out[n.DatabaseID] != reconcile.Member {
-					out[n.DatabaseID] = reconcile.Pending
+				if out[n.DatabaseID] != reconcile.ActiveMember {
+					out[n.DatabaseID] = reconcile.PendingInvitee
 				}
 			}
 			pendingDone = !res.Invitations.PendingMembers.PageInfo.HasNextPage

@@ -108,7 +108,7 @@ func TestMembership(t *testing.T) {
 	for _, tt := range []struct {
 		who  *fakegithub.Account
 		want reconcile.MemberState
-	}{{m, reconcile.Member}, {p, reconcile.Pending}, {n, reconcile.NotMember}} {
+	}{{m, reconcile.ActiveMember}, {p, reconcile.PendingInvitee}, {n, reconcile.NotMember}} {
 		st, id, err := c.Membership(ctx, "trio", tt.who.Login)
 		if err != nil || st != tt.want || (st != reconcile.NotMember && id != tt.who.ID) {
 			t.Errorf("Membership(%s) = %v, %d, %v; want %v, %d", tt.who.Login, st, id, err, tt.want, tt.who.ID)
@@ -122,12 +122,12 @@ func TestMembershipsPagesBothListsTogether(t *testing.T) {
 	for i := range 250 {
 		u := gh.AddUser(fmt.Sprintf("m%d", i))
 		gh.SetMember("trio", u.ID, "member")
-		want[u.ID] = reconcile.Member
+		want[u.ID] = reconcile.ActiveMember
 	}
 	for i := range 120 {
 		u := gh.AddUser(fmt.Sprintf("p%d", i))
 		gh.AddPendingInvitation("trio", u.ID)
-		want[u.ID] = reconcile.Pending
+		want[u.ID] = reconcile.PendingInvitee
 	}
 	got, err := c.Memberships(context.Background(), "trio")
 	if err != nil {

@@ -67,7 +67,7 @@ func TestRefusedPendingInvitationsKeepTheRestOfTheAnswer(t *testing.T) {
 		t.Fatalf("Memberships error %v, want ErrPendingNotListed", err)
 	}
 	for _, id := range members {
-		if all[id] != reconcile.Member {
+		if all[id] != reconcile.ActiveMember {
 			t.Fatalf("member %d is %v", id, all[id])
 		}
 	}
@@ -81,14 +81,14 @@ func TestRefusedPendingInvitationsKeepTheRestOfTheAnswer(t *testing.T) {
 	// What the list could not say, the one-by-one check does: a member
 	// may read anyone's membership.
 	st, id, err := c.Membership(ctx, "trio", "pending")
-	if err != nil || st != reconcile.Pending || id != pending.ID {
+	if err != nil || st != reconcile.PendingInvitee || id != pending.ID {
 		t.Errorf("Membership(pending) = %v %d %v", st, id, err)
 	}
 
 	// An owner gets the whole list, with no error.
 	gh.MakeOwner("trio", gh.TokenOwner().ID)
 	all, err = c.Memberships(ctx, "trio")
-	if err != nil || all[pending.ID] != reconcile.Pending {
+	if err != nil || all[pending.ID] != reconcile.PendingInvitee {
 		t.Errorf("owner: %v %v", all[pending.ID], err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v88/github"
 	"github.com/python-trio/snekomatic/ghurl"
+	"github.com/python-trio/snekomatic/internal/ghperm"
 )
 
 // Config says which App to be and where GitHub is.
@@ -113,20 +114,7 @@ type Installation struct {
 // Can reports whether the installation holds a permission at a level
 // ("read", "write" or "admin"); a higher level implies the lower ones.
 func (i Installation) Can(permission, level string) bool {
-	want := levelRank(level)
-	return want > 0 && levelRank(i.Permissions[permission]) >= want
-}
-
-func levelRank(s string) int {
-	switch s {
-	case "read":
-		return 1
-	case "write":
-		return 2
-	case "admin":
-		return 3
-	}
-	return 0
+	return ghperm.Grants(i.Permissions[permission], level)
 }
 
 // installationJSON is the part of GitHub's installation object read here.
@@ -135,7 +123,6 @@ type installationJSON struct {
 	Account *struct {
 		Login string `json:"login"`
 		ID    int64  `json:"id"`
-		Type  string `json:"type"`
 	} `json:"account"`
 	TargetType          string            `json:"target_type"`
 	Permissions         map[string]string `json:"permissions"`
@@ -185,11 +172,10 @@ func (a *App) Installations(ctx context.Context) ([]Installation, error) {
 				ID: it.ID, AccountType: it.TargetType, Permissions: it.Permissions,
 				RepositorySelection: it.RepositorySelection, Suspended: it.SuspendedAt != nil, AppSlug: it.AppSlug,
 			}
+			// target_type is required in GitHub's REST description, so
+			// AccountType needs no fallback to the account's own type.
 			if it.Account != nil {
 				inst.Account, inst.AccountID = it.Account.Login, it.Account.ID
-				if inst.AccountType == "" {
-					inst.AccountType = it.Account.Type
-				}
 			}
 			if inst.Permissions == nil {
 				inst.Permissions = map[string]string{}

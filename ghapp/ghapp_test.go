@@ -569,22 +569,99 @@ func TestTokenRequestIsRetriedLikeARead(t *testing.T) {
 	}
 }
 
-// An error page never reaches an error whole.
+// An error page never reaches an error whole: GitHub's message is kept up to
+// 120 characters (counted in characters, not bytes) and cut after that.
 func TestTokenErrorPageIsCut(t *testing.T) {
 	w := newWorld(t)
+	var message string
 	w.g.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			if strings.HasSuffix(r.URL.Path, "/access_tokens") {
 				rw.Header().Set("Content-Type", "application/json")
 				rw.WriteHeader(http.StatusBadGateway)
-				_, _ = io.WriteString(rw, `{"message":"`+strings.Repeat("x", 10000)+`"}`)
+				_, _ = io.WriteString(rw, `{"message":"`+message+`"}`)
 				return
 			}
 			next.ServeHTTP(rw, r)
 		})
 	})
-	_, err := w.app(t, 1, w.pem).Token(ctx(t), w.inst.ID)
-	if err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "502") {
-		t.Errorf("error of %d characters: %.300v", len(fmt.Sprint(err)), err)
+	prefix := fmt.Sprintf("create token for installation %d: GitHub answered 502 ", w.inst.ID)
+	tests := []struct{ message, want string }{
+		{strings.Repeat("é", 120), strings.Repeat("é", 120)},
+		{strings.Repeat("é", 121), strings.Repeat("é", 120) + "…"},
+		{strings.Repeat("x", 10000), strings.Repeat("x", 120) + "…"},
+	}
+	a := w.app(t, 1, w.pem)
+	for _, tt := range tests {
+		message = tt.message
+		_, err := a.Token(ctx(t), w.inst.ID)
+		if err == nil || err.Error() != prefix+tt.want {
+			t.Errorf("message of %d characters: error %.300v", len([]rune(tt.message)), err)
+		}
+	}
+}
+
+// A server whose Link headers never end gets an error after 1,000 pages
+// rather than a loop that runs until the context does.
+func TestInstallationsStopAfterAThousandPages(t *testing.T) {
+	w := newWorld(t)
+	var pages atomic.Int32
+	w.g.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/api/v3/app/installations" {
+				next.ServeHTTP(rw, r)
+				return
+			}
+			pages.Add(1)
+			rw.Header().Set("Content-Type", "application/json")
+			rw.Header().Set("Link", fmt.Sprintf(`<%sapp/installations?per_page=100&page=%d>; rel="next"`, w.g.RESTURL(), pages.Load()+1))
+			_, _ = io.WriteString(rw, "[]")
+		})
+	})
+	_, err := w.app(t, 1, w.pem).Installations(ctx(t))
+	var re *ghapp.ResponseError
+	if !errors.As(err, &re) || err.Error() != "list the App's installations: more than 1000 pages" {
+		t.Errorf("got %v", err)
+	}
+	if n := pages.Load(); n != 1000 {
+		t.Errorf("%d pages read, want 1000", n)
+	}
+}
+
+// A request whose body cannot be read again is not retried after a 401: the
+// caller gets the 401, and no second request with an empty body is sent.
+func TestRefusedRequestWithOneShotBodyIsNotRetried(t *testing.T) {
+	w := newWorld(t)
+	a := w.app(t, 1, w.pem)
+	c := a.HTTPClient(w.inst.ID)
+	if _, err := a.Token(ctx(t), w.inst.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.g.RevokeInstallationTokens(w.inst.ID)
+	url := fmt.Sprintf("%srepos/acme/widgets/issues/%d/comments", w.g.RESTURL(), w.pr.Number)
+	// io.NopCloser hides the reader, so http.NewRequest sets no GetBody.
+	req, err := http.NewRequestWithContext(ctx(t), http.MethodPost, url, io.NopCloser(strings.NewReader(`{"body":"welcome"}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("got %v, want the 401", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("status %d, want 401", resp.StatusCode)
+	}
+	if n := w.g.InstallationTokensIssued(w.inst.ID); n != 1 {
+		t.Errorf("%d tokens issued, want 1", n)
+	}
+	posts := 0
+	for _, r := range w.g.Requests() {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/comments") {
+			posts++
+		}
+	}
+	if posts != 1 {
+		t.Errorf("%d comment requests sent, want 1", posts)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"regexp"
 	"sync/atomic"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
@@ -65,9 +64,6 @@ func (t *installationTransport) RoundTrip(req *http.Request) (*http.Response, er
 	return resp, nil
 }
 
-// accessTokensPath matches the token request's path, under any API prefix.
-var accessTokensPath = regexp.MustCompile(`/app/installations/[0-9]+/access_tokens$`)
-
 // tokenObserver sits under every transport of an App. It reads each
 // successful answer to a token request, checks that it holds a token and
 // passes the token to onToken before anyone can use it. A token answer
@@ -80,7 +76,7 @@ type tokenObserver struct {
 
 // RoundTrip implements http.RoundTripper.
 func (o *tokenObserver) RoundTrip(req *http.Request) (*http.Response, error) {
-	isToken := req.Method == http.MethodPost && accessTokensPath.MatchString(req.URL.Path)
+	isToken := req.Method == http.MethodPost && ghtransport.IsAccessTokensPath(req.URL.Path)
 	if isToken {
 		// Creating a token changes nothing that matters if done twice, so
 		// a 5xx or a dropped connection is retried like a read instead of

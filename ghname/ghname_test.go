@@ -52,6 +52,14 @@ func TestValidTeamSlug(t *testing.T) {
 		"core%2Fdevs":            false,
 		"core?x=1":               false,
 		"t\u00e9am":              false,
+		// The ends of each allowed range, and the character just outside.
+		"azAZ09": true,
+		"a`":     false,
+		"a{":     false,
+		"a@":     false,
+		"a[":     false,
+		"a/":     false,
+		"a:":     false,
 	} {
 		if got := ValidTeamSlug(s); got != want {
 			t.Errorf("ValidTeamSlug(%q) = %v, want %v", s, got, want)

@@ -106,14 +106,23 @@ func (t *Polite) classify(req *http.Request) (write, content bool, r *http.Reque
 		mutation := !graphQLIsQuery(body)
 		return mutation, mutation, r, nil
 	}
-	if accessTokensPath.MatchString(req.URL.Path) {
+	if IsAccessTokensPath(req.URL.Path) {
 		return true, false, req, nil
 	}
 	content = (req.Method == http.MethodPost || req.Method == http.MethodPut) && contentPath.MatchString(req.URL.Path)
 	return true, content, req, nil
 }
 
+// accessTokensPath matches the path of an App's installation token request
+// ("Create an installation access token for an app",
+// POST /app/installations/{installation_id}/access_tokens), under any API
+// prefix.
 var accessTokensPath = regexp.MustCompile(`/app/installations/[0-9]+/access_tokens$`)
+
+// IsAccessTokensPath reports whether a URL path is an App's installation
+// token request, under any API prefix. It is the one definition: ghapp
+// uses it to see tokens arrive, Polite to leave them out of the pacing.
+func IsAccessTokensPath(path string) bool { return accessTokensPath.MatchString(path) }
 
 // RoundTrip implements http.RoundTripper.
 func (t *Polite) RoundTrip(req *http.Request) (*http.Response, error) {

@@ -29,13 +29,20 @@ type AdoptReport struct {
 	Skipped []Entry `json:"skipped"`
 }
 
+// AdoptOptions say which merges Adopt reads: from Since to Now.
+type AdoptOptions struct {
+	Since, Now time.Time
+	// DryRun only reads and counts.
+	DryRun bool
+}
+
 // Adopt records every User who authored a pull request merged in org from
-// since to now, and is not yet in the state, with the status adopted: they
-// are never invited or welcomed. It is for an organization that starts
-// using snekomatic and does not want to invite years of past contributors.
-// Nobody already recorded is changed, nor is the cursor. With dryRun it
-// only reads and counts.
-func Adopt(ctx context.Context, s Searcher, st *state.Store, org string, since, now time.Time, dryRun bool) (*AdoptReport, error) {
+// opts.Since to opts.Now, and is not yet in the state, with the status
+// adopted: they are never invited or welcomed. It is for an organization
+// that starts using snekomatic and does not want to invite years of past
+// contributors. Nobody already recorded is changed, nor is the cursor.
+func Adopt(ctx context.Context, s Searcher, st *state.Store, org string, opts AdoptOptions) (*AdoptReport, error) {
+	since, now, dryRun := opts.Since, opts.Now, opts.DryRun
 	w, _ := WindowFor(time.Time{}, &since, now, 0, 0)
 	rep := &AdoptReport{Org: org, DryRun: dryRun, Window: w, Adopted: []Entry{}, Skipped: []Entry{}}
 	col, err := collect(ctx, s, org, w, nil)

@@ -138,7 +138,7 @@ func TestApplyOutcomes(t *testing.T) {
 		{name: "maybe sent, and the login now names another account", setup: func(c *reconciletest.Client) {
 			c.Script["SendInvitation"] = []reconciletest.Step{{Err: maybeSent()}}
 			c.Script["Membership"] = []reconciletest.Step{{}, {Then: func(c *reconciletest.Client) {
-				c.Logins["alice"], c.State[99] = 99, reconcile.Member
+				c.Logins["alice"], c.State[99] = 99, reconcile.ActiveMember
 			}}}
 		}, wantStatus: state.Inviting, wantErr: "now names another account", wantList: "queued"},
 	}
@@ -270,7 +270,7 @@ func TestDeletedTeamFailsTheOrgAndMarksNobody(t *testing.T) {
 func TestUnsureInvitationSurvivesAFailedCheck(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
-	c.State[10] = reconcile.Pending // run 1's invitation arrived
+	c.State[10] = reconcile.PendingInvitee // run 1's invitation arrived
 	st := tempStore(t)
 	leftInviting(st, 1, 10, "alice")
 	c.Script["Membership"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
@@ -460,7 +460,7 @@ func TestLoginTakenByAMemberIsNotTheAuthor(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 	c.Logins["alice"] = 99
-	c.State[99] = reconcile.Member
+	c.State[99] = reconcile.ActiveMember
 	st := tempStore(t)
 	if _, err := runOrg(t, c, st, options()); err != nil {
 		t.Fatal(err)
@@ -509,7 +509,7 @@ func TestDailyAllowanceBoundary(t *testing.T) {
 func TestArrivedInvitationWithItsWelcomeIsNotWelcomedTwice(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
-	c.State[10] = reconcile.Member
+	c.State[10] = reconcile.ActiveMember
 	c.Comments["trio/trio#1"] = []string{reconcile.WelcomeComment("alice", org, 10, "https://github.test/orgs/trio/invitation")}
 	st := tempStore(t)
 	leftInviting(st, 1, 10, "alice")
@@ -543,7 +543,7 @@ func TestUnsureWithoutAPullRequestIsInvitedAgain(t *testing.T) {
 	// Nor is one welcomed whose earlier invitation turns out to have
 	// arrived.
 	c2 := reconciletest.New()
-	c2.State[11] = reconcile.Pending
+	c2.State[11] = reconcile.PendingInvitee
 	st2 := tempStore(t)
 	_ = st2.Update(org, func(o *state.Edit) {
 		o.Put(11, &state.Person{Login: "bob", Status: state.Inviting, At: now.Add(-time.Hour)})
@@ -611,7 +611,7 @@ func TestMissingTeamIsTerminalBeforeAnything(t *testing.T) {
 // GitHub hold a pending invitation for them: that invitation arrived.
 func unsurePending(c *reconciletest.Client, st *state.Store, n int, id int64, login string) {
 	c.PRs = append(c.PRs, mergedPR(n, id, login))
-	c.State[id] = reconcile.Pending
+	c.State[id] = reconcile.PendingInvitee
 	leftInviting(st, n, id, login)
 }
 
@@ -649,7 +649,7 @@ func calls(c *reconciletest.Client, method string) int {
 func TestNoCommentIsRememberedPerInvitee(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob")}
-	c.State[11] = reconcile.Member
+	c.State[11] = reconcile.ActiveMember
 	st := tempStore(t)
 	unsurePending(c, st, 3, 12, "carol") // an earlier run's invitation arrived
 	invitedEarlier(st, 4, 13, "dave")    // invited while comments were on
@@ -862,7 +862,7 @@ func TestNotSentInvitationIsQueuedNotUnsure(t *testing.T) {
 func TestInvitationLimitWarningCountsTheWaiting(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob"), mergedPR(3, 12, "carol"), mergedPR(4, 13, "dave")}
-	c.State[13] = reconcile.Member
+	c.State[13] = reconcile.ActiveMember
 	c.Script["SendInvitation"] = []reconciletest.Step{{}, {Err: reconcile.ErrInvitationLimit}}
 	rep, err := runOrg(t, c, tempStore(t), options())
 	if err != nil {
@@ -924,7 +924,7 @@ func TestSaveFailuresStopTheSending(t *testing.T) {
 		{name: "the first save fails: nothing is sent", setup: func(c *reconciletest.Client, _ *state.Store, brk func()) {
 			newcomers(c, 2)
 			c.PRs = append(c.PRs, mergedPR(9, 9, "member"))
-			c.State[9] = reconcile.Member
+			c.State[9] = reconcile.ActiveMember
 			c.Script["Memberships"] = []reconciletest.Step{{Then: func(*reconciletest.Client) { brk() }}}
 		}, wantErrs: []string{"record members and pending invitations"}},
 		{name: "the save before a batch fails: that batch is not sent", setup: func(c *reconciletest.Client, _ *state.Store, brk func()) {
@@ -1071,7 +1071,7 @@ func TestMembershipListing(t *testing.T) {
 	for _, fail := range []bool{false, true} {
 		c := reconciletest.New()
 		c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob"), mergedPR(3, 12, "carol")}
-		c.State[11] = reconcile.Member
+		c.State[11] = reconcile.ActiveMember
 		if fail {
 			c.Script["Memberships"] = []reconciletest.Step{{Err: errors.New("502 Bad Gateway")}}
 		}
@@ -1134,9 +1134,9 @@ func TestMinMergedPRsAtOrgLevel(t *testing.T) {
 			c := reconciletest.New()
 			st := tempStore(t)
 			c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 10, "alice"), mergedPR(3, 11, "bob"), mergedPR(4, 12, "carol")}
-			c.State[12] = reconcile.Member
+			c.State[12] = reconcile.ActiveMember
 			if tt.onlyKnown {
-				c.State[10], c.State[11] = reconcile.Member, reconcile.Member
+				c.State[10], c.State[11] = reconcile.ActiveMember, reconcile.ActiveMember
 			}
 			_ = st.Update(org, func(o *state.Edit) {
 				o.Put(13, &state.Person{Login: "dave", Status: state.Queued, At: now.Add(-time.Hour),
@@ -1233,7 +1233,7 @@ func TestRenamedLoginIsRecorded(t *testing.T) {
 func TestNewcomersNeedNoMarkerLook(t *testing.T) {
 	c := reconciletest.New()
 	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice"), mergedPR(2, 11, "bob")}
-	c.State[11] = reconcile.Member
+	c.State[11] = reconcile.ActiveMember
 	if _, err := runOrg(t, c, tempStore(t), options()); err != nil {
 		t.Fatal(err)
 	}

@@ -80,6 +80,21 @@
 // A dry run stops after step 3 and reports the plan; it sends no mutating
 // request and writes neither the state file nor its journal.
 //
+// The shape of the code. Org makes one orgRun for the organization: the
+// client, the store, the organization, the Options (and so its Policy),
+// the report, the logger, and what the run learns as it goes (its errors,
+// the terminal failure that stopped its changes, why the invitations not
+// yet sent wait). Every step is a small method of it: run reads the window
+// and plans (plan, collect, lookUp), and apply carries the plan out
+// (recordSettled, settle, sendBatch, inviteOne, the welcomes). The
+// decisions are pure functions apart from the requests and writes: Classify
+// and Plan plan, ResolveUnsure settles an unsure invitation (unsure.go),
+// and decideInvitation turns GitHub's answer to one invitation (with what
+// was read after it: whether an unknown invitee's account is gone, which
+// team a refusal is about) into its outcome (outcome.go): the status to
+// record, the report's list and reason, the error if any, whether it is
+// terminal, and whether the invitations after it wait.
+//
 // Options hold what is the same for every organization of a run (now,
 // --since, dry run, the web address, the logger); Policy holds each
 // organization's own settings, window and invitation caps included.

@@ -75,21 +75,24 @@ type Searcher interface {
 	SearchMerged(ctx context.Context, org string, q SearchQuery, cursor string) (SearchPage, error)
 }
 
-// MemberState is a person's standing in an organization.
+// MemberState is a person's standing in an organization as GitHub tells
+// it now (its membership states "active" and "pending"). It is not what
+// the state file records about them (state.Member, state.Pending): that is
+// what snekomatic saw when it first met them.
 type MemberState int
 
 // The membership states.
 const (
-	NotMember MemberState = iota
-	Member
-	Pending // invited, not yet accepted
+	NotMember      MemberState = iota
+	ActiveMember               // a member, of any role
+	PendingInvitee             // invited, not yet accepted
 )
 
 func (m MemberState) String() string {
 	switch m {
-	case Member:
+	case ActiveMember:
 		return "member"
-	case Pending:
+	case PendingInvitee:
 		return "pending"
 	}
 	return "not a member"

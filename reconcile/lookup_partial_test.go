@@ -19,7 +19,7 @@ type rosterWithoutInvitations struct {
 func (r *rosterWithoutInvitations) Memberships(context.Context, string) (map[int64]MemberState, error) {
 	out := map[int64]MemberState{}
 	for id, st := range r.states {
-		if st == Member {
+		if st == ActiveMember {
 			out[id] = st
 		}
 	}
@@ -33,7 +33,7 @@ func (r *rosterWithoutInvitations) Membership(_ context.Context, _, login string
 }
 
 func TestLookupFallsBackToOneByOneForWhatTheListCouldNotSay(t *testing.T) {
-	r := &rosterWithoutInvitations{states: map[int64]MemberState{1: Member, 2: Pending}, logins: map[string]int64{"m": 1, "p": 2, "n": 3}}
+	r := &rosterWithoutInvitations{states: map[int64]MemberState{1: ActiveMember, 2: PendingInvitee}, logins: map[string]int64{"m": 1, "p": 2, "n": 3}}
 	cands := []Candidate{{ID: 1, Login: "m"}, {ID: 2, Login: "p"}, {ID: 3, Login: "n"}}
 	// Three candidates against lists of one page each: the list is chosen.
 	if chooseLookup(len(cands), 1, 1) != lookupList {
@@ -43,7 +43,7 @@ func TestLookupFallsBackToOneByOneForWhatTheListCouldNotSay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[int64]MemberState{1: Member, 2: Pending, 3: NotMember}
+	want := map[int64]MemberState{1: ActiveMember, 2: PendingInvitee, 3: NotMember}
 	for id, st := range want {
 		if got, ok := lk.States[id]; !ok || got != st {
 			t.Errorf("%d: %v (%v), want %v", id, got, ok, st)

@@ -124,8 +124,16 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 		byID[id] = len(cl.Candidates)
 		cl.Candidates = append(cl.Candidates, c)
 	}
-	for id, login := range knownSeen {
-		if _, cand := byID[id]; cand {
+	cl.countKnown(known, knownSeen, byID)
+	slices.SortFunc(cl.Candidates, compareCandidates)
+	return cl
+}
+
+// countKnown counts the known people seen (id → current login) who are
+// not candidates, and notes those whose login changed.
+func (cl *Classification) countKnown(known map[int64]*state.Person, seen map[int64]string, cands map[int64]int) {
+	for id, login := range seen {
+		if _, cand := cands[id]; cand {
 			continue
 		}
 		cl.Known++
@@ -136,8 +144,6 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 			cl.Renamed[id] = login
 		}
 	}
-	slices.SortFunc(cl.Candidates, compareCandidates)
-	return cl
 }
 
 // notAPerson says why pr's author can never be invited: a deleted account
@@ -327,9 +333,9 @@ func Plan(cands []Candidate, lk Lookup, lim Limits) []Decision {
 			}
 		case !ok:
 			d.Action, d.Reason = ActQueue, "membership could not be checked: "+lk.Failed[c.ID]
-		case st == Member:
+		case st == ActiveMember:
 			d.Action, d.Reason = ActRecordMember, "already a member"
-		case st == Pending:
+		case st == PendingInvitee:
 			d.Action, d.Reason = ActRecordPending, "already has a pending invitation"
 		case lim.MinMergedPRs > 1 && !c.Queued && lk.Merged[c.ID] < lim.MinMergedPRs:
 			d.Action = ActCount

@@ -169,7 +169,7 @@ func TestSortNotesRenames(t *testing.T) {
 func TestPlan(t *testing.T) {
 	cands := []Candidate{{ID: 1, Login: "a"}, {ID: 2, Login: "b"}, {ID: 3, Login: "c"}, {ID: 4, Login: "d"}, {ID: 5, Login: "e"}}
 	lk := Lookup{
-		States: map[int64]MemberState{1: NotMember, 2: Member, 3: Pending, 5: NotMember},
+		States: map[int64]MemberState{1: NotMember, 2: ActiveMember, 3: PendingInvitee, 5: NotMember},
 		Failed: map[int64]string{4: "boom"},
 	}
 	tests := []struct {

@@ -119,7 +119,7 @@ func TestPlanCountsNewcomersBelowTheThreshold(t *testing.T) {
 		{ID: 4, Login: "queued", Queued: true}, {ID: 5, Login: "uncounted"},
 	}
 	lk := Lookup{
-		States: map[int64]MemberState{1: NotMember, 2: NotMember, 3: Member, 4: NotMember, 5: NotMember},
+		States: map[int64]MemberState{1: NotMember, 2: NotMember, 3: ActiveMember, 4: NotMember, 5: NotMember},
 		Merged: map[int64]int{1: 1, 2: 3},
 	}
 	var got []string

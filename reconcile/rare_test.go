@@ -104,14 +104,14 @@ func TestUnsureWhoseLoginWasReusedIsDecidedByID(t *testing.T) {
 		invites int
 		want    string // substring of the person's line in the report
 	}{
-		{"holds our invitation", reconcile.Pending, false, 0, "arrived"},
+		{"holds our invitation", reconcile.PendingInvitee, false, 0, "arrived"},
 		{"declined after the welcome", reconcile.NotMember, true, 0, "declined"},
 		{"no trace", reconcile.NotMember, false, 1, "sending it again"},
 	} {
 		c := reconciletest.New()
 		c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "alice")}
 		c.Logins["alice"] = 99 // alice renamed; a member took the login
-		c.State[99] = reconcile.Member
+		c.State[99] = reconcile.ActiveMember
 		c.State[10] = tt.state
 		if tt.marker {
 			c.Comments["trio/trio#1"] = []string{reconcile.WelcomeComment("alice", org, 10, "https://github.test/orgs/trio/invitation")}

@@ -49,15 +49,17 @@ type Report struct {
 
 // Entry is one person in a report.
 type Entry struct {
-	Login      string `json:"login"`
-	ID         int64  `json:"id,omitempty"`
-	PR         *PRRef `json:"pr,omitempty"`
-	Reason     string `json:"reason,omitempty"`
-	CommentURL string `json:"comment_url,omitempty"`
+	Login      string  `json:"login"`
+	ID         int64   `json:"id,omitempty"`
+	PR         *PRLink `json:"pr,omitempty"`
+	Reason     string  `json:"reason,omitempty"`
+	CommentURL string  `json:"comment_url,omitempty"`
 }
 
-// PRRef identifies a pull request in a report.
-type PRRef struct {
+// PRLink identifies a pull request in a report, with its web address.
+// The state keeps less (state.PRRef: no address, which depends on the
+// GitHub instance).
+type PRLink struct {
 	Repo   string `json:"repo"`
 	Number int    `json:"number"`
 	URL    string `json:"url"`
@@ -80,7 +82,7 @@ func FailedReport(org string, dryRun bool, err error) *Report {
 func entry(login string, id int64, pr PullRequest, reason string) Entry {
 	e := Entry{Login: login, ID: id, Reason: reason}
 	if pr.Repo != "" {
-		e.PR = &PRRef{Repo: pr.Repo, Number: pr.Number, URL: pr.URL}
+		e.PR = &PRLink{Repo: pr.Repo, Number: pr.Number, URL: pr.URL}
 	}
 	return e
 }

@@ -37,138 +37,249 @@ type Options struct {
 // error is returned.
 func Org(ctx context.Context, c Client, st *state.Store, org string, opts Options) (*Report, error) {
 	rep := newReport(org, opts.DryRun)
-	err := run(ctx, c, st, org, opts, rep)
+	err := newOrgRun(c, st, org, opts, rep).run(ctx)
 	if err != nil && len(rep.Errors) == 0 {
 		rep.Errors = append(rep.Errors, err)
 	}
 	return rep, err
 }
 
-func run(ctx context.Context, c Client, st *state.Store, org string, opts Options, rep *Report) error {
+// orgRun is one organization's run: what its steps share, each step a
+// method. It lives for one call of Org.
+type orgRun struct {
+	c    Client
+	st   *state.Store
+	org  string
+	opts Options
+	rep  *Report
+	log  *slog.Logger
+	// invite says how to invite: the role, and the teams' ids, resolved
+	// before anything is read.
+	invite InviteOptions
+	// errs are the failures so far: the run goes on past most of them.
+	errs []error
+	// stop is the terminal failure that stopped the organization's
+	// changes (also in errs, once); nil while they go on.
+	stop error
+	// limited, once set, is why the invitations not yet sent wait in the
+	// queue: the run was interrupted, GitHub's invitation limit was met,
+	// or stop (see limit).
+	limited string
+}
+
+func newOrgRun(c Client, st *state.Store, org string, opts Options, rep *Report) *orgRun {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	log = log.With("org", org)
-	if pc, ok := c.(PointCounter); ok {
-		start := pc.GraphQLPoints()
-		defer func() { rep.GraphQLPoints = pc.GraphQLPoints() - start }()
-	}
-	known := st.Org(org)
-	pol := opts.Policy
+	return &orgRun{c: c, st: st, org: org, opts: opts, rep: rep, log: log.With("org", org)}
+}
 
+// halt stops the organization's changes on a terminal failure: from then
+// on nothing more is sent. Only the first is kept.
+func (r *orgRun) halt(err error) {
+	if r.stop == nil {
+		r.stop = err
+		r.errs = append(r.errs, err)
+		r.log.Error("stopping this organization's changes", "err", err)
+	}
+}
+
+// fail keeps failures: a terminal one halts the organization's changes.
+func (r *orgRun) fail(errs ...error) {
+	for _, err := range errs {
+		if IsTerminal(err) {
+			r.halt(err)
+		} else {
+			r.errs = append(r.errs, err)
+		}
+	}
+}
+
+// personAs is how a candidate is recorded with a status.
+func (r *orgRun) personAs(d Candidate, status state.Status, reason string) *state.Person {
+	return &state.Person{Login: d.Login, Status: status, At: r.opts.Now, PR: prRef(d.PR), Reason: reason,
+		NoComment: status == state.Invited && r.opts.Policy.NoComment}
+}
+
+func (r *orgRun) run(ctx context.Context) error {
+	if pc, ok := r.c.(PointCounter); ok {
+		start := pc.GraphQLPoints()
+		defer func() { r.rep.GraphQLPoints = pc.GraphQLPoints() - start }()
+	}
+	known := r.st.Org(r.org)
 	// Teams are resolved first: a configuration naming a team that does
 	// not exist fails the organization before anything is read or sent.
-	invite := InviteOptions{Role: pol.invitationRole()}
-	for _, slug := range pol.Teams {
-		id, err := c.TeamID(ctx, org, slug)
-		if errors.Is(err, ErrNoSuchTeam) {
-			return Terminal(fmt.Errorf("the configuration names the team %q, which the organization %s does not have: create it or fix teams", slug, org))
-		}
-		if err != nil {
-			return fmt.Errorf("look up team %q of %s: %w", slug, org, err)
-		}
-		invite.TeamIDs = append(invite.TeamIDs, id)
+	if err := r.resolveTeams(ctx); err != nil {
+		return err
 	}
-
-	w, why := WindowFor(known.Cursor, opts.Since, opts.Now, pol.Overlap, pol.Lookback)
-	rep.Window, rep.WindowReason = w, why
-	log.Info("reading merged pull requests", "from", w.From, "to", w.To, "why", why)
-	// A --since after the cursor leaves the merges between them unread.
-	// They are not skipped silently: the cursor stays where it is, so that
-	// the next run without --since reads them.
-	gap := !known.Cursor.IsZero() && w.From.After(known.Cursor)
-	if gap {
-		msg := fmt.Sprintf("--since %s is after the cursor %s: merges between them are not read by this run, so the cursor stays where it is",
-			w.From.Format(time.RFC3339), known.Cursor.UTC().Format(time.RFC3339))
-		rep.Warnings = append(rep.Warnings, msg)
-		log.Warn("window leaves a gap after the cursor; the cursor will not move", "cursor", known.Cursor, "from", w.From)
-	}
-
-	lastLog := time.Now()
-	col, err := collect(ctx, c, org, w, func(sofar collected) {
-		if time.Since(lastLog) >= 5*time.Second {
-			lastLog = time.Now()
-			log.Info("still reading merged pull requests", "pull_requests", len(sofar.prs), "requests", sofar.requests, "progress", true)
-		}
-	})
-	rep.PullRequests, rep.SearchRequests = len(col.prs), col.requests
-	rep.Warnings = append(rep.Warnings, col.notes...)
-	for _, n := range col.notes {
-		log.Warn(n)
-	}
+	w, gap := r.window(known)
+	p, err := r.plan(ctx, known, w)
 	if err != nil {
 		return err
 	}
-	reinvite, err := renewable(ctx, c, org, col.prs, known, opts)
-	if err != nil {
-		return err
-	}
-	cl := Classify(col.prs, known.People, pol, reinvite, opts.WebURL)
-	rep.Known, rep.FilteredPRs = cl.Known, cl.Filtered
-	for _, s := range cl.Skipped {
-		rep.Skipped = append(rep.Skipped, entry(s.Login, 0, s.PR, s.Reason))
-	}
-	log.Info("read merged pull requests", "pull_requests", len(col.prs), "candidates", len(cl.Candidates),
-		"previously_recorded", cl.Known, "skipped", len(cl.Skipped), "filtered", cl.Filtered)
-
-	lk, err := lookup(ctx, c, org, cl.Candidates, col.members, col.pending)
-	if err != nil {
-		return err
-	}
-	if err := lookForMarkers(ctx, c, org, cl.Candidates, lk); err != nil {
-		return err
-	}
-	if pol.MinMergedPRs > 1 {
-		if err := countMerged(ctx, c, org, cl.Candidates, lk); err != nil {
-			return err
-		}
-	}
-	budget, limitReason := inviteBudget(known, opts)
-	plan := Plan(cl.Candidates, lk, Limits{Budget: budget, LimitReason: limitReason, MinMergedPRs: pol.MinMergedPRs})
-	var welcomes []welcome
-	if !pol.NoComment {
-		welcomes = unwelcomed(known.People, opts.WebURL)
-	}
-
-	if opts.DryRun {
-		for _, d := range plan {
-			rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
-		}
-		for _, wl := range welcomes {
-			rep.Welcomed = append(rep.Welcomed, entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post"))
-		}
-		rep.Cursor = known.Cursor
-		if !gap {
-			rep.Cursor = maxTime(known.Cursor, w.To)
-		}
+	if r.opts.DryRun {
+		r.reportDryRun(p, known.Cursor, w, gap)
 		return nil
 	}
-
-	errs, recorded := apply(ctx, c, st, org, plan, welcomes, invite, opts, rep, log)
 	// The window has been read completely and everyone in it is recorded
 	// (invited, settled or queued), so the cursor can move even if some
 	// requests failed: the failures are in the queue. If the state could
 	// not be written, the cursor stays, so that the next run reads them
 	// again.
-	if recorded {
-		if err := st.Update(org, func(o *state.Edit) {
-			if !gap {
-				o.SetCursor(maxTime(o.Cursor(), w.To))
-			}
-			for id, login := range cl.Renamed {
-				if p := o.Person(id); p != nil {
-					p.Login = login
-					o.Put(id, p)
-				}
-			}
-		}); err != nil {
-			errs = append(errs, fmt.Errorf("save cursor: %w", err))
+	if r.apply(ctx, p.decisions, p.welcomes) {
+		r.saveCursor(w, gap, p.renamed)
+	}
+	r.rep.Cursor = r.st.Cursor(r.org)
+	r.rep.Errors = append(r.rep.Errors, r.errs...)
+	return errors.Join(r.errs...)
+}
+
+// resolveTeams fills in r.invite: the role, and the ids of the policy's
+// teams. A team the organization lacks is terminal.
+func (r *orgRun) resolveTeams(ctx context.Context) error {
+	r.invite = InviteOptions{Role: r.opts.Policy.invitationRole()}
+	for _, slug := range r.opts.Policy.Teams {
+		id, err := r.c.TeamID(ctx, r.org, slug)
+		if errors.Is(err, ErrNoSuchTeam) {
+			return Terminal(fmt.Errorf("the configuration names the team %q, which the organization %s does not have: create it or fix teams", slug, r.org))
+		}
+		if err != nil {
+			return fmt.Errorf("look up team %q of %s: %w", slug, r.org, err)
+		}
+		r.invite.TeamIDs = append(r.invite.TeamIDs, id)
+	}
+	return nil
+}
+
+// window is the run's window of merge times, and whether it leaves a gap
+// after the cursor. A --since after the cursor leaves the merges between
+// them unread. They are not skipped silently: the cursor stays where it
+// is, so that the next run without --since reads them.
+func (r *orgRun) window(known state.Org) (w Window, gap bool) {
+	pol := r.opts.Policy
+	w, why := WindowFor(known.Cursor, r.opts.Since, r.opts.Now, pol.Overlap, pol.Lookback)
+	r.rep.Window, r.rep.WindowReason = w, why
+	r.log.Info("reading merged pull requests", "from", w.From, "to", w.To, "why", why)
+	gap = !known.Cursor.IsZero() && w.From.After(known.Cursor)
+	if gap {
+		msg := fmt.Sprintf("--since %s is after the cursor %s: merges between them are not read by this run, so the cursor stays where it is",
+			w.From.Format(time.RFC3339), known.Cursor.UTC().Format(time.RFC3339))
+		r.rep.Warnings = append(r.rep.Warnings, msg)
+		r.log.Warn("window leaves a gap after the cursor; the cursor will not move", "cursor", known.Cursor, "from", w.From)
+	}
+	return w, gap
+}
+
+// planned is what the run means to do.
+type planned struct {
+	decisions []Decision
+	// welcomes are earlier invitees still to welcome.
+	welcomes []welcome
+	// renamed maps ids of known people who are not candidates to their
+	// new login (Classification.Renamed).
+	renamed map[int64]string
+}
+
+// plan reads the window's merged pull requests and what GitHub says of
+// their authors, and plans (steps 2 and 3 of the package comment).
+func (r *orgRun) plan(ctx context.Context, known state.Org, w Window) (planned, error) {
+	col, err := r.collect(ctx, w)
+	if err != nil {
+		return planned{}, err
+	}
+	pol := r.opts.Policy
+	reinvite, err := renewable(ctx, r.c, r.org, col.prs, known, r.opts)
+	if err != nil {
+		return planned{}, err
+	}
+	cl := Classify(col.prs, known.People, pol, reinvite, r.opts.WebURL)
+	r.rep.Known, r.rep.FilteredPRs = cl.Known, cl.Filtered
+	for _, s := range cl.Skipped {
+		r.rep.Skipped = append(r.rep.Skipped, entry(s.Login, 0, s.PR, s.Reason))
+	}
+	r.log.Info("read merged pull requests", "pull_requests", len(col.prs), "candidates", len(cl.Candidates),
+		"previously_recorded", cl.Known, "skipped", len(cl.Skipped), "filtered", cl.Filtered)
+	lk, err := r.lookUp(ctx, cl.Candidates, col)
+	if err != nil {
+		return planned{}, err
+	}
+	budget, limitReason := inviteBudget(known, r.opts)
+	p := planned{renamed: cl.Renamed,
+		decisions: Plan(cl.Candidates, lk, Limits{Budget: budget, LimitReason: limitReason, MinMergedPRs: pol.MinMergedPRs})}
+	if !pol.NoComment {
+		p.welcomes = unwelcomed(known.People, r.opts.WebURL)
+	}
+	return p, nil
+}
+
+// collect reads the merged pull requests of the window, logging progress
+// now and then.
+func (r *orgRun) collect(ctx context.Context, w Window) (collected, error) {
+	lastLog := time.Now()
+	col, err := collect(ctx, r.c, r.org, w, func(sofar collected) {
+		if time.Since(lastLog) >= 5*time.Second {
+			lastLog = time.Now()
+			r.log.Info("still reading merged pull requests", "pull_requests", len(sofar.prs), "requests", sofar.requests, "progress", true)
+		}
+	})
+	r.rep.PullRequests, r.rep.SearchRequests = len(col.prs), col.requests
+	r.rep.Warnings = append(r.rep.Warnings, col.notes...)
+	for _, n := range col.notes {
+		r.log.Warn(n)
+	}
+	return col, err
+}
+
+// lookUp reads what GitHub says of the candidates: their membership, our
+// welcome marker where that decides, and their merged pull requests where
+// the policy counts them.
+func (r *orgRun) lookUp(ctx context.Context, cands []Candidate, col collected) (Lookup, error) {
+	lk, err := lookup(ctx, r.c, r.org, cands, col.members, col.pending)
+	if err != nil {
+		return lk, err
+	}
+	if err := lookForMarkers(ctx, r.c, r.org, cands, lk); err != nil {
+		return lk, err
+	}
+	if r.opts.Policy.MinMergedPRs > 1 {
+		if err := countMerged(ctx, r.c, r.org, cands, lk); err != nil {
+			return lk, err
 		}
 	}
-	rep.Cursor = st.Cursor(org)
-	rep.Errors = append(rep.Errors, errs...)
-	return errors.Join(errs...)
+	return lk, nil
+}
+
+// reportDryRun reports the plan of a dry run, and where the cursor would be.
+func (r *orgRun) reportDryRun(p planned, cursor time.Time, w Window, gap bool) {
+	for _, d := range p.decisions {
+		r.rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
+	}
+	for _, wl := range p.welcomes {
+		r.rep.Welcomed = append(r.rep.Welcomed, entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post"))
+	}
+	r.rep.Cursor = cursor
+	if !gap {
+		r.rep.Cursor = maxTime(cursor, w.To)
+	}
+}
+
+// saveCursor moves the cursor to the window's end (unless the window left
+// a gap) and records renamed logins.
+func (r *orgRun) saveCursor(w Window, gap bool, renamed map[int64]string) {
+	if err := r.st.Update(r.org, func(o *state.Edit) {
+		if !gap {
+			o.SetCursor(maxTime(o.Cursor(), w.To))
+		}
+		for id, login := range renamed {
+			if p := o.Person(id); p != nil {
+				p.Login = login
+				o.Put(id, p)
+			}
+		}
+	}); err != nil {
+		r.errs = append(r.errs, fmt.Errorf("save cursor: %w", err))
+	}
 }
 
 // inviteBudget is how many invitations this run may send, and the reason

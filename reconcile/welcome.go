@@ -1,8 +1,12 @@
 package reconcile
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/python-trio/snekomatic/state"
 )
 
 // WelcomeMarker is hidden in every welcome comment. Before posting a welcome
@@ -33,4 +37,126 @@ func WelcomeComment(login, org string, userID int64, acceptURL string) string {
 	b.WriteString(WelcomeMarker(org, userID))
 	b.WriteString("\n")
 	return b.String()
+}
+
+// findOrPostWelcome posts the welcome comment for an invitee and returns
+// its URL. With retry it first looks for a comment carrying the marker, so
+// that a run which died after posting but before saving does not post twice.
+// When the answer to the post is lost (ErrMaybeSent) it looks for the marker
+// and posts again, once, only if it is not there, as inviteOnce does for
+// invitations. A pull request in an archived repository is not tried:
+// GitHub refuses comments there (ErrCannotComment).
+func (r *orgRun) findOrPostWelcome(ctx context.Context, wl welcome, retry bool) (string, error) {
+	c, org := r.c, r.org
+	where := fmt.Sprintf("%s on %s#%d", wl.Login, wl.PR.Repo, wl.PR.Number)
+	if wl.PR.RepoArchived {
+		return "", fmt.Errorf("welcome %s: %w: the repository is archived, so read-only", where, ErrCannotComment)
+	}
+	if retry {
+		found, err := c.FindComment(ctx, wl.PR.Repo, wl.PR.Number, WelcomeMarker(org, wl.ID))
+		if err != nil {
+			return "", fmt.Errorf("look for the welcome comment to %s: %w", where, err)
+		}
+		if found != "" {
+			return found, nil
+		}
+	}
+	body, err := welcomeBody(org, wl, r.opts)
+	if err != nil {
+		return "", fmt.Errorf("welcome %s: %w", where, err)
+	}
+	posted, err := c.Comment(ctx, wl.PR.Repo, wl.PR.Number, body)
+	if errors.Is(err, ErrMaybeSent) {
+		found, ferr := c.FindComment(ctx, wl.PR.Repo, wl.PR.Number, WelcomeMarker(org, wl.ID))
+		switch {
+		case ferr != nil:
+			return "", fmt.Errorf("welcome %s: %w (and looking for it failed: %v)", where, err, ferr)
+		case found != "":
+			return found, nil
+		}
+		posted, err = c.Comment(ctx, wl.PR.Repo, wl.PR.Number, body)
+	}
+	if err != nil {
+		return "", fmt.Errorf("welcome %s: %w", where, err)
+	}
+	return posted, nil
+}
+
+// noWelcome records, for a welcome GitHub will never take (ErrCannotComment),
+// that the invitee is not to be welcomed, and why, and warns in the report.
+// It reports whether err was such a refusal.
+func noWelcome(p *state.Person, login string, err error, rep *Report) bool {
+	if !errors.Is(err, ErrCannotComment) {
+		return false
+	}
+	p.NoComment = true
+	p.Reason = "no welcome: " + err.Error()
+	rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s was invited without a welcome: %v", login, err))
+	return true
+}
+
+// welcomeAndSave welcomes invitees of earlier runs, or confirmed since, and
+// records the comments in one save. Each looks for its marker first: the
+// comment may have been posted by a run that did not get to save it.
+func (r *orgRun) welcomeAndSave(ctx context.Context, wls []welcome) []error {
+	var errs []error
+	urls := map[int64]string{}
+	impossible := map[int64]error{}
+	var done []Entry
+	for _, wl := range wls {
+		if ctx.Err() != nil {
+			break
+		}
+		url, err := r.findOrPostWelcome(ctx, wl, true)
+		if errors.Is(err, ErrCannotComment) {
+			impossible[wl.ID] = err
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+			if IsTerminal(err) {
+				// Refused credentials or permissions refuse every later
+				// comment too: stop at the first, and report it once.
+				break
+			}
+			continue
+		}
+		urls[wl.ID] = url
+		e := entry(wl.Login, wl.ID, wl.PR, "")
+		e.CommentURL = url
+		done = append(done, e)
+	}
+	if len(urls) == 0 && len(impossible) == 0 {
+		return errs
+	}
+	if err := r.st.Update(r.org, func(o *state.Edit) {
+		for id, url := range urls {
+			if p := o.Person(id); p != nil {
+				p.CommentURL = url
+				o.Put(id, p)
+			}
+		}
+		for id, err := range impossible {
+			if p := o.Person(id); p != nil {
+				noWelcome(p, p.Login, err, r.rep)
+				o.Put(id, p)
+			}
+		}
+	}); err != nil {
+		return append(errs, fmt.Errorf("record %d welcome comments: %w", len(urls)+len(impossible), err))
+	}
+	r.rep.Welcomed = append(r.rep.Welcomed, done...)
+	return errs
+}
+
+// welcomeBody is the standard welcome comment, or the policy's template.
+func welcomeBody(org string, wl welcome, opts Options) (string, error) {
+	accept := AcceptURL(opts.WebURL, org)
+	if opts.Policy.Comment == nil {
+		return WelcomeComment(wl.Login, org, wl.ID, accept), nil
+	}
+	return RenderWelcome(opts.Policy.Comment, WelcomeData{
+		Login: wl.Login, Org: org, AcceptURL: accept,
+		PR: WelcomePR{Repo: wl.PR.Repo, Number: wl.PR.Number, URL: wl.PR.URL},
+	}, wl.ID)
 }

@@ -233,7 +233,7 @@ func mdPerson(e reconcile.Entry, profile bool) string {
 }
 
 // mdPR links a pull request as owner/repo#number.
-func mdPR(pr *reconcile.PRRef) string {
+func mdPR(pr *reconcile.PRLink) string {
 	if pr == nil {
 		return "(no pull request)"
 	}

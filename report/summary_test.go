@@ -17,8 +17,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-func reportPR(repo string, n int) *reconcile.PRRef {
-	return &reconcile.PRRef{Repo: repo, Number: n, URL: fmt.Sprintf("https://github.com/%s/pull/%d", repo, n)}
+func reportPR(repo string, n int) *reconcile.PRLink {
+	return &reconcile.PRLink{Repo: repo, Number: n, URL: fmt.Sprintf("https://github.com/%s/pull/%d", repo, n)}
 }
 
 func at(s string) time.Time {

@@ -29,16 +29,16 @@ func Parse(s string) (time.Duration, error) {
 		return 0, bad
 	}
 	var d time.Duration
-	if i := strings.IndexByte(body, 'd'); i >= 0 {
-		n, err := strconv.Atoi(body[:i])
-		if err != nil || n < 0 || body[:i] == "" || body[0] == '+' {
+	if days, rest, ok := strings.Cut(body, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || days == "" || days[0] == '+' {
 			return 0, bad
 		}
 		if n > maxDays {
 			return 0, fmt.Errorf("%q is more than %d days", s, maxDays)
 		}
 		d = time.Duration(n) * Day
-		body = body[i+1:]
+		body = rest
 	} else if body == "0" {
 		return 0, nil
 	}

@@ -9,7 +9,7 @@ func TestParse(t *testing.T) {
 	for in, want := range map[string]time.Duration{
 		"90m": 90 * time.Minute, "36h": 36 * time.Hour, "7d": 7 * Day, "1d12h": 36 * time.Hour,
 		"0": 0, "0d": 0, "1h30m": 90 * time.Minute, "-2d": -2 * Day, " 14d ": 14 * Day, "+3h": 3 * time.Hour,
-		"2d30m": 2*Day + 30*time.Minute,
+		"2d30m": 2*Day + 30*time.Minute, "36500d": 36500 * Day,
 	} {
 		got, err := Parse(in)
 		if err != nil || got != want {
@@ -67,4 +67,28 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %v, but Format gives %q which parses to %v, %v", s, d, Format(d), back, err)
 		}
 	})
+}
+
+// TestValue: the flag.Value sets its default, takes what Parse takes, keeps
+// the old value on an error, and prints as Format does. A zero Value (what
+// flag packages make to tell a default apart) prints as "".
+func TestValue(t *testing.T) {
+	var d time.Duration
+	v := NewValue(36*time.Hour, &d)
+	if d != 36*time.Hour || v.String() != "1d12h" || v.Type() != "duration" {
+		t.Errorf("default: %v, %q", d, v.String())
+	}
+	if err := v.Set("7d"); err != nil || d != 7*Day {
+		t.Errorf("Set(7d): %v, %v", d, err)
+	}
+	if err := v.Set("soon"); err == nil || d != 7*Day {
+		t.Errorf("Set(soon): %v, %v; want an error and 7d kept", d, err)
+	}
+	var zero *Value
+	if s := zero.String(); s != "" {
+		t.Errorf("nil Value prints %q", s)
+	}
+	if s := (&Value{}).String(); s != "" {
+		t.Errorf("zero Value prints %q", s)
+	}
 }

@@ -365,7 +365,7 @@ func TestInstallationWithoutPermissions(t *testing.T) {
 	c := restClient(t, g, token)
 
 	_, resp, err := c.Organizations.CreateOrgInvitation(ctx(t), "acme", &github.CreateOrgInvitationOptions{InviteeID: &f.carol.ID})
-	if er := asErrorResponse(t, err, 403); er.Message != MsgNotAccessibleByIntegration || er.DocumentationURL != docCreateInvitation {
+	if er := asErrorResponse(t, err, 403); er.Message != MsgNotAccessibleByIntegration || er.DocumentationURL != routeDoc(t, "POST /orgs/{org}/invitations") {
 		t.Errorf("invite: %+v", er)
 	}
 	if h := resp.Header.Get("X-Accepted-GitHub-Permissions"); h != "members=write" {

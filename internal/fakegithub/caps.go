@@ -3,7 +3,6 @@ package fakegithub
 import (
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -24,11 +23,6 @@ const DefaultInvitationCap = 50
 // InvitationCapWindow is the rolling window the cap counts over.
 const InvitationCapWindow = 24 * time.Hour
 
-// invitationCaps holds the caps set with SetInvitationCap, per fake, so
-// that the world needs no field of its own: *GitHub → map[org id]int.
-// An entry goes when its fake closes.
-var invitationCaps sync.Map
-
 // SetInvitationCap sets how many invitations an organization may create
 // per rolling 24 hours of the fake's clock (default DefaultInvitationCap);
 // 0 means no cap. Every invitation created through the API counts
@@ -41,31 +35,22 @@ func (g *GitHub) SetInvitationCap(org string, n int) {
 		panic(fmt.Sprintf("fakegithub: negative invitation cap %d", n))
 	}
 	g.mu.Lock()
-	id := g.mustOrg(org).acct.ID
-	g.mu.Unlock()
-	v, loaded := invitationCaps.LoadOrStore(g, &sync.Map{})
-	if !loaded {
-		go func() {
-			<-g.Closing()
-			invitationCaps.Delete(g)
-		}()
-	}
-	v.(*sync.Map).Store(id, n)
+	defer g.mu.Unlock()
+	g.settings.invitationCaps[g.mustOrg(org).acct.ID] = n
 }
 
-// invitationCap returns an organization's cap (0: none).
+// invitationCap returns an organization's cap (0: none); caller holds
+// g.mu.
 func (g *GitHub) invitationCap(o *org) int {
-	if v, ok := invitationCaps.Load(g); ok {
-		if n, ok := v.(*sync.Map).Load(o.acct.ID); ok {
-			return n.(int)
-		}
+	if n, ok := g.settings.invitationCaps[o.acct.ID]; ok {
+		return n
 	}
 	return DefaultInvitationCap
 }
 
 // overInvitationCap answers 422 and reports true if the organization has
 // used up its invitations for now. Caller holds g.mu.
-func (g *GitHub) overInvitationCap(w http.ResponseWriter, o *org) bool {
+func (g *GitHub) overInvitationCap(w http.ResponseWriter, r *http.Request, o *org) bool {
 	limit := g.invitationCap(o)
 	if limit == 0 {
 		return false
@@ -80,7 +65,7 @@ func (g *GitHub) overInvitationCap(w http.ResponseWriter, o *org) bool {
 	if n < limit {
 		return false
 	}
-	WriteValidationFailed(w, docCreateInvitation, FieldError{
+	WriteValidationFailed(w, docOf(r), FieldError{
 		Resource: "OrganizationInvitation", Code: "unprocessable", Field: "data", Message: MsgOverInvitationRateLimit,
 	})
 	return true

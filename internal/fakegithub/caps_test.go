@@ -33,7 +33,7 @@ func TestInvitationCapDefault(t *testing.T) {
 		"errors": []any{map[string]any{
 			"resource": "OrganizationInvitation", "code": "unprocessable", "field": "data", "message": MsgOverInvitationRateLimit,
 		}},
-		"documentation_url": docCreateInvitation,
+		"documentation_url": routeDoc(t, "POST /orgs/{org}/invitations"),
 		"status":            "422",
 	}
 	if code != http.StatusUnprocessableEntity {

@@ -11,8 +11,8 @@
 // Tests build it with AddOrg, AddUser, AddRepo, AddFile, AddPR, SetMember,
 // AddTeam, AddPendingInvitation, AddToken, ... and inspect what the code
 // under test did with PendingInvitations, CreatedInvitations (with their
-// roles and TeamIDs), Comments, Requests and CountRequests. Every value handed out is a copy; change the world only
-// through methods.
+// roles and TeamIDs), Comments, Requests and CountRequests. Every value handed out is a
+// copy; change the world only through methods.
 //
 // The server behaves like GitHub Enterprise Server: REST lives under
 // /api/v3/ (RESTURL) and GraphQL at /api/graphql (GraphQLURL); every other
@@ -95,18 +95,42 @@
 // X-Accepted-GitHub-Permissions header. Since clients sign JWTs with the
 // real time, tests using Apps should leave the clock near it.
 //
+// # Where things live
+//
+// A REST endpoint's facts are one row of restRoutes (routes.go): its
+// method and path (with the parameter names of GitHub's REST description),
+// its handler, the installation permission it needs, whether it creates
+// content (counted by the secondary limits), and the GitHub page it
+// follows, which is also the documentation_url of its errors (docOf).
+// TestRouteTable checks every row against GitHub's REST description.
+//
+// What tests switch away from GitHub's defaults (SetOwnersOnlyInvitations,
+// SetPendingInvitationsOwnersOnly, RefuseGraphQLField, SetInvitationCap,
+// SetInstallationTokenTTL, SetIndexLag) is held in GitHub.settings, and
+// the content limits with their counts in GitHub.content; nothing
+// per-fake lives in a package-level variable. The world (world.go) holds
+// what GitHub stores: accounts, repositories, items, invitations, tokens,
+// Apps. Permission levels are ranked by internal/ghperm, as in ghapp.
+//
 // # Files
 //
-//	server.go              GitHub type, constructors, Use, request log, Kind
+//	server.go              GitHub type and its settings, constructors, Use, request log, Kind
 //	middleware.go          inner chain: prefix routing, auth, rate limits
-//	world.go               the world model and its building/inspection API
-//	rest.go                REST router, pagination, shared JSON shapes
-//	visibility.go          who sees pending invitations and memberships
+//	routes.go              the REST route table and the router built from it
+//	rest.go                pagination, shared JSON shapes, request bodies
 //	rest_orgs.go           orgs, members, invitations, memberships, teams
 //	rest_users.go          users, /user, /rate_limit
 //	rest_issues.go         repositories, issue comments, file contents
+//	visibility.go          who sees pending invitations and memberships
 //	errors.go              error bodies and the exported message constants
-//	app.go                 GitHub Apps: JWTs, installations, installation tokens
+//	world.go               the world model: exported copies, stored objects, ids
+//	world_accounts.go      building/inspecting accounts and tokens
+//	world_orgs.go          building/inspecting members, teams, invitations
+//	world_repos.go         building/inspecting repositories, PRs, issues, files, comments
+//	app.go                 GitHub Apps and installations: types, building, inspecting
+//	app_jwt.go             the App's JWT: authenticateApp, verifyJWT
+//	app_endpoints.go       the App endpoints, issuing installation tokens
+//	app_permissions.go     installation permissions per REST route and GraphQL field
 //	graphql.go             GraphQL endpoint, validation errors, cost
 //	graphql_exec.go        the executor
 //	graphql_resolvers.go   resolvers per type
@@ -114,9 +138,9 @@
 //	faults.go              seeded faults: 502s, secondary limits, GraphQL
 //	                       RATE_LIMITED, latency, hangs, ambiguous writes
 //	caps.go                GitHub's daily invitation cap per organization
+//	secondary.go           content-creation secondary limits per credential
 //	worldfile.go           world files (YAML/JSON): World, LoadWorld, AddWorld
 //	listen.go              NewServerOn, for serving on a given listener
-//	secondary.go           content-creation secondary limits per credential
 //	schema.graphql         the schema subset (embedded)
 //
 // # Request flow
@@ -126,18 +150,22 @@
 //	  → prefix routing (/api/v3/..., /api/graphql, else 404)
 //	  → authenticate (401 without a known token; App paths: authenticateApp, JWT)
 //	  → rateLimit (x-ratelimit-* headers; 403 / RATE_LIMITED when used up)
-//	  → installationScope (REST, installation tokens only)
-//	  → REST handler or serveGraphQL
+//	  → REST: the route's row (restRouter): checkInstallation (installation
+//	    tokens, routes with an install need), limitContent (routes that
+//	    create content), the handler; GraphQL: serveGraphQL
 //
 // # Growing it
 //
-// A REST endpoint: register "METHOD /path/{param}" in restRouter (rest.go)
-// and write the handler in the rest_*.go file of its area. Handlers take
-// g.mu for their whole run, read the token from stateOf(r).tok, use
+// A REST endpoint: add its row to restRoutes (routes.go), with the path
+// as GitHub's REST description spells it, the doc URL it follows, what an
+// installation needs for it and whether it creates content; write the
+// handler in the rest_*.go file of its area. Handlers take g.mu for their
+// whole run, read the token from stateOf(r).tok, use
 // readOrg/writeOrg/findRepo for visibility, paginate lists with
-// g.paginate, and answer errors with WriteError / WriteValidationFailed.
-// If installations need a permission for it, list it in installationNeeds
-// (app.go).
+// g.paginate, and answer errors with WriteError / WriteValidationFailed
+// and docOf(r). If the vendored description (internal/githubdesc) lacks
+// the operation, refresh it, or list the route in TestRouteTable's
+// undescribed with the reason.
 //
 // A GraphQL field: copy its definition (unchanged) from GitHub's schema into
 // schema.graphql, then add a resolver in graphql_resolvers.go, or put the
@@ -153,7 +181,9 @@
 // response should wait on r.Context().Done() or Closing() so that Close
 // does not block. Requests answered by a middleware are still recorded.
 //
-// Later features belong with the world state they need in world.go plus
-// an endpoint or resolver as above, the way the invitation cap (caps.go)
-// hooks into the invitation handler.
+// A switch away from GitHub's default behaviour: a field of settings
+// (server.go) and a Set... method that takes g.mu, never a package-level
+// map keyed by the fake. Later features belong with the world state they
+// need (world.go and its world_*.go) plus an endpoint or resolver as above,
+// the way the invitation cap (caps.go) hooks into the invitation handler.
 package fakegithub

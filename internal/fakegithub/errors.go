@@ -58,29 +58,13 @@ const (
 	MsgUnknownTeam = "team_ids contains a team that does not exist"
 )
 
-// Documentation URLs used in error bodies.
+// Documentation URLs of errors outside any one REST route; a route's own
+// is in its row of restRoutes (routes.go).
 const (
-	docREST              = "https://docs.github.com/rest"
-	docGraphQL           = "https://docs.github.com/graphql"
-	docRateLimit         = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
-	docGetOrg            = "https://docs.github.com/rest/orgs/orgs#get-an-organization"
-	docListMembers       = "https://docs.github.com/rest/orgs/members#list-organization-members"
-	docCheckMember       = "https://docs.github.com/rest/orgs/members#check-organization-membership-for-a-user"
-	docListInvitations   = "https://docs.github.com/rest/orgs/members#list-pending-organization-invitations"
-	docFailedInvitations = "https://docs.github.com/rest/orgs/members#list-failed-organization-invitations"
-	docCreateInvitation  = "https://docs.github.com/rest/orgs/members#create-an-organization-invitation"
-	docCancelInvitation  = "https://docs.github.com/rest/orgs/members#cancel-an-organization-invitation"
-	docGetMembership     = "https://docs.github.com/rest/orgs/members#get-organization-membership-for-a-user"
-	docSetMembership     = "https://docs.github.com/rest/orgs/members#set-organization-membership-for-a-user"
-	docGetUser           = "https://docs.github.com/rest/users/users#get-a-user"
-	docGetUserByID       = "https://docs.github.com/rest/users/users#get-a-user-using-their-id"
-	docAuthUser          = "https://docs.github.com/rest/users/users#get-the-authenticated-user"
-	docGetRepo           = "https://docs.github.com/rest/repos/repos#get-a-repository"
-	docCreateComment     = "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
-	docListComments      = "https://docs.github.com/rest/issues/comments#list-issue-comments"
-	docGetTeam           = "https://docs.github.com/rest/teams/teams#get-a-team-by-name"
-	docGetContent        = "https://docs.github.com/rest/repos/contents#get-repository-content"
-	docGraphQLAuth       = "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql"
+	docREST        = "https://docs.github.com/rest"
+	docGraphQL     = "https://docs.github.com/graphql"
+	docRateLimit   = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+	docGraphQLAuth = "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql"
 )
 
 // FieldError is one entry of the "errors" array of a REST 422 body.

@@ -12,13 +12,13 @@ import (
 //
 //	prefix routing → authenticate → rateLimit → endpoint
 //
-// REST endpoints are registered in restRouter (rest.go); GraphQL is
-// serveGraphQL (graphql.go). Anything outside RESTPrefix and GraphQLPath
+// REST endpoints are the rows of restRoutes (routes.go), App endpoints
+// among them; GraphQL is serveGraphQL (graphql.go). Anything outside RESTPrefix and GraphQLPath
 // answers 404.
 func (g *GitHub) buildAPI() http.Handler {
-	rest := g.authenticate(g.rateLimit(g.installationScope(g.limitContent(g.restRouter()))))
+	rest := g.authenticate(g.rateLimit(g.restRouter(false, "")))
 	gql := g.authenticate(g.rateLimit(http.HandlerFunc(g.serveGraphQL)))
-	app := g.authenticateApp(g.rateLimit(g.appRouter())) // app.go
+	app := g.authenticateApp(g.rateLimit(g.restRouter(true, docApps))) // app_jwt.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
@@ -62,7 +62,7 @@ func (g *GitHub) authenticate(next http.Handler) http.Handler {
 		var refusal int
 		var refusalMsg string
 		if t != nil && t.inst != nil {
-			refusal, refusalMsg = g.installationTokenRefusal(t) // app.go
+			refusal, refusalMsg = g.installationTokenRefusal(t) // app_permissions.go
 		}
 		g.mu.Unlock()
 		doc := docREST

@@ -13,46 +13,6 @@ import (
 	"time"
 )
 
-// restRouter registers every REST endpoint. To add one, register its
-// method+pattern here (paths are relative to RESTPrefix) and write the
-// handler in the rest_*.go file of its area. Unknown routes, and known
-// paths with the wrong method, answer GitHub's JSON 404.
-func (g *GitHub) restRouter() http.Handler {
-	mux := http.NewServeMux()
-
-	// Organizations and membership (rest_orgs.go).
-	mux.HandleFunc("GET /orgs/{org}", g.getOrg)
-	mux.HandleFunc("GET /orgs/{org}/members", g.listMembers)
-	mux.HandleFunc("GET /orgs/{org}/members/{username}", g.checkMember)
-	mux.HandleFunc("GET /orgs/{org}/invitations", g.listInvitations)
-	mux.HandleFunc("POST /orgs/{org}/invitations", g.createInvitation)
-	mux.HandleFunc("DELETE /orgs/{org}/invitations/{invitation_id}", g.cancelInvitation)
-	mux.HandleFunc("GET /orgs/{org}/failed_invitations", g.listFailedInvitations)
-	mux.HandleFunc("GET /orgs/{org}/memberships/{username}", g.getMembership)
-	mux.HandleFunc("PUT /orgs/{org}/memberships/{username}", g.setMembership)
-	mux.HandleFunc("GET /orgs/{org}/teams/{team_slug}", g.getTeam)
-
-	// Users and rate limits (rest_users.go).
-	mux.HandleFunc("GET /users/{username}", g.getUser)
-	mux.HandleFunc("GET /user", g.getAuthenticatedUser)
-	mux.HandleFunc("GET /user/{account_id}", g.getUserByID)
-	mux.HandleFunc("GET /rate_limit", g.getRateLimit)
-
-	// Repositories, issues and comments (rest_issues.go).
-	mux.HandleFunc("GET /repos/{owner}/{repo}", g.getRepo)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", g.listComments)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/comments", g.createComment)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/contents/{path...}", g.getContent)
-
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern == "" {
-			writeNotFound(w, "")
-			return
-		}
-		mux.ServeHTTP(w, r)
-	})
-}
-
 // ---- URLs ----------------------------------------------------------------
 
 // apiURL returns an absolute REST URL for a path relative to RESTURL.

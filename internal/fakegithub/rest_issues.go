@@ -71,13 +71,13 @@ func (g *GitHub) findRepo(w http.ResponseWriter, r *http.Request, write bool, do
 	return rp
 }
 
-// findItem looks up {owner}/{repo}/issues/{number} (issue or pull request).
+// findItem looks up {owner}/{repo}/issues/{issue_number} (issue or pull request).
 func (g *GitHub) findItem(w http.ResponseWriter, r *http.Request, write bool, docURL string) (*Repo, *item) {
 	rp := g.findRepo(w, r, write, docURL)
 	if rp == nil {
 		return nil, nil
 	}
-	n, err := strconv.Atoi(r.PathValue("number"))
+	n, err := strconv.Atoi(r.PathValue("issue_number"))
 	it := g.w.itemsByKey[itemKey(rp, n)]
 	if err != nil || it == nil {
 		writeNotFound(w, docURL)
@@ -90,7 +90,7 @@ func (g *GitHub) findItem(w http.ResponseWriter, r *http.Request, write bool, do
 func (g *GitHub) getRepo(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	rp := g.findRepo(w, r, false, docGetRepo)
+	rp := g.findRepo(w, r, false, docOf(r))
 	if rp == nil {
 		return
 	}
@@ -140,11 +140,11 @@ func (g *GitHub) commentJSON(rp *Repo, it *item, c *comment) *commentJSON {
 	}
 }
 
-// GET /repos/{owner}/{repo}/issues/{number}/comments (paginated, oldest first)
+// GET /repos/{owner}/{repo}/issues/{issue_number}/comments (paginated, oldest first)
 func (g *GitHub) listComments(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	rp, it := g.findItem(w, r, false, docListComments)
+	rp, it := g.findItem(w, r, false, docOf(r))
 	if it == nil {
 		return
 	}
@@ -162,26 +162,26 @@ func (g *GitHub) listComments(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, out)
 }
 
-// POST /repos/{owner}/{repo}/issues/{number}/comments {"body":"..."}
+// POST /repos/{owner}/{repo}/issues/{issue_number}/comments {"body":"..."}
 func (g *GitHub) createComment(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	rp, it := g.findItem(w, r, true, docCreateComment)
+	rp, it := g.findItem(w, r, true, docOf(r))
 	if it == nil {
 		return
 	}
 	if rp.Archived {
-		WriteError(w, http.StatusForbidden, MsgArchived, docCreateComment)
+		WriteError(w, http.StatusForbidden, MsgArchived, docOf(r))
 		return
 	}
 	var body struct {
 		Body *string `json:"body"`
 	}
-	if !decodeBody(w, r, &body, docCreateComment) {
+	if !decodeBody(w, r, &body, docOf(r)) {
 		return
 	}
 	if body.Body == nil || strings.TrimSpace(*body.Body) == "" {
-		WriteValidationFailed(w, docCreateComment, FieldError{Resource: "IssueComment", Code: "missing_field", Field: "body"})
+		WriteValidationFailed(w, docOf(r), FieldError{Resource: "IssueComment", Code: "missing_field", Field: "body"})
 		return
 	}
 	owner := g.w.accounts[stateOf(r).tok.ownerID]
@@ -220,14 +220,14 @@ type contentJSON struct {
 func (g *GitHub) getContent(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	rp := g.findRepo(w, r, false, docGetContent)
+	rp := g.findRepo(w, r, false, docOf(r))
 	if rp == nil {
 		return
 	}
 	p := strings.Trim(r.PathValue("path"), "/")
 	content, ok := g.w.files[rp.ID][p]
 	if !ok {
-		writeNotFound(w, docGetContent)
+		writeNotFound(w, docOf(r))
 		return
 	}
 	enc := base64.StdEncoding.EncodeToString([]byte(content))

@@ -109,7 +109,7 @@ func (g *GitHub) writeOrg(w http.ResponseWriter, r *http.Request, docURL string)
 func (g *GitHub) getOrg(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.readOrg(w, r, docGetOrg)
+	o := g.readOrg(w, r, docOf(r))
 	if o == nil {
 		return
 	}
@@ -120,7 +120,7 @@ func (g *GitHub) getOrg(w http.ResponseWriter, r *http.Request) {
 func (g *GitHub) listMembers(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.readOrg(w, r, docListMembers)
+	o := g.readOrg(w, r, docOf(r))
 	if o == nil {
 		return
 	}
@@ -130,13 +130,13 @@ func (g *GitHub) listMembers(w http.ResponseWriter, r *http.Request) {
 		role = "all"
 	case "all", "admin", "member":
 	default:
-		WriteValidationFailed(w, docListMembers, FieldError{Resource: "Member", Code: "invalid", Field: "role", Message: "role must be one of: all, admin, member"})
+		WriteValidationFailed(w, docOf(r), FieldError{Resource: "Member", Code: "invalid", Field: "role", Message: "role must be one of: all, admin, member"})
 		return
 	}
 	switch f := r.URL.Query().Get("filter"); f {
 	case "", "all", "2fa_disabled", "2fa_insecure":
 	default:
-		WriteValidationFailed(w, docListMembers, FieldError{Resource: "Member", Code: "invalid", Field: "filter"})
+		WriteValidationFailed(w, docOf(r), FieldError{Resource: "Member", Code: "invalid", Field: "filter"})
 		return
 	}
 	ids := sortedMembers(o, role)
@@ -152,13 +152,13 @@ func (g *GitHub) listMembers(w http.ResponseWriter, r *http.Request) {
 func (g *GitHub) checkMember(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.readOrg(w, r, docCheckMember)
+	o := g.readOrg(w, r, docOf(r))
 	if o == nil {
 		return
 	}
 	a := g.w.liveAccount(r.PathValue("username"))
 	if a == nil || o.members[a.ID] == "" {
-		writeNotFound(w, docCheckMember)
+		writeNotFound(w, docOf(r))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -222,7 +222,7 @@ func (g *GitHub) listInvitationsOf(w http.ResponseWriter, r *http.Request, invs 
 func (g *GitHub) listInvitations(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.readOrg(w, r, docListInvitations)
+	o := g.readOrg(w, r, docOf(r))
 	if o == nil || g.refusePending(w, r, o) {
 		return
 	}
@@ -233,7 +233,7 @@ func (g *GitHub) listInvitations(w http.ResponseWriter, r *http.Request) {
 func (g *GitHub) listFailedInvitations(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.readOrg(w, r, docFailedInvitations)
+	o := g.readOrg(w, r, docOf(r))
 	if o == nil {
 		return
 	}
@@ -246,7 +246,7 @@ var invitationRoles = map[string]bool{"admin": true, "direct_member": true, "bil
 func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.writeOrg(w, r, docCreateInvitation)
+	o := g.writeOrg(w, r, docOf(r))
 	if o == nil {
 		return
 	}
@@ -255,8 +255,8 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 	// (https://docs.github.com/rest/orgs/members#create-an-organization-invitation).
 	// An App installation invites with its Members: write permission
 	// instead (checked in app.go).
-	if t := stateOf(r).tok; t.inst == nil && !g.anyoneInvites && o.members[t.ownerID] != "admin" {
-		WriteError(w, http.StatusForbidden, MsgMustBeOwner, docCreateInvitation)
+	if t := stateOf(r).tok; t.inst == nil && !g.settings.anyoneInvites && o.members[t.ownerID] != "admin" {
+		WriteError(w, http.StatusForbidden, MsgMustBeOwner, docOf(r))
 		return
 	}
 	var body struct {
@@ -265,11 +265,11 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 		Role      *string `json:"role"`
 		TeamIDs   []int64 `json:"team_ids"`
 	}
-	if !decodeBody(w, r, &body, docCreateInvitation) {
+	if !decodeBody(w, r, &body, docOf(r)) {
 		return
 	}
 	fail := func(code, field, msg string) {
-		WriteValidationFailed(w, docCreateInvitation, FieldError{Resource: "OrganizationInvitation", Code: code, Field: field, Message: msg})
+		WriteValidationFailed(w, docOf(r), FieldError{Resource: "OrganizationInvitation", Code: code, Field: field, Message: msg})
 	}
 	role := "direct_member"
 	if body.Role != nil {
@@ -285,7 +285,7 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if g.overInvitationCap(w, o) {
+	if g.overInvitationCap(w, r, o) {
 		return
 	}
 	var inv *Invitation
@@ -297,12 +297,12 @@ func (g *GitHub) createInvitation(w http.ResponseWriter, r *http.Request) {
 			// An id that names no account: 404, one of the two statuses
 			// GitHub's description gives this operation besides 201
 			// (https://docs.github.com/rest/orgs/members#create-an-organization-invitation).
-			writeNotFound(w, docCreateInvitation)
+			writeNotFound(w, docOf(r))
 			return
 		case a.deleted:
 			// A deleted account: 422 with GitHub's bare message and no
 			// errors list.
-			WriteError(w, http.StatusUnprocessableEntity, MsgInvalidInviteeID, docCreateInvitation)
+			WriteError(w, http.StatusUnprocessableEntity, MsgInvalidInviteeID, docOf(r))
 			return
 		case a.Type != "User":
 			fail("invalid", "invitee_id", MsgInviteeNotFound)
@@ -345,7 +345,7 @@ func (g *GitHub) recordCreated(o *org, inv *Invitation, inviterID int64) {
 func (g *GitHub) cancelInvitation(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.writeOrg(w, r, docCancelInvitation)
+	o := g.writeOrg(w, r, docOf(r))
 	if o == nil {
 		return
 	}
@@ -357,7 +357,7 @@ func (g *GitHub) cancelInvitation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeNotFound(w, docCancelInvitation)
+	writeNotFound(w, docOf(r))
 }
 
 // membershipJSON is GitHub's "org membership".
@@ -386,13 +386,13 @@ func (g *GitHub) membershipJSON(o *org, a *account, state, role string) *members
 func (g *GitHub) getMembership(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.readOrg(w, r, docGetMembership)
+	o := g.readOrg(w, r, docOf(r))
 	if o == nil || g.refuseMembership(w, r, o) {
 		return
 	}
 	a := g.w.liveAccount(r.PathValue("username"))
 	if a == nil {
-		writeNotFound(w, docGetMembership)
+		writeNotFound(w, docOf(r))
 		return
 	}
 	if role := o.members[a.ID]; role != "" {
@@ -407,7 +407,7 @@ func (g *GitHub) getMembership(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusOK, g.membershipJSON(o, a, "pending", role))
 		return
 	}
-	writeNotFound(w, docGetMembership)
+	writeNotFound(w, docOf(r))
 }
 
 // PUT /orgs/{org}/memberships/{username} {"role":"member"|"admin"}: changes
@@ -417,19 +417,19 @@ func (g *GitHub) getMembership(w http.ResponseWriter, r *http.Request) {
 func (g *GitHub) setMembership(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.writeOrg(w, r, docSetMembership)
+	o := g.writeOrg(w, r, docOf(r))
 	if o == nil {
 		return
 	}
 	a := g.w.liveAccount(r.PathValue("username"))
 	if a == nil || a.Type != "User" {
-		writeNotFound(w, docSetMembership)
+		writeNotFound(w, docOf(r))
 		return
 	}
 	var body struct {
 		Role *string `json:"role"`
 	}
-	if !decodeBody(w, r, &body, docSetMembership) {
+	if !decodeBody(w, r, &body, docOf(r)) {
 		return
 	}
 	role := "member"
@@ -437,7 +437,7 @@ func (g *GitHub) setMembership(w http.ResponseWriter, r *http.Request) {
 		role = *body.Role
 	}
 	if role != "member" && role != "admin" {
-		WriteValidationFailed(w, docSetMembership, FieldError{Resource: "Membership", Code: "invalid", Field: "role", Message: MsgInvalidRole})
+		WriteValidationFailed(w, docOf(r), FieldError{Resource: "Membership", Code: "invalid", Field: "role", Message: MsgInvalidRole})
 		return
 	}
 	if o.members[a.ID] != "" {
@@ -501,13 +501,13 @@ type teamOrgJSON struct {
 func (g *GitHub) getTeam(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	o := g.readOrg(w, r, docGetTeam)
+	o := g.readOrg(w, r, docOf(r))
 	if o == nil {
 		return
 	}
 	t := o.teams[strings.ToLower(r.PathValue("team_slug"))]
 	if t == nil {
-		writeNotFound(w, docGetTeam)
+		writeNotFound(w, docOf(r))
 		return
 	}
 	u := g.apiURL("organizations/%d/team/%d", o.acct.ID, t.ID)
@@ -526,7 +526,7 @@ func (g *GitHub) getTeam(w http.ResponseWriter, r *http.Request) {
 func (g *GitHub) SetOwnersOnlyInvitations(on bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.anyoneInvites = !on
+	g.settings.anyoneInvites = !on
 }
 
 // MakeOwner gives a user the owner (admin) role in an organization, as

@@ -15,7 +15,7 @@ func (g *GitHub) getUser(w http.ResponseWriter, r *http.Request) {
 	defer g.mu.Unlock()
 	a := g.w.liveAccount(r.PathValue("username"))
 	if a == nil || a.Type == "Mannequin" {
-		writeNotFound(w, docGetUser)
+		writeNotFound(w, docOf(r))
 		return
 	}
 	WriteJSON(w, http.StatusOK, g.fullUserJSON(a))
@@ -30,7 +30,7 @@ func (g *GitHub) getUserByID(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("account_id"), 10, 64)
 	a := g.w.accounts[id]
 	if err != nil || a == nil || a.deleted || a.Type == "Mannequin" {
-		writeNotFound(w, docGetUserByID)
+		writeNotFound(w, docOf(r))
 		return
 	}
 	WriteJSON(w, http.StatusOK, g.fullUserJSON(a))
@@ -42,7 +42,7 @@ func (g *GitHub) getAuthenticatedUser(w http.ResponseWriter, r *http.Request) {
 	defer g.mu.Unlock()
 	a := g.w.accounts[stateOf(r).tok.ownerID]
 	if a == nil || a.deleted {
-		WriteError(w, http.StatusUnauthorized, MsgBadCredentials, docAuthUser)
+		WriteError(w, http.StatusUnauthorized, MsgBadCredentials, docOf(r))
 		return
 	}
 	WriteJSON(w, http.StatusOK, g.fullUserJSON(a))

@@ -316,7 +316,7 @@ func (g *GitHub) searchItems(tok *tokenState, query string) ([]*item, error) {
 	if err != nil {
 		return nil, err
 	}
-	lag := g.w.indexLag
+	lag := g.settings.indexLag
 	cutoff := g.now().Add(-lag)
 	asOf := func(t time.Time) time.Time {
 		if t.IsZero() || (lag > 0 && t.After(cutoff)) {

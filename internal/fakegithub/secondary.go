@@ -2,7 +2,6 @@ package fakegithub
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"sync"
 	"time"
@@ -28,7 +27,9 @@ const (
 	DefaultContentPerHour   = 500
 )
 
-// contentLimits is one fake's setting and the requests it counted.
+// contentLimits is one fake's setting and the requests it counted
+// (GitHub.content). It has a lock of its own: limitContent counts a
+// request without holding g.mu.
 type contentLimits struct {
 	mu                 sync.Mutex
 	perMinute, perHour int
@@ -38,19 +39,8 @@ type contentLimits struct {
 	refused int
 }
 
-// contentLimitsOf holds each fake's contentLimits, so that GitHub needs no
-// field of its own: *GitHub → *contentLimits.
-var contentLimitsOf sync.Map
-
-func (g *GitHub) contentLimits() *contentLimits {
-	v, loaded := contentLimitsOf.LoadOrStore(g, &contentLimits{perMinute: DefaultContentPerMinute, perHour: DefaultContentPerHour, sent: map[string][]time.Time{}})
-	if !loaded {
-		go func() {
-			<-g.Closing()
-			contentLimitsOf.Delete(g)
-		}()
-	}
-	return v.(*contentLimits)
+func newContentLimits() *contentLimits {
+	return &contentLimits{perMinute: DefaultContentPerMinute, perHour: DefaultContentPerHour, sent: map[string][]time.Time{}}
 }
 
 // SetContentLimits sets how many content-creating requests (new
@@ -59,7 +49,7 @@ func (g *GitHub) contentLimits() *contentLimits {
 // GitHub's secondary-limit message and a Retry-After. The defaults are
 // GitHub's 80 and 500; 0 turns a limit off (for a focused test).
 func (g *GitHub) SetContentLimits(perMinute, perHour int) {
-	cl := g.contentLimits()
+	cl := g.content
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	cl.perMinute, cl.perHour = perMinute, perHour
@@ -67,15 +57,11 @@ func (g *GitHub) SetContentLimits(perMinute, perHour int) {
 
 // ContentLimitRefusals counts the requests refused by the content limits.
 func (g *GitHub) ContentLimitRefusals() int {
-	cl := g.contentLimits()
+	cl := g.content
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	return cl.refused
 }
-
-// contentRoute matches the REST writes that create content snekomatic
-// sends or could send.
-var contentRoute = regexp.MustCompile(`^/orgs/[^/]+/invitations$|^/repos/[^/]+/[^/]+/issues/[0-9]+/comments$|^/orgs/[^/]+/memberships/[^/]+$`)
 
 // credentialOf names what GitHub counts limits against: the installation
 // for its tokens, else the user.
@@ -86,19 +72,16 @@ func credentialOf(t *tokenState) string {
 	return "user:" + strconv.FormatInt(t.ownerID, 10)
 }
 
-// limitContent refuses content-creating requests over the limits; it runs
-// after authentication, on REST paths without the prefix.
+// limitContent refuses requests over the limits; restRouter puts it in
+// front of the routes that create content (route.creates), after
+// authentication and the installation's checks.
 func (g *GitHub) limitContent(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodPost && r.Method != http.MethodPut) || !contentRoute.MatchString(r.URL.Path) {
-			next.ServeHTTP(w, r)
-			return
-		}
 		g.mu.Lock()
 		now := g.now()
 		key := credentialOf(stateOf(r).tok)
 		g.mu.Unlock()
-		if wait := g.contentLimits().admit(key, now); wait > 0 {
+		if wait := g.content.admit(key, now); wait > 0 {
 			secs := int((wait + time.Second - 1) / time.Second)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			msg := MsgSecondaryRateLimit + " If you reach out to GitHub Support for help, please include the request ID " +

@@ -50,6 +50,16 @@ type GitHub struct {
 	reqSeq   uint64
 	reqGen   uint64 // bumped by ResetRequests
 
+	// settings are what tests turned with the Set... methods.
+	settings settings
+	// content is the content-creation limits' setting and count, under
+	// a lock of its own (secondary.go).
+	content *contentLimits
+}
+
+// settings are a fake's switches away from GitHub's default behaviour,
+// each set by a method that says what it turns; guarded by GitHub.mu.
+type settings struct {
 	// anyoneInvites turns off the owners-only rule for invitations
 	// (SetOwnersOnlyInvitations).
 	anyoneInvites bool
@@ -58,6 +68,14 @@ type GitHub struct {
 	// holds the GraphQL fields RefuseGraphQLField refuses ("Type.field").
 	anyoneSeesPending bool
 	refusedFields     map[string]bool
+	// invitationCaps holds the caps SetInvitationCap set, by organization
+	// id; an organization not in it has DefaultInvitationCap (caps.go).
+	invitationCaps map[int64]int
+	// tokenTTL is how long new installation tokens live
+	// (SetInstallationTokenTTL).
+	tokenTTL time.Duration
+	// indexLag is how far search lags behind the world (SetIndexLag).
+	indexLag time.Duration
 }
 
 // New starts a fake on 127.0.0.1 and closes it when the test ends.
@@ -82,6 +100,12 @@ func newGitHub() *GitHub {
 		clock:   time.Now,
 		docSeen: map[string]bool{},
 		schema:  loadSchema(),
+		content: newContentLimits(),
+		settings: settings{
+			refusedFields:  map[string]bool{},
+			invitationCaps: map[int64]int{},
+			tokenTTL:       DefaultInstallationTokenTTL,
+		},
 	}
 	g.resolvers = g.withVisibility(g.withInstallationPermissions(g.newResolvers()))
 	g.api = g.buildAPI()

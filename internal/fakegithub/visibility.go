@@ -30,9 +30,9 @@ import (
 //     refused with 403, except about themselves.
 //
 // GitHub Apps are not users: an installation reads all of this with its
-// Organization members permission (app.go), and these rules do not apply
-// to it. The rules are on by default; SetPendingInvitationsOwnersOnly(false)
-// turns them off for a focused test.
+// Organization members permission (app_permissions.go), and these rules do
+// not apply to it. The rules are on by default;
+// SetPendingInvitationsOwnersOnly(false) turns them off for a focused test.
 
 // MsgPendingInvitationsOwnersOnly is the FORBIDDEN message of
 // Organization.pendingMembers for a viewer who is not an owner. GitHub does
@@ -45,7 +45,7 @@ const MsgPendingInvitationsOwnersOnly = "You must be an owner of this organizati
 func (g *GitHub) SetPendingInvitationsOwnersOnly(on bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.anyoneSeesPending = !on
+	g.settings.anyoneSeesPending = !on
 }
 
 // RefuseGraphQLField makes a GraphQL field (for example "Organization",
@@ -57,17 +57,14 @@ func (g *GitHub) SetPendingInvitationsOwnersOnly(on bool) {
 func (g *GitHub) RefuseGraphQLField(typ, field string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.refusedFields == nil {
-		g.refusedFields = map[string]bool{}
-	}
-	g.refusedFields[typ+"."+field] = true
+	g.settings.refusedFields[typ+"."+field] = true
 }
 
 // AllowGraphQLField undoes RefuseGraphQLField.
 func (g *GitHub) AllowGraphQLField(typ, field string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	delete(g.refusedFields, typ+"."+field)
+	delete(g.settings.refusedFields, typ+"."+field)
 }
 
 // isOwner reports whether the token is a personal token of an owner of o;
@@ -77,7 +74,7 @@ func isOwner(t *tokenState, o *org) bool { return o.members[t.ownerID] == "admin
 // mayListPending reports whether the token may see o's pending invitations;
 // caller holds g.mu.
 func (g *GitHub) mayListPending(t *tokenState, o *org) bool {
-	return g.anyoneSeesPending || t.inst != nil || isOwner(t, o)
+	return g.settings.anyoneSeesPending || t.inst != nil || isOwner(t, o)
 }
 
 // withVisibility guards Organization.pendingMembers with the owners-only
@@ -88,14 +85,14 @@ func (g *GitHub) withVisibility(rm resolverMap) resolverMap {
 		for name, r := range fields {
 			key, r := typ+"."+name, r
 			guard := func(rc *resolveCtx, obj any, args map[string]any) (any, error) {
-				if g.refusedFields[key] {
+				if g.settings.refusedFields[key] {
 					return nil, &GraphQLError{Type: "FORBIDDEN", Message: MsgNotAccessibleByToken}
 				}
 				return r(rc, obj, args)
 			}
 			if key == "Organization.pendingMembers" {
 				guard = func(rc *resolveCtx, obj any, args map[string]any) (any, error) {
-					if g.refusedFields[key] {
+					if g.settings.refusedFields[key] {
 						return nil, &GraphQLError{Type: "FORBIDDEN", Message: MsgNotAccessibleByToken}
 					}
 					if !g.mayListPending(rc.tok, g.w.orgs[obj.(*account).ID]) {
@@ -116,7 +113,7 @@ func (g *GitHub) refusePending(w http.ResponseWriter, r *http.Request, o *org) b
 	if g.mayListPending(stateOf(r).tok, o) {
 		return false
 	}
-	writeNotFound(w, docListInvitations)
+	writeNotFound(w, docOf(r))
 	return true
 }
 
@@ -125,13 +122,13 @@ func (g *GitHub) refusePending(w http.ResponseWriter, r *http.Request, o *org) b
 // caller holds g.mu.
 func (g *GitHub) refuseMembership(w http.ResponseWriter, r *http.Request, o *org) bool {
 	t := stateOf(r).tok
-	if g.anyoneSeesPending || t.inst != nil || o.members[t.ownerID] != "" {
+	if g.settings.anyoneSeesPending || t.inst != nil || o.members[t.ownerID] != "" {
 		return false
 	}
 	username := r.PathValue("username")
 	if self := g.w.accounts[t.ownerID]; self != nil && strings.EqualFold(self.Login, username) {
 		return false
 	}
-	WriteError(w, http.StatusForbidden, fmt.Sprintf("You must be a member of %s to see membership information for %s.", o.acct.Login, username), docGetMembership)
+	WriteError(w, http.StatusForbidden, fmt.Sprintf("You must be a member of %s to see membership information for %s.", o.acct.Login, username), docOf(r))
 	return true
 }

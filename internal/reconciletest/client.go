@@ -234,12 +234,12 @@ func (c *Client) invite(userID int64, opts reconcile.InviteOptions) error {
 	switch {
 	case c.Gone[userID]:
 		return fmt.Errorf("%w: invitee_id invalid", reconcile.ErrNoSuchUser)
-	case c.State[userID] == reconcile.Member:
+	case c.State[userID] == reconcile.ActiveMember:
 		return reconcile.ErrAlreadyMember
-	case c.State[userID] == reconcile.Pending:
+	case c.State[userID] == reconcile.PendingInvitee:
 		return reconcile.ErrAlreadyInvited
 	}
-	c.State[userID] = reconcile.Pending
+	c.State[userID] = reconcile.PendingInvitee
 	c.Created = append(c.Created, Invitation{UserID: userID, TeamIDs: slices.Clone(opts.TeamIDs), Role: opts.Role})
 	return nil
 }

@@ -1,7 +1,7 @@
 package reconcile
 
-// The journal: before an invitation is sent, the person is saved as
-// "inviting" (state.Inviting). Whoever finds that status later (the next
+// Unsure invitations: before an invitation is sent, the person is saved
+// as "inviting" (state.Inviting, which the state's journal holds on disk). Whoever finds that status later (the next
 // run, or the same run after an answer was lost) does not know whether
 // GitHub created the invitation. ResolveUnsure is the one place that
 // decides what to do about such a person, from what GitHub says now.
@@ -75,7 +75,7 @@ func (v Verdict) String() string {
 // ResolveUnsure decides the fate of the person with user id whose earlier
 // invitation may have been sent, from the evidence. It is pure and is the
 // only function that makes this decision: Plan calls it for people an
-// earlier run left "inviting", apply for answers lost in this run.
+// earlier run left "inviting", inviteOnce for answers lost in this run.
 func ResolveUnsure(id int64, ev UnsureEvidence) Verdict {
 	switch {
 	case ev.LookupFailed:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,13 +20,13 @@ func TestResolveUnsure(t *testing.T) {
 		want Verdict
 	}{
 		{"lookup failed", UnsureEvidence{LookupFailed: true, Marker: MarkerFound}, StillUnsure},
-		{"pending, same id", UnsureEvidence{State: Pending, ID: me}, Arrived},
-		{"member, same id", UnsureEvidence{State: Member, ID: me}, Arrived},
-		{"member, same id, marker there", UnsureEvidence{State: Member, ID: me, Marker: MarkerFound}, Arrived},
-		{"pending, another account's login", UnsureEvidence{State: Pending, ID: stranger}, LookForMarker},
-		{"member, another account's login, marker there", UnsureEvidence{State: Member, ID: stranger, Marker: MarkerFound}, Declined},
-		{"member, another account's login, no marker", UnsureEvidence{State: Member, ID: stranger, Marker: MarkerAbsent}, StillUnsure},
-		{"member, another account's login, marker unknown", UnsureEvidence{State: Member, ID: stranger, Marker: MarkerFailed}, StillUnsure},
+		{"pending, same id", UnsureEvidence{State: PendingInvitee, ID: me}, Arrived},
+		{"member, same id", UnsureEvidence{State: ActiveMember, ID: me}, Arrived},
+		{"member, same id, marker there", UnsureEvidence{State: ActiveMember, ID: me, Marker: MarkerFound}, Arrived},
+		{"pending, another account's login", UnsureEvidence{State: PendingInvitee, ID: stranger}, LookForMarker},
+		{"member, another account's login, marker there", UnsureEvidence{State: ActiveMember, ID: stranger, Marker: MarkerFound}, Declined},
+		{"member, another account's login, no marker", UnsureEvidence{State: ActiveMember, ID: stranger, Marker: MarkerAbsent}, StillUnsure},
+		{"member, another account's login, marker unknown", UnsureEvidence{State: ActiveMember, ID: stranger, Marker: MarkerFailed}, StillUnsure},
 		{"not a member, marker not looked for", UnsureEvidence{}, LookForMarker},
 		{"not a member, marker there", UnsureEvidence{Marker: MarkerFound}, Declined},
 		{"not a member, no marker", UnsureEvidence{Marker: MarkerAbsent}, SendAgain},
@@ -46,7 +45,7 @@ func TestPlanResolvesUnsureCandidates(t *testing.T) {
 	}
 	cands := []Candidate{u(1, "arrived"), u(2, "declined"), u(3, "again"), u(4, "failed"), u(5, "marker-failed"), u(6, "again-2")}
 	lk := Lookup{
-		States:     map[int64]MemberState{1: Pending, 2: NotMember, 3: NotMember, 5: NotMember, 6: NotMember},
+		States:     map[int64]MemberState{1: PendingInvitee, 2: NotMember, 3: NotMember, 5: NotMember, 6: NotMember},
 		Failed:     map[int64]string{4: "502", 5: "look for the welcome comment: 502"},
 		Markers:    map[int64]Marker{2: MarkerFound, 3: MarkerAbsent, 5: MarkerFailed, 6: MarkerAbsent},
 		MarkerURLs: map[int64]string{2: "https://c/2"},
@@ -68,6 +67,14 @@ func TestPlanResolvesUnsureCandidates(t *testing.T) {
 	}
 }
 
+// applyPlan applies plan in organization "o" at t0, without a client: the
+// plan must send nothing.
+func applyPlan(st *state.Store, plan []Decision, rep *Report) ([]error, bool) {
+	r := newOrgRun(nil, st, "o", Options{Now: t0}, rep)
+	recorded := r.apply(context.Background(), plan, nil)
+	return r.errs, recorded
+}
+
 // Gap 6, at the last line of defence: apply never saves a person without a
 // user id, whatever the plan says.
 func TestApplyNeverSavesUserIDZero(t *testing.T) {
@@ -79,7 +86,7 @@ func TestApplyNeverSavesUserIDZero(t *testing.T) {
 		{Candidate: Candidate{ID: 3, Login: "m"}, Action: ActRecordMember},
 		{Candidate: Candidate{ID: 1, Login: "first"}, Action: ActRecordMember}, // 1 is a real id
 	}
-	_, recorded := apply(context.Background(), nil, st, "o", plan, nil, InviteOptions{}, Options{Now: t0}, rep, slog.New(slog.DiscardHandler))
+	_, recorded := applyPlan(st, plan, rep)
 	people := st.Org("o").People
 	if _, ok := people[0]; ok || people[3] == nil || people[1] == nil || len(people) != 2 || !recorded {
 		t.Errorf("saved %v (recorded %v), want persons 1 and 3", people, recorded)
@@ -178,7 +185,7 @@ func TestApplyRecordsSettledDecisions(t *testing.T) {
 		{Candidate: Candidate{ID: 4, Login: "c"}, Action: ActCount, Reason: "1 of the 2"},
 		{Candidate: Candidate{ID: 5, Login: "d"}, Action: ActRecordDeclined, Reason: "declined", CommentURL: "https://c/5"},
 	}
-	errs, recorded := apply(context.Background(), nil, st, "o", plan, nil, InviteOptions{}, Options{Now: t0}, rep, slog.New(slog.DiscardHandler))
+	errs, recorded := applyPlan(st, plan, rep)
 	if len(errs) != 0 || !recorded {
 		t.Fatalf("errors %v, recorded %v", errs, recorded)
 	}
