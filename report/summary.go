@@ -156,28 +156,7 @@ func writeOrgSummary(b *strings.Builder, r *Org) {
 		fmt.Fprintf(b, "\n**Warnings (%d)**\n\n", len(r.Warnings))
 		writeStrings(b, r.Warnings)
 	}
-	if n := len(r.Members) + len(r.Pending) + len(r.Skipped); n > 0 {
-		fmt.Fprintf(b, "\n<details><summary>Not invited: already members %d, already invited %d, skipped %d</summary>\n\n",
-			len(r.Members), len(r.Pending), len(r.Skipped))
-		withReason := func(profile bool) func(e reconcile.Entry) string {
-			return func(e reconcile.Entry) string {
-				s := mdPerson(e, profile)
-				if e.PR != nil {
-					s += " (" + mdPR(e.PR) + ")"
-				}
-				if e.Reason != "" {
-					s += ": " + mdText(e.Reason)
-				}
-				return s
-			}
-		}
-		writeList(b, r.Members, withReason(true))
-		writeList(b, r.Pending, withReason(true))
-		// Skipped accounts are bots, mannequins and deleted accounts: none
-		// has a profile page worth a link.
-		writeList(b, r.Skipped, withReason(false))
-		b.WriteString("\n</details>\n")
-	}
+	writeNotInvited(b, r)
 
 	b.WriteString("\n")
 	var facts []string
@@ -194,6 +173,35 @@ func writeOrgSummary(b *strings.Builder, r *Org) {
 	facts = append(facts, fmt.Sprintf("search requests: %d", r.SearchRequests), fmt.Sprintf("GraphQL points: %d", r.GraphQLPoints))
 	b.WriteString(strings.Join(facts, " · "))
 	b.WriteString("\n")
+}
+
+// writeNotInvited lists, in a collapsed block, the people settled without
+// an invitation, each with why.
+func writeNotInvited(b *strings.Builder, r *Org) {
+	n := Count(r)
+	if n.Members+n.Pending+n.Skipped == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n<details><summary>Not invited: already members %d, already invited %d, skipped %d</summary>\n\n",
+		n.Members, n.Pending, n.Skipped)
+	withReason := func(profile bool) func(e reconcile.Entry) string {
+		return func(e reconcile.Entry) string {
+			s := mdPerson(e, profile)
+			if e.PR != nil {
+				s += " (" + mdPR(e.PR) + ")"
+			}
+			if e.Reason != "" {
+				s += ": " + mdText(e.Reason)
+			}
+			return s
+		}
+	}
+	writeList(b, r.Members, withReason(true))
+	writeList(b, r.Pending, withReason(true))
+	// Skipped accounts are bots, mannequins and deleted accounts: none
+	// has a profile page worth a link.
+	writeList(b, r.Skipped, withReason(false))
+	b.WriteString("\n</details>\n")
 }
 
 func writeList(b *strings.Builder, es []reconcile.Entry, line func(reconcile.Entry) string) {
