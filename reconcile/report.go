@@ -54,7 +54,10 @@ type Report struct {
 	// would); absent when the run did not get that far.
 	Cursor   time.Time `json:"cursor,omitzero"`
 	Warnings []string  `json:"warnings"`
-	Errors   []string  `json:"errors"`
+	// Errors are the run's failures, as values: the words are the
+	// caller's (package report), which also puts them in the JSON
+	// document, each as one line.
+	Errors []error `json:"-"`
 }
 
 // Entry is one person in a report.
@@ -81,7 +84,7 @@ type PRLink struct {
 func newReport(org string, dryRun bool) *Report {
 	// Empty lists, not null, so that consumers of the JSON need no special case.
 	return &Report{Org: org, DryRun: dryRun, Invited: []Entry{}, Welcomed: []Entry{}, Members: []Entry{},
-		Pending: []Entry{}, Queued: []Entry{}, Counting: []Entry{}, Skipped: []Entry{}, Warnings: []string{}, Errors: []string{},
+		Pending: []Entry{}, Queued: []Entry{}, Counting: []Entry{}, Skipped: []Entry{}, Warnings: []string{},
 		Accepted: []Entry{}, Expired: []Entry{}, Declined: []Entry{}, StillPending: []Entry{}}
 }
 
@@ -89,7 +92,7 @@ func newReport(org string, dryRun bool) *Report {
 // with the reason among its errors.
 func FailedReport(org string, dryRun bool, err error) *Report {
 	r := newReport(org, dryRun)
-	r.Errors = append(r.Errors, err.Error())
+	r.Errors = append(r.Errors, err)
 	return r
 }
 
