@@ -133,3 +133,21 @@ func TestExpiredInvitationIsNotRenewedByDefault(t *testing.T) {
 		t.Errorf("%d invitations, want 1", n)
 	}
 }
+
+// The text report and the job summary show what became of the invitations.
+func TestFatesAreRendered(t *testing.T) {
+	w := newWorld(t)
+	fay, gus := w.gh.AddUser("fay"), w.gh.AddUser("gus")
+	w.merged(t, fay, time.Hour)
+	w.merged(t, gus, time.Hour)
+	w.runJSON(t, "--org", "trio")
+	w.gh.AcceptInvitation("trio", fay.ID)
+	w.later(3 * 24 * time.Hour)
+	code, out, errOut := w.run(t, "--org", "trio", "--dry-run")
+	mustCode(t, code, 0, out, errOut)
+	for _, want := range []string{"invitations accepted since the last run (1):", "fay", "invitations still pending (1):", "gus", "invited 3 days ago"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+}
