@@ -53,6 +53,9 @@ type Policy struct {
 	DailyInviteLimit *int
 	// ReinviteExpiredAfter is 0 (never) or more.
 	ReinviteExpiredAfter *time.Duration
+	// ApprovalRepo is approval.issue_repo (OWNER/NAME): the repository of
+	// the issue on which the maintainers approve each invitation.
+	ApprovalRepo *string
 }
 
 // Repos is the repository filter of a Policy.
@@ -109,6 +112,7 @@ func (p Policy) Overlay(q Policy) Policy {
 	over(&r.MaxInvites, q.MaxInvites)
 	over(&r.DailyInviteLimit, q.DailyInviteLimit)
 	over(&r.ReinviteExpiredAfter, q.ReinviteExpiredAfter)
+	over(&r.ApprovalRepo, q.ApprovalRepo)
 	return r
 }
 

@@ -77,7 +77,7 @@ func ParseOrg(r io.Reader, name string, sample any) (*Policy, error) {
 }
 
 var policyKeys = []string{"role", "teams", "exclude", "min_merged_prs", "repos", "comment",
-	"lookback", "overlap", "max_invites", "daily_invite_limit", "reinvite_expired_after"}
+	"lookback", "overlap", "max_invites", "daily_invite_limit", "reinvite_expired_after", "approval"}
 
 func (ps *parser) orgs(n *yaml.Node, f *File) error {
 	n = deref(n)
@@ -179,6 +179,8 @@ func (ps *parser) policy(n *yaml.Node, where string, orgFile bool) (Policy, erro
 				return err
 			}
 			p.DailyInviteLimit = &i
+		case "approval":
+			p.ApprovalRepo, err = ps.approval(v, at)
 		}
 		return err
 	})

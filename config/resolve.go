@@ -40,6 +40,9 @@ type Resolved struct {
 	// DailyInviteLimit is 0 (not tracked) or more.
 	DailyInviteLimit     int
 	ReinviteExpiredAfter time.Duration
+	// ApprovalRepo is the repository of the approval issue (OWNER/NAME);
+	// "" (the default) invites without asking.
+	ApprovalRepo string
 }
 
 // Resolve is the one place a run's policy for org is decided: the file's
@@ -73,6 +76,7 @@ func fill(p Policy) Resolved {
 		MaxInvites:           orDefault(p.MaxInvites, DefaultMaxInvites),
 		DailyInviteLimit:     orDefault(p.DailyInviteLimit, DefaultDailyInviteLimit),
 		ReinviteExpiredAfter: orDefault(p.ReinviteExpiredAfter, 0),
+		ApprovalRepo:         orDefault(p.ApprovalRepo, ""),
 	}
 }
 

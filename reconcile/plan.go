@@ -191,6 +191,8 @@ func settled(p *state.Person, pr PullRequest, reinvite bool) bool {
 		return p.PR != nil && !pr.MergedAt.After(p.PR.MergedAt)
 	case p.Status == state.Invited && reinvite:
 		return false
+	case p.Status == state.Proposed:
+		return true // the approval issue decides, not another pull request
 	}
 	return p.Status.Final()
 }
@@ -246,6 +248,10 @@ const (
 	// is on their pull request) but they are not a member: it was declined
 	// or cancelled. Recorded as invited, never asked again.
 	ActRecordDeclined Action = "record-declined"
+	// ActPropose: the organization asks its maintainers first
+	// (Policy.ApprovalRepo): recorded as proposed, listed on the approval
+	// issue, not invited (see Gate).
+	ActPropose Action = "propose"
 )
 
 // Decision is one line of a plan.
