@@ -156,7 +156,8 @@ type ProposedLine struct {
 	At     time.Time
 }
 
-// proposedLines lists the people recorded as proposed, oldest first.
+// proposedLines lists the people recorded as proposed, oldest first: by
+// when they were proposed, then by when their pull request was merged.
 func proposedLines(people map[int64]*state.Person) []ProposedLine {
 	var out []ProposedLine
 	for id, p := range people {
@@ -165,12 +166,16 @@ func proposedLines(people map[int64]*state.Person) []ProposedLine {
 		}
 	}
 	slices.SortFunc(out, func(a, b ProposedLine) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
+		return cmp.Or(a.At.Compare(b.At), mergedAt(a.PR).Compare(mergedAt(b.PR)), cmp.Compare(a.ID, b.ID))
 	})
 	return out
+}
+
+func mergedAt(r *state.PRRef) time.Time {
+	if r == nil {
+		return time.Time{}
+	}
+	return r.MergedAt
 }
 
 // RenderApproval is the whole body: the marker (with the ids

@@ -69,7 +69,7 @@ func (r *orgRun) readApproval(ctx context.Context, known state.Org) (state.Org, 
 	var ans ApprovalAnswer
 	switch {
 	case dash == nil && len(proposed) > 0:
-		r.warn(fmt.Sprintf("no approval issue of %s in %s (deleted?): nobody is approved or declined by this run, and it is created again from the state", r.org, repo))
+		r.warn(fmt.Sprintf("no approval issue of %s in %s (deleted, or its hidden marker line removed): nobody is approved or declined by this run, and a new one is created from the state", r.org, repo))
 	case dash != nil:
 		ans = ReadApproval(dash.Body, r.org, proposed)
 		if ans.Unreadable != "" {

@@ -81,7 +81,9 @@ func TestRenderApprovalOldestFirstWithLinks(t *testing.T) {
 		7: {Login: "late", Status: state.Proposed, At: approvalT0.Add(time.Hour)},
 		8: {Login: "early", Status: state.Proposed, At: approvalT0},
 		9: {Login: "x", Status: state.Invited, At: approvalT0},
-	}); len(got) != 2 || got[0].Login != "early" {
+		6: {Login: "merged-later", Status: state.Proposed, At: approvalT0, PR: &state.PRRef{MergedAt: approvalT0}},
+		5: {Login: "merged-earlier", Status: state.Proposed, At: approvalT0, PR: &state.PRRef{MergedAt: approvalT0.Add(-time.Hour)}},
+	}); len(got) != 4 || got[0].Login != "early" || got[1].Login != "merged-earlier" || got[2].Login != "merged-later" || got[3].Login != "late" {
 		t.Errorf("proposedLines: %+v", got)
 	}
 }
