@@ -161,3 +161,17 @@ func TestApprovalRepoUnreadable(t *testing.T) {
 		t.Error("something was sent")
 	}
 }
+
+// The text report of a dry run shows who would be proposed and what the
+// issue would say.
+func TestApprovalDryRunTextReport(t *testing.T) {
+	w, _ := newcomersWorld(t, 1)
+	w.gh.AddRepo("trio", "admin")
+	code, out, errOut := w.run(t, "--org", "trio", "--approval-repo", "trio/admin", "--dry-run")
+	mustCode(t, code, 0, out, errOut)
+	for _, want := range []string{"proposed on the approval issue", "approval issue: would create an issue in trio/admin", "| - [ ] @new0 — "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -88,6 +88,7 @@ func writeTextReport(b *strings.Builder, r *reconcile.Report) {
 	section(b, "already invited", r.Pending)
 	section(b, "queued for a later run", r.Queued)
 	section(b, "counting merged pull requests (min_merged_prs)", r.Counting)
+	approvalText(b, r)
 	section(b, "skipped", r.Skipped)
 	if r.FilteredPRs > 0 {
 		fmt.Fprintf(b, "  pull requests in repositories the configuration leaves out: %d\n", r.FilteredPRs)
