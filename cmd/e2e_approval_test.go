@@ -97,6 +97,9 @@ func TestApprovalCycle(t *testing.T) {
 	if rep.ApprovalIssue.Action != "updated" {
 		t.Errorf("issue action %q", rep.ApprovalIssue.Action)
 	}
+	if reads, writes := issueRequests(w.gh); reads != 1 || writes != 1 {
+		t.Errorf("run 2: %d reads and %d writes of the issue, want 1 and 1", reads, writes)
+	}
 
 	// Run 3, nothing new: one read, no write at all.
 	w.now = w.now.Add(time.Hour)
@@ -104,6 +107,9 @@ func TestApprovalCycle(t *testing.T) {
 	rep = w.runJSON(t, args...)
 	if rep.ApprovalIssue.Action != "unchanged" || w.gh.CountRequests()[fakegithub.KindRESTWrite] != 0 {
 		t.Errorf("unchanged run: %+v, %d writes", rep.ApprovalIssue, w.gh.CountRequests()[fakegithub.KindRESTWrite])
+	}
+	if reads, writes := issueRequests(w.gh); reads != 1 || writes != 0 {
+		t.Errorf("unchanged run: %d reads and %d writes of the issue, want 1 and 0", reads, writes)
 	}
 
 	// The issue deleted by hand: the run says so and rebuilds it from the
@@ -174,4 +180,20 @@ func TestApprovalDryRunTextReport(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+// issueRequests counts the requests about the approval issue's repository
+// since the last ResetRequests: its cost per organization per run.
+func issueRequests(gh *fakegithub.GitHub) (reads, writes int) {
+	for _, r := range gh.Requests() {
+		if !strings.Contains(r.Path, "/repos/trio/admin/") {
+			continue
+		}
+		if r.Kind == fakegithub.KindRESTWrite {
+			writes++
+		} else {
+			reads++
+		}
+	}
+	return reads, writes
 }
