@@ -27,6 +27,8 @@ type File struct {
 	Orgs map[string]Policy
 	// OrgOrder holds the keys of Orgs in the order the file lists them.
 	OrgOrder []string
+	// OrgLines holds the line each key of Orgs is on.
+	OrgLines map[string]int
 }
 
 // Policy is one level of configuration. A nil pointer (or nil slice) is a

@@ -104,6 +104,10 @@ func (ps *parser) orgs(n *yaml.Node, f *File) error {
 		}
 		f.Orgs[key] = p
 		f.OrgOrder = append(f.OrgOrder, key)
+		if f.OrgLines == nil {
+			f.OrgLines = map[string]int{}
+		}
+		f.OrgLines[key] = k.Line
 	}
 	return nil
 }

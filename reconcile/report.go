@@ -49,7 +49,10 @@ type Report struct {
 	// would); absent when the run did not get that far.
 	Cursor   time.Time `json:"cursor,omitzero"`
 	Warnings []string  `json:"warnings"`
-	Errors   []string  `json:"errors"`
+	// Errors are the run's failures, as values: the words are the
+	// caller's (package report), which also puts them in the JSON
+	// document, each as one line.
+	Errors []error `json:"-"`
 }
 
 // Entry is one person in a report.
@@ -74,14 +77,14 @@ func newReport(org string, dryRun bool) *Report {
 	// Empty lists, not null, so that consumers of the JSON need no special case.
 	return &Report{Org: org, DryRun: dryRun, Invited: []Entry{}, Welcomed: []Entry{}, Members: []Entry{},
 		Pending: []Entry{}, Queued: []Entry{}, Counting: []Entry{}, Skipped: []Entry{},
-		Proposed: []Entry{}, Approved: []Entry{}, Rejected: []Entry{}, Warnings: []string{}, Errors: []string{}}
+		Proposed: []Entry{}, Approved: []Entry{}, Rejected: []Entry{}, Warnings: []string{}}
 }
 
 // FailedReport is the report of an organization whose run could not start,
 // with the reason among its errors.
 func FailedReport(org string, dryRun bool, err error) *Report {
 	r := newReport(org, dryRun)
-	r.Errors = append(r.Errors, err.Error())
+	r.Errors = append(r.Errors, err)
 	return r
 }
 

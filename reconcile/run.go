@@ -39,7 +39,7 @@ func Org(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	rep := newReport(org, opts.DryRun)
 	err := newOrgRun(c, st, org, opts, rep).run(ctx)
 	if err != nil && len(rep.Errors) == 0 {
-		rep.Errors = append(rep.Errors, err.Error())
+		rep.Errors = append(rep.Errors, err)
 	}
 	return rep, err
 }
@@ -149,9 +149,7 @@ func (r *orgRun) run(ctx context.Context) error {
 		r.writeApproval(ctx, r.st.Org(r.org).People)
 	}
 	r.rep.Cursor = r.st.Cursor(r.org)
-	for _, e := range r.errs {
-		r.rep.Errors = append(r.rep.Errors, e.Error())
-	}
+	r.rep.Errors = append(r.rep.Errors, r.errs...)
 	return errors.Join(r.errs...)
 }
 
