@@ -174,6 +174,8 @@ type item struct {
 	PR
 	isIssue bool
 	repo    *Repo // the stored repo (PR.Repo is unused in storage)
+	// commits of a pull request (commits.go); nil: one, by the author.
+	commits []Commit
 }
 
 func (it *item) updatedAt() time.Time {
