@@ -41,6 +41,15 @@ type Policy struct {
 	// Comment, when set, renders the welcome comment from a WelcomeData;
 	// nil means the standard text. WelcomeMarker is always appended.
 	Comment *template.Template
+	// CommentMaxAge, when positive, is how long after its merge a pull
+	// request is still welcomed on: someone whose pull request is older is
+	// invited without a welcome comment, and recorded so that none is
+	// posted later (welcomeDue). Zero means no limit.
+	CommentMaxAge time.Duration
+	// CoAuthors credits the co-authors of a merged pull request (the
+	// accounts GitHub resolves among its commits' authors) as its author
+	// is credited (coauthor.go).
+	CoAuthors bool
 	// ReinviteExpiredAfter, when positive, lets someone snekomatic invited
 	// be invited again on their next merged pull request once their
 	// invitation expired at least that long ago. Zero keeps the promise of
@@ -84,6 +93,8 @@ func PolicyFrom(r config.Resolved) Policy {
 		},
 		NoComment:            !r.Comment,
 		Comment:              r.Template,
+		CommentMaxAge:        r.CommentMaxAge,
+		CoAuthors:            r.CoAuthors,
 		ReinviteExpiredAfter: r.ReinviteExpiredAfter,
 		Overlap:              r.Overlap,
 		Lookback:             r.Lookback,

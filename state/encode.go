@@ -218,6 +218,9 @@ func appendPerson(b []byte, id int64, p *Person) []byte {
 	if p.NoComment {
 		b = append(b, `,"nc":true`...)
 	}
+	if p.CoAuthor && p.PR != nil {
+		b = append(b, `,"co":true`...)
+	}
 	return append(b, '}')
 }
 

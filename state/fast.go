@@ -291,6 +291,7 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 	if p.lit(`,"nc":true`) {
 		rp.NoComment = true
 	}
+	rp.CoAuthor = p.lit(`,"co":true`)
 	if !p.lit("}") {
 		return 0, false
 	}

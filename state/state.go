@@ -119,6 +119,10 @@ type Person struct {
 	// organization's configuration turned welcome comments off: no comment
 	// is ever posted for them, even if comments are turned on again later.
 	NoComment bool `json:"no_comment,omitempty"`
+	// CoAuthor is set when PR is a pull request they co-authored (a
+	// Co-authored-by trailer or a commit's git author) rather than opened:
+	// the report and the welcome say "co-author of OWNER/REPO#N".
+	CoAuthor bool `json:"co_author,omitempty"`
 }
 
 // PRRef identifies a pull request. Its web address is not stored: it
