@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -67,4 +68,55 @@ func coAuthors(pr PullRequest, on bool) []Author {
 // the state: "co-author of OWNER/REPO#N".
 func CoAuthorOf(pr PullRequest) string {
 	return fmt.Sprintf("co-author of %s#%d", pr.Repo, pr.Number)
+}
+
+// inviteReason is what the report says of an invitation: the note of an
+// unusual one, and whose pull request a co-author's is.
+func inviteReason(c Candidate) string {
+	if !c.CoAuthor || c.PR.Repo == "" {
+		return c.Note
+	}
+	if c.Note == "" {
+		return CoAuthorOf(c.PR)
+	}
+	return CoAuthorOf(c.PR) + "; " + c.Note
+}
+
+// withCredit asks every search for the authors of the commits too.
+type withCredit struct{ Searcher }
+
+func (s withCredit) SearchMerged(ctx context.Context, org string, q SearchQuery, cursor string) (SearchPage, error) {
+	q.CoAuthors = true
+	return s.Searcher.SearchMerged(ctx, org, q, cursor)
+}
+
+// addCoAuthored adds to the merged pull requests counted for
+// Policy.MinMergedPRs (all time, as author) those read on which each
+// person is credited as a co-author only. Search cannot find co-authored
+// pull requests, so those merged before the window are not counted.
+func addCoAuthored(lk Lookup, coAuthored map[int64]int) {
+	for id, n := range coAuthored {
+		if _, counted := lk.Merged[id]; counted {
+			lk.Merged[id] += n
+		}
+	}
+}
+
+// reportCredit says what the search left unread of the pull requests'
+// commits, and how many authors named no account.
+func (r *orgRun) reportCredit(prs []PullRequest) {
+	unresolved := 0
+	for _, pr := range prs {
+		if pr.Credit == nil {
+			continue
+		}
+		unresolved += pr.Credit.Unresolved
+		if s := pr.Credit.skipped(pr); s != "" {
+			r.rep.Warnings = append(r.rep.Warnings, s)
+			r.log.Warn("not every commit's authors were read", "pr", pr.URL, "what", s)
+		}
+	}
+	if unresolved > 0 {
+		r.log.Info("commit authors with no GitHub account (an unknown address, or a bot's) are not credited", "authors", unresolved)
+	}
 }

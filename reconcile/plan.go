@@ -108,7 +108,7 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 		if p.Status != state.Queued && p.Status != state.Inviting {
 			continue
 		}
-		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web)}
+		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web), CoAuthor: p.CoAuthor}
 		i, seen := byID[id]
 		if seen {
 			c.Login = cl.Candidates[i].Login // the fresher login
@@ -387,7 +387,7 @@ func Plan(cands []Candidate, lk Lookup, lim Limits) []Decision {
 		case budget == 0:
 			d.Action, d.Reason = ActQueue, lim.LimitReason
 		default:
-			d.Action, d.Reason = ActInvite, c.Note
+			d.Action, d.Reason = ActInvite, inviteReason(c)
 			if budget > 0 {
 				budget--
 			}

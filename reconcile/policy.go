@@ -174,13 +174,16 @@ func (p Policy) invitationRole() string {
 }
 
 // WelcomeData is what a welcome comment template can use:
-// {{.Login}}, {{.Org}}, {{.PR.Repo}}, {{.PR.Number}}, {{.PR.URL}} and
-// {{.AcceptURL}}.
+// {{.Login}}, {{.Org}}, {{.PR.Repo}}, {{.PR.Number}}, {{.PR.URL}},
+// {{.AcceptURL}} and {{.CoAuthor}}.
 type WelcomeData struct {
 	Login     string
 	Org       string
 	PR        WelcomePR
 	AcceptURL string
+	// CoAuthor is true when Login co-authored the pull request (a commit
+	// names them as an author; Policy.CoAuthors) rather than opened it.
+	CoAuthor bool
 }
 
 // WelcomePR is the pull request a welcome comment is posted on.
