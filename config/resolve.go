@@ -38,8 +38,8 @@ type Resolved struct {
 	CommentMaxAge time.Duration
 	// CoAuthors credits a pull request's co-authors (credit.co_authors).
 	CoAuthors bool
-	Lookback time.Duration
-	Overlap  time.Duration
+	Lookback  time.Duration
+	Overlap   time.Duration
 	// MaxInvites is -1 (no limit) or more.
 	MaxInvites int
 	// DailyInviteLimit is 0 (not tracked) or more.
