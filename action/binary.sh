@@ -3,14 +3,17 @@
 #
 #   1. a binary already built from exactly these sources, for this OS,
 #      architecture and Go toolchain, restored from the Actions cache;
-#   2. when the action is used at a release tag (uses: python-trio/snekomatic@v1.2.3),
-#      the release archive for this runner, checked against the release's
-#      checksums.txt and its build provenance attestation, then cached;
+#   2. when the action is used at a release (uses: python-trio/snekomatic@v1,
+#      @v1.2, @v1.2.3, or @<the commit of a release>), the release archive
+#      for this runner, checked against the release's checksums.txt and its
+#      build provenance attestation, then cached with the binary; a binary
+#      restored from the cache at a release is checked again the same way;
 #   3. otherwise a build from source, with Go's module and build caches
 #      restored and saved by actions/cache under keys computed here.
 #
 #   binary.sh key       compute the cache keys and paths (outputs below)
-#   binary.sh download  fetch and verify the release archive (output got)
+#   binary.sh download  fetch and verify the release archive, or verify a
+#                       cached one again (outputs got, tag, dropped)
 #   binary.sh build     build from source (GOMODCACHE, GOCACHE from key)
 #   binary.sh done      check the binary, say which way it came and how
 #                       long it took (output bin, for run.sh)
@@ -26,10 +29,10 @@
 # Read from the environment: GITHUB_ACTION_PATH, RUNNER_OS, RUNNER_ARCH,
 # RUNNER_TEMP, GITHUB_OUTPUT; ACTION_REF and ACTION_REPOSITORY (key: the
 # github.action_ref and github.action_repository contexts, which are only
-# reliable when passed through env in a composite action); BIN, RELEASE_TAG,
-# RELEASE_REPO, GH_TOKEN (download); BIN, GOMODCACHE, GOCACHE, RELEASE_TAG,
-# COMMIT (build); BIN, START_MS, FROM_CACHE, DOWNLOADED, BUILT, GO_CACHE_MATCHED
-# (done).
+# reliable when passed through env in a composite action); BIN, RELEASE_REF,
+# RELEASE_REPO, FROM_CACHE, GH_TOKEN (download); BIN, GOMODCACHE, GOCACHE,
+# RELEASE_TAG, COMMIT (build); BIN, START_MS, FROM_CACHE, DOWNLOADED, BUILT,
+# RELEASE_TAG, GO_CACHE_MATCHED (done).
 set -euo pipefail
 
 mode=${1:-}
@@ -70,6 +73,39 @@ sha256() { "${sha256[@]}"; }
 
 # A release tag: v1.2.3, or a pre-release such as v1.2.3-rc.1.
 is_release_tag() { [[ $1 =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]]; }
+
+# A ref that names a release: a release tag, a moving major or minor tag
+# (v1, v1.2: the newest release of that line), or a commit hash (the
+# release whose tag points at that commit, if any).
+is_release_ref() {
+	is_release_tag "$1" || [[ $1 =~ ^v[0-9]+(\.[0-9]+)?$ ]] || [[ $1 =~ ^[0-9a-f]{40}$ ]]
+}
+
+# newest_tag prints the highest version among the release tags on stdin
+# (one a line; anything else is ignored).
+newest_tag() {
+	local t
+	while read -r t; do
+		if is_release_tag "$t"; then printf '%s\n' "$t"; fi
+	done | sed 's/^v//' | LC_ALL=C sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1 | sed 's/^/v/'
+}
+
+# resolve_release prints the release tag that the action's ref names, or
+# nothing: the tag itself; for v1 or v1.2, the newest published release of
+# that line (pre-releases left out); for a commit, the newest release
+# whose tag points at it (GET /repos/{owner}/{repo}/tags lists each tag
+# with its commit's sha).
+resolve_release() {
+	local ref=$1 repo=$2
+	if is_release_tag "$ref"; then
+		printf '%s\n' "$ref"
+	elif [[ $ref =~ ^v[0-9]+(\.[0-9]+)?$ ]]; then
+		gh release list --repo "$repo" --exclude-drafts --exclude-pre-releases --limit 100 --json tagName --jq '.[].tagName' |
+			awk -v p="$ref." 'index($0, p) == 1' | newest_tag
+	elif [[ $ref =~ ^[0-9a-f]{40}$ ]]; then
+		gh api --paginate "repos/$repo/tags?per_page=100" --jq ".[] | select(.commit.sha == \"$ref\") | .name" | newest_tag
+	fi
+}
 
 # goos and goarch name this runner as Go and the release archives do; empty
 # for a runner no release is built for.
@@ -121,9 +157,10 @@ key() {
 	fi
 	os=$(goos)
 	arch=$(goarch)
-	local tag=
-	if [ -n "$repo" ] && [ -n "$os" ] && [ -n "$arch" ] && is_release_tag "$ref"; then
-		tag=$ref
+	local tag='' release_ref=''
+	if [ -n "$repo" ] && [ -n "$os" ] && [ -n "$arch" ] && is_release_ref "$ref"; then
+		release_ref=$ref
+		! is_release_tag "$ref" || tag=$ref
 	fi
 
 	local dir=$tmp_root/snekomatic-bin
@@ -144,47 +181,78 @@ key() {
 	output gomodcache "$tmp_root/snekomatic-go/mod"
 	output gocache "$tmp_root/snekomatic-go/build"
 	output release-tag "$tag"
+	output release-ref "$release_ref"
 	# Used at a commit hash, the build is stamped with it.
 	local commit=
 	[[ ! $ref =~ ^[0-9a-f]{40}$ ]] || commit=$ref
 	output commit "$commit"
 	output release-repo "$repo"
-	echo "snekomatic: looking for a binary of sources ${sources:0:12} for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}, Go $toolchain${tag:+, release $tag of $repo}"
+	echo "snekomatic: looking for a binary of sources ${sources:0:12} for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}, Go $toolchain${release_ref:+, release $release_ref of $repo}"
 }
 
-# download fetches the release archive for this runner with gh, checks it
-# against the release's checksums.txt and its provenance attestation (made
-# by the release workflow of the same repository), and unpacks the binary.
-# Anything that fails leaves got=false, and the action builds from source
-# instead: a binary that is not verified is never run.
+# download gets the release binary for the ref the action is used at
+# (resolve_release), checked against the release's checksums.txt and its
+# build provenance attestation: made by the release workflow of the same
+# repository, from that very tag (--source-ref), so that the archive of
+# another tag or a workflow run on a branch is refused. It keeps the
+# verified archive beside the binary, so that a binary restored from the
+# Actions cache (FROM_CACHE=true) is verified again the same way, with only
+# checksums.txt downloaded: a cache entry is not trusted to be what this
+# step saved. Outputs: tag (the release the ref names), got=true when the
+# binary is verified;
+# dropped=true when a cached binary could not be verified and was removed,
+# so that the action builds from source instead: a release binary that is
+# not verified is never run.
 download() {
-	local bin=${BIN:?} tag=${RELEASE_TAG:?} repo=${RELEASE_REPO:?}
+	local bin=${BIN:?} ref=${RELEASE_REF:?} repo=${RELEASE_REPO:?}
 	output got false
-	if ! command -v gh >/dev/null; then
-		echo "snekomatic: gh is not installed, so the release cannot be verified; building from source"
-		return 0
+	local code=0
+	fetch_release "$bin" "$ref" "$repo" || code=$?
+	# A cached binary at a release that cannot be verified is removed. One
+	# where there is no release to check it against (a commit that is no
+	# release's, gh missing) was built from source: it stays, as at any
+	# other ref (SECURITY.md says what that trusts).
+	if [ "${FROM_CACHE:-}" = true ] && [ "$code" = 1 ]; then
+		rm -rf "$(dirname "$bin")"
+		output dropped true
 	fi
+}
+
+# fetch_release does download's work. It fails, with a message, with
+# status 2 when there is no release to get (gh missing, no release matches
+# the ref), and 1 when the release cannot be verified; either way nothing
+# new is left where the binary goes.
+fetch_release() {
+	local bin=$1 ref=$2 repo=$3 tag
+	local then="building from source"
+	[ "${FROM_CACHE:-}" != true ] || then="keeping the cached binary, built from source"
+	if ! command -v gh >/dev/null; then
+		echo "snekomatic: gh is not installed, so no release can be verified; $then"
+		return 2
+	fi
+	tag=$(resolve_release "$ref" "$repo") || tag=
+	if [ -z "$tag" ]; then
+		echo "snekomatic: no release of $repo matches $ref; $then"
+		return 2
+	fi
+	output tag "$tag"
 	local version=${tag#v} ext=tar.gz
 	[ "$(goos)" != windows ] || ext=zip
-	local archive
+	local archive bindir dir
 	archive="snekomatic_${version}_$(goos)_$(goarch).$ext"
-	local dir
+	bindir=$(dirname "$bin")
 	dir=$(mktemp -d "$tmp_root/snekomatic-release.XXXXXX")
-	if ! gh release download "$tag" --repo "$repo" --dir "$dir" --pattern "$archive" --pattern checksums.txt; then
+	local patterns=(--pattern checksums.txt)
+	if [ -f "$bindir/$archive" ]; then
+		cp "$bindir/$archive" "$dir/"
+	else
+		patterns+=(--pattern "$archive")
+	fi
+	if ! gh release download "$tag" --repo "$repo" --dir "$dir" "${patterns[@]}"; then
 		echo "snekomatic: could not download $archive and checksums.txt from release $tag of $repo; building from source"
-		return 0
+		return 1
 	fi
-	local want got
-	want=$(awk -v f="$archive" '$2 == f || $2 == "*" f { print $1 }' "$dir/checksums.txt")
-	got=$(sha256 <"$dir/$archive" | cut -d' ' -f1)
-	if [ -z "$want" ] || [ "$want" != "$got" ]; then
-		warning "$archive from release $tag of $repo does not match its checksums.txt (want ${want:-no entry}, got $got): not using it, building from source"
-		return 0
-	fi
-	if ! gh attestation verify "$dir/$archive" --repo "$repo" --signer-workflow "$repo/.github/workflows/release.yml"; then
-		warning "$archive from release $tag of $repo has no valid build provenance attestation from $repo's release workflow: not using it, building from source"
-		return 0
-	fi
+	verify_archive "$dir" "$archive" "$tag" "$repo" || return 1
 	mkdir -p "$dir/x"
 	if [ "$ext" = zip ]; then
 		unzip -q -o "$dir/$archive" "snekomatic$exe" -d "$dir/x"
@@ -197,12 +265,31 @@ download() {
 	says=$("$dir/x/snekomatic$exe" --version 2>/dev/null || true)
 	if [[ $says != "snekomatic $version "* ]]; then
 		warning "the binary in $archive says \"$says\", not version $version: not using it, building from source"
-		return 0
+		return 1
 	fi
-	mkdir -p "$(dirname "$bin")"
+	rm -rf "$bindir"
+	mkdir -p "$bindir"
 	mv -f "$dir/x/snekomatic$exe" "$bin"
+	mv -f "$dir/$archive" "$bindir/"
 	rm -rf "$dir"
 	output got true
+}
+
+# verify_archive checks the archive in dir against checksums.txt there and
+# its provenance attestation: signed by the release workflow of repo, run
+# for the tag.
+verify_archive() {
+	local dir=$1 archive=$2 tag=$3 repo=$4 want got
+	want=$(awk -v f="$archive" '$2 == f || $2 == "*" f { print $1 }' "$dir/checksums.txt")
+	got=$(sha256 <"$dir/$archive" | cut -d' ' -f1)
+	if [ -z "$want" ] || [ "$want" != "$got" ]; then
+		warning "$archive from release $tag of $repo does not match its checksums.txt (want ${want:-no entry}, got $got): not using it, building from source"
+		return 1
+	fi
+	if ! gh attestation verify "$dir/$archive" --repo "$repo" --signer-workflow "$repo/.github/workflows/release.yml" --source-ref "refs/tags/$tag"; then
+		warning "$archive from release $tag of $repo has no valid build provenance attestation from $repo's release workflow run for $tag: not using it, building from source"
+		return 1
+	fi
 }
 
 # build compiles snekomatic as a release does (static, -trimpath), stamped
@@ -230,7 +317,9 @@ done_() {
 		printf '::error title=snekomatic::no snekomatic binary at %s: see the steps above for why\n' "$bin"
 		exit 1
 	fi
-	if [ "${FROM_CACHE:-}" = true ]; then
+	if [ "${FROM_CACHE:-}" = true ] && [ "${DOWNLOADED:-}" = true ]; then
+		how="from the Actions cache, checksum and provenance attestation of release ${RELEASE_TAG:-} verified again"
+	elif [ "${FROM_CACHE:-}" = true ] && [ "${BUILT:-}" != true ]; then
 		how="from the Actions cache"
 	elif [ "${DOWNLOADED:-}" = true ]; then
 		how="from release ${RELEASE_TAG:-}, checksum and provenance attestation verified, now cached"

@@ -5,17 +5,21 @@
 #                  first step, so a mistake fails before the build and every
 #                  later step's log has the secrets masked)
 #   run.sh run     run `snekomatic reconcile` and set the action's outputs
+#   run.sh records after the run, even a cancelled one: fold a leftover
+#                  journal and say whether there is a state to save
 #
 # Inputs arrive as INPUT_* environment variables (set in action.yml, never
 # interpolated into this script). Secrets reach snekomatic only through its
-# environment (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY),
-# never through its command line, and are never printed.
+# environment (GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY;
+# never a GH_TOKEN of the job's), never through its command line, and are
+# never printed.
 #
-# Also read: SNEKOMATIC_BIN (the binary, for run), CACHE_MATCHED_KEY (for the
+# Also read: SNEKOMATIC_BIN (the binary, for run and records), CACHE_MATCHED_KEY (for the
 # cache backend: the key actions/cache/restore matched, empty if none), and
 # the runner's RUNNER_TEMP, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
 #
-# Outputs (run): invited, queued, report-path, state-changed. The exit status
+# Outputs (run): invited, queued, report-path, state-changed; (records):
+# exist. The exit status
 # is snekomatic's (0 ok, 1 an organization failed, 2 a usage error), or 2
 # for an input error found here.
 set -euo pipefail
@@ -96,6 +100,23 @@ max_invites=$(trim "${INPUT_MAX_INVITES:-}")
 config=$(trim "${INPUT_CONFIG:-}")
 cursor_hours=$(trim "${INPUT_CURSOR_COMMIT_HOURS:-}")
 
+# records, which needs only the state-path and dry-run inputs: after the
+# run step, whatever ended it (a failure, a cancelled job, timeout-minutes),
+# say whether there are records to keep (output exist=true when the state
+# file or its journal is there), so that the commit or cache step saves
+# them. A journal left by a run killed before it could fold it (SIGKILL,
+# 2.5 s after SIGTERM) is folded first, when the binary is there.
+if [ "$mode" = records ]; then
+	[ "$dry_run" != true ] && [ -n "$state" ] || exit 0
+	if [ -f "$state.journal" ] && [ -x "${SNEKOMATIC_BIN:-}" ]; then
+		"$SNEKOMATIC_BIN" state fold --state "$state" || printf '::warning title=snekomatic::could not fold %s.journal into the state file\n' "$state"
+	fi
+	if [ -f "$state" ] || [ -f "$state.journal" ]; then
+		output exist true
+	fi
+	exit 0
+fi
+
 # Mask first: nothing below may print a secret, but a mistake should not
 # be what shows it.
 [ -z "$token" ] || mask "$token"
@@ -168,7 +189,7 @@ fi
 if [ "$mode" = check ]; then
 	exit 0
 fi
-[ "$mode" = run ] || fail "usage: run.sh check|run"
+[ "$mode" = run ] || fail "usage: run.sh check|run|records"
 
 bin=${SNEKOMATIC_BIN:?SNEKOMATIC_BIN must name the snekomatic binary}
 tmp_root=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
@@ -197,7 +218,7 @@ if gitdir=$(git -C "$(dirname -- "$state")" rev-parse --git-path info/exclude 2>
 	case $gitdir in /*) ;; *) gitdir=$(dirname -- "$state")/$gitdir ;; esac
 	lockname=$(basename -- "$state").lock
 	if ! grep -qxF -- "$lockname" "$gitdir" 2>/dev/null; then
-		mkdir -p -- "$(dirname -- "$gitdir")" && printf '%s\n' "$lockname" >>"$gitdir" || true
+		{ mkdir -p -- "$(dirname -- "$gitdir")" && printf '%s\n' "$lockname" >>"$gitdir"; } || true
 	fi
 fi
 
@@ -209,9 +230,24 @@ fi
 
 # snekomatic gets exactly one set of credentials, in its environment only;
 # the INPUT_* copies are removed so that no other variable holds a secret.
+# GH_TOKEN is removed too: snekomatic (like gh) reads it before
+# GITHUB_TOKEN, and a job that sets it for its gh steps must not make
+# snekomatic act as someone other than the token or App given as input.
+#
+# snekomatic runs in the background so that this script can pass on a
+# cancellation. GitHub cancels a step by sending SIGINT to its entry
+# process, then SIGTERM 7500 ms later, and kills the process tree 2500 ms
+# after that ("Workflow cancellation reference",
+# https://docs.github.com/en/actions/reference/workflow-cancellation-reference).
+# action.yml execs this script, so it is that entry process: it forwards
+# either signal to snekomatic, which lets the requests in flight finish,
+# saves what it did and exits; then the journal is folded and the outputs
+# are set below as after any run. Without the trap SIGTERM would end this
+# shell and leave snekomatic running, still sending, while its records are
+# lost with the runner.
 set +e
 (
-	unset INPUT_TOKEN INPUT_PRIVATE_KEY GITHUB_APP_PRIVATE_KEY_FILE
+	unset INPUT_TOKEN INPUT_PRIVATE_KEY GITHUB_APP_PRIVATE_KEY_FILE GH_TOKEN
 	if [ -n "$app_id" ]; then
 		unset GITHUB_TOKEN
 		export GITHUB_APP_ID=$app_id
@@ -220,9 +256,22 @@ set +e
 		unset GITHUB_APP_ID GITHUB_APP_PRIVATE_KEY
 		export GITHUB_TOKEN=$token
 	fi
+	# A background command starts with SIGINT ignored; snekomatic must
+	# see the SIGINT passed on to it.
+	trap - INT QUIT
 	exec "$bin" "${args[@]}"
-) >"$dir/stdout"
-code=$?
+) >"$dir/stdout" &
+pid=$!
+trap 'kill -s INT "$pid" 2>/dev/null' INT
+trap 'kill -s TERM "$pid" 2>/dev/null' TERM
+# wait returns early (status > 128) when a trapped signal arrives: wait
+# again until snekomatic itself has exited, and take its status.
+while :; do
+	wait "$pid"
+	code=$?
+	kill -0 "$pid" 2>/dev/null || break
+done
+trap - INT TERM
 set -e
 
 # A run that was killed leaves the changes it announced in a journal beside

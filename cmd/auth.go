@@ -1,7 +1,7 @@
 package cmd
 
 import (
-	"fmt"
+	"github.com/python-trio/snekomatic/internal/ghactions"
 	"log/slog"
 	"net/http"
 	"os"
@@ -197,7 +197,7 @@ func connect(a *AuthOptions, d *Deps, log *slog.Logger, content ghsession.Conten
 // every workflow command it goes to stderr, so that stdout stays the report
 // alone (the runner reads commands from both).
 func maskSecret(d *Deps, secret string) {
-	if d.Getenv("GITHUB_ACTIONS") == "true" && secret != "" {
-		fmt.Fprintf(d.Stderr, "::add-mask::%s\n", secret)
+	if inActions(d) {
+		ghactions.Mask(d.Stderr, secret)
 	}
 }

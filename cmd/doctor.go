@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/python-trio/snekomatic/report"
 	"log/slog"
 
 	"github.com/spf13/cobra"
@@ -119,6 +120,11 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 		return err
 	}
 	if !rep.OK {
+		// A refused token exits as a run would (4), as refused App
+		// credentials do.
+		if _, refused := sess.Refused(); refused {
+			return &SilentError{Code: ExitAuth}
+		}
 		return &SilentError{Code: ExitError}
 	}
 	return nil
@@ -138,7 +144,7 @@ func (e doctorEnv) Explain(ctx context.Context, err error, org string) string {
 func (e doctorEnv) Owner(ctx context.Context, c *ghapi.Client, login, org string) (bool, string, error) {
 	oc, err := ghsession.CheckOwner(ctx, c, login, org)
 	if err != nil {
-		return false, "", errors.New(cleanText(err))
+		return false, "", errors.New(report.Text(err))
 	}
 	return oc.Owner, oc.Why, nil
 }

@@ -107,4 +107,3 @@ func TestCoAuthorCountsForMinMergedPRs(t *testing.T) {
 		t.Errorf("bea counting %q (report %+v)", beaReason, rep.Counting)
 	}
 }
-

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/python-trio/snekomatic/report"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,7 +37,7 @@ func (w *world) runJSON(t *testing.T, args ...string) *reconcile.Report {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Orgs) != 1 {
 		t.Fatalf("report: %v\n%s", err, out)
 	}
-	return rep.Orgs[0]
+	return rep.Orgs[0].Report
 }
 
 func TestConfigRoleAndTeams(t *testing.T) {
@@ -425,7 +426,7 @@ func TestAppModeOrganizationsOwnConfiguration(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	byOrg := map[string]*reconcile.Report{}
+	byOrg := map[string]*report.Org{}
 	for _, r := range rep.Orgs {
 		byOrg[r.Org] = r
 	}

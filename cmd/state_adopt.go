@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/python-trio/snekomatic/report"
 	"strings"
 	"time"
 
@@ -143,7 +144,7 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 	if err := store.Commit(); err != nil {
 		failures = append(failures, failure{Code: ExitError, Msg: errtext.OneLine(err.Error())})
 	}
-	failures = sayOnce(failures)
+	failures = report.SayOnce(failures)
 	for _, f := range failures {
 		run.Errors = append(run.Errors, strings.TrimPrefix(f.Org+": "+f.Msg, ": "))
 	}
@@ -166,7 +167,7 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 				verb = "would adopt"
 			}
 			fmt.Fprintf(d.Stdout, "%s: %d merged pull requests from %s to %s; %s %d people; %d already remembered (left as they were); %d authors not people (bots, mannequins, deleted)\n",
-				r.Org, r.PullRequests, fmtTime(r.Window.From), fmtTime(r.Window.To), verb, len(r.Adopted), r.Known, len(r.Skipped))
+				r.Org, r.PullRequests, report.FormatTime(r.Window.From), report.FormatTime(r.Window.To), verb, len(r.Adopted), r.Known, len(r.Skipped))
 		}
 		if o.DryRun {
 			fmt.Fprintln(d.Stdout, "Dry run: the state file was not changed.")
@@ -175,7 +176,7 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 	for _, f := range failures {
 		printFailure(d, f)
 	}
-	if code := exitCode(failures); code != ExitOK {
+	if code := report.ExitCode(failures); code != ExitOK {
 		return &SilentError{Code: code}
 	}
 	return nil

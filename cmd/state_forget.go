@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/python-trio/snekomatic/report"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,7 +130,7 @@ func stateForgetRun(_ context.Context, o *StateForgetOptions) error {
 		for _, id := range f.order {
 			p := f.who[id]
 			fmt.Fprintf(o.Deps.Stdout, "%s: %s %s (id %d, %s since %s); they are invited on their next merged pull request\n",
-				f.org, verb, p.Login, id, p.Status, fmtTime(p.At))
+				f.org, verb, p.Login, id, p.Status, report.FormatTime(p.At))
 		}
 	}
 	if o.DryRun {

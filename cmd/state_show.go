@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/python-trio/snekomatic/report"
 	"io"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/python-trio/snekomatic/ghurl"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -23,7 +25,10 @@ type StateShowOptions struct {
 	StatePath string
 	Orgs      []string
 	Output    string
-	Deps      *Deps
+	// APIURL is the GitHub API the state was written against (--api-url,
+	// else GITHUB_API_URL), and WebURL the web host links go to.
+	APIURL, WebURL string
+	Deps           *Deps
 }
 
 // NewCmdStateShow builds `snekomatic state show`.
@@ -48,6 +53,9 @@ It only reads the state file: it takes no lock and sends no request.`,
 				return err
 			}
 			o.Orgs = orgs
+			if err := o.completeWeb(c.Flags().Changed("api-url")); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
@@ -58,8 +66,30 @@ It only reads the state file: it takes no lock and sends no request.`,
 	addStateFlag(f, &o.StatePath)
 	f.StringArrayVar(&o.Orgs, "org", nil, "only this organization (repeatable)")
 	f.StringVar(&o.Output, "output", "text", "text or json")
+	f.StringVar(&o.APIURL, "api-url", "", "GitHub API base URL the state belongs to, for the links (default $GITHUB_API_URL, else "+ghurl.DefaultAPI+")")
 	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	return c
+}
+
+// completeWeb finds the web host of the GitHub the state was written
+// against, as a run does (ghurl.WebFor), so that links work on GitHub
+// Enterprise Server too.
+func (o *StateShowOptions) completeWeb(flagGiven bool) error {
+	if !flagGiven {
+		o.APIURL = o.Deps.Getenv("GITHUB_API_URL")
+	}
+	if o.APIURL == "" {
+		o.APIURL = ghurl.DefaultAPI
+	}
+	if err := ghurl.Check("--api-url", o.APIURL); err != nil {
+		return &UsageError{err}
+	}
+	web, err := ghurl.WebFor(o.APIURL)
+	if err != nil {
+		return &UsageError{err}
+	}
+	o.WebURL = web
+	return nil
 }
 
 // ShownState is the JSON document `state show --output json` prints.
@@ -133,7 +163,7 @@ func stateShowRun(_ context.Context, o *StateShowOptions) error {
 				if p.PR != nil {
 					so.People[i].PR = &ShownPR{PRRef: *p.PR}
 					if o.Output == "json" { // the text has no use for it
-						so.People[i].PR.URL = p.PR.URL(state.GitHubWeb)
+						so.People[i].PR.URL = p.PR.URL(o.WebURL)
 					}
 				}
 			}
@@ -167,7 +197,7 @@ func writeShownState(w io.Writer, doc ShownState) error {
 		}
 		cursor := "no cursor yet"
 		if so.Cursor != nil {
-			cursor = "cursor " + fmtTime(*so.Cursor)
+			cursor = "cursor " + report.FormatTime(*so.Cursor)
 		}
 		fmt.Fprintf(&b, "%s: %d people (%s)\n", so.Org, len(so.People), cursor)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -196,7 +226,7 @@ func writeShownState(w io.Writer, doc ShownState) error {
 			case p.Status == state.Invited:
 				note = strings.TrimSpace(note + " (welcome comment not posted yet)")
 			}
-			fmt.Fprintf(tw, "    %s\t%d\t%s\t%s\t%s\n", p.Login, p.ID, fmtTime(p.At), pr, errtext.OneLine(note))
+			fmt.Fprintf(tw, "    %s\t%d\t%s\t%s\t%s\n", p.Login, p.ID, report.FormatTime(p.At), pr, errtext.OneLine(note))
 		}
 		tw.Flush()
 	}

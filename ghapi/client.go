@@ -43,7 +43,7 @@ func New(httpClient *http.Client, apiURL, graphqlURL string) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REST client for %s: %w", apiURL, err)
 	}
-	return &Client{gql: githubv4.NewEnterpriseClient(graphqlURL, httpClient), rest: rest}, nil
+	return &Client{gql: githubv4.NewEnterpriseClient(graphqlURL, withStatusTypes(httpClient)), rest: rest}, nil
 }
 
 // GraphQLPoints is the GraphQL rate-limit cost this client has spent.

@@ -27,6 +27,24 @@ type Candidate struct {
 	// CoAuthor is set when PR is one they co-authored (Policy.CoAuthors)
 	// rather than opened.
 	CoAuthor bool
+	// Renewal is set for someone whose expired invitation was renewed
+	// (state.Person.Renewed): their first invitation's welcome stands,
+	// and no second one is posted.
+	Renewal *Renewal
+}
+
+// Renewal is the first invitation's welcome of a renewed invitation.
+type Renewal struct {
+	CommentURL string
+	NoComment  bool
+}
+
+// renewalOf is p's Renewal, nil unless p was renewed.
+func renewalOf(p *state.Person) *Renewal {
+	if p == nil || !p.Renewed {
+		return nil
+	}
+	return &Renewal{CommentURL: p.CommentURL, NoComment: p.NoComment}
 }
 
 // Skip is an author who is never a candidate, with the reason.
@@ -108,7 +126,8 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 		if p.Status != state.Queued && p.Status != state.Inviting {
 			continue
 		}
-		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web), CoAuthor: p.CoAuthor}
+		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web),
+			Renewal: renewalOf(p), CoAuthor: p.CoAuthor}
 		i, seen := byID[id]
 		if seen {
 			c.Login = cl.Candidates[i].Login // the fresher login
@@ -151,8 +170,8 @@ func (cl *Classification) consider(ks classifying, a Author, pr PullRequest, coA
 	if _, ok := byID[a.ID]; ok {
 		return // prs are sorted, so the first one seen is the earliest
 	}
-	c := Candidate{ID: a.ID, Login: a.Login, PR: pr, CoAuthor: coAuthor}
-	if p != nil && p.Status == state.Invited {
+	c := Candidate{ID: a.ID, Login: a.Login, PR: pr, CoAuthor: coAuthor, Renewal: renewalOf(p)}
+	if p != nil && (p.Status == state.Invited || p.Status == state.Expired) {
 		c.Note = reinvite[a.ID]
 	}
 	byID[a.ID] = len(cl.Candidates)
@@ -229,7 +248,7 @@ func settled(p *state.Person, pr PullRequest, reinvite bool) bool {
 	switch {
 	case p.Status == state.Counting:
 		return p.PR != nil && !pr.MergedAt.After(p.PR.MergedAt)
-	case p.Status == state.Invited && reinvite:
+	case (p.Status == state.Invited || p.Status == state.Expired) && reinvite:
 		return false
 	}
 	return p.Status.Final()

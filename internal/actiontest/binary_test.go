@@ -189,21 +189,24 @@ func TestActionBinaryCachedAfterFirstRun(t *testing.T) {
 // follow go.sum; a release tag is recognised only as a version.
 func TestActionBinaryKeys(t *testing.T) {
 	temp := filepath.Join(t.TempDir(), "runner-temp")
+	const commit = "0123456789abcdef0123456789abcdef01234567"
 	for _, tt := range []struct {
-		ref, repo, wantTag string
+		ref, repo, wantTag, wantRef string
 	}{
-		{"v1.2.3", "python-trio/snekomatic", "v1.2.3"},
-		{"v1.2.3-rc.1", "someone/fork", "v1.2.3-rc.1"},
-		{"main", "python-trio/snekomatic", ""},
-		{"0123456789abcdef0123456789abcdef01234567", "python-trio/snekomatic", ""},
-		{"v1", "python-trio/snekomatic", ""},
-		{"v1.2.3", "", ""}, // used as uses: ./ (no repository)
+		{"v1.2.3", "python-trio/snekomatic", "v1.2.3", "v1.2.3"},
+		{"v1.2.3-rc.1", "someone/fork", "v1.2.3-rc.1", "v1.2.3-rc.1"},
+		{"main", "python-trio/snekomatic", "", ""},
+		{"v1x", "python-trio/snekomatic", "", ""},
+		{commit, "python-trio/snekomatic", "", commit},
+		{"v1", "python-trio/snekomatic", "", "v1"},
+		{"v1.2", "python-trio/snekomatic", "", "v1.2"},
+		{"v1.2.3", "", "", ""}, // used as uses: ./ (no repository)
 	} {
 		j := newJob(t, temp, newSimCache(t), map[string]string{"action_ref": tt.ref, "action_repository": tt.repo})
 		j.runUntil("binary")
 		out := j.steps["binary"].outputs
-		if out["release-tag"] != tt.wantTag {
-			t.Errorf("ref %q of %q: release-tag %q, want %q", tt.ref, tt.repo, out["release-tag"], tt.wantTag)
+		if out["release-tag"] != tt.wantTag || out["release-ref"] != tt.wantRef {
+			t.Errorf("ref %q of %q: release-tag %q, release-ref %q; want %q, %q", tt.ref, tt.repo, out["release-tag"], out["release-ref"], tt.wantTag, tt.wantRef)
 		}
 		goVersion := strings.TrimPrefix(runtime.Version(), "go")
 		runnerOS, runnerArch := runnerNames()
@@ -296,13 +299,34 @@ type release struct {
 	dir, ghDir, ghLog string
 }
 
+// fakeGH stands in for gh, answering from the files in $FAKE_RELEASE, as
+// the GitHub CLI documents its commands (https://cli.github.com/manual/):
+//
+//   - release download TAG: the assets matching --pattern, if TAG is the
+//     release's tag ($FAKE_RELEASE/tag, else v1.2.3);
+//   - release list --json tagName --jq EXPR: EXPR over releases.json, the
+//     published releases (--exclude-drafts and --exclude-pre-releases are
+//     applied by whoever writes the file);
+//   - api repos/OWNER/REPO/tags --jq EXPR: EXPR over tags.json, shaped as
+//     GET /repos/{owner}/{repo}/tags answers (name, commit.sha), per
+//     rest-openapi.json's "tag" schema;
+//   - attestation verify: fails when $FAKE_RELEASE/attestation-fails
+//     exists, or when --source-ref is given and is not the ref the archive
+//     was attested for ($FAKE_RELEASE/attested-ref, else refs/tags/v1.2.3).
 const fakeGH = `#!/usr/bin/env bash
-# A stand-in for gh: release download copies from $FAKE_RELEASE; attestation
-# verify succeeds unless $FAKE_RELEASE/attestation-fails exists.
 printf '%s\n' "$*" >>"$FAKE_GH_LOG"
+jqexpr() {
+	while [ $# -gt 0 ]; do
+		if [ "$1" = --jq ]; then printf '%s' "$2"; return; fi
+		shift
+	done
+	printf '.'
+}
 case "$1 $2" in
 "release download")
+	tag=$3
 	shift 3
+	if [ "$tag" != "$(cat "$FAKE_RELEASE/tag" 2>/dev/null || echo v1.2.3)" ]; then echo "release not found" >&2; exit 1; fi
 	dir=.
 	patterns=()
 	while [ $# -gt 0 ]; do
@@ -316,8 +340,23 @@ case "$1 $2" in
 		[ -f "$FAKE_RELEASE/$p" ] || { echo "no asset matches $p" >&2; exit 1; }
 		cp "$FAKE_RELEASE/$p" "$dir/"
 	done ;;
+"release list")
+	jq -r "$(jqexpr "$@")" "$FAKE_RELEASE/releases.json" ;;
+"api "*)
+	case " $* " in
+	*" repos/"*"/tags"*) jq -r "$(jqexpr "$@")" "$FAKE_RELEASE/tags.json" ;;
+	*) echo "fake gh: $*" >&2; exit 1 ;;
+	esac ;;
 "attestation verify")
-	[ ! -e "$FAKE_RELEASE/attestation-fails" ] || { echo "verification failed" >&2; exit 1; } ;;
+	[ ! -e "$FAKE_RELEASE/attestation-fails" ] || { echo "verification failed" >&2; exit 1; }
+	attested=$(cat "$FAKE_RELEASE/attested-ref" 2>/dev/null || echo refs/tags/v1.2.3)
+	while [ $# -gt 0 ]; do
+		if [ "$1" = --source-ref ] && [ "$2" != "$attested" ]; then
+			echo "verification failed: the source ref is $attested, not $2" >&2
+			exit 1
+		fi
+		shift
+	done ;;
 *) echo "fake gh: $*" >&2; exit 1 ;;
 esac
 `
@@ -357,8 +396,13 @@ func newRelease(t *testing.T, binaryVersion string) *release {
 }
 
 func (r *release) job(t *testing.T, temp string, cache *simCache) *job {
+	return r.jobAt(t, temp, cache, "v1.2.3")
+}
+
+// jobAt is a job with the action used at ref.
+func (r *release) jobAt(t *testing.T, temp string, cache *simCache, ref string) *job {
 	j := newJob(t, temp, cache, map[string]string{
-		"action_ref": "v1.2.3", "action_repository": "python-trio/snekomatic", "token": "ghs_workflowToken",
+		"action_ref": ref, "action_repository": "python-trio/snekomatic", "token": "ghs_workflowToken",
 		"runner.os": "Linux", "runner.arch": "X64",
 	}, r.ghDir)
 	j.env = append(j.env, "FAKE_RELEASE="+r.dir, "FAKE_GH_LOG="+r.ghLog)
@@ -393,16 +437,135 @@ func TestActionBinaryFromRelease(t *testing.T) {
 		t.Errorf("the installed binary says %q, %v", out, err)
 	}
 
+	// The next job verifies the cached archive again, downloading only
+	// checksums.txt, and does not build.
 	second := r.job(t, temp, cache)
 	writeFile(t, r.ghLog, "")
 	second.runUntil("build")
 	noWarnings(t, second)
-	if line := gotLine(t, second); !strings.Contains(line, "from the Actions cache") {
+	if line := gotLine(t, second); !strings.Contains(line, "from the Actions cache, checksum and provenance attestation of release v1.2.3 verified again") {
 		t.Errorf("second job: %q", line)
 	}
-	if log := readFile(t, r.ghLog); log != "" {
-		t.Errorf("the second job called gh though the binary was cached:\n%s", log)
+	log = readFile(t, r.ghLog)
+	if !strings.Contains(log, "release download v1.2.3 --repo python-trio/snekomatic --dir ") || !strings.Contains(log, "--pattern checksums.txt\n") ||
+		strings.Contains(log, "--pattern snekomatic_") || !strings.Contains(log, "--source-ref refs/tags/v1.2.3") {
+		t.Errorf("the second job did not verify the cached archive against the release (checksums.txt only, then the attestation); gh was asked:\n%s", log)
 	}
+	if !contains(second.skipped, "Set up Go to build snekomatic") {
+		t.Errorf("the second job set up Go")
+	}
+}
+
+// TestActionBinaryCachedReleaseNotTrusted: at a release, a cache entry is
+// not taken on trust (anyone who can write to the repository's cache scope
+// could have put it there): a binary that is not the verified archive's is
+// replaced by the archive's, and an archive that no longer matches the
+// release's checksums is dropped for a build from source. Before, a cached
+// binary was run after only --version.
+func TestActionBinaryCachedReleaseNotTrusted(t *testing.T) {
+	for _, tt := range []struct {
+		name, file, wantLine string
+	}{
+		{"binary replaced", "snekomatic", "verified again"},
+		{"archive replaced", "snekomatic_1.2.3_linux_amd64.tar.gz", "built from source"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			runnerOS, runnerArch := runnerNames()
+			if runnerOS != "Linux" || runnerArch != "X64" {
+				t.Skip("the fake release is for linux/amd64")
+			}
+			temp := filepath.Join(t.TempDir(), "runner-temp")
+			cache := newSimCache(t)
+			r := newRelease(t, "1.2.3")
+			r.job(t, temp, cache).runUntil("build")
+			// Poison the cached entry: the attacker's file in its place.
+			poisoned := 0
+			for _, e := range cache.entries {
+				if p := filepath.Join(e.dir, "0", tt.file); strings.HasPrefix(e.key, "snekomatic-bin-") && fileExists(p) {
+					writeFile(t, p, "#!/bin/sh\necho 'snekomatic 1.2.3 (evil)'\ntouch \"$(dirname \"$0\")/evil-ran\"\n")
+					poisoned++
+				}
+			}
+			if poisoned != 1 {
+				t.Fatalf("found %d cached %s to poison, want 1", poisoned, tt.file)
+			}
+			j := r.job(t, temp, cache)
+			warmGoCaches(t, temp)
+			j.runUntil("build")
+			if line := gotLine(t, j); !strings.Contains(line, tt.wantLine) || strings.Contains(line, "evil") {
+				t.Errorf("%q, want %q and not the poisoned binary; the log:\n%s", line, tt.wantLine, j.log.String())
+			}
+			bin := j.steps["build"].outputs["bin"]
+			if out, err := exec.Command(bin, "--version").Output(); err != nil || strings.Contains(string(out), "evil") {
+				t.Errorf("the binary to run says %q, %v", out, err)
+			}
+		})
+	}
+}
+
+// TestActionBinaryAtAMovingTagOrAReleaseCommit: uses: ...@v1 and @v1.2
+// get the newest published release of that line, and @<commit> the
+// release whose tag points at that commit: verified, not built. The
+// attestation must name that release's tag.
+func TestActionBinaryAtAMovingTagOrAReleaseCommit(t *testing.T) {
+	const commit = "89abcdef0123456789abcdef0123456789abcdef"
+	for _, ref := range []string{"v1", "v1.2", commit} {
+		t.Run(ref, func(t *testing.T) {
+			runnerOS, runnerArch := runnerNames()
+			if runnerOS != "Linux" || runnerArch != "X64" {
+				t.Skip("the fake release is for linux/amd64")
+			}
+			needTools(t, "jq")
+			temp := filepath.Join(t.TempDir(), "runner-temp")
+			r := newRelease(t, "1.2.3")
+			// Newest first, as the API lists them; v1.10.0 is of another
+			// minor line, v2.0.0 of another major one.
+			writeFile(t, filepath.Join(r.dir, "releases.json"), `[{"tagName":"v2.0.0"},{"tagName":"v1.2.3"},{"tagName":"v1.1.9"},{"tagName":"v1.2.0"}]`)
+			writeFile(t, filepath.Join(r.dir, "tags.json"), `[{"name":"v2.0.0","commit":{"sha":"1111111111111111111111111111111111111111"}},`+
+				`{"name":"v1","commit":{"sha":"`+commit+`"}},{"name":"v1.2.3","commit":{"sha":"`+commit+`"}},{"name":"v1.2.2","commit":{"sha":"2222222222222222222222222222222222222222"}}]`)
+			if ref == "v1" {
+				// v1.10.0 is newer than v1.2.3 by version, not by text.
+				writeFile(t, filepath.Join(r.dir, "releases.json"), `[{"tagName":"v2.0.0"},{"tagName":"v1.10.0"},{"tagName":"v1.2.3"},{"tagName":"v1.9.0"}]`)
+				writeFile(t, filepath.Join(r.dir, "tag"), "v1.10.0")
+				writeFile(t, filepath.Join(r.dir, "attested-ref"), "refs/tags/v1.10.0")
+				r = renameRelease(t, r, "1.10.0")
+			}
+			j := r.jobAt(t, temp, newSimCache(t), ref)
+			warmGoCaches(t, temp) // a failure should not wait for a cold build
+			j.runUntil("build")
+			noWarnings(t, j)
+			want := "from release v1.2.3, checksum and provenance attestation verified"
+			if ref == "v1" {
+				want = "from release v1.10.0, checksum and provenance attestation verified"
+			}
+			if line := gotLine(t, j); !strings.Contains(line, want) {
+				t.Errorf("%q, want %q; the log:\n%s", line, want, j.log.String())
+			}
+			if !contains(j.skipped, "Build snekomatic from source") {
+				t.Errorf("the job built from source")
+			}
+		})
+	}
+}
+
+// renameRelease makes r's archive and checksums those of version, with a
+// binary that says so.
+func renameRelease(t *testing.T, r *release, version string) *release {
+	t.Helper()
+	n := newRelease(t, version)
+	old := filepath.Join(n.dir, "snekomatic_1.2.3_linux_amd64.tar.gz")
+	name := "snekomatic_" + version + "_linux_amd64.tar.gz"
+	if err := os.Rename(old, filepath.Join(r.dir, name)); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(readFile(t, filepath.Join(r.dir, name))))
+	writeFile(t, filepath.Join(r.dir, "checksums.txt"), fmt.Sprintf("%x  %s\n", sum, name))
+	return r
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // TestActionBinaryReleaseNotTrusted: a release archive that fails its
@@ -426,6 +589,11 @@ func TestActionBinaryReleaseNotTrusted(t *testing.T) {
 			writeFile(t, filepath.Join(r.dir, "attestation-fails"), "")
 		}, "1.2.3"},
 		{"other version", `says "snekomatic 1.0.0`, func(*testing.T, *release) {}, "1.0.0"},
+		// An archive attested by the release workflow, but run for another
+		// tag of the same repository.
+		{"attestation of another tag", "has no valid build provenance attestation", func(t *testing.T, r *release) {
+			writeFile(t, filepath.Join(r.dir, "attested-ref"), "refs/tags/v1.2.2")
+		}, "1.2.3"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			temp := filepath.Join(t.TempDir(), "runner-temp")
@@ -519,4 +687,137 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// releaseSteps reads the release workflow's steps.
+func releaseSteps(t *testing.T) []compositeStep {
+	t.Helper()
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []compositeStep `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(actionDir, ".github", "workflows", "release.yml"))), &wf); err != nil {
+		t.Fatal(err)
+	}
+	return wf.Jobs["release"].Steps
+}
+
+// TestReleaseWorkflowTestsBeforePublishing: the release workflow runs the
+// tests before GoReleaser builds and publishes anything.
+func TestReleaseWorkflowTestsBeforePublishing(t *testing.T) {
+	tested, built := -1, -1
+	for i, s := range releaseSteps(t) {
+		if tested < 0 && strings.Contains(s.Run, "go test ./...") && s.Env["CI"] == "true" {
+			tested = i
+		}
+		if built < 0 && strings.HasPrefix(s.Uses, "goreleaser/goreleaser-action@") {
+			built = i
+		}
+	}
+	if tested < 0 || built < 0 || tested > built {
+		t.Errorf("release.yml: the tests run at step %d, GoReleaser at step %d; want the tests first", tested, built)
+	}
+}
+
+// TestReleaseWorkflowMovesTheVersionTags runs the release workflow's step
+// that moves v1 and v1.2 to a new release, against a repository with tags
+// and a stand-in gh that records the API calls.
+func TestReleaseWorkflowMovesTheVersionTags(t *testing.T) {
+	needTools(t, "bash", "git", "sort", "sed", "grep")
+	var script string
+	published := false
+	for _, s := range releaseSteps(t) {
+		if s.Name == "Publish the release" {
+			published = true
+		}
+		if s.Name == "Move the major and minor version tags" {
+			if !published {
+				t.Fatal("release.yml moves the version tags before it publishes the release")
+			}
+			script = s.Run
+		}
+	}
+	if script == "" {
+		t.Fatal("release.yml has no step \"Move the major and minor version tags\"")
+	}
+	r := newRepo(t)
+	for _, tag := range []string{"v1.1.0", "v1.2.0", "v1.2.1", "v1.10.0-rc.1", "v2.0.0-rc.1"} {
+		git(t, r.work, "tag", tag)
+	}
+	head := git(t, r.work, "rev-parse", "HEAD")
+	ghDir := t.TempDir()
+	// An existing ref answers, a missing one (v1.2) is 404: created.
+	writeFile(t, filepath.Join(ghDir, "gh"), "#!/usr/bin/env bash\nprintf '%s\\n' \"$*\" >>\"$GH_LOG\"\n"+
+		"case \"$*\" in \"api repos/python-trio/snekomatic/git/ref/tags/v1\") exit 0 ;; \"api repos/python-trio/snekomatic/git/ref/tags/\"*) exit 1 ;; esac\n")
+	if err := os.Chmod(filepath.Join(ghDir, "gh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ tag, want string }{
+		{"v1.2.1", "api -X PATCH repos/python-trio/snekomatic/git/refs/tags/v1 -f sha=" + head + " -F force=true\n" +
+			"api -X POST repos/python-trio/snekomatic/git/refs -f ref=refs/tags/v1.2 -f sha=" + head + "\n"},
+		{"v1.1.0", "api -X POST repos/python-trio/snekomatic/git/refs -f ref=refs/tags/v1.1 -f sha=" + head + "\n"},
+		{"v2.0.0-rc.1", ""},
+	} {
+		log := filepath.Join(t.TempDir(), "log")
+		writeFile(t, log, "")
+		cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script)
+		cmd.Dir = r.work
+		cmd.Env = append(baseEnv(t), "PATH="+ghDir+string(os.PathListSeparator)+os.Getenv("PATH"), "GH_LOG="+log,
+			"TAG="+tt.tag, "GITHUB_REPOSITORY=python-trio/snekomatic")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", tt.tag, err, out)
+		}
+		var calls []string
+		for _, l := range strings.Split(readFile(t, log), "\n") {
+			if strings.Contains(l, " -X ") {
+				calls = append(calls, l+"\n")
+			}
+		}
+		if got := strings.Join(calls, ""); got != tt.want {
+			t.Errorf("release %s moved\n%s\nwant\n%s\n(output: %s)", tt.tag, got, tt.want, out)
+		}
+	}
+}
+
+// TestReleaseArchivesAreReproducible checks that .goreleaser.yaml fixes
+// every archive entry's owner, group, mode and time, so that two builds of
+// a tag give byte-identical archives (CI's release-snapshot job builds
+// twice and compares the checksums).
+func TestReleaseArchivesAreReproducible(t *testing.T) {
+	type info struct {
+		Owner, Group, Mtime string
+		Mode                int
+	}
+	var cfg struct {
+		Archives []struct {
+			BuildsInfo info `yaml:"builds_info"`
+			Files      []struct {
+				Src  string
+				Info info
+			}
+		}
+	}
+	if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(actionDir, ".goreleaser.yaml"))), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Archives) == 0 {
+		t.Fatal(".goreleaser.yaml has no archives")
+	}
+	check := func(what string, i info, mode int) {
+		t.Helper()
+		if i.Owner == "" || i.Group == "" || i.Mtime != "{{ .CommitDate }}" || i.Mode != mode {
+			t.Errorf(".goreleaser.yaml: %s has info %+v; want owner and group set, mode %#o, mtime {{ .CommitDate }}", what, i, mode)
+		}
+	}
+	for _, a := range cfg.Archives {
+		check("builds_info", a.BuildsInfo, 0o755)
+		if len(a.Files) == 0 {
+			t.Error(".goreleaser.yaml: an archive lists no files (GoReleaser would add its defaults, with the builder's owners)")
+		}
+		for _, f := range a.Files {
+			check(f.Src, f.Info, 0o644)
+		}
+	}
 }

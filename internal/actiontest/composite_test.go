@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 	"unicode"
 
 	"go.yaml.in/yaml/v3"
@@ -30,8 +32,10 @@ import (
 //     its cache on prints the warning the real one prints when the
 //     dependency file is outside the workspace.
 //
-// Only the expression syntax action.yml uses is understood (context
-// references, string literals, ==, !=, &&, ||, !, parentheses); anything
+// A job can be cancelled while a step runs, as GitHub's runner cancels one
+// (cancelStep). Only the expression syntax action.yml uses is understood
+// (context references, string literals, ==, !=, &&, ||, !, parentheses,
+// the status checks always(), cancelled() and success()); anything
 // else fails the test, so that a new construct is noticed here.
 
 // compositeStep is one step of action.yml.
@@ -84,9 +88,22 @@ type job struct {
 	temp    string
 	cache   *simCache
 	dir     string // the action's directory (GITHUB_ACTION_PATH); actionDir if empty
+	work    string // the workspace (GITHUB_WORKSPACE), each step's directory; a fresh one if empty
 	steps   map[string]stepResult
 	log     bytes.Buffer // everything the steps printed
 	skipped []string     // names of the steps whose if: was false
+
+	// cancel, when its step is set, cancels the job while that step runs
+	// (see cancelStep); cancelled is then true for the steps after it.
+	cancel    cancelAt
+	cancelled bool
+}
+
+// cancelAt says when a simulated job is cancelled: while the step with id
+// step runs, once ready says so.
+type cancelAt struct {
+	step  string
+	ready func() bool
 }
 
 type stepResult struct {
@@ -110,13 +127,19 @@ type simEntry struct {
 func newSimCache(t *testing.T) *simCache { return &simCache{dir: t.TempDir()} }
 
 // runUntil runs action.yml's steps in order up to and including the step
-// with id last, and fails the test if a step that ran failed.
+// with id last (every step if last is ""), and fails the test if a step
+// that ran failed.
 func (j *job) runUntil(last string) {
 	t := j.t
 	t.Helper()
 	j.steps = map[string]stepResult{}
 	for _, s := range j.action.Runs.Steps {
-		if s.If != "" && !truthy(j.eval(strings.TrimSpace(unwrap(s.If)))) {
+		// A step without if: runs on success(), as on GitHub.
+		cond := "success()"
+		if s.If != "" {
+			cond = strings.TrimSpace(unwrap(s.If))
+		}
+		if !truthy(j.eval(cond)) {
 			j.skipped = append(j.skipped, s.Name)
 			if s.ID != "" {
 				j.steps[s.ID] = stepResult{outcome: "skipped"}
@@ -126,13 +149,18 @@ func (j *job) runUntil(last string) {
 			if s.ID != "" {
 				j.steps[s.ID] = res
 			}
-			if res.outcome != "success" {
+			if res.outcome == "cancelled" {
+				j.cancelled = true
+			} else if res.outcome != "success" {
 				t.Fatalf("step %q failed; the job's log:\n%s", s.Name, j.log.String())
 			}
 		}
-		if s.ID == last {
+		if s.ID == last && last != "" {
 			return
 		}
+	}
+	if last == "" {
+		return
 	}
 	t.Fatalf("action.yml has no step with id %q", last)
 }
@@ -177,18 +205,30 @@ func (j *job) runShell(s compositeStep) stepResult {
 	if dir == "" {
 		dir = actionDir
 	}
-	env = append(env, "GITHUB_ACTION_PATH="+dir, "RUNNER_TEMP="+j.temp, "GITHUB_OUTPUT="+output)
+	env = append(env, "GITHUB_ACTION_PATH="+dir, "RUNNER_TEMP="+j.temp, "GITHUB_OUTPUT="+output, "GITHUB_WORKSPACE="+j.workspace())
 	for k, v := range s.Env {
 		env = append(env, k+"="+j.interpolate(v))
 	}
-	// As the runner does: bash --noprofile --norc -eo pipefail {0}.
-	cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", j.interpolate(s.Run))
-	cmd.Dir = t.TempDir()
+	// As the runner does: the script in a file, run as
+	// bash --noprofile --norc -eo pipefail {0}, so that bash is the
+	// step's entry process (not a command bash -c would exec).
+	script := filepath.Join(t.TempDir(), "step.sh")
+	writeFile(t, script, j.interpolate(s.Run)+"\n")
+	cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", script)
+	cmd.Dir = j.workspace()
 	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = &j.log, &j.log
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
 	res := stepResult{outcome: "success", outputs: map[string]string{}}
-	if err := cmd.Run(); err != nil {
+	var err error
+	if s.ID != "" && s.ID == j.cancel.step {
+		err = j.cancelStep(cmd)
+		res.outcome = "cancelled"
+	} else if err = cmd.Run(); err != nil {
 		res.outcome = "failure"
+	}
+	j.log.Write(log.Bytes())
+	if err != nil {
 		fmt.Fprintf(&j.log, "##[error]%v\n", err)
 	}
 	for _, line := range strings.Split(readFile(t, output), "\n") {
@@ -197,6 +237,58 @@ func (j *job) runShell(s compositeStep) stepResult {
 		}
 	}
 	return res
+}
+
+// workspace is the job's workspace, made on first use.
+func (j *job) workspace() string {
+	if j.work == "" {
+		j.work = j.t.TempDir()
+	}
+	return j.work
+}
+
+// runnerSIGINTGrace and runnerSIGTERMGrace are how long GitHub's runner
+// waits after SIGINT, then after SIGTERM, for a cancelled step's entry
+// process to exit before it sends the next signal, then kills the process
+// tree: 7500 ms and 2500 ms ("Workflow cancellation reference",
+// https://docs.github.com/en/actions/reference/workflow-cancellation-reference).
+const (
+	runnerSIGINTGrace  = 7500 * time.Millisecond
+	runnerSIGTERMGrace = 2500 * time.Millisecond
+)
+
+// cancelStep runs cmd and cancels it as GitHub's runner cancels a step:
+// once j.cancel.ready() is true, SIGINT to the entry process, SIGTERM if it
+// has not exited runnerSIGINTGrace later, and runnerSIGTERMGrace after that
+// its whole process group is killed. It returns how the process ended.
+func (j *job) cancelStep(cmd *exec.Cmd) error {
+	t := j.t
+	t.Helper()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for deadline := time.Now().Add(30 * time.Second); !j.cancel.ready(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			t.Fatalf("the step to cancel never got ready: %v", <-done)
+		}
+	}
+	for _, sig := range []struct {
+		s     syscall.Signal
+		grace time.Duration
+	}{{syscall.SIGINT, runnerSIGINTGrace}, {syscall.SIGTERM, runnerSIGTERMGrace}} {
+		cmd.Process.Signal(sig.s)
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(sig.grace):
+		}
+	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	return <-done
 }
 
 // setupGo stands in for actions/setup-go: the machine's Go, at the version
@@ -260,7 +352,7 @@ func (c *simCache) restore(j *job, with map[string]string) stepResult {
 		return res
 	}
 	for i, p := range paths {
-		copyTree(j.t, filepath.Join(found.dir, fmt.Sprint(i)), p)
+		copyTree(j.t, filepath.Join(found.dir, fmt.Sprint(i)), j.abs(p))
 	}
 	fmt.Fprintf(&j.log, "Cache restored from key: %s\n", found.key)
 	res.outputs["cache-matched-key"] = found.key
@@ -280,15 +372,23 @@ func (c *simCache) save(j *job, with map[string]string) stepResult {
 	}
 	e := simEntry{key: key, paths: paths, dir: filepath.Join(c.dir, fmt.Sprint(len(c.entries)))}
 	for i, p := range paths {
-		if _, err := os.Lstat(p); err != nil {
+		if _, err := os.Lstat(j.abs(p)); err != nil {
 			fmt.Fprintf(&j.log, "::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.\n")
 			return stepResult{outcome: "success"}
 		}
-		copyTree(j.t, p, filepath.Join(e.dir, fmt.Sprint(i)))
+		copyTree(j.t, j.abs(p), filepath.Join(e.dir, fmt.Sprint(i)))
 	}
 	c.entries = append(c.entries, e)
 	fmt.Fprintf(&j.log, "Cache saved with key: %s\n", key)
 	return stepResult{outcome: "success"}
+}
+
+// abs is a cache path as actions/cache takes it: relative to the workspace.
+func (j *job) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(j.workspace(), p)
 }
 
 // copyTree copies a file or directory, keeping modes and keeping symbolic
@@ -499,6 +599,22 @@ func (p *exprParser) primary() any {
 		return tok[1 : len(tok)-1]
 	case tok == "true" || tok == "false":
 		return tok == "true"
+	case p.peek() == "(":
+		// A status check function: always(), cancelled(), success().
+		p.pos++
+		if p.peek() != ")" {
+			t.Fatalf("expression %q: the simulated runner knows only functions without arguments", p.expr)
+		}
+		p.pos++
+		switch tok {
+		case "always":
+			return true
+		case "cancelled":
+			return p.j.cancelled
+		case "success":
+			return !p.j.cancelled
+		}
+		t.Fatalf("expression %q: the simulated runner does not know %s()", p.expr, tok)
 	}
 	return p.j.context(tok)
 }

@@ -1,0 +1,281 @@
+package cmd
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/python-trio/snekomatic/config"
+	why "github.com/python-trio/snekomatic/explain"
+	"github.com/python-trio/snekomatic/ghname"
+	"github.com/python-trio/snekomatic/ghurl"
+	"github.com/python-trio/snekomatic/reconcile"
+	"github.com/python-trio/snekomatic/state"
+)
+
+// ExplainOptions are the inputs of `snekomatic explain`.
+type ExplainOptions struct {
+	AuthOptions
+	Login      string
+	StatePath  string
+	ConfigPath string
+	// configGiven: --config was named (then it must exist).
+	configGiven bool
+	Offline     bool
+	Output      string
+	Deps        *Deps
+	// notAsked says why GitHub is not asked; "" when it is.
+	notAsked string
+}
+
+// explainWidth is where the paragraph wraps.
+const explainWidth = 80
+
+// NewCmdExplain builds `snekomatic explain`.
+func NewCmdExplain(d *Deps, runF func(context.Context, *ExplainOptions) error) *cobra.Command {
+	o := &ExplainOptions{Deps: d}
+	c := &cobra.Command{
+		Use:   "explain LOGIN --org ORG",
+		Short: "Say everything snekomatic knows and decides about one person, and what happens next",
+		Long: `Says, in one paragraph, everything snekomatic knows and decides about one
+person in one organization: their record in the state file (status, when,
+the pull request, the welcome comment, the reason), what the organization's
+policy says about them (a bot, an excluded login, min_merged_prs, role and
+teams), what GitHub says now (the account, its membership, and when it can
+matter its merged pull requests), and what happens next: invited on the next
+run, waiting in the queue, needing more merged pull requests, or never, and
+why.
+
+With credentials (the same as reconcile's) it asks GitHub at most three
+reads: GET /users/{login}, GET /orgs/{org}/memberships/{login}, and one
+search count of merged pull requests when the count can change the answer
+(App mode also reads the organization's own configuration, as a run does).
+Without credentials, or with --offline, it asks GitHub nothing and says so.
+It never writes anything and takes no lock.
+
+Someone the state file does not know, or an organization it does not have,
+is an answer too: exit 0.`,
+		Example: `  snekomatic explain alice --org python-trio --offline
+  GH_TOKEN=$(gh auth token) snekomatic explain alice --org python-trio
+  snekomatic explain dependabot[bot] --org python-trio
+  snekomatic explain alice --org python-trio --output json | jq .verdict`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := o.complete(c, args[0]); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return explainRun(c.Context(), o)
+		},
+	}
+	f := c.Flags()
+	o.AuthOptions.addFlags(f)
+	addStateFlag(f, &o.StatePath)
+	f.StringVar(&o.ConfigPath, "config", "", "configuration file (default "+config.DefaultPath+" when it exists)")
+	f.BoolVar(&o.Offline, "offline", false, "ask GitHub nothing: answer from the state file and the configuration alone")
+	f.StringVar(&o.Output, "output", "text", "text or json")
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
+	return c
+}
+
+// complete validates the arguments and decides whether GitHub is asked;
+// it sends nothing.
+func (o *ExplainOptions) complete(c *cobra.Command, login string) error {
+	bare := login
+	if len(login) > len(reconcile.BotSuffix) && strings.EqualFold(login[len(login)-len(reconcile.BotSuffix):], reconcile.BotSuffix) {
+		bare = login[:len(login)-len(reconcile.BotSuffix)]
+	}
+	if !ghname.ValidLogin(bare) {
+		return usagef("%q is not a valid GitHub login", login)
+	}
+	o.Login = login
+	if err := checkOutput(o.Output); err != nil {
+		return err
+	}
+	if o.StatePath == "" {
+		return usagef("--state must not be empty")
+	}
+	o.configGiven = c.Flags().Changed("config")
+	if o.configGiven && o.ConfigPath == "" {
+		return usagef("--config must not be empty")
+	}
+	orgs, err := checkOrgs(o.Orgs)
+	switch {
+	case err != nil:
+		return err
+	case len(orgs) != 1:
+		return usagef("--org is required, once: name the organization to explain %s in", login)
+	}
+	if o.Offline {
+		o.Orgs, o.notAsked = orgs, "--offline"
+		return o.offlineWeb(c.Flags().Changed("api-url"))
+	}
+	var cred *CredentialsError
+	if err := o.AuthOptions.complete(o.Deps, c.Flags()); errors.As(err, &cred) && cred.Missing {
+		o.Orgs, o.notAsked = orgs, "no credentials were given"
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// offlineWeb finds the GitHub instance's web address, for pull request
+// links, as AuthOptions.complete does, without reading any credential:
+// --offline answers whatever state the credentials are in.
+func (o *ExplainOptions) offlineWeb(apiGiven bool) error {
+	api := o.APIURL
+	if !apiGiven {
+		api = cmp.Or(o.Deps.Getenv("GITHUB_API_URL"), ghurl.DefaultAPI)
+	}
+	web, err := ghurl.WebFor(api)
+	if err != nil {
+		return &UsageError{err}
+	}
+	o.WebURL = web
+	return nil
+}
+
+func explainRun(ctx context.Context, o *ExplainOptions) error {
+	d := o.Deps
+	cfg, err := o.loadConfig()
+	if err != nil {
+		return err
+	}
+	st, fresh, err := state.Load(o.StatePath)
+	if err != nil {
+		return err
+	}
+	org := o.Orgs[0]
+	f := why.Facts{Login: o.Login, Org: org, StatePath: o.StatePath, NotAsked: o.notAsked, Web: o.WebURL}
+	so := st.Orgs[strings.ToLower(org)]
+	if !fresh && so != nil {
+		f.OrgInState, f.Cursor = true, so.Cursor
+	}
+	policy := policySource{cfg: cfg, log: slog.New(slog.DiscardHandler)}
+	if o.notAsked != "" {
+		if f.Policy, _, err = policy.orgPolicy(ctx, nil, org, false); err != nil {
+			return err
+		}
+		f.ID, f.Record, _, _ = why.Find(so, o.Login, 0)
+	} else if err := o.askGitHub(ctx, &f, so, policy); err != nil {
+		return err
+	}
+	a := why.Explain(f)
+	if o.Output == "json" {
+		return why.WriteJSON(d.Stdout, a)
+	}
+	return why.WriteText(d.Stdout, a, explainWidth)
+}
+
+// loadConfig reads the configuration file: the one named, or the default
+// one when it exists, or none.
+func (o *ExplainOptions) loadConfig() (*config.File, error) {
+	path := o.ConfigPath
+	if !o.configGiven {
+		if _, err := os.Stat(config.DefaultPath); err != nil {
+			return &config.File{}, nil
+		}
+		path = config.DefaultPath
+	}
+	cfg, err := config.Load(path, reconcile.SampleWelcomeData)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	return cfg, nil
+}
+
+// explainReader is what explain reads from GitHub (ghapi.Client).
+type explainReader interface {
+	orgConfigReader
+	User(ctx context.Context, login string) (id int64, typ string, found bool, err error)
+	Membership(ctx context.Context, org, login string) (reconcile.MemberState, int64, error)
+	CountMerged(ctx context.Context, org string, logins []string) (map[string]int, error)
+}
+
+// askGitHub resolves the organization's policy as a run does and fills in
+// what GitHub says now. A failure is said as a run says it (exit 4 for
+// refused credentials), once.
+func (o *ExplainOptions) askGitHub(ctx context.Context, f *why.Facts, so *state.Org, policy policySource) error {
+	d := o.Deps
+	sess, err := connect(&o.AuthOptions, d, newLogger(d), nil)
+	if err != nil {
+		return err
+	}
+	fail := func(err error) error {
+		fl := explain(ctx, err, f.Org, &o.AuthOptions, sess)
+		printFailure(d, fl)
+		return &SilentError{Code: fl.Code}
+	}
+	ts, err := sess.Targets(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if len(ts) != 1 || ts[0].Err != nil {
+		if len(ts) == 1 {
+			err = ts[0].Err
+		} else {
+			err = fmt.Errorf("no way to act on %s with these credentials", f.Org)
+		}
+		return fail(err)
+	}
+	c, err := ts[0].API()
+	if err != nil {
+		return fail(err)
+	}
+	var warnings []string
+	if f.Policy, warnings, err = policy.orgPolicy(ctx, c, f.Org, o.Mode == ModeApp); err != nil {
+		return fail(err)
+	}
+	f.PolicyNote = strings.Join(warnings, "; ")
+	if err := readGitHub(ctx, c, f, so); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// readGitHub asks GitHub about f.Login, with the cheapest reads that tell
+// (one request each): GET /users/{username} for the account and its id,
+// which picks the state's record; for a user, GET
+// /orgs/{org}/memberships/{username} ("active" for a member, "pending" for
+// an invitee, 404 otherwise); and, only when the count can change the
+// answer (why.WantsCount), one GraphQL search counting their merged pull
+// requests in the organization, as a run counts them for min_merged_prs.
+func readGitHub(ctx context.Context, c explainReader, f *why.Facts, so *state.Org) error {
+	g := &why.GitHub{Merged: -1}
+	f.GitHub = g
+	id, typ, found, err := c.User(ctx, f.Login)
+	if err != nil {
+		return fmt.Errorf("look up the account %s: %w", f.Login, err)
+	}
+	g.Found, g.ID, g.Type = found, id, typ
+	f.ID, f.Record, f.OtherID, f.Other = why.Find(so, f.Login, id)
+	if !found || typ != "User" {
+		return nil
+	}
+	ms, _, err := c.Membership(ctx, f.Org, f.Login)
+	if err != nil {
+		return fmt.Errorf("read the membership of %s in %s: %w", f.Login, f.Org, err)
+	}
+	g.Membership = map[reconcile.MemberState]string{reconcile.ActiveMember: why.Member, reconcile.PendingInvitee: why.Pending}[ms]
+	if g.Membership == "" {
+		g.Membership = why.NotMember
+	}
+	if !why.WantsCount(*f) {
+		return nil
+	}
+	n, err := c.CountMerged(ctx, f.Org, []string{f.Login})
+	if err != nil {
+		return fmt.Errorf("count the merged pull requests of %s in %s: %w", f.Login, f.Org, err)
+	}
+	g.Merged = n[f.Login]
+	return nil
+}
