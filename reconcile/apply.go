@@ -229,7 +229,9 @@ func (r *orgRun) inviteOne(ctx context.Context, d Decision) (*state.Person, *Ent
 // besides GitHub's answer: whether an invitee refused as unknown is gone,
 // and which configured team a refusal of the teams is about.
 func (r *orgRun) send(ctx context.Context, d Decision) answer {
-	a := answer{Err: r.inviteOnce(ctx, d.Candidate)}
+	how := r.invite
+	how.NoWelcome = !r.wantsWelcome(d) || r.tooLate(d) != ""
+	a := answer{Err: r.inviteOnce(ctx, d.Candidate, how)}
 	switch kindOf(a.Err) {
 	case answerUnknownInvitee:
 		exists, err := r.c.UserExists(ctx, d.ID)
@@ -320,8 +322,8 @@ func (r *orgRun) queueAll(batch []Decision, reason string) error {
 // earlier run may already have invited (Unsure), and for the second send,
 // GitHub's "already invited" or "already a member" means that the earlier
 // one arrived. ResolveUnsure decides each of these.
-func (r *orgRun) inviteOnce(ctx context.Context, who Candidate) error {
-	c, org, how := r.c, r.org, r.invite
+func (r *orgRun) inviteOnce(ctx context.Context, who Candidate, how InviteOptions) error {
+	c, org := r.c, r.org
 	err := c.SendInvitation(ctx, org, who.ID, how)
 	resent := who.Unsure
 	if errors.Is(err, ErrMaybeSent) {

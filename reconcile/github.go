@@ -122,6 +122,11 @@ type InviteOptions struct {
 	Role string
 	// TeamIDs are the teams the invitee joins when they accept.
 	TeamIDs []int64
+	// NoWelcome says that no welcome comment will follow this invitation
+	// (comments are off, or its pull request is too old), so that it
+	// needs room for itself alone under GitHub's hourly limit on
+	// content-creating requests.
+	NoWelcome bool
 }
 
 // Inviter changes things on GitHub: the only interface here that mutates.
