@@ -253,10 +253,14 @@ func (r *orgRun) lookUp(ctx context.Context, cands []Candidate, col collected) (
 // reportDryRun reports the plan of a dry run, and where the cursor would be.
 func (r *orgRun) reportDryRun(p planned, cursor time.Time, w Window, gap bool) {
 	for _, d := range p.decisions {
-		r.rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
+		e := entry(d.Login, d.ID, d.PR, d.Reason)
+		r.previewWelcome(&e, d.PR, welcomeDue(d.Action, d.CommentURL, d.PR, r.opts.Policy))
+		r.rep.add(d.Action, e)
 	}
 	for _, wl := range p.welcomes {
-		r.rep.Welcomed = append(r.rep.Welcomed, entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post"))
+		e := entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post")
+		r.previewWelcome(&e, wl.PR, welcomeDue(ActInvite, "", wl.PR, r.opts.Policy))
+		r.rep.Welcomed = append(r.rep.Welcomed, e)
 	}
 	r.rep.Cursor = cursor
 	if !gap {

@@ -1,0 +1,70 @@
+package reconcile
+
+import (
+	"fmt"
+	"strings"
+)
+
+// This file previews the welcome comment: in a dry run, for each person
+// who would be welcomed (Entry.Welcome), and for doctor, on sample data.
+// Both render it with Welcome, which a real run posts.
+
+// Welcome is the welcome comment for d and the user id userID under pol:
+// pol's template, or the standard text when it has none, with the hidden
+// marker appended. It does not ask whether pol posts comments at all
+// (Policy.NoComment).
+func Welcome(pol Policy, d WelcomeData, userID int64) (string, error) {
+	if pol.Comment == nil {
+		return WelcomeComment(d.Login, d.Org, userID, d.AcceptURL), nil
+	}
+	return RenderWelcome(pol.Comment, d, userID)
+}
+
+// SampleWelcomeFor is SampleWelcomeData moved into org on the GitHub
+// instance whose web host is webURL ("" means github.com): what doctor
+// shows an organization's welcome comment with.
+func SampleWelcomeFor(org, webURL string) WelcomeData {
+	if webURL == "" {
+		webURL = "https://github.com"
+	}
+	d := SampleWelcomeData
+	d.Org = org
+	d.PR.Repo = org + "/project"
+	d.PR.URL = fmt.Sprintf("%s/%s/pull/%d", strings.TrimRight(webURL, "/"), d.PR.Repo, d.PR.Number)
+	d.AcceptURL = AcceptURL(webURL, org)
+	return d
+}
+
+// welcomeDue says whether a dry run's decision a, on pull request pr,
+// would post a welcome comment under pol, as a real run decides it: an
+// invitation sent (ActInvite), or confirmed without our comment found
+// (ActConfirm with no commentURL), when comments are on and there is a
+// pull request to comment on (wantsWelcome), not in an archived
+// repository (which GitHub refuses: findOrPostWelcome). Recording a
+// declined invitation posts nothing.
+func welcomeDue(a Action, commentURL string, pr PullRequest, pol Policy) bool {
+	switch {
+	case pol.NoComment || pr.Repo == "" || pr.RepoArchived:
+		return false
+	case a == ActInvite:
+		return true
+	case a == ActConfirm:
+		return commentURL == ""
+	}
+	return false
+}
+
+// previewWelcome sets e.Welcome, in a dry run, to the comment the run
+// would post on pr for e's person, when due. A template that does not
+// render for them is a warning: the real run would fail that welcome.
+func (r *orgRun) previewWelcome(e *Entry, pr PullRequest, due bool) {
+	if !due {
+		return
+	}
+	body, err := welcomeBody(r.org, welcome{ID: e.ID, Login: e.Login, PR: pr}, r.opts)
+	if err != nil {
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("the welcome comment to %s would not be posted: %v", e.Login, err))
+		return
+	}
+	e.Welcome = body
+}
