@@ -49,8 +49,8 @@ func TestPolicyFullFile(t *testing.T) {
 		MinMergedPRs: 2,
 		Repos: reconcile.RepoFilter{Include: []string{"*"}, Exclude: []string{"sandbox-*", "python-trio/old"},
 			SkipForks: true, SkipArchived: true},
-		ReinviteExpiredAfter: 365 * 24 * time.Hour,
-		Lookback:             14 * 24 * time.Hour, Overlap: 90 * time.Minute, MaxInvites: 10, DailyInviteLimit: 500,
+		ReinviteExpiredAfter: 365 * 24 * time.Hour, RenewExpired: true,
+		Lookback: 14 * 24 * time.Hour, Overlap: 90 * time.Minute, MaxInvites: 10, DailyInviteLimit: 500,
 	}
 	if diff := cmp.Diff(want, p, cmpopts.IgnoreFields(reconcile.Policy{}, "Comment")); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)

@@ -18,6 +18,17 @@ const (
 	RoleAdmin        = "admin"
 )
 
+// The values of the renew_expired key: what becomes of an invitation of
+// snekomatic's that expired unanswered.
+const (
+	// RenewNever (the default): it is not sent again (unless
+	// reinvite_expired_after and a new merged pull request say so).
+	RenewNever = "never"
+	// RenewOnce: it is sent again once, by the next run that learns of the
+	// expiry, without waiting for another merged pull request.
+	RenewOnce = "once"
+)
+
 // File is a whole configuration file.
 type File struct {
 	// Defaults apply to every organization.
@@ -55,6 +66,8 @@ type Policy struct {
 	DailyInviteLimit *int
 	// ReinviteExpiredAfter is 0 (never) or more.
 	ReinviteExpiredAfter *time.Duration
+	// RenewExpired is RenewNever or RenewOnce.
+	RenewExpired *string
 }
 
 // Repos is the repository filter of a Policy.
@@ -111,6 +124,7 @@ func (p Policy) Overlay(q Policy) Policy {
 	over(&r.MaxInvites, q.MaxInvites)
 	over(&r.DailyInviteLimit, q.DailyInviteLimit)
 	over(&r.ReinviteExpiredAfter, q.ReinviteExpiredAfter)
+	over(&r.RenewExpired, q.RenewExpired)
 	return r
 }
 

@@ -51,7 +51,7 @@ func TestParseFullFile(t *testing.T) {
 			SkipForks: ptr(true), SkipArchived: ptr(true), SkipPrivate: ptr(false)},
 		Comment:  Comment{Enabled: ptr(true)},
 		Lookback: ptr(14 * 24 * time.Hour), Overlap: ptr(90 * time.Minute), MaxInvites: ptr(10), DailyInviteLimit: ptr(500),
-		ReinviteExpiredAfter: ptr(365 * 24 * time.Hour),
+		ReinviteExpiredAfter: ptr(365 * 24 * time.Hour), RenewExpired: ptr(RenewOnce),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)

@@ -77,7 +77,8 @@ func ParseOrg(r io.Reader, name string, sample any) (*Policy, error) {
 }
 
 var policyKeys = []string{"role", "teams", "exclude", "min_merged_prs", "repos", "comment",
-	"lookback", "overlap", "max_invites", "daily_invite_limit", "reinvite_expired_after"}
+	"lookback", "overlap", "max_invites", "daily_invite_limit", "reinvite_expired_after",
+	"renew_expired"}
 
 func (ps *parser) orgs(n *yaml.Node, f *File) error {
 	n = deref(n)
@@ -183,10 +184,24 @@ func (ps *parser) policy(n *yaml.Node, where string, orgFile bool) (Policy, erro
 				return err
 			}
 			p.DailyInviteLimit = &i
+		case "renew_expired":
+			p.RenewExpired, err = ps.renewExpired(v, at)
 		}
 		return err
 	})
 	return p, err
+}
+
+// renewExpired reads renew_expired: never or once.
+func (ps *parser) renewExpired(v *yaml.Node, at string) (*string, error) {
+	s, err := ps.str(v, at)
+	if err != nil {
+		return nil, err
+	}
+	if s != RenewNever && s != RenewOnce {
+		return nil, ps.errf(v, at, "%s is not a choice: want %s or %s", quote(s), RenewNever, RenewOnce)
+	}
+	return &s, nil
 }
 
 func (ps *parser) repos(n *yaml.Node, where string) (Repos, error) {

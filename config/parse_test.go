@@ -28,6 +28,7 @@ func TestParseErrorsNameKeyAndLine(t *testing.T) {
 		{"daily limit negative", "defaults:\n  daily_invite_limit: -1\n", `c.yml:2: defaults.daily_invite_limit: -1 is out of range`},
 		{"bad duration", "defaults:\n  overlap: soon\n", `c.yml:2: defaults.overlap: "soon" is not a duration`},
 		{"negative duration", "defaults:\n  reinvite_expired_after: -5d\n", `c.yml:2: defaults.reinvite_expired_after: -5d must not be negative`},
+		{"renew_expired unknown", "defaults:\n  renew_expired: twice\n", `c.yml:2: defaults.renew_expired: "twice" is not a choice: want never or once`},
 		{"zero lookback", "defaults:\n  lookback: 0\n", `c.yml:2: defaults.lookback: 0 must be positive`},
 		{"bool as text", "defaults:\n  repos:\n    skip_forks: yes\n", `c.yml:3: defaults.repos.skip_forks: want true or false, found "yes"`},
 		{"repo pattern with two slashes", "defaults:\n  repos:\n    exclude: [a/b/c]\n", `c.yml:3: defaults.repos.exclude: "a/b/c": a pattern may not contain more than one /`},

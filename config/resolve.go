@@ -40,6 +40,8 @@ type Resolved struct {
 	// DailyInviteLimit is 0 (not tracked) or more.
 	DailyInviteLimit     int
 	ReinviteExpiredAfter time.Duration
+	// RenewExpired is RenewNever or RenewOnce.
+	RenewExpired string
 }
 
 // Resolve is the one place a run's policy for org is decided: the file's
@@ -73,6 +75,7 @@ func fill(p Policy) Resolved {
 		MaxInvites:           orDefault(p.MaxInvites, DefaultMaxInvites),
 		DailyInviteLimit:     orDefault(p.DailyInviteLimit, DefaultDailyInviteLimit),
 		ReinviteExpiredAfter: orDefault(p.ReinviteExpiredAfter, 0),
+		RenewExpired:         orDefault(p.RenewExpired, RenewNever),
 	}
 }
 

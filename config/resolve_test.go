@@ -13,7 +13,7 @@ import (
 func TestResolveBuiltinDefaults(t *testing.T) {
 	got := Resolve(nil, "trio", nil, Policy{})
 	want := Resolved{Role: "direct_member", MinMergedPRs: 1, Comment: true, Lookback: 7 * 24 * time.Hour,
-		Overlap: time.Hour, MaxInvites: -1, DailyInviteLimit: 50}
+		Overlap: time.Hour, MaxInvites: -1, DailyInviteLimit: 50, RenewExpired: RenewNever}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Error(d)
 	}
@@ -37,7 +37,7 @@ orgs:
 	lookback := 4 * time.Hour
 	got := Resolve(f, "trio", own, Policy{Lookback: &lookback})
 	want := Resolved{Role: "direct_member", Teams: []string{"own-team"}, Exclude: []string{"*-bot", "eve"}, MinMergedPRs: 5,
-		Comment: true, Lookback: 4 * time.Hour, Overlap: 2 * time.Hour, MaxInvites: 7, DailyInviteLimit: 50}
+		Comment: true, Lookback: 4 * time.Hour, Overlap: 2 * time.Hour, MaxInvites: 7, DailyInviteLimit: 50, RenewExpired: RenewNever}
 	if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
 		t.Error(d)
 	}

@@ -24,6 +24,24 @@ type Candidate struct {
 	// Note explains an invitation that is not the usual first one (an
 	// expired invitation renewed under Policy.ReinviteExpiredAfter).
 	Note string
+	// Renewal is set for someone whose expired invitation was renewed
+	// (state.Person.Renewed): their first invitation's welcome stands,
+	// and no second one is posted.
+	Renewal *Renewal
+}
+
+// Renewal is the first invitation's welcome of a renewed invitation.
+type Renewal struct {
+	CommentURL string
+	NoComment  bool
+}
+
+// renewalOf is p's Renewal, nil unless p was renewed.
+func renewalOf(p *state.Person) *Renewal {
+	if p == nil || !p.Renewed {
+		return nil
+	}
+	return &Renewal{CommentURL: p.CommentURL, NoComment: p.NoComment}
 }
 
 // Skip is an author who is never a candidate, with the reason.
@@ -93,8 +111,8 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 		if _, ok := byID[a.ID]; ok {
 			continue // prs are sorted, so the first one seen is the earliest
 		}
-		c := Candidate{ID: a.ID, Login: a.Login, PR: pr}
-		if p != nil && p.Status == state.Invited {
+		c := Candidate{ID: a.ID, Login: a.Login, PR: pr, Renewal: renewalOf(p)}
+		if p != nil && (p.Status == state.Invited || p.Status == state.Expired) {
 			c.Note = reinvite[a.ID]
 		}
 		byID[a.ID] = len(cl.Candidates)
@@ -106,7 +124,8 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 		if p.Status != state.Queued && p.Status != state.Inviting {
 			continue
 		}
-		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web)}
+		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web),
+			Renewal: renewalOf(p)}
 		i, seen := byID[id]
 		if seen {
 			c.Login = cl.Candidates[i].Login // the fresher login
@@ -189,7 +208,7 @@ func settled(p *state.Person, pr PullRequest, reinvite bool) bool {
 	switch {
 	case p.Status == state.Counting:
 		return p.PR != nil && !pr.MergedAt.After(p.PR.MergedAt)
-	case p.Status == state.Invited && reinvite:
+	case (p.Status == state.Invited || p.Status == state.Expired) && reinvite:
 		return false
 	}
 	return p.Status.Final()

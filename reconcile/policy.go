@@ -46,6 +46,11 @@ type Policy struct {
 	// invitation expired at least that long ago. Zero keeps the promise of
 	// asking only once.
 	ReinviteExpiredAfter time.Duration
+	// RenewExpired (renew_expired: once) sends an invitation of
+	// snekomatic's that expired unanswered again, once, as soon as a run
+	// learns of the expiry, without waiting for another merged pull
+	// request, and without a second welcome (see learnFates).
+	RenewExpired bool
 	// Overlap is how far before the cursor the window starts.
 	Overlap time.Duration
 	// Lookback is how far back a first run (no cursor) reads.
@@ -85,6 +90,7 @@ func PolicyFrom(r config.Resolved) Policy {
 		NoComment:            !r.Comment,
 		Comment:              r.Template,
 		ReinviteExpiredAfter: r.ReinviteExpiredAfter,
+		RenewExpired:         r.RenewExpired == config.RenewOnce,
 		Overlap:              r.Overlap,
 		Lookback:             r.Lookback,
 		MaxInvites:           r.MaxInvites,

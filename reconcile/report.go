@@ -35,6 +35,19 @@ type Report struct {
 	// Skipped: authors who are never invited, with the reason (including
 	// those excluded by the configuration).
 	Skipped []Entry `json:"skipped"`
+	// Accepted: invitations of snekomatic's accepted since the last run
+	// (they are members now).
+	Accepted []Entry `json:"accepted"`
+	// Expired: invitations of snekomatic's that expired unanswered, learned
+	// by this run (the reason says whether it is sent again).
+	Expired []Entry `json:"expired"`
+	// Declined: invitations of snekomatic's that ended otherwise: declined,
+	// cancelled by an owner, or failed for another reason GitHub gives.
+	// Never sent again.
+	Declined []Entry `json:"declined"`
+	// StillPending: invitations of snekomatic's still unanswered a day or
+	// more after they were sent (Entry.PendingDays says how long).
+	StillPending []Entry `json:"still_pending"`
 	// Known counts authors already settled by an earlier run.
 	Known int `json:"previously_recorded"`
 	// Cursor is where the next run continues from (in a dry run: where it
@@ -58,6 +71,9 @@ type Entry struct {
 	// for this person, exactly as a run renders it; absent for those who
 	// would get none.
 	Welcome string `json:"welcome,omitempty"`
+	// PendingDays is how many whole days a still pending invitation has
+	// waited (Report.StillPending).
+	PendingDays int `json:"pending_days,omitempty"`
 }
 
 // PRLink identifies a pull request in a report, with its web address.
@@ -72,7 +88,8 @@ type PRLink struct {
 func newReport(org string, dryRun bool) *Report {
 	// Empty lists, not null, so that consumers of the JSON need no special case.
 	return &Report{Org: org, DryRun: dryRun, Invited: []Entry{}, Welcomed: []Entry{}, Members: []Entry{},
-		Pending: []Entry{}, Queued: []Entry{}, Counting: []Entry{}, Skipped: []Entry{}, Warnings: []string{}}
+		Pending: []Entry{}, Queued: []Entry{}, Counting: []Entry{}, Skipped: []Entry{}, Warnings: []string{},
+		Accepted: []Entry{}, Expired: []Entry{}, Declined: []Entry{}, StillPending: []Entry{}}
 }
 
 // FailedReport is the report of an organization whose run could not start,

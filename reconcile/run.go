@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"time"
 
@@ -65,6 +66,10 @@ type orgRun struct {
 	// queue: the run was interrupted, GitHub's invitation limit was met,
 	// or stop (see limit).
 	limited string
+	// failed are the organization's failed invitations, once read
+	// (failedRead): at most once a run.
+	failed     []FailedInvitation
+	failedRead bool
 }
 
 func newOrgRun(c Client, st *state.Store, org string, opts Options, rep *Report) *orgRun {
@@ -97,9 +102,15 @@ func (r *orgRun) fail(errs ...error) {
 }
 
 // personAs is how a candidate is recorded with a status.
+// A renewal keeps the first invitation's welcome, and its mark.
 func (r *orgRun) personAs(d Candidate, status state.Status, reason string) *state.Person {
-	return &state.Person{Login: d.Login, Status: status, At: r.opts.Now, PR: prRef(d.PR), Reason: reason,
+	p := &state.Person{Login: d.Login, Status: status, At: r.opts.Now, PR: prRef(d.PR), Reason: reason,
 		NoComment: status == state.Invited && r.opts.Policy.NoComment}
+	if d.Renewal != nil {
+		p.Renewed, p.CommentURL = true, d.Renewal.CommentURL
+		p.NoComment = d.Renewal.NoComment || d.Renewal.CommentURL == ""
+	}
+	return p
 }
 
 func (r *orgRun) run(ctx context.Context) error {
@@ -188,8 +199,15 @@ func (r *orgRun) plan(ctx context.Context, known state.Org, w Window) (planned, 
 	if err != nil {
 		return planned{}, err
 	}
+	changed, err := r.learnFates(ctx, known, col)
+	if err != nil {
+		return planned{}, err
+	}
+	if changed {
+		known = r.st.Org(r.org)
+	}
 	pol := r.opts.Policy
-	reinvite, err := renewable(ctx, r.c, r.org, col.prs, known, r.opts)
+	reinvite, err := r.renewable(ctx, col.prs, known)
 	if err != nil {
 		return planned{}, err
 	}
@@ -416,28 +434,38 @@ func lookForMarkers(ctx context.Context, c Inviter, org string, cands []Candidat
 	return nil
 }
 
-// renewable finds the people recorded as invited whose invitation expired
-// long enough ago for Policy.ReinviteExpiredAfter. The failed invitations
-// are only read when the option is set and someone recorded as invited has
-// a pull request in the window.
-func renewable(ctx context.Context, c PolicyReader, org string, prs []PullRequest, known state.Org, opts Options) (map[int64]string, error) {
-	if opts.Policy.ReinviteExpiredAfter <= 0 {
+// renewable finds the people whose invitation expired long enough ago for
+// Policy.ReinviteExpiredAfter: those recorded as expired, from the state,
+// and those still recorded as invited, from the failed invitations, which
+// are only read when the option is set and such a person has a pull
+// request in the window (and at most once a run: see failedInvitations).
+func (r *orgRun) renewable(ctx context.Context, prs []PullRequest, known state.Org) (map[int64]string, error) {
+	after := r.opts.Policy.ReinviteExpiredAfter
+	if after <= 0 {
 		return nil, nil
 	}
+	out := map[int64]string{}
 	authors := map[string]int64{}
 	for _, pr := range prs {
-		if p := known.People[pr.Author.ID]; pr.Author.Type == "User" && p != nil && p.Status == state.Invited {
+		p := known.People[pr.Author.ID]
+		switch {
+		case pr.Author.Type != "User" || p == nil:
+		case p.Status == state.Expired && !p.At.After(r.opts.Now.Add(-after)):
+			out[pr.Author.ID] = fmt.Sprintf("their invitation expired on %s; inviting again (reinvite_expired_after %s)",
+				p.At.UTC().Format(time.DateOnly), humanDuration(after))
+		case p.Status == state.Invited:
 			authors[strings.ToLower(pr.Author.Login)] = pr.Author.ID
 		}
 	}
 	if len(authors) == 0 {
-		return nil, nil
+		return out, nil
 	}
-	failed, err := c.FailedInvitations(ctx, org)
+	failed, err := r.failedInvitations(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list failed invitations of %s: %w", org, err)
+		return nil, err
 	}
-	return ExpiredLongAgo(known.People, authors, failed, opts.Now, opts.Policy.ReinviteExpiredAfter), nil
+	maps.Copy(out, ExpiredLongAgo(known.People, authors, failed, r.opts.Now, after))
+	return out, nil
 }
 
 // countMerged counts the merged pull requests of the newcomers who would

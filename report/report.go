@@ -122,6 +122,10 @@ func writeTextOrg(b *strings.Builder, r *Org) {
 	section(b, "queued for a later run", r.Queued)
 	section(b, "counting merged pull requests (min_merged_prs)", r.Counting)
 	section(b, "skipped", r.Skipped)
+	section(b, "invitations accepted since the last run", r.Accepted)
+	section(b, "invitations expired", r.Expired)
+	section(b, "invitations declined or cancelled", r.Declined)
+	section(b, "invitations still pending", r.StillPending)
 	if r.FilteredPRs > 0 {
 		fmt.Fprintf(b, "  pull requests in repositories the configuration leaves out: %d\n", r.FilteredPRs)
 	}

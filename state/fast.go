@@ -273,25 +273,7 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 			return 0, false
 		}
 	}
-	if p.lit(`,"r":`) {
-		if rp.Reason, ok = p.str(); !ok || rp.Reason == "" {
-			return 0, false
-		}
-	}
-	if p.lit(`,"c":`) {
-		if rp.Comment, ok = p.uint(); !ok {
-			return 0, false
-		}
-	}
-	if p.lit(`,"cu":`) {
-		if rp.CommentURL, ok = p.str(); !ok || rp.CommentURL == "" {
-			return 0, false
-		}
-	}
-	if p.lit(`,"nc":true`) {
-		rp.NoComment = true
-	}
-	if !p.lit("}") {
+	if !p.personTail(&rp) || !p.lit("}") {
 		return 0, false
 	}
 	// The same checks as the general decoder, on the same value, with the
@@ -305,4 +287,37 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 		return 0, false
 	}
 	return rp.ID, true
+}
+
+// personTail reads a person's optional keys after the pull request, in
+// the order appendPerson writes them.
+func (p *fastParser) personTail(rp *personV2) bool {
+	var ok bool
+	if p.lit(`,"r":`) {
+		if rp.Reason, ok = p.str(); !ok || rp.Reason == "" {
+			return false
+		}
+	}
+	if p.lit(`,"c":`) {
+		if rp.Comment, ok = p.uint(); !ok {
+			return false
+		}
+	}
+	if p.lit(`,"cu":`) {
+		if rp.CommentURL, ok = p.str(); !ok || rp.CommentURL == "" {
+			return false
+		}
+	}
+	if p.lit(`,"nc":true`) {
+		rp.NoComment = true
+	}
+	if p.lit(`,"ia":`) {
+		if rp.InvitedAt, ok = p.time(); !ok {
+			return false
+		}
+	}
+	if p.lit(`,"rn":true`) {
+		rp.Renewed = true
+	}
+	return true
 }

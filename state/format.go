@@ -58,6 +58,8 @@ type personV2 struct {
 	Comment    int64     `json:"c,omitempty"`
 	CommentURL string    `json:"cu,omitempty"`
 	NoComment  bool      `json:"nc,omitempty"`
+	InvitedAt  time.Time `json:"ia,omitzero"`
+	Renewed    bool      `json:"rn,omitempty"`
 }
 
 // Version 1 kept one indented object a person, keyed by id, with the pull
@@ -258,6 +260,9 @@ func (rp *personV2) fill(p *Person, pr *PRRef) error {
 	if err := checkTime(rp.MergedAt); err != nil {
 		return err
 	}
+	if err := checkTime(rp.InvitedAt); err != nil {
+		return err
+	}
 	// The status is one of the constants; sharing it saves a string a
 	// person.
 	status := rp.Status
@@ -268,7 +273,7 @@ func (rp *personV2) fill(p *Person, pr *PRRef) error {
 		}
 	}
 	*p = Person{Login: rp.Login, Status: status, At: rp.At, Reason: rp.Reason, CommentURL: rp.CommentURL,
-		NoComment: rp.NoComment}
+		NoComment: rp.NoComment, InvitedAt: rp.InvitedAt, Renewed: rp.Renewed}
 	if rp.PR != "" {
 		if pr == nil {
 			var err error

@@ -49,6 +49,7 @@ func FuzzDecodeFast(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte("{\"version\":2,\"orgs\":{\n\"o\":{\"people\":[\n {\"id\":5,\"l\":\"x\",\"s\":\"invited\",\"at\":\"2026-01-01T00:00:00Z\",\"pr\":\"o/r#1\",\"m\":\"2026-02-03T04:05:06Z\",\"c\":3,\"nc\":true}\n,{\"id\":6,\"l\":\"y\",\"s\":\"queued\",\"at\":\"2026-01-01T00:00:00Z\",\"r\":\"why\",\"cu\":\"u\"}\n]}\n}}\n"))
 	f.Add([]byte("{\"version\":2,\"orgs\":{\n}}\n"))
+	f.Add([]byte("{\"version\":2,\"orgs\":{\n\"o\":{\"people\":[\n {\"id\":5,\"l\":\"x\",\"s\":\"expired\",\"at\":\"2026-01-08T00:00:00Z\",\"pr\":\"o/r#1\",\"r\":\"Invitation expired.\",\"c\":3,\"ia\":\"2026-01-01T00:00:00Z\",\"rn\":true}\n]}\n}}\n"))
 	f.Add([]byte("{\"version\":2,\"orgs\":{\n\"o\":{\"sent\":[\"2026-01-01T00:00:00Z\",\"2026-01-01T00:00:01Z\"],\"people\":[]},\n\"p\":{\"sent\":[],\"people\":[]}\n}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fast, ok := decodeFast(data)

@@ -15,14 +15,21 @@ import (
 // never back.
 //
 //	counting < queued < inviting < invited, pending, member, adopted, skipped
+//	         < accepted, expired, failed
 //
 // counting (not enough merged pull requests yet) comes before queued (due
 // an invitation), which comes before inviting (an invitation about to be
 // sent: it may have been), and every final status comes after them all:
 // once snekomatic has invited someone, or decided never to, a record that
-// says it still has to invite them is behind. Between two records of the
-// same rank, the later `at` is further along, and at the same `at` a
-// welcomed invitee is further along than one not yet welcomed.
+// says it still has to invite them is behind. What became of an invitation
+// (accepted, expired, failed) comes after the invitation itself. Before all
+// of that, a renewed record (an expired invitation sent again under
+// renew_expired: once) is further along than any record that is not: the
+// renewal starts the person's record over from queued, and a side that
+// has not seen it must not undo it (and so allow a second renewal).
+// Between two records of the same rank, the later `at` is further along,
+// and at the same `at` a welcomed invitee is further along than one not
+// yet welcomed.
 
 // statusRank places a status in that order.
 func statusRank(s Status) int {
@@ -33,6 +40,8 @@ func statusRank(s Status) int {
 		return 1
 	case Inviting:
 		return 2
+	case Accepted, Expired, Failed:
+		return 4
 	}
 	return 3
 }
@@ -41,6 +50,12 @@ func statusRank(s Status) int {
 // when b is, and 0 when neither is (which Merge3 cannot settle unless the
 // two are equal).
 func compareProgress(a, b *Person) int {
+	if a.Renewed != b.Renewed {
+		if a.Renewed {
+			return 1
+		}
+		return -1
+	}
 	if c := statusRank(a.Status) - statusRank(b.Status); c != 0 {
 		return c
 	}

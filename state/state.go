@@ -26,7 +26,9 @@ type Status string
 // is final: a person with a final status is never invited again, whatever
 // happens to their membership or invitation later (they declined, it
 // expired, they left), unless an operator forgets them or the configuration
-// asks for expired invitations to be renewed (reinvite_expired_after).
+// asks for expired invitations to be renewed (reinvite_expired_after,
+// renew_expired). Accepted, Expired and Failed are what became of an
+// invitation snekomatic sent (Invited), learned by a later run.
 const (
 	// Invited: snekomatic sent the invitation.
 	Invited Status = "invited"
@@ -54,18 +56,32 @@ const (
 	// started using snekomatic, and `snekomatic state adopt` recorded them
 	// so that they are never invited.
 	Adopted Status = "adopted"
+	// Accepted: snekomatic's invitation was accepted: a later run found
+	// them a member. At is when that run saw it (GitHub does not say when
+	// they accepted); InvitedAt keeps when the invitation was sent.
+	Accepted Status = "accepted"
+	// Expired: snekomatic's invitation expired unanswered (GitHub lets an
+	// invitation expire after seven days). At is when it failed, as GitHub's
+	// failed invitations give it; Reason is GitHub's failed_reason.
+	Expired Status = "expired"
+	// Failed: snekomatic's invitation ended without them joining, other
+	// than by expiring: GitHub gave another failed_reason (Reason), or it
+	// is no longer pending, they are not a member and GitHub does not list
+	// it as failed, which is a decline or an owner's cancellation. At is
+	// when a run learned it. Never invited again.
+	Failed Status = "failed"
 )
 
 // Statuses lists every status, in the order people are shown: those
 // snekomatic still has business with first.
-var Statuses = []Status{Inviting, Queued, Counting, Invited, Pending, Member, Adopted, Skipped}
+var Statuses = []Status{Inviting, Queued, Counting, Invited, Expired, Failed, Accepted, Pending, Member, Adopted, Skipped}
 
 // Final reports whether s ends snekomatic's interest in a person.
 func (s Status) Final() bool { return s != Queued && s != Inviting && s != Counting }
 
 func (s Status) valid() bool {
 	switch s {
-	case Invited, Member, Pending, Skipped, Queued, Inviting, Counting, Adopted:
+	case Invited, Member, Pending, Skipped, Queued, Inviting, Counting, Adopted, Accepted, Expired, Failed:
 		return true
 	}
 	return false
@@ -119,6 +135,14 @@ type Person struct {
 	// organization's configuration turned welcome comments off: no comment
 	// is ever posted for them, even if comments are turned on again later.
 	NoComment bool `json:"no_comment,omitempty"`
+	// InvitedAt is when snekomatic's invitation was sent, kept once its
+	// fate is known (Accepted, Expired, Failed), whose At is the fate's
+	// time: it still counts against the daily invitation allowance.
+	InvitedAt time.Time `json:"invited_at,omitzero"`
+	// Renewed is set once an expired invitation was sent again under
+	// renew_expired: once; it is never renewed a second time, and no
+	// second welcome is posted.
+	Renewed bool `json:"renewed,omitempty"`
 }
 
 // PRRef identifies a pull request. Its web address is not stored: it

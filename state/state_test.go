@@ -332,7 +332,7 @@ func TestAppendTimeMatchesRFC3339(t *testing.T) {
 			t.Errorf("%s is not valid", s)
 		}
 	}
-	if len(Statuses) != 8 || Status("Member").valid() {
+	if len(Statuses) != 11 || Status("Member").valid() {
 		t.Errorf("statuses and valid disagree")
 	}
 }

@@ -97,7 +97,7 @@ type Invitation struct {
 	CreatedAt time.Time
 	// FailedAt is set once the invitation failed (e.g. expired).
 	FailedAt time.Time
-	// FailedReason says why it failed, e.g. "Invitation expired".
+	// FailedReason says why it failed, e.g. FailedReasonExpired.
 	FailedReason string
 	// TeamIDs are the teams the invitee joins on accepting.
 	TeamIDs []int64

@@ -45,7 +45,7 @@ func TestExampleWorldLoadsAndBuilds(t *testing.T) {
 	if p := g.PendingInvitations("acme"); len(p) != 1 || p[0].InviteeID != id("dora") {
 		t.Errorf("pending = %+v, want dora", p)
 	}
-	if f := g.FailedInvitations("acme"); len(f) != 1 || f[0].InviteeID != id("erin") || f[0].FailedReason != "Invitation expired" {
+	if f := g.FailedInvitations("acme"); len(f) != 1 || f[0].InviteeID != id("erin") || f[0].FailedReason != FailedReasonExpired {
 		t.Errorf("failed = %+v, want erin's expired invitation", f)
 	}
 
