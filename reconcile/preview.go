@@ -35,21 +35,27 @@ func SampleWelcomeFor(org, webURL string) WelcomeData {
 	return d
 }
 
-// welcomeDue says whether a dry run's decision a, on pull request pr,
-// would post a welcome comment under pol, as a real run decides it: an
-// invitation sent (ActInvite), or confirmed without our comment found
-// (ActConfirm with no commentURL), when comments are on and there is a
-// pull request to comment on (wantsWelcome), not in an archived
-// repository (which GitHub refuses: findOrPostWelcome). Recording a
-// declined invitation posts nothing.
-func welcomeDue(a Action, commentURL string, pr PullRequest, pol Policy) bool {
+// wantsWelcome: comments are on under pol, and d has a pull request on
+// record to comment on (a person queued without one has not), and is not
+// the renewal of an invitation welcomed before (Decision.Renewal).
+func wantsWelcome(d Decision, pol Policy) bool {
+	return !pol.NoComment && d.PR.Repo != "" && d.Renewal == nil
+}
+
+// welcomeDue says whether a dry run's decision d would post a welcome
+// comment under pol, as a real run decides it: an invitation sent
+// (ActInvite), or confirmed without our comment found (ActConfirm with no
+// CommentURL), when the run wants a welcome for it (wantsWelcome), not in
+// an archived repository (which GitHub refuses: findOrPostWelcome).
+// Recording a declined invitation posts nothing.
+func welcomeDue(d Decision, pol Policy) bool {
 	switch {
-	case pol.NoComment || pr.Repo == "" || pr.RepoArchived:
+	case !wantsWelcome(d, pol) || d.PR.RepoArchived:
 		return false
-	case a == ActInvite:
+	case d.Action == ActInvite:
 		return true
-	case a == ActConfirm:
-		return commentURL == ""
+	case d.Action == ActConfirm:
+		return d.CommentURL == ""
 	}
 	return false
 }

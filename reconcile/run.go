@@ -272,12 +272,12 @@ func (r *orgRun) lookUp(ctx context.Context, cands []Candidate, col collected) (
 func (r *orgRun) reportDryRun(p planned, cursor time.Time, w Window, gap bool) {
 	for _, d := range p.decisions {
 		e := entry(d.Login, d.ID, d.PR, d.Reason)
-		r.previewWelcome(&e, d.PR, welcomeDue(d.Action, d.CommentURL, d.PR, r.opts.Policy))
+		r.previewWelcome(&e, d.PR, welcomeDue(d, r.opts.Policy))
 		r.rep.add(d.Action, e)
 	}
 	for _, wl := range p.welcomes {
 		e := entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post")
-		r.previewWelcome(&e, wl.PR, welcomeDue(ActInvite, "", wl.PR, r.opts.Policy))
+		r.previewWelcome(&e, wl.PR, welcomeDue(Decision{Candidate: Candidate{PR: wl.PR}, Action: ActInvite}, r.opts.Policy))
 		r.rep.Welcomed = append(r.rep.Welcomed, e)
 	}
 	r.rep.Cursor = cursor

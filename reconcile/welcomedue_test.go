@@ -7,26 +7,32 @@ import "testing"
 func TestWelcomeDue(t *testing.T) {
 	pr := PullRequest{Repo: "trio/trio", Number: 1}
 	archived := PullRequest{Repo: "trio/old", Number: 2, RepoArchived: true}
+	dec := func(a Action, pr PullRequest) Decision {
+		return Decision{Candidate: Candidate{ID: 1, Login: "a", PR: pr}, Action: a}
+	}
+	found := dec(ActConfirm, pr)
+	found.CommentURL = "https://github.test/c/1"
+	renewal := dec(ActInvite, pr)
+	renewal.Renewal = &Renewal{CommentURL: "https://github.test/c/0"}
 	for _, tt := range []struct {
-		name       string
-		action     Action
-		commentURL string
-		pr         PullRequest
-		pol        Policy
-		want       bool
+		name string
+		d    Decision
+		pol  Policy
+		want bool
 	}{
-		{name: "invited", action: ActInvite, pr: pr, want: true},
-		{name: "invited, comments off", action: ActInvite, pr: pr, pol: Policy{NoComment: true}},
-		{name: "invited in an archived repository", action: ActInvite, pr: archived},
-		{name: "invited without a pull request on record", action: ActInvite},
-		{name: "confirmed, no comment found", action: ActConfirm, pr: pr, want: true},
-		{name: "confirmed, comment found", action: ActConfirm, commentURL: "https://github.test/c/1", pr: pr},
-		{name: "declined earlier", action: ActRecordDeclined, pr: pr},
-		{name: "member", action: ActRecordMember, pr: pr},
-		{name: "queued", action: ActQueue, pr: pr},
-		{name: "counting", action: ActCount, pr: pr},
+		{name: "invited", d: dec(ActInvite, pr), want: true},
+		{name: "invited, comments off", d: dec(ActInvite, pr), pol: Policy{NoComment: true}},
+		{name: "invited in an archived repository", d: dec(ActInvite, archived)},
+		{name: "invited without a pull request on record", d: dec(ActInvite, PullRequest{})},
+		{name: "invitation renewed (welcomed the first time)", d: renewal},
+		{name: "confirmed, no comment found", d: dec(ActConfirm, pr), want: true},
+		{name: "confirmed, comment found", d: found},
+		{name: "declined earlier", d: dec(ActRecordDeclined, pr)},
+		{name: "member", d: dec(ActRecordMember, pr)},
+		{name: "queued", d: dec(ActQueue, pr)},
+		{name: "counting", d: dec(ActCount, pr)},
 	} {
-		if got := welcomeDue(tt.action, tt.commentURL, tt.pr, tt.pol); got != tt.want {
+		if got := welcomeDue(tt.d, tt.pol); got != tt.want {
 			t.Errorf("%s: welcomeDue = %v, want %v", tt.name, got, tt.want)
 		}
 	}
