@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
-	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -15,14 +14,6 @@ import (
 func (w *world) later(d time.Duration) {
 	w.now = w.now.Add(d)
 	w.clock.set(w.now)
-}
-
-func logins(es []reconcile.Entry) string {
-	var l []string
-	for _, e := range es {
-		l = append(l, e.Login)
-	}
-	return strings.Join(l, ",")
 }
 
 // What became of each invitation is learned by the runs after it, at most

@@ -68,6 +68,9 @@ type Policy struct {
 	ReinviteExpiredAfter *time.Duration
 	// RenewExpired is RenewNever or RenewOnce.
 	RenewExpired *string
+	// ApprovalRepo is approval.issue_repo (OWNER/NAME): the repository of
+	// the issue on which the maintainers approve each invitation.
+	ApprovalRepo *string
 }
 
 // Repos is the repository filter of a Policy.
@@ -125,6 +128,7 @@ func (p Policy) Overlay(q Policy) Policy {
 	over(&r.DailyInviteLimit, q.DailyInviteLimit)
 	over(&r.ReinviteExpiredAfter, q.ReinviteExpiredAfter)
 	over(&r.RenewExpired, q.RenewExpired)
+	over(&r.ApprovalRepo, q.ApprovalRepo)
 	return r
 }
 

@@ -78,7 +78,7 @@ func ParseOrg(r io.Reader, name string, sample any) (*Policy, error) {
 
 var policyKeys = []string{"role", "teams", "exclude", "min_merged_prs", "repos", "comment",
 	"lookback", "overlap", "max_invites", "daily_invite_limit", "reinvite_expired_after",
-	"renew_expired"}
+	"renew_expired", "approval"}
 
 func (ps *parser) orgs(n *yaml.Node, f *File) error {
 	n = deref(n)
@@ -186,6 +186,8 @@ func (ps *parser) policy(n *yaml.Node, where string, orgFile bool) (Policy, erro
 			p.DailyInviteLimit = &i
 		case "renew_expired":
 			p.RenewExpired, err = ps.renewExpired(v, at)
+		case "approval":
+			p.ApprovalRepo, err = ps.approval(v, at)
 		}
 		return err
 	})

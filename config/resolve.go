@@ -42,6 +42,9 @@ type Resolved struct {
 	ReinviteExpiredAfter time.Duration
 	// RenewExpired is RenewNever or RenewOnce.
 	RenewExpired string
+	// ApprovalRepo is the repository of the approval issue (OWNER/NAME);
+	// "" (the default) invites without asking.
+	ApprovalRepo string
 }
 
 // Resolve is the one place a run's policy for org is decided: the file's
@@ -76,6 +79,7 @@ func fill(p Policy) Resolved {
 		DailyInviteLimit:     orDefault(p.DailyInviteLimit, DefaultDailyInviteLimit),
 		ReinviteExpiredAfter: orDefault(p.ReinviteExpiredAfter, 0),
 		RenewExpired:         orDefault(p.RenewExpired, RenewNever),
+		ApprovalRepo:         orDefault(p.ApprovalRepo, ""),
 	}
 }
 

@@ -96,6 +96,7 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("build the sample organization: %w", err)
 	}
+	addApprovalRepo(gh, o.Org, approvalRepo(o))
 	dm := &demo{o: o, gh: gh, built: built, narr: &narrator{gh: gh, org: o.Org},
 		args:  []string{"--org", o.Org, "--state", statePath, "--api-url", gh.RESTURL(), "--config", configPath},
 		shown: []string{"reconcile", "--org", o.Org, "--state", StateFile, "--api-url", gh.RESTURL()}}
@@ -167,6 +168,9 @@ func (dm *demo) meanwhile() (bobDeclined bool) {
 	gh, org := dm.gh, dm.o.Org
 	alice, bob := dm.built.Accounts["alice"], dm.built.Accounts["bob"]
 	var said []string
+	if repo := approvalRepo(dm.o); repo != "" {
+		said = dm.approve(repo)
+	}
 	if hasPending(gh, org, alice.ID) {
 		gh.AcceptInvitation(org, alice.ID)
 		said = append(said, "alice accepts her invitation")

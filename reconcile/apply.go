@@ -66,7 +66,7 @@ func (r *orgRun) withUserIDs(plan []Decision) []Decision {
 // recordOnly are the decisions that only record what GitHub already says,
 // with the status each records.
 var recordOnly = map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActQueue: state.Queued,
-	ActCount: state.Counting, ActRecordDeclined: state.Invited}
+	ActCount: state.Counting, ActRecordDeclined: state.Invited, ActPropose: state.Proposed}
 
 // recordSettled saves the decisions that need no request together, in one
 // write (a backfill can hold thousands of members).
@@ -75,7 +75,7 @@ func (r *orgRun) recordSettled(plan []Decision) error {
 		for _, d := range plan {
 			if status, ok := recordOnly[d.Action]; ok {
 				reason := ""
-				if d.Action == ActQueue || d.Action == ActCount || d.Action == ActRecordDeclined {
+				if d.Action == ActQueue || d.Action == ActCount || d.Action == ActRecordDeclined || d.Action == ActPropose {
 					reason = d.Reason
 				}
 				p := r.personAs(d.Candidate, status, reason)
@@ -93,7 +93,7 @@ func (r *orgRun) recordSettled(plan []Decision) error {
 func (r *orgRun) settle(ctx context.Context, plan []Decision) (invites []Decision) {
 	for _, d := range plan {
 		switch d.Action {
-		case ActRecordMember, ActRecordPending, ActQueue, ActCount, ActKeepUnsure:
+		case ActRecordMember, ActRecordPending, ActQueue, ActCount, ActKeepUnsure, ActPropose:
 			r.rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
 		case ActRecordDeclined:
 			e := entry(d.Login, d.ID, d.PR, d.Reason)

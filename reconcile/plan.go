@@ -210,6 +210,8 @@ func settled(p *state.Person, pr PullRequest, reinvite bool) bool {
 		return p.PR != nil && !pr.MergedAt.After(p.PR.MergedAt)
 	case (p.Status == state.Invited || p.Status == state.Expired) && reinvite:
 		return false
+	case p.Status == state.Proposed:
+		return true // the approval issue decides, not another pull request
 	}
 	return p.Status.Final()
 }
@@ -265,6 +267,10 @@ const (
 	// is on their pull request) but they are not a member: it was declined
 	// or cancelled. Recorded as invited, never asked again.
 	ActRecordDeclined Action = "record-declined"
+	// ActPropose: the organization asks its maintainers first
+	// (Policy.ApprovalRepo): recorded as proposed, listed on the approval
+	// issue, not invited (see Gate).
+	ActPropose Action = "propose"
 )
 
 // Decision is one line of a plan.

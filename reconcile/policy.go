@@ -63,6 +63,10 @@ type Policy struct {
 	// it, so a run does not knowingly walk into GitHub's refusal. Zero or
 	// less means no limit.
 	DailyInviteLimit int
+	// ApprovalRepo, when set (OWNER/NAME), asks the maintainers first:
+	// newcomers are proposed on an issue in that repository, and invited
+	// once a maintainer ticks their box there (approval.go).
+	ApprovalRepo string
 }
 
 // The invitation roles a Policy may ask for: config's names, which are
@@ -91,6 +95,7 @@ func PolicyFrom(r config.Resolved) Policy {
 		Comment:              r.Template,
 		ReinviteExpiredAfter: r.ReinviteExpiredAfter,
 		RenewExpired:         r.RenewExpired == config.RenewOnce,
+		ApprovalRepo:         r.ApprovalRepo,
 		Overlap:              r.Overlap,
 		Lookback:             r.Lookback,
 		MaxInvites:           r.MaxInvites,

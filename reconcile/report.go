@@ -32,6 +32,14 @@ type Report struct {
 	// Counting: newcomers with fewer merged pull requests than the
 	// configuration's min_merged_prs, recorded until their next one.
 	Counting []Entry `json:"counting"`
+	// Proposed: newcomers listed on the approval issue instead of invited
+	// (approval: issue_repo); Approved: ticked there, so invited (or
+	// queued) by this run; Rejected: declined there, never proposed again.
+	Proposed []Entry `json:"proposed"`
+	Approved []Entry `json:"approved"`
+	Rejected []Entry `json:"rejected"`
+	// ApprovalIssue is the approval issue, when the organization has one.
+	ApprovalIssue *ApprovalIssue `json:"approval_issue,omitempty"`
 	// Skipped: authors who are never invited, with the reason (including
 	// those excluded by the configuration).
 	Skipped []Entry `json:"skipped"`
@@ -89,7 +97,8 @@ func newReport(org string, dryRun bool) *Report {
 	// Empty lists, not null, so that consumers of the JSON need no special case.
 	return &Report{Org: org, DryRun: dryRun, Invited: []Entry{}, Welcomed: []Entry{}, Members: []Entry{},
 		Pending: []Entry{}, Queued: []Entry{}, Counting: []Entry{}, Skipped: []Entry{}, Warnings: []string{},
-		Accepted: []Entry{}, Expired: []Entry{}, Declined: []Entry{}, StillPending: []Entry{}}
+		Accepted: []Entry{}, Expired: []Entry{}, Declined: []Entry{}, StillPending: []Entry{},
+		Proposed: []Entry{}, Approved: []Entry{}, Rejected: []Entry{}}
 }
 
 // FailedReport is the report of an organization whose run could not start,
@@ -120,5 +129,22 @@ func (r *Report) add(a Action, e Entry) {
 		r.Queued = append(r.Queued, e)
 	case ActCount:
 		r.Counting = append(r.Counting, e)
+	case ActPropose:
+		r.Proposed = append(r.Proposed, e)
 	}
+}
+
+// ApprovalIssue is what a run did with the organization's approval issue.
+type ApprovalIssue struct {
+	Repo   string `json:"repo"`
+	Number int    `json:"number,omitempty"`
+	URL    string `json:"url,omitempty"`
+	// Action is "created", "updated", "reopened", "unchanged", or in a dry
+	// run "would create", "would update", "would reopen", "unchanged".
+	Action string `json:"action"`
+	// Unreadable says why the issue's body could not be read (it is then
+	// rebuilt from the state, and nobody is approved or declined).
+	Unreadable string `json:"unreadable,omitempty"`
+	// Body is what the issue says (in a dry run: would say).
+	Body string `json:"body,omitempty"`
 }

@@ -70,6 +70,9 @@ type orgRun struct {
 	// (failedRead): at most once a run.
 	failed     []FailedInvitation
 	failedRead bool
+	// approval is set when the organization asks its maintainers first
+	// (Policy.ApprovalRepo), once the approval issue is read.
+	approval *approvalRun
 }
 
 func newOrgRun(c Client, st *state.Store, org string, opts Options, rep *Report) *orgRun {
@@ -124,13 +127,25 @@ func (r *orgRun) run(ctx context.Context) error {
 	if err := r.resolveTeams(ctx); err != nil {
 		return err
 	}
+	if r.opts.Policy.ApprovalRepo != "" {
+		var err error
+		if known, err = r.readApproval(ctx, known); err != nil {
+			return err
+		}
+	}
 	w, gap := r.window(known)
 	p, err := r.plan(ctx, known, w)
 	if err != nil {
 		return err
 	}
+	if r.approval != nil {
+		p.decisions = Gate(p.decisions, r.opts.Policy.MinMergedPRs)
+	}
 	if r.opts.DryRun {
 		r.reportDryRun(p, known.Cursor, w, gap)
+		if r.approval != nil {
+			r.writeApproval(ctx, proposedIn(known.People, p.decisions, r.opts.Now))
+		}
 		return nil
 	}
 	// The window has been read completely and everyone in it is recorded
@@ -140,6 +155,9 @@ func (r *orgRun) run(ctx context.Context) error {
 	// again.
 	if r.apply(ctx, p.decisions, p.welcomes) {
 		r.saveCursor(w, gap, p.renamed)
+	}
+	if r.approval != nil {
+		r.writeApproval(ctx, r.st.Org(r.org).People)
 	}
 	r.rep.Cursor = r.st.Cursor(r.org)
 	r.rep.Errors = append(r.rep.Errors, r.errs...)

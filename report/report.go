@@ -121,6 +121,7 @@ func writeTextOrg(b *strings.Builder, r *Org) {
 	section(b, "already invited", r.Pending)
 	section(b, "queued for a later run", r.Queued)
 	section(b, "counting merged pull requests (min_merged_prs)", r.Counting)
+	approvalText(b, r.Report)
 	section(b, "skipped", r.Skipped)
 	section(b, "invitations accepted since the last run", r.Accepted)
 	section(b, "invitations expired", r.Expired)

@@ -146,6 +146,7 @@ func writeOrgSummary(b *strings.Builder, r *Org) {
 	reasonTable(b, fmt.Sprintf("%s (%d)", queued, len(r.Queued)), "tried first on the next run", r.Queued)
 	reasonTable(b, fmt.Sprintf("Not yet enough merged pull requests (%d)", len(r.Counting)), "counted again on their next one", r.Counting)
 	writeFates(b, r)
+	approvalSummary(b, r.Report)
 	if r.FilteredPRs > 0 {
 		fmt.Fprintf(b, "\n%d merged pull requests were left out by the configuration's repository filters.\n", r.FilteredPRs)
 	}

@@ -14,11 +14,13 @@ import (
 // record is: a person's record moves forward through the statuses and
 // never back.
 //
-//	counting < queued < inviting < invited, pending, member, adopted, skipped
+//	counting < proposed < queued < inviting
+//	         < invited, pending, member, adopted, rejected, skipped
 //	         < accepted, expired, failed
 //
-// counting (not enough merged pull requests yet) comes before queued (due
-// an invitation), which comes before inviting (an invitation about to be
+// counting (not enough merged pull requests yet) comes before proposed
+// (waiting for the maintainers' approval), which comes before queued (due
+// an invitation: approved, or no approval asked), which comes before inviting (an invitation about to be
 // sent: it may have been), and every final status comes after them all:
 // once snekomatic has invited someone, or decided never to, a record that
 // says it still has to invite them is behind. What became of an invitation
@@ -36,14 +38,16 @@ func statusRank(s Status) int {
 	switch s {
 	case Counting:
 		return 0
-	case Queued:
+	case Proposed:
 		return 1
-	case Inviting:
+	case Queued:
 		return 2
+	case Inviting:
+		return 3
 	case Accepted, Expired, Failed:
-		return 4
+		return 5
 	}
-	return 3
+	return 4
 }
 
 // compareProgress is positive when a is further along than b, negative

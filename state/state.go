@@ -22,8 +22,8 @@ const Version = 2
 // Status says what snekomatic decided about a person.
 type Status string
 
-// The statuses a person can have. Everyone but Queued, Inviting and Counting
-// is final: a person with a final status is never invited again, whatever
+// The statuses a person can have. Everyone but Queued, Inviting, Counting
+// and Proposed is final: a person with a final status is never invited again, whatever
 // happens to their membership or invitation later (they declined, it
 // expired, they left), unless an operator forgets them or the configuration
 // asks for expired invitations to be renewed (reinvite_expired_after,
@@ -70,18 +70,28 @@ const (
 	// it as failed, which is a decline or an owner's cancellation. At is
 	// when a run learned it. Never invited again.
 	Failed Status = "failed"
+	// Proposed: the organization asks its maintainers before anyone is
+	// invited (approval), and they are listed, waiting, on its approval
+	// issue (Reason says why they were proposed). A tick there makes them
+	// Queued; a "no" makes them Rejected.
+	Proposed Status = "proposed"
+	// Rejected: the maintainers said no on the approval issue (removed
+	// the line, or moved it under "Not now"); never proposed again.
+	Rejected Status = "rejected"
 )
 
 // Statuses lists every status, in the order people are shown: those
 // snekomatic still has business with first.
-var Statuses = []Status{Inviting, Queued, Counting, Invited, Expired, Failed, Accepted, Pending, Member, Adopted, Skipped}
+var Statuses = []Status{Inviting, Queued, Proposed, Counting, Invited, Expired, Failed, Accepted, Pending, Member, Adopted, Rejected, Skipped}
 
 // Final reports whether s ends snekomatic's interest in a person.
-func (s Status) Final() bool { return s != Queued && s != Inviting && s != Counting }
+// Proposed is not final: the maintainers' answer on the approval issue is
+// still to come.
+func (s Status) Final() bool { return s != Queued && s != Inviting && s != Counting && s != Proposed }
 
 func (s Status) valid() bool {
 	switch s {
-	case Invited, Member, Pending, Skipped, Queued, Inviting, Counting, Adopted, Accepted, Expired, Failed:
+	case Invited, Member, Pending, Skipped, Queued, Inviting, Counting, Adopted, Accepted, Expired, Failed, Proposed, Rejected:
 		return true
 	}
 	return false

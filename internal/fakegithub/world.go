@@ -172,8 +172,12 @@ func (c *comment) snapshot() Comment {
 // item is a stored pull request or issue.
 type item struct {
 	PR
-	isIssue bool
-	repo    *Repo // the stored repo (PR.Repo is unused in storage)
+	// body is an issue's body, and editedAt when it or the issue's state
+	// was last changed through the REST API (rest_repo_issues.go).
+	body     string
+	editedAt time.Time
+	isIssue  bool
+	repo     *Repo // the stored repo (PR.Repo is unused in storage)
 }
 
 func (it *item) updatedAt() time.Time {
@@ -246,6 +250,7 @@ type world struct {
 	inviters   map[int64]int64             // invitation id → inviting user id
 	files      map[int64]map[string]string // repo id → path → content
 	apps       *appWorld                   // GitHub Apps and installations (app.go)
+	deleted    map[string]bool             // itemKey of deleted issues (DeleteIssue)
 }
 
 func newWorld() *world {
@@ -263,6 +268,7 @@ func newWorld() *world {
 		inviters:   map[int64]int64{},
 		files:      map[int64]map[string]string{},
 		apps:       newAppWorld(),
+		deleted:    map[string]bool{},
 	}
 }
 
