@@ -61,6 +61,8 @@ type demo struct {
 	logs        bytes.Buffer // the runs' own logs (stderr of a real run)
 	reqLog      strings.Builder
 	narr        *narrator
+	// welcomeShown: a welcome comment was shown (showWelcome).
+	welcomeShown bool
 }
 
 // Run starts the fake GitHub with the sample organization, runs reconcile
@@ -140,12 +142,13 @@ func (dm *demo) intro() {
 func (dm *demo) run(ctx context.Context, n int) error {
 	out := dm.o.Stdout
 	fmt.Fprintf(out, "\n== Run %d: GITHUB_TOKEN=<the fake's token> snekomatic %s\n\n", n, strings.Join(dm.shown, " "))
-	before := len(dm.gh.Requests())
+	before, comments := len(dm.gh.Requests()), len(dm.gh.AllComments())
 	runErr := dm.o.Reconcile(ctx, dm.args, out, &dm.logs)
 	reqs := dm.gh.Requests()[before:]
 	writeRequestLog(&dm.reqLog, n, reqs)
 	fmt.Fprintf(out, "\nWhat run %d sent (from the fake's request log):\n", n)
 	dm.narr.describe(out, reqs)
+	dm.showWelcome(out, comments)
 	if runErr != nil {
 		// The run's log says what went wrong; a demo that fails is a bug
 		// or a configuration the sample cannot satisfy.

@@ -262,10 +262,8 @@ func (r *orgRun) welcomeNew(ctx context.Context, d Decision, p *state.Person) *E
 }
 
 // wantsWelcome: comments are on, and d has a pull request on record to
-// comment on (a person queued without one has not).
-func (r *orgRun) wantsWelcome(d Decision) bool {
-	return !r.opts.Policy.NoComment && d.PR.Repo != "" && d.Renewal == nil
-}
+// comment on (a person queued without one has not), and is not a renewal.
+func (r *orgRun) wantsWelcome(d Decision) bool { return wantsWelcome(d, r.opts.Policy) }
 
 // warnLimited warns, when invitations had to wait for a reason other than
 // a terminal failure (reported on its own), how many wait.

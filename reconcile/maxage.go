@@ -5,13 +5,13 @@ import (
 	"time"
 )
 
-// welcomeDue decides whether someone invited at now on pr is welcomed on
+// welcomeInTime decides whether someone invited at now on pr is welcomed on
 // it under Policy.CommentMaxAge: not when the pull request was merged
 // longer ago than maxAge (0: no limit), since a comment on a pull request
 // its author has long moved on from notifies them for little, and the
 // invitation's own email already tells them. why is what the state and
 // the report say instead.
-func welcomeDue(pr PullRequest, now time.Time, maxAge time.Duration) (why string, due bool) {
+func welcomeInTime(pr PullRequest, now time.Time, maxAge time.Duration) (why string, inTime bool) {
 	if maxAge <= 0 || pr.MergedAt.IsZero() || now.Sub(pr.MergedAt) <= maxAge {
 		return "", true
 	}
@@ -26,13 +26,13 @@ func welcomeDue(pr PullRequest, now time.Time, maxAge time.Duration) (why string
 }
 
 // tooLate is why d's invitation goes without a welcome because its pull
-// request is too old (welcomeDue), or "" when it is welcomed or no
+// request is too old (welcomeInTime), or "" when it is welcomed or no
 // welcome is wanted anyway.
 func (r *orgRun) tooLate(d Decision) string {
 	if !r.wantsWelcome(d) {
 		return ""
 	}
-	why, _ := welcomeDue(d.PR, r.opts.Now, r.opts.Policy.CommentMaxAge)
+	why, _ := welcomeInTime(d.PR, r.opts.Now, r.opts.Policy.CommentMaxAge)
 	return why
 }
 

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-func TestWelcomeDue(t *testing.T) {
+func TestWelcomeInTime(t *testing.T) {
 	day := 24 * time.Hour
 	for _, tt := range []struct {
 		name    string
@@ -22,7 +22,7 @@ func TestWelcomeDue(t *testing.T) {
 		{"merge time unknown", time.Time{}, day, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			why, due := welcomeDue(PullRequest{MergedAt: tt.merged}, t0, tt.maxAge)
+			why, due := welcomeInTime(PullRequest{MergedAt: tt.merged}, t0, tt.maxAge)
 			if why != tt.wantWhy || due != (tt.wantWhy == "") {
 				t.Errorf("got %q, %v; want %q", why, due, tt.wantWhy)
 			}

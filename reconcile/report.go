@@ -75,6 +75,10 @@ type Entry struct {
 	PR         *PRLink `json:"pr,omitempty"`
 	Reason     string  `json:"reason,omitempty"`
 	CommentURL string  `json:"comment_url,omitempty"`
+	// Welcome, in a dry run, is the welcome comment that would be posted
+	// for this person, exactly as a run renders it; absent for those who
+	// would get none.
+	Welcome string `json:"welcome,omitempty"`
 	// PendingDays is how many whole days a still pending invitation has
 	// waited (Report.StillPending).
 	PendingDays int `json:"pending_days,omitempty"`

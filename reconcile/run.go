@@ -297,14 +297,19 @@ func (r *orgRun) lookUp(ctx context.Context, cands []Candidate, col collected) (
 // reportDryRun reports the plan of a dry run, and where the cursor would be.
 func (r *orgRun) reportDryRun(p planned, cursor time.Time, w Window, gap bool) {
 	for _, d := range p.decisions {
-		reason := d.Reason
+		reason, late := d.Reason, ""
 		if d.Action == ActInvite || d.Action == ActConfirm {
-			reason = withLate(reason, r.tooLate(d))
+			late = r.tooLate(d)
+			reason = withLate(reason, late)
 		}
-		r.rep.add(d.Action, entry(d.Login, d.ID, d.PR, reason))
+		e := entry(d.Login, d.ID, d.PR, reason)
+		r.previewWelcome(&e, welcome{ID: d.ID, Login: d.Login, PR: d.PR, CoAuthor: d.CoAuthor}, late == "" && welcomeDue(d, r.opts.Policy))
+		r.rep.add(d.Action, e)
 	}
 	for _, wl := range p.welcomes {
-		r.rep.Welcomed = append(r.rep.Welcomed, entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post"))
+		e := entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post")
+		r.previewWelcome(&e, wl, welcomeDue(Decision{Candidate: Candidate{PR: wl.PR}, Action: ActInvite}, r.opts.Policy))
+		r.rep.Welcomed = append(r.rep.Welcomed, e)
 	}
 	r.rep.Cursor = cursor
 	if !gap {

@@ -159,14 +159,10 @@ func (r *orgRun) welcomeAndSave(ctx context.Context, wls []welcome) []error {
 	return errs
 }
 
-// welcomeBody is the standard welcome comment, or the policy's template.
+// welcomeBody is the welcome comment posted for wl (Welcome).
 func welcomeBody(org string, wl welcome, opts Options) (string, error) {
-	accept := AcceptURL(opts.WebURL, org)
-	if opts.Policy.Comment == nil {
-		return welcomeText(wl.Login, org, wl.ID, accept, wl.CoAuthor), nil
-	}
-	return RenderWelcome(opts.Policy.Comment, WelcomeData{
-		Login: wl.Login, Org: org, AcceptURL: accept, CoAuthor: wl.CoAuthor,
+	return Welcome(opts.Policy, WelcomeData{
+		Login: wl.Login, Org: org, AcceptURL: AcceptURL(opts.WebURL, org), CoAuthor: wl.CoAuthor,
 		PR: WelcomePR{Repo: wl.PR.Repo, Number: wl.PR.Number, URL: wl.PR.URL},
 	}, wl.ID)
 }

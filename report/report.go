@@ -147,6 +147,7 @@ func writeTextOrg(b *strings.Builder, r *Org) {
 		fmt.Fprintf(b, "  %s: %s\n", label, FormatTime(r.Cursor))
 	}
 	fmt.Fprintf(b, "  GraphQL points: %d\n", r.GraphQLPoints)
+	writeWelcomePreview(b, r)
 }
 
 func section(b *strings.Builder, title string, es []reconcile.Entry) {
