@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
@@ -44,6 +45,11 @@ var statusWords = map[state.Status]string{
 	state.Inviting: "being invited (an invitation was about to be sent, and whether GitHub received it is not recorded)",
 	state.Counting: "counting merged pull requests",
 	state.Adopted:  "adopted (recorded so as never to be invited)",
+	state.Proposed: "proposed on the approval issue",
+	state.Rejected: "rejected on the approval issue",
+	state.Accepted: "having accepted snekomatic's invitation",
+	state.Expired:  "having let snekomatic's invitation expire",
+	state.Failed:   "having an invitation of snekomatic's that ended without them joining",
 }
 
 func recordSentence(f Facts) string {
@@ -64,6 +70,12 @@ func recordSentence(f Facts) string {
 		if !p.PR.MergedAt.IsZero() {
 			fmt.Fprintf(&b, " (merged %s)", day(p.PR.MergedAt))
 		}
+	}
+	if !p.InvitedAt.IsZero() {
+		fmt.Fprintf(&b, "; invited on %s", day(p.InvitedAt))
+	}
+	if p.Renewed {
+		b.WriteString("; its expired invitation was sent again once (renew_expired: once)")
 	}
 	switch {
 	case reconcile.RecordedDeclined(p):
@@ -101,6 +113,12 @@ func policySentence(f Facts, pf PolicyFacts) string {
 		b.WriteString(", with a welcome comment")
 	} else {
 		b.WriteString(", without a welcome comment")
+	}
+	if pf.ApprovalRepo != "" {
+		fmt.Fprintf(&b, ", once a maintainer approves them on the approval issue in %s", pf.ApprovalRepo)
+	}
+	if pf.RenewExpired == config.RenewOnce {
+		b.WriteString(", and sends an invitation that expired unanswered again, once (renew_expired: once)")
 	}
 	if pf.Note != "" {
 		b.WriteString(" (" + pf.Note + ")")
