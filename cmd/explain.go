@@ -46,11 +46,11 @@ func NewCmdExplain(d *Deps, runF func(context.Context, *ExplainOptions) error) *
 		Long: `Says, in one paragraph, everything snekomatic knows and decides about one
 person in one organization: their record in the state file (status, when,
 the pull request, the welcome comment, the reason), what the organization's
-policy says about them (a bot, an excluded login, min_merged_prs, role and
-teams, approval, renew_expired), what GitHub says now (the account, its membership, and when it can
-matter its merged pull requests), and what happens next: invited on the next
-run, waiting in the queue, waiting for approval, needing more merged pull
-requests, joined, or never, and why.
+policy says about them (a bot, an excluded login, min_merged_prs, role,
+teams, approval, renew_expired), what GitHub says now (the account, its
+membership, and when it can matter its merged pull requests), and what
+happens next: invited on the next run, waiting in the queue, waiting for
+approval, needing more merged pull requests, joined, or never, and why.
 
 With credentials (the same as reconcile's) it asks GitHub at most three
 reads: GET /users/{login}, GET /orgs/{org}/memberships/{login}, and one
