@@ -56,6 +56,7 @@ type Policy struct {
 	MinMergedPRs *int
 	Repos        Repos
 	Comment      Comment
+	Credit       Credit
 	// Lookback is positive.
 	Lookback *time.Duration
 	// Overlap is 0 or more.
@@ -86,6 +87,14 @@ type Comment struct {
 	Enabled *bool
 	// Template has been tried with the sample the file was read with.
 	Template *template.Template
+	// MaxAge is 0 (no limit) or more.
+	MaxAge *time.Duration
+}
+
+// Credit says who a merged pull request earns an invitation for.
+type Credit struct {
+	// CoAuthors counts the co-authors of its commits, not only its author.
+	CoAuthors *bool
 }
 
 // For is the policy of one organization: the file's defaults, overridden by
@@ -122,6 +131,8 @@ func (p Policy) Overlay(q Policy) Policy {
 	over(&r.Repos.SkipPrivate, q.Repos.SkipPrivate)
 	over(&r.Comment.Enabled, q.Comment.Enabled)
 	over(&r.Comment.Template, q.Comment.Template)
+	over(&r.Comment.MaxAge, q.Comment.MaxAge)
+	over(&r.Credit.CoAuthors, q.Credit.CoAuthors)
 	over(&r.Lookback, q.Lookback)
 	over(&r.Overlap, q.Overlap)
 	over(&r.MaxInvites, q.MaxInvites)

@@ -113,13 +113,20 @@ func (r *orgRun) settle(ctx context.Context, plan []Decision) (invites []Decisio
 func (r *orgRun) confirm(ctx context.Context, d Decision) {
 	p := r.personAs(d.Candidate, state.Invited, "")
 	p.CommentURL = d.CommentURL
+	late := ""
+	if d.CommentURL == "" {
+		late = r.tooLate(d)
+	}
+	if late != "" {
+		p.NoComment, p.Reason = true, late
+	}
 	if err := r.st.Update(r.org, func(o *state.Edit) { o.Put(d.ID, p) }); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("record %s as invited: %w", d.Login, err))
 		return
 	}
-	r.rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
-	if r.wantsWelcome(d) && d.CommentURL == "" && r.stop == nil {
-		r.fail(r.welcomeAndSave(ctx, []welcome{{ID: d.ID, Login: d.Login, PR: d.PR}})...)
+	r.rep.add(ActInvite, entry(d.Login, d.ID, d.PR, withLate(d.Reason, late)))
+	if r.wantsWelcome(d) && d.CommentURL == "" && late == "" && r.stop == nil {
+		r.fail(r.welcomeAndSave(ctx, []welcome{{ID: d.ID, Login: d.Login, PR: d.PR, CoAuthor: d.CoAuthor}})...)
 	}
 }
 
@@ -196,16 +203,23 @@ func (r *orgRun) inviteOne(ctx context.Context, d Decision) (*state.Person, *Ent
 	} else if o.Err != nil {
 		r.errs = append(r.errs, o.Err)
 	}
+	late := ""
+	if o.Invited {
+		late = r.tooLate(d)
+	}
 	if o.Action == actSkip {
 		r.rep.Skipped = append(r.rep.Skipped, entry(d.Login, d.ID, d.PR, o.Reason))
 	} else {
-		r.rep.add(o.Action, entry(d.Login, d.ID, d.PR, o.Reason))
+		r.rep.add(o.Action, entry(d.Login, d.ID, d.PR, withLate(o.Reason, late)))
 	}
 	if o.Status == "" {
 		return nil, nil
 	}
 	p := r.personAs(d.Candidate, o.Status, o.Note)
-	if !o.Invited || !r.wantsWelcome(d) {
+	if late != "" {
+		p.NoComment, p.Reason = true, late
+	}
+	if !o.Invited || !r.wantsWelcome(d) || late != "" {
 		return p, nil
 	}
 	return p, r.welcomeNew(ctx, d, p)
@@ -232,7 +246,7 @@ func (r *orgRun) send(ctx context.Context, d Decision) answer {
 // report entry; nil when it was not posted. Not looked for first: a
 // comment posted now but not saved is found by its marker on the next run.
 func (r *orgRun) welcomeNew(ctx context.Context, d Decision, p *state.Person) *Entry {
-	url, err := r.findOrPostWelcome(ctx, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, false)
+	url, err := r.findOrPostWelcome(ctx, welcome{ID: d.ID, Login: d.Login, PR: d.PR, CoAuthor: d.CoAuthor}, false)
 	if err != nil {
 		if !noWelcome(p, d.Login, err, r.rep) {
 			r.fail(err)

@@ -41,6 +41,15 @@ type Policy struct {
 	// Comment, when set, renders the welcome comment from a WelcomeData;
 	// nil means the standard text. WelcomeMarker is always appended.
 	Comment *template.Template
+	// CommentMaxAge, when positive, is how long after its merge a pull
+	// request is still welcomed on: someone whose pull request is older is
+	// invited without a welcome comment, and recorded so that none is
+	// posted later (welcomeDue). Zero means no limit.
+	CommentMaxAge time.Duration
+	// CoAuthors credits the co-authors of a merged pull request (the
+	// accounts GitHub resolves among its commits' authors) as its author
+	// is credited (coauthor.go).
+	CoAuthors bool
 	// ReinviteExpiredAfter, when positive, lets someone snekomatic invited
 	// be invited again on their next merged pull request once their
 	// invitation expired at least that long ago. Zero keeps the promise of
@@ -93,6 +102,8 @@ func PolicyFrom(r config.Resolved) Policy {
 		},
 		NoComment:            !r.Comment,
 		Comment:              r.Template,
+		CommentMaxAge:        r.CommentMaxAge,
+		CoAuthors:            r.CoAuthors,
 		ReinviteExpiredAfter: r.ReinviteExpiredAfter,
 		RenewExpired:         r.RenewExpired == config.RenewOnce,
 		ApprovalRepo:         r.ApprovalRepo,
@@ -174,13 +185,16 @@ func (p Policy) invitationRole() string {
 }
 
 // WelcomeData is what a welcome comment template can use:
-// {{.Login}}, {{.Org}}, {{.PR.Repo}}, {{.PR.Number}}, {{.PR.URL}} and
-// {{.AcceptURL}}.
+// {{.Login}}, {{.Org}}, {{.PR.Repo}}, {{.PR.Number}}, {{.PR.URL}},
+// {{.AcceptURL}} and {{.CoAuthor}}.
 type WelcomeData struct {
 	Login     string
 	Org       string
 	PR        WelcomePR
 	AcceptURL string
+	// CoAuthor is true when Login co-authored the pull request (a commit
+	// names them as an author; Policy.CoAuthors) rather than opened it.
+	CoAuthor bool
 }
 
 // WelcomePR is the pull request a welcome comment is posted on.

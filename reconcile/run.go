@@ -108,7 +108,7 @@ func (r *orgRun) fail(errs ...error) {
 // A renewal keeps the first invitation's welcome, and its mark.
 func (r *orgRun) personAs(d Candidate, status state.Status, reason string) *state.Person {
 	p := &state.Person{Login: d.Login, Status: status, At: r.opts.Now, PR: prRef(d.PR), Reason: reason,
-		NoComment: status == state.Invited && r.opts.Policy.NoComment}
+		NoComment: status == state.Invited && r.opts.Policy.NoComment, CoAuthor: d.CoAuthor && d.PR.Repo != ""}
 	if d.Renewal != nil {
 		p.Renewed, p.CommentURL = true, d.Renewal.CommentURL
 		p.NoComment = d.Renewal.NoComment || d.Renewal.CommentURL == ""
@@ -240,6 +240,7 @@ func (r *orgRun) plan(ctx context.Context, known state.Org, w Window) (planned, 
 	if err != nil {
 		return planned{}, err
 	}
+	addCoAuthored(lk, cl.CoAuthored)
 	budget, limitReason := inviteBudget(known, r.opts)
 	p := planned{renamed: cl.Renamed,
 		decisions: Plan(cl.Candidates, lk, Limits{Budget: budget, LimitReason: limitReason, MinMergedPRs: pol.MinMergedPRs})}
@@ -253,7 +254,11 @@ func (r *orgRun) plan(ctx context.Context, known state.Org, w Window) (planned, 
 // now and then.
 func (r *orgRun) collect(ctx context.Context, w Window) (collected, error) {
 	lastLog := time.Now()
-	col, err := collect(ctx, r.c, r.org, w, func(sofar collected) {
+	var s Searcher = r.c
+	if r.opts.Policy.CoAuthors {
+		s = withCredit{r.c}
+	}
+	col, err := collect(ctx, s, r.org, w, func(sofar collected) {
 		if time.Since(lastLog) >= 5*time.Second {
 			lastLog = time.Now()
 			r.log.Info("still reading merged pull requests", "pull_requests", len(sofar.prs), "requests", sofar.requests, "progress", true)
@@ -263,6 +268,9 @@ func (r *orgRun) collect(ctx context.Context, w Window) (collected, error) {
 	r.rep.Warnings = append(r.rep.Warnings, col.notes...)
 	for _, n := range col.notes {
 		r.log.Warn(n)
+	}
+	if r.opts.Policy.CoAuthors {
+		r.reportCredit(col.prs)
 	}
 	return col, err
 }
@@ -289,7 +297,11 @@ func (r *orgRun) lookUp(ctx context.Context, cands []Candidate, col collected) (
 // reportDryRun reports the plan of a dry run, and where the cursor would be.
 func (r *orgRun) reportDryRun(p planned, cursor time.Time, w Window, gap bool) {
 	for _, d := range p.decisions {
-		r.rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
+		reason := d.Reason
+		if d.Action == ActInvite || d.Action == ActConfirm {
+			reason = withLate(reason, r.tooLate(d))
+		}
+		r.rep.add(d.Action, entry(d.Login, d.ID, d.PR, reason))
 	}
 	for _, wl := range p.welcomes {
 		r.rep.Welcomed = append(r.rep.Welcomed, entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post"))
@@ -513,13 +525,15 @@ type welcome struct {
 	ID    int64
 	Login string
 	PR    PullRequest
+	// CoAuthor: PR is one they co-authored.
+	CoAuthor bool
 }
 
 func unwelcomed(people map[int64]*state.Person, web string) []welcome {
 	var out []welcome
 	for id, p := range people {
 		if p.Status == state.Invited && p.CommentURL == "" && !p.NoComment && p.PR != nil {
-			out = append(out, welcome{ID: id, Login: p.Login, PR: pullRequest(p.PR, web)})
+			out = append(out, welcome{ID: id, Login: p.Login, PR: pullRequest(p.PR, web), CoAuthor: p.CoAuthor})
 		}
 	}
 	return out

@@ -228,6 +228,9 @@ func appendPerson(b []byte, id int64, p *Person) []byte {
 	if p.Renewed {
 		b = append(b, `,"rn":true`...)
 	}
+	if p.CoAuthor && p.PR != nil {
+		b = append(b, `,"co":true`...)
+	}
 	return append(b, '}')
 }
 

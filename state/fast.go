@@ -319,5 +319,6 @@ func (p *fastParser) personTail(rp *personV2) bool {
 	if p.lit(`,"rn":true`) {
 		rp.Renewed = true
 	}
+	rp.CoAuthor = p.lit(`,"co":true`)
 	return true
 }

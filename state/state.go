@@ -153,6 +153,10 @@ type Person struct {
 	// renew_expired: once; it is never renewed a second time, and no
 	// second welcome is posted.
 	Renewed bool `json:"renewed,omitempty"`
+	// CoAuthor is set when PR is a pull request they co-authored (a
+	// Co-authored-by trailer or a commit's git author) rather than opened:
+	// the report and the welcome say "co-author of OWNER/REPO#N".
+	CoAuthor bool `json:"co_author,omitempty"`
 }
 
 // PRRef identifies a pull request. Its web address is not stored: it

@@ -446,7 +446,7 @@ func (p *Person) clone() *Person {
 func (p *Person) equal(q *Person) bool {
 	if p.Login != q.Login || p.Status != q.Status || !p.At.Equal(q.At) || p.Reason != q.Reason ||
 		p.CommentURL != q.CommentURL || p.NoComment != q.NoComment || (p.PR == nil) != (q.PR == nil) ||
-		!p.InvitedAt.Equal(q.InvitedAt) || p.Renewed != q.Renewed {
+		!p.InvitedAt.Equal(q.InvitedAt) || p.Renewed != q.Renewed || p.CoAuthor != q.CoAuthor {
 		return false
 	}
 	return p.PR == nil || (p.PR.Repo == q.PR.Repo && p.PR.Number == q.PR.Number && p.PR.MergedAt.Equal(q.PR.MergedAt))

@@ -178,6 +178,8 @@ type item struct {
 	editedAt time.Time
 	isIssue  bool
 	repo     *Repo // the stored repo (PR.Repo is unused in storage)
+	// commits of a pull request (commits.go); nil: one, by the author.
+	commits []Commit
 }
 
 func (it *item) updatedAt() time.Time {
