@@ -55,6 +55,8 @@ type Record struct {
 	InvitedAt time.Time `json:"invited_at,omitzero"`
 	// Renewed: an expired invitation was sent again once (renew_expired).
 	Renewed bool `json:"renewed,omitempty"`
+	// CoAuthor: PR is a pull request they co-authored, not opened.
+	CoAuthor bool `json:"co_author,omitempty"`
 }
 
 // PR is the pull request a record was decided on.
@@ -80,6 +82,8 @@ type PolicyFacts struct {
 	// ApprovalRepo is where the approval issue is (OWNER/NAME) when the
 	// maintainers approve each invitation first; "" when they do not.
 	ApprovalRepo string `json:"approval_repo,omitempty"`
+	// CoAuthors: co-authors of a merged pull request are credited too.
+	CoAuthors bool `json:"co_authors,omitempty"`
 	// RenewExpired is renew_expired: "never" or "once".
 	RenewExpired string `json:"renew_expired"`
 	// Note says what the policy was resolved without, if anything.
@@ -106,7 +110,7 @@ func Explain(f Facts) Answer {
 	pol := f.Policy
 	a.Policy = PolicyFacts{MinMergedPRs: max(pol.MinMergedPRs, 1), Role: cmp.Or(pol.Role, reconcile.RoleDirectMember),
 		Teams: append([]string{}, pol.Teams...), Comment: !pol.NoComment, Note: f.PolicyNote, ApprovalRepo: pol.ApprovalRepo,
-		RenewExpired: config.RenewNever}
+		RenewExpired: config.RenewNever, CoAuthors: pol.CoAuthors}
 	if pol.RenewExpired {
 		a.Policy.RenewExpired = config.RenewOnce
 	}
@@ -135,7 +139,8 @@ func record(id int64, p *state.Person, web string) *Record {
 		return nil
 	}
 	r := &Record{ID: id, Login: p.Login, Status: p.Status, At: p.At, Reason: p.Reason, CommentURL: p.CommentURL,
-		NoComment: p.NoComment, Declined: reconcile.RecordedDeclined(p), InvitedAt: p.InvitedAt, Renewed: p.Renewed}
+		NoComment: p.NoComment, Declined: reconcile.RecordedDeclined(p), InvitedAt: p.InvitedAt, Renewed: p.Renewed,
+		CoAuthor: p.CoAuthor}
 	if p.PR != nil {
 		r.PR = &PR{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL(web), MergedAt: p.PR.MergedAt}
 	}

@@ -265,3 +265,24 @@ func TestTextApprovalAndFates(t *testing.T) {
 		t.Errorf("JSON lacks the approval issue or the kind:\n%s", b.String())
 	}
 }
+
+// TestTextCoAuthor: a record made on a pull request they co-authored says
+// so, the policy paragraph says co-authors are credited, and the JSON
+// carries both.
+func TestTextCoAuthor(t *testing.T) {
+	p := person(state.Invited, func(p *state.Person) { p.CoAuthor = true })
+	a := Explain(Facts{Login: "alice", Org: "trio", StatePath: "s.json", OrgInState: true, ID: 5, Record: p,
+		Policy: reconcile.Policy{CoAuthors: true}, NotAsked: "--offline"})
+	for _, want := range []string{
+		"as invited by snekomatic on 2026-11-02, as a co-author of https://github.com/trio/trio/pull/42",
+		"crediting co-authors of merged pull requests too",
+		"Next: never again: invited on 2026-11-02.",
+	} {
+		if !strings.Contains(a.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, a.Text)
+		}
+	}
+	if !a.Record.CoAuthor || !a.Policy.CoAuthors {
+		t.Errorf("record %+v policy %+v", a.Record, a.Policy)
+	}
+}

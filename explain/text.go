@@ -66,7 +66,11 @@ func recordSentence(f Facts) string {
 	fmt.Fprintf(&b, "The state file %s records %s (id %d) in %s as %s on %s", f.StatePath, p.Login, f.ID, f.Org,
 		cmp.Or(statusWords[p.Status], string(p.Status)), day(p.At))
 	if p.PR != nil {
-		fmt.Fprintf(&b, ", for %s", p.PR.URL(f.Web))
+		as := "for"
+		if p.CoAuthor {
+			as = "as a co-author of"
+		}
+		fmt.Fprintf(&b, ", %s %s", as, p.PR.URL(f.Web))
 		if !p.PR.MergedAt.IsZero() {
 			fmt.Fprintf(&b, " (merged %s)", day(p.PR.MergedAt))
 		}
@@ -113,6 +117,9 @@ func policySentence(f Facts, pf PolicyFacts) string {
 		b.WriteString(", with a welcome comment")
 	} else {
 		b.WriteString(", without a welcome comment")
+	}
+	if pf.CoAuthors {
+		b.WriteString(", crediting co-authors of merged pull requests too")
 	}
 	if pf.ApprovalRepo != "" {
 		fmt.Fprintf(&b, ", once a maintainer approves them on the approval issue in %s", pf.ApprovalRepo)
