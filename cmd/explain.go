@@ -46,16 +46,19 @@ func NewCmdExplain(d *Deps, runF func(context.Context, *ExplainOptions) error) *
 		Long: `Says, in one paragraph, everything snekomatic knows and decides about one
 person in one organization: their record in the state file (status, when,
 the pull request, the welcome comment, the reason), what the organization's
-policy says about them (a bot, an excluded login, min_merged_prs, role and
-teams), what GitHub says now (the account, its membership, and when it can
-matter its merged pull requests), and what happens next: invited on the next
-run, waiting in the queue, needing more merged pull requests, or never, and
-why.
+policy says about them (a bot, an excluded login, min_merged_prs, role,
+teams, approval, renew_expired), what GitHub says now (the account, its
+membership, and when it can matter its merged pull requests), and what
+happens next: invited on the next run, waiting in the queue, waiting for
+approval, needing more merged pull requests, joined, or never, and why.
 
 With credentials (the same as reconcile's) it asks GitHub at most three
 reads: GET /users/{login}, GET /orgs/{org}/memberships/{login}, and one
 search count of merged pull requests when the count can change the answer
 (App mode also reads the organization's own configuration, as a run does).
+For someone proposed on the approval issue, it finds that issue as a run
+does (one page of the approval repository's issues; with a token, GET /user
+too) and gives its URL.
 Without credentials, or with --offline, it asks GitHub nothing and says so.
 It never writes anything and takes no lock.
 
@@ -199,6 +202,7 @@ type explainReader interface {
 	User(ctx context.Context, login string) (id int64, typ string, found bool, err error)
 	Membership(ctx context.Context, org, login string) (reconcile.MemberState, int64, error)
 	CountMerged(ctx context.Context, org string, logins []string) (map[string]int, error)
+	FindDashboard(ctx context.Context, repo, marker string) (*reconcile.Dashboard, error)
 }
 
 // askGitHub resolves the organization's policy as a run does and fills in
@@ -258,6 +262,9 @@ func readGitHub(ctx context.Context, c explainReader, f *why.Facts, so *state.Or
 	}
 	g.Found, g.ID, g.Type = found, id, typ
 	f.ID, f.Record, f.OtherID, f.Other = why.Find(so, f.Login, id)
+	if err := readApprovalIssue(ctx, c, f); err != nil {
+		return err
+	}
 	if !found || typ != "User" {
 		return nil
 	}
@@ -277,5 +284,26 @@ func readGitHub(ctx context.Context, c explainReader, f *why.Facts, so *state.Or
 		return fmt.Errorf("count the merged pull requests of %s in %s: %w", f.Login, f.Org, err)
 	}
 	g.Merged = n[f.Login]
+	return nil
+}
+
+// readApprovalIssue finds the approval issue a proposed person waits on,
+// the way a run finds it (ghapi's FindDashboard: one page of the
+// repository's issues written by snekomatic's own identity, by the hidden
+// marker; with a token, learning that identity is one more request, GET
+// /user). Nothing is read for anyone else, or with approval off.
+func readApprovalIssue(ctx context.Context, c explainReader, f *why.Facts) error {
+	repo := f.Policy.ApprovalRepo
+	if f.Record == nil || f.Record.Status != state.Proposed || repo == "" {
+		return nil
+	}
+	d, err := c.FindDashboard(ctx, repo, reconcile.DashboardMarker(f.Org))
+	if err != nil {
+		return fmt.Errorf("find the approval issue of %s in %s: %w", f.Org, repo, err)
+	}
+	f.Approval = &why.ApprovalIssue{}
+	if d != nil {
+		*f.Approval = why.ApprovalIssue{Found: true, URL: d.URL, Open: d.Open}
+	}
 	return nil
 }
