@@ -35,6 +35,9 @@ type FakeGitHubOptions struct {
 	World     *fakegithub.World
 	// Addr is the address to listen on.
 	Addr string
+	// KeysDir is where the Apps' private keys are written ("": a
+	// temporary directory); they are removed when the server stops.
+	KeysDir string
 
 	Deps *Deps
 	// ready, if set, is called with the server's root URL once it serves
@@ -74,6 +77,7 @@ Without --world it serves the sample organization of 'snekomatic demo'.`,
 	f := c.Flags()
 	f.StringVar(&o.WorldPath, "world", "", "world file, YAML or JSON (default: the sample organization of 'snekomatic demo')")
 	f.StringVar(&o.Addr, "addr", "127.0.0.1:0", "address to listen on (port 0: any free port)")
+	f.StringVar(&o.KeysDir, "keys-dir", "", "directory for the private keys of the world's Apps (default: a temporary one); removed on exit")
 	return c
 }
 
@@ -120,6 +124,11 @@ func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
 	if err != nil {
 		return err
 	}
+	keys, err := writeAppKeys(o, built, log)
+	if err != nil {
+		return err
+	}
+	defer keys.remove()
 	tokens := built.Tokens
 	if len(tokens) == 0 {
 		tok, err := randomToken()
@@ -141,17 +150,28 @@ func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
 	for _, t := range tokens {
 		fmt.Fprintf(out, "  token:     %s  (user %s%s)\n", t.Value, t.User, tokenScope(o.World, t))
 	}
+	printApps(out, built.Apps, keys)
 	org := demo.DefaultOrg
 	if len(o.World.Orgs) > 0 {
 		org = o.World.Orgs[0].Login
 	}
 	fmt.Fprintf(out, "Try:\n  GITHUB_TOKEN=%s snekomatic reconcile --org %s --api-url %s --state fake-state.json\n",
 		tokens[0].Value, org, gh.RESTURL())
+	printAppMode(out, built.Apps, keys, gh.RESTURL())
 	fmt.Fprintf(out, "Every request is logged to stderr. Stop with Ctrl-C.\n")
 	if o.ready != nil {
 		o.ready(gh.URL())
 	}
-	<-ctx.Done()
+	// Ctrl-C closes the gate at once (a run's context ends only after a
+	// grace for the requests in flight, which a server need not wait for).
+	var interrupted <-chan struct{}
+	if d.gate != nil {
+		interrupted = d.gate.stopped()
+	}
+	select {
+	case <-ctx.Done():
+	case <-interrupted:
+	}
 	return nil
 }
 
