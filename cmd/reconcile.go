@@ -236,7 +236,7 @@ func (o *ReconcileOptions) reconcileAll(ctx context.Context, sess *ghsession.Ses
 			}
 			// One organization's failure never stops another's: its errors
 			// are in its report.
-			reports[i], _ = reconcile.Org(ctx, ghsession.Paced{Client: client}, store, t.Org, oopts)
+			reports[i], _ = reconcile.Org(ctx, ghsession.ReconcileClient{Client: client}, store, t.Org, oopts)
 			reports[i].Warnings = append(reports[i].Warnings, warnings...)
 			if w := t.SelectionWarning(); w != "" {
 				reports[i].Warnings = append(reports[i].Warnings, w)
