@@ -54,8 +54,9 @@ func (t *forOrg) RoundTrip(req *http.Request) (*http.Response, error) {
 //
 // Runs of this version record when each request went out and with which
 // credential (state.Org.ContentRequestsBy, see contentSent), and those
-// times are used as they are, over every organization of the state: the hour's budget is
-// the credential's, whichever organizations this run was given. For an
+// times are used as they are, over every organization of the state: the
+// hour's budget is the credential's, whichever organizations this run was
+// given. For an
 // organization whose state has no such record (written by an older
 // version), it is estimated from the people (legacyContent).
 func (s *Session) contentHistory(identity string, since time.Time) []time.Time {
@@ -120,8 +121,8 @@ func (s *Session) contentSent(req *http.Request, at time.Time) error {
 // over, which a run does not outlast in practice.
 const assumedRunLength = time.Hour
 
-// requestsFromPeople lists the content-creating requests an organization's record
-// shows since a time (see contentHistory).
+// requestsFromPeople estimates the content-creating requests an
+// organization's people show since a time (see contentHistory).
 func requestsFromPeople(o state.Org, since time.Time) []time.Time {
 	var out []time.Time
 	for _, p := range o.People {
