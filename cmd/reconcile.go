@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -11,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/python-trio/snekomatic/config"
+	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/reconcile"
@@ -201,50 +202,39 @@ func (o *ReconcileOptions) reconcileAll(ctx context.Context, sess *ghsession.Ses
 	ropts := reconcile.Options{Now: o.Now, Since: o.Since, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log}
 	policies := policySource{cfg: o.Config, flags: o.flagPolicy, log: log}
 	reports := make([]*reconcile.Report, len(targets))
-	var g errgroup.Group
-	g.SetLimit(o.Concurrency)
-	for i, t := range targets {
-		if t.Err != nil {
-			reports[i] = reconcile.FailedReport(t.Org, o.DryRun, t.Err)
-			continue
+	errs := ghsession.Each(targets, o.Concurrency, func(i int, t ghsession.Target, client *ghapi.Client) error {
+		// In token mode, know before anything is sent that the token's
+		// user may invite here (only owners can).
+		if o.Mode == ModeToken && !o.DryRun {
+			if err := sess.MayInvite(ctx, client, t.Org); err != nil {
+				return err
+			}
 		}
-		if t.Skip != "" {
-			log.Warn("skipping organization", "org", t.Org, "reason", t.Skip)
-			continue
+		oopts := ropts
+		var warnings []string
+		var err error
+		oopts.Policy, warnings, err = policies.orgPolicy(ctx, client, t.Org, t.Installation != nil)
+		if err != nil {
+			return err
 		}
-		g.Go(func() error {
-			failed := func(err error) error {
-				reports[i] = reconcile.FailedReport(t.Org, o.DryRun, err)
-				return nil
-			}
-			client, err := t.API()
-			if err != nil {
-				return failed(err)
-			}
-			// In token mode, know before anything is sent that the
-			// token's user may invite here (only owners can).
-			if o.Mode == ModeToken && !o.DryRun {
-				if err := sess.MayInvite(ctx, client, t.Org); err != nil {
-					return failed(err)
-				}
-			}
-			oopts := ropts
-			var warnings []string
-			oopts.Policy, warnings, err = policies.orgPolicy(ctx, client, t.Org, t.Installation != nil)
-			if err != nil {
-				return failed(err)
-			}
-			// One organization's failure never stops another's: its errors
-			// are in its report.
-			reports[i], _ = reconcile.Org(ctx, ghsession.ReconcileClient{Client: client}, store, t.Org, oopts)
-			reports[i].Warnings = append(reports[i].Warnings, warnings...)
-			if w := t.SelectionWarning(); w != "" {
-				reports[i].Warnings = append(reports[i].Warnings, w)
-			}
-			return nil
-		})
+		// One organization's failure never stops another's: its errors
+		// are in its report.
+		reports[i], _ = reconcile.Org(ctx, ghsession.ReconcileClient{Client: client}, store, t.Org, oopts)
+		reports[i].Warnings = append(reports[i].Warnings, warnings...)
+		if w := t.SelectionWarning(); w != "" {
+			reports[i].Warnings = append(reports[i].Warnings, w)
+		}
+		return nil
+	})
+	for i, err := range errs {
+		var skip *ghsession.SkipError
+		switch {
+		case errors.As(err, &skip):
+			log.Warn("skipping organization", "org", skip.Org, "reason", skip.Reason)
+		case err != nil:
+			reports[i] = reconcile.FailedReport(targets[i].Org, o.DryRun, err)
+		}
 	}
-	_ = g.Wait()
 	return reports
 }
 
