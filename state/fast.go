@@ -247,26 +247,9 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 	var number int64
 	if p.lit(`,"pr":"`) {
 		p.i-- // str reads the quote
-		pr, ok := p.str()
-		if !ok {
+		if rp.PR, repo, number, ok = p.prField(); !ok {
 			return 0, false
 		}
-		hash := -1
-		for k := len(pr) - 1; k >= 0; k-- {
-			if pr[k] == '#' {
-				hash = k
-				break
-			}
-		}
-		if hash < 0 {
-			return 0, false
-		}
-		repo = pr[:hash]
-		q := &fastParser{s: pr[hash+1:]}
-		if number, ok = q.uint(); !ok || q.i != len(q.s) || number > 1<<31-1 {
-			return 0, false
-		}
-		rp.PR = pr
 	}
 	if p.lit(`,"m":`) {
 		if rp.MergedAt, ok = p.time(); !ok {
@@ -305,4 +288,28 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 		return 0, false
 	}
 	return rp.ID, true
+}
+
+// prField reads a person's "owner/repo#number" pull request, as person
+// expects it: the repository and a number that fits an int32.
+func (p *fastParser) prField() (pr, repo string, number int64, ok bool) {
+	pr, ok = p.str()
+	if !ok {
+		return "", "", 0, false
+	}
+	hash := -1
+	for k := len(pr) - 1; k >= 0; k-- {
+		if pr[k] == '#' {
+			hash = k
+			break
+		}
+	}
+	if hash < 0 {
+		return "", "", 0, false
+	}
+	q := &fastParser{s: pr[hash+1:]}
+	if number, ok = q.uint(); !ok || q.i != len(q.s) || number > 1<<31-1 {
+		return "", "", 0, false
+	}
+	return pr, pr[:hash], number, true
 }
