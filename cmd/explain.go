@@ -78,11 +78,10 @@ is an answer too: exit 0.`,
 	}
 	f := c.Flags()
 	o.AuthOptions.addFlags(f)
-	addStateFlag(f, &o.StatePath)
+	addStateFlag(f, &o.StatePath, "")
 	f.StringVar(&o.ConfigPath, "config", "", "configuration file (default "+config.DefaultPath+" when it exists)")
 	f.BoolVar(&o.Offline, "offline", false, "ask GitHub nothing: answer from the state file and the configuration alone")
-	f.StringVar(&o.Output, "output", "text", "text or json")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
+	addOutputFlag(c, &o.Output, "")
 	return c
 }
 

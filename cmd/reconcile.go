@@ -86,16 +86,15 @@ Authentication, in this order:
 	}
 	f := c.Flags()
 	o.AuthOptions.addFlags(f)
-	f.StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file: cursor and everyone seen")
+	addStateFlag(f, &o.StatePath, "state file: cursor and everyone seen")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print the plan; send nothing and leave the state file as it is")
 	f.StringVar(&since, "since", "", "read merges from this time instead of the cursor (RFC 3339, YYYY-MM-DD, or a duration such as 72h or 14d)")
 	f.Var(duration.NewValue(config.DefaultOverlap, &o.Overlap), "overlap", "start each window this long before the cursor, for search index lag (90m, 36h, 7d)")
 	f.Var(duration.NewValue(config.DefaultLookback, &o.Lookback), "lookback", "how far back a first run (no cursor yet) reads (90m, 36h, 7d)")
 	f.IntVar(&o.MaxInvites, "max-invites", config.DefaultMaxInvites, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
 	f.IntVar(&o.DailyLimit, "daily-invite-limit", config.DefaultDailyInviteLimit, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
-	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
+	addOutputFlag(c, &o.Output, "report format on stdout: text or json")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	f.StringVar(&o.ConfigPath, "config", "", "YAML configuration: defaults and per-organization settings (default "+config.DefaultPath+" when it exists)")
 	return c
 }
@@ -112,9 +111,10 @@ func (o *ReconcileOptions) complete(since string, f *pflag.FlagSet) error {
 		}
 		o.Since = &t
 	}
+	if err := checkOutput(o.Output); err != nil {
+		return err
+	}
 	switch {
-	case o.Output != "text" && o.Output != "json":
-		return usagef("--output %q: want text or json", o.Output)
 	case o.Overlap < 0:
 		return usagef("--overlap %s must not be negative", f.Lookup("overlap").Value)
 	case o.Lookback <= 0:

@@ -75,11 +75,10 @@ GITHUB_TOKEN).`,
 	}
 	f := c.Flags()
 	o.AuthOptions.addFlags(f)
-	addStateFlag(f, &o.StatePath)
+	addStateFlag(f, &o.StatePath, "")
 	f.StringVar(&since, "since", "", "adopt the authors of pull requests merged from this time (RFC 3339, YYYY-MM-DD, or a duration such as 365d)")
 	f.BoolVar(&o.DryRun, "dry-run", false, "only count; leave the state file as it is")
-	f.StringVar(&o.Output, "output", "text", "text or json")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
+	addOutputFlag(c, &o.Output, "")
 	return c
 }
 

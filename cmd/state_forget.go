@@ -55,7 +55,7 @@ the state file's lock and saves atomically; it sends no request. With
 			return stateForgetRun(c.Context(), o)
 		},
 	}
-	addStateFlag(c.Flags(), &o.StatePath)
+	addStateFlag(c.Flags(), &o.StatePath, "")
 	c.Flags().StringArrayVar(&o.Orgs, "org", nil, "the organization (required; repeatable)")
 	c.Flags().BoolVar(&o.DryRun, "dry-run", false, "only say whom it would forget; leave the state file as it is")
 	return c

@@ -53,11 +53,10 @@ It only reads the state file: it takes no lock and sends no request.`,
 		},
 	}
 	f := c.Flags()
-	addStateFlag(f, &o.StatePath)
+	addStateFlag(f, &o.StatePath, "")
 	f.StringArrayVar(&o.Orgs, "org", nil, "only this organization (repeatable)")
-	f.StringVar(&o.Output, "output", "text", "text or json")
+	addOutputFlag(c, &o.Output, "")
 	f.StringVar(&o.APIURL, "api-url", "", "GitHub API base URL the state belongs to, for the links (default $GITHUB_API_URL, else "+ghurl.DefaultAPI+")")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	return c
 }
 
