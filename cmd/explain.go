@@ -192,14 +192,6 @@ func (o *ExplainOptions) loadConfig() (*config.File, error) {
 	return cfg, nil
 }
 
-// explainReader is what explain reads from GitHub (ghapi.Client).
-type explainReader interface {
-	orgConfigReader
-	User(ctx context.Context, login string) (id int64, typ string, found bool, err error)
-	Membership(ctx context.Context, org, login string) (reconcile.MemberState, int64, error)
-	CountMerged(ctx context.Context, org string, logins []string) (map[string]int, error)
-}
-
 // askGitHub resolves the organization's policy as a run does and fills in
 // what GitHub says now. A failure is said as a run says it (exit 4 for
 // refused credentials), once.
@@ -235,46 +227,8 @@ func (o *ExplainOptions) askGitHub(ctx context.Context, f *why.Facts, so *state.
 		return fail(err)
 	}
 	f.PolicyNote = strings.Join(warnings, "; ")
-	if err := readGitHub(ctx, c, f, so); err != nil {
+	if err := why.Read(ctx, c, f, so); err != nil {
 		return fail(err)
 	}
-	return nil
-}
-
-// readGitHub asks GitHub about f.Login, with the cheapest reads that tell
-// (one request each): GET /users/{username} for the account and its id,
-// which picks the state's record; for a user, GET
-// /orgs/{org}/memberships/{username} ("active" for a member, "pending" for
-// an invitee, 404 otherwise); and, only when the count can change the
-// answer (why.WantsCount), one GraphQL search counting their merged pull
-// requests in the organization, as a run counts them for min_merged_prs.
-func readGitHub(ctx context.Context, c explainReader, f *why.Facts, so *state.Org) error {
-	g := &why.GitHub{Merged: -1}
-	f.GitHub = g
-	id, typ, found, err := c.User(ctx, f.Login)
-	if err != nil {
-		return fmt.Errorf("look up the account %s: %w", f.Login, err)
-	}
-	g.Found, g.ID, g.Type = found, id, typ
-	f.ID, f.Record, f.OtherID, f.Other = why.Find(so, f.Login, id)
-	if !found || typ != "User" {
-		return nil
-	}
-	ms, _, err := c.Membership(ctx, f.Org, f.Login)
-	if err != nil {
-		return fmt.Errorf("read the membership of %s in %s: %w", f.Login, f.Org, err)
-	}
-	g.Membership = map[reconcile.MemberState]string{reconcile.ActiveMember: why.Member, reconcile.PendingInvitee: why.Pending}[ms]
-	if g.Membership == "" {
-		g.Membership = why.NotMember
-	}
-	if !why.WantsCount(*f) {
-		return nil
-	}
-	n, err := c.CountMerged(ctx, f.Org, []string{f.Login})
-	if err != nil {
-		return fmt.Errorf("count the merged pull requests of %s in %s: %w", f.Login, f.Org, err)
-	}
-	g.Merged = n[f.Login]
 	return nil
 }
