@@ -59,11 +59,11 @@ func TestCoAuthorInvitedWithOptionOn(t *testing.T) {
 	}
 	// The same search requests as without the option: one query shape or
 	// the other.
-	// GitHub's formula (1 + 100 commits + 100×100 authors connections,
-	// and the two member counts, divided by 100) makes the page cost 101
+	// GitHub's formula (1 + 100 commits + 100×25 authors connections,
+	// and the two member counts, divided by 100) makes the page cost 26
 	// points instead of 1; the list of members (two candidates) 1 more.
-	if rep.SearchRequests != 1 || rep.GraphQLPoints != 102 {
-		t.Errorf("%d search requests, %d points; want 1 and 101 + 1", rep.SearchRequests, rep.GraphQLPoints)
+	if rep.SearchRequests != 1 || rep.GraphQLPoints != 27 {
+		t.Errorf("%d search requests, %d points; want 1 and 26 + 1", rep.SearchRequests, rep.GraphQLPoints)
 	}
 }
 

@@ -6,11 +6,15 @@ import "github.com/python-trio/snekomatic/reconcile"
 // credit. GitHub charges a query by the connections it may read: one
 // request per parent node for each connection, summed and divided by 100
 // (https://docs.github.com/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api).
-// A page of 100 pull requests with commits(first: 100) and, under each
-// commit, authors(first: 10) is 1 + 100 + 100×100 requests: 101 points,
-// where the page alone costs 1 (BENCHMARKS.md measures both). Commits past
-// the first 100, and authors past the first 10 of a commit, are not read,
-// and the report says so for each pull request where that happens.
+// A page of 100 pull requests with commits(first: 25) and, under each
+// commit, authors(first: 10) is 1 + 100 + 100×25 requests: 26 points,
+// where the page alone costs 1 (BENCHMARKS.md measures both). Reading 100
+// commits would cost 101 points a page, a backfill of 10,000 pull requests
+// twice GitHub's 5,000 points an hour, for the rare pull request of more
+// than 25 commits; a co-author is most often on the one commit of a squash
+// merge. Commits past the first 25, and authors past the first 10 of a
+// commit, are not read, and the report says so for each pull request where
+// that happens.
 
 // prCreditNode is a search result with the authors of its commits, for
 // reconcile.Policy.CoAuthors. GitActor.user is typed User: an address that
@@ -34,7 +38,7 @@ type prCreditNode struct {
 					} `graphql:"authors(first: 10)"`
 				}
 			}
-		} `graphql:"commits(first: 100)"`
+		} `graphql:"commits(first: 25)"`
 	} `graphql:"... on PullRequest"`
 }
 
