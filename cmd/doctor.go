@@ -103,7 +103,7 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 		app = a
 	}
 	rep, err := doctor.Run(ctx, doctor.Options{
-		Mode: o.Mode, TokenVar: o.TokenVar, Orgs: o.Orgs, APIURL: o.APIURL, GraphQLURL: o.GraphQLURL,
+		Mode: o.Mode, TokenVar: o.TokenVar, Orgs: o.Orgs, APIURL: o.APIURL, GraphQLURL: o.GraphQLURL, WebURL: o.WebURL,
 		StatePath: o.StatePath, ConfigPath: o.ConfigPath, ConfigGiven: o.configGiven,
 	}, doctorEnv{o: o, sess: sess}, app, targets)
 	if err != nil {

@@ -46,16 +46,19 @@ func NewCmdExplain(d *Deps, runF func(context.Context, *ExplainOptions) error) *
 		Long: `Says, in one paragraph, everything snekomatic knows and decides about one
 person in one organization: their record in the state file (status, when,
 the pull request, the welcome comment, the reason), what the organization's
-policy says about them (a bot, an excluded login, min_merged_prs, role and
-teams), what GitHub says now (the account, its membership, and when it can
-matter its merged pull requests), and what happens next: invited on the next
-run, waiting in the queue, needing more merged pull requests, or never, and
-why.
+policy says about them (a bot, an excluded login, min_merged_prs, role,
+teams, approval, renew_expired), what GitHub says now (the account, its
+membership, and when it can matter its merged pull requests), and what
+happens next: invited on the next run, waiting in the queue, waiting for
+approval, needing more merged pull requests, joined, or never, and why.
 
 With credentials (the same as reconcile's) it asks GitHub at most three
 reads: GET /users/{login}, GET /orgs/{org}/memberships/{login}, and one
 search count of merged pull requests when the count can change the answer
 (App mode also reads the organization's own configuration, as a run does).
+For someone proposed on the approval issue, it finds that issue as a run
+does (one page of the approval repository's issues; with a token, GET /user
+too) and gives its URL.
 Without credentials, or with --offline, it asks GitHub nothing and says so.
 It never writes anything and takes no lock.
 

@@ -49,6 +49,12 @@ func (o *ReconcileOptions) loadConfig(f *pflag.FlagSet) error {
 	if f.Changed("daily-invite-limit") {
 		o.flagPolicy.DailyInviteLimit = &o.DailyLimit
 	}
+	if f.Changed("approval-repo") {
+		if !config.ValidRepo(o.ApprovalRepo) {
+			return usagef("--approval-repo %q: want OWNER/NAME, the repository of the approval issue", o.ApprovalRepo)
+		}
+		o.flagPolicy.ApprovalRepo = &o.ApprovalRepo
+	}
 	return nil
 }
 

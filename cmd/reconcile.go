@@ -25,16 +25,18 @@ import (
 // ReconcileOptions are the parsed and validated inputs of `snekomatic reconcile`.
 type ReconcileOptions struct {
 	AuthOptions
-	StatePath   string
-	DryRun      bool
-	Since       *time.Time
-	Overlap     time.Duration
-	Lookback    time.Duration
-	MaxInvites  int
-	DailyLimit  int
-	Output      string
-	Concurrency int
-	Now         time.Time
+	StatePath  string
+	DryRun     bool
+	Since      *time.Time
+	Overlap    time.Duration
+	Lookback   time.Duration
+	MaxInvites int
+	DailyLimit int
+	// ApprovalRepo is --approval-repo (OWNER/NAME).
+	ApprovalRepo string
+	Output       string
+	Concurrency  int
+	Now          time.Time
 	// ConfigPath is the configuration file read ("" when there is none),
 	// and Config what it holds.
 	ConfigPath string
@@ -93,6 +95,7 @@ Authentication, in this order:
 	f.Var(duration.NewValue(config.DefaultLookback, &o.Lookback), "lookback", "how far back a first run (no cursor yet) reads (90m, 36h, 7d)")
 	f.IntVar(&o.MaxInvites, "max-invites", config.DefaultMaxInvites, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
 	f.IntVar(&o.DailyLimit, "daily-invite-limit", config.DefaultDailyInviteLimit, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
+	f.StringVar(&o.ApprovalRepo, "approval-repo", "", "ask the maintainers first: propose newcomers on an issue in this repository (OWNER/NAME) and invite those ticked there (docs/approval.md)")
 	addOutputFlag(c, &o.Output, "report format on stdout: text or json")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
 	f.StringVar(&o.ConfigPath, "config", "", "YAML configuration: defaults and per-organization settings (default "+config.DefaultPath+" when it exists)")

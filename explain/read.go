@@ -13,6 +13,7 @@ type Reader interface {
 	User(ctx context.Context, login string) (id int64, typ string, found bool, err error)
 	Membership(ctx context.Context, org, login string) (reconcile.MemberState, int64, error)
 	CountMerged(ctx context.Context, org string, logins []string) (map[string]int, error)
+	FindDashboard(ctx context.Context, repo, marker string) (*reconcile.Dashboard, error)
 }
 
 // Read asks GitHub about f.Login, with the cheapest reads that tell
@@ -31,6 +32,9 @@ func Read(ctx context.Context, c Reader, f *Facts, so *state.Org) error {
 	}
 	g.Found, g.ID, g.Type = found, id, typ
 	f.ID, f.Record, f.OtherID, f.Other = Find(so, f.Login, id)
+	if err := readApprovalIssue(ctx, c, f); err != nil {
+		return err
+	}
 	if !found || typ != "User" {
 		return nil
 	}
@@ -50,5 +54,26 @@ func Read(ctx context.Context, c Reader, f *Facts, so *state.Org) error {
 		return fmt.Errorf("count the merged pull requests of %s in %s: %w", f.Login, f.Org, err)
 	}
 	g.Merged = n[f.Login]
+	return nil
+}
+
+// readApprovalIssue finds the approval issue a proposed person waits on,
+// the way a run finds it (ghapi's FindDashboard: one page of the
+// repository's issues written by snekomatic's own identity, by the hidden
+// marker; with a token, learning that identity is one more request, GET
+// /user). Nothing is read for anyone else, or with approval off.
+func readApprovalIssue(ctx context.Context, c Reader, f *Facts) error {
+	repo := f.Policy.ApprovalRepo
+	if f.Record == nil || f.Record.Status != state.Proposed || repo == "" {
+		return nil
+	}
+	d, err := c.FindDashboard(ctx, repo, reconcile.DashboardMarker(f.Org))
+	if err != nil {
+		return fmt.Errorf("find the approval issue of %s in %s: %w", f.Org, repo, err)
+	}
+	f.Approval = &ApprovalIssue{}
+	if d != nil {
+		*f.Approval = ApprovalIssue{Found: true, URL: d.URL, Open: d.Open}
+	}
 	return nil
 }

@@ -126,12 +126,20 @@ const assumedRunLength = time.Hour
 func requestsFromPeople(o state.Org, since time.Time) []time.Time {
 	var out []time.Time
 	for _, p := range o.People {
-		if (p.Status != state.Invited && p.Status != state.Inviting) || p.At.Before(since) {
+		at := p.At
+		switch p.Status {
+		case state.Invited, state.Inviting:
+		case state.Accepted, state.Expired, state.Failed:
+			at = p.InvitedAt // when the invitation went out, not its fate
+		default:
 			continue
 		}
-		out = append(out, p.At)
+		if at.IsZero() || at.Before(since) {
+			continue
+		}
+		out = append(out, at)
 		if p.CommentURL != "" {
-			out = append(out, p.At)
+			out = append(out, at)
 		}
 	}
 	return out

@@ -191,9 +191,11 @@ func (t *Polite) wait(req *http.Request, content bool, b *budget) error {
 	if content {
 		now := t.o.Now()
 		// An invitation goes only when its welcome comment fits in the
-		// hour too, so that nobody is invited and left unwelcomed.
+		// hour too, so that nobody is invited and left unwelcomed; one
+		// that no welcome will follow (WithoutFollowUp) needs room for
+		// itself alone.
 		need := 1
-		if invitationPath.MatchString(req.URL.Path) {
+		if invitationPath.MatchString(req.URL.Path) && !noFollowUp(req.Context()) {
 			need = 2
 		}
 		if wait, reset := t.contentWait(now, need); wait > 0 {
@@ -345,4 +347,22 @@ func (p *PerIdentity) stack(id string) http.RoundTripper {
 		p.stacks[id] = s
 	}
 	return s
+}
+
+// followUpKey marks, in a request's context, an invitation that no
+// welcome comment will follow (WithoutFollowUp).
+type followUpKey struct{}
+
+// WithoutFollowUp marks the requests of ctx as invitations that no
+// content-creating request follows (their welcome comment will not be
+// posted: comments are off, or the pull request is too old), so that each
+// needs room for itself alone in the hour's content budget, not for a
+// welcome too.
+func WithoutFollowUp(ctx context.Context) context.Context {
+	return context.WithValue(ctx, followUpKey{}, true)
+}
+
+func noFollowUp(ctx context.Context) bool {
+	v, _ := ctx.Value(followUpKey{}).(bool)
+	return v
 }

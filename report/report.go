@@ -121,7 +121,12 @@ func writeTextOrg(b *strings.Builder, r *Org) {
 	section(b, "already invited", r.Pending)
 	section(b, "queued for a later run", r.Queued)
 	section(b, "counting merged pull requests (min_merged_prs)", r.Counting)
+	approvalText(b, r.Report)
 	section(b, "skipped", r.Skipped)
+	section(b, "invitations accepted since the last run", r.Accepted)
+	section(b, "invitations expired", r.Expired)
+	section(b, "invitations declined or cancelled", r.Declined)
+	section(b, "invitations still pending", r.StillPending)
 	if r.FilteredPRs > 0 {
 		fmt.Fprintf(b, "  pull requests in repositories the configuration leaves out: %d\n", r.FilteredPRs)
 	}
@@ -142,6 +147,7 @@ func writeTextOrg(b *strings.Builder, r *Org) {
 		fmt.Fprintf(b, "  %s: %s\n", label, FormatTime(r.Cursor))
 	}
 	fmt.Fprintf(b, "  GraphQL points: %d\n", r.GraphQLPoints)
+	writeWelcomePreview(b, r)
 }
 
 func section(b *strings.Builder, title string, es []reconcile.Entry) {

@@ -145,6 +145,8 @@ func writeOrgSummary(b *strings.Builder, r *Org) {
 	}
 	reasonTable(b, fmt.Sprintf("%s (%d)", queued, len(r.Queued)), "tried first on the next run", r.Queued)
 	reasonTable(b, fmt.Sprintf("Not yet enough merged pull requests (%d)", len(r.Counting)), "counted again on their next one", r.Counting)
+	writeFates(b, r)
+	approvalSummary(b, r.Report)
 	if r.FilteredPRs > 0 {
 		fmt.Fprintf(b, "\n%d merged pull requests were left out by the configuration's repository filters.\n", r.FilteredPRs)
 	}
@@ -173,6 +175,14 @@ func writeOrgSummary(b *strings.Builder, r *Org) {
 	facts = append(facts, fmt.Sprintf("search requests: %d", r.SearchRequests), fmt.Sprintf("GraphQL points: %d", r.GraphQLPoints))
 	b.WriteString(strings.Join(facts, " · "))
 	b.WriteString("\n")
+}
+
+// writeFates lists what became of earlier invitations, learned by this run.
+func writeFates(b *strings.Builder, r *Org) {
+	reasonTable(b, fmt.Sprintf("Accepted since the last run (%d)", len(r.Accepted)), "now members", r.Accepted)
+	reasonTable(b, fmt.Sprintf("Invitations expired (%d)", len(r.Expired)), "unanswered for seven days", r.Expired)
+	reasonTable(b, fmt.Sprintf("Invitations declined or cancelled (%d)", len(r.Declined)), "never sent again", r.Declined)
+	reasonTable(b, fmt.Sprintf("Still pending (%d)", len(r.StillPending)), "not answered yet", r.StillPending)
 }
 
 // writeNotInvited lists, in a collapsed block, the people settled without

@@ -166,6 +166,9 @@ func checkPerson(id int64, p *Person) error {
 	if err := checkTime(p.At); err != nil {
 		return err
 	}
+	if err := checkTime(p.InvitedAt); err != nil {
+		return err
+	}
 	if p.PR != nil {
 		return checkTime(p.PR.MergedAt)
 	}
@@ -217,6 +220,16 @@ func appendPerson(b []byte, id int64, p *Person) []byte {
 	}
 	if p.NoComment {
 		b = append(b, `,"nc":true`...)
+	}
+	if !p.InvitedAt.IsZero() {
+		b = append(b, `,"ia":`...)
+		b = appendTime(b, p.InvitedAt)
+	}
+	if p.Renewed {
+		b = append(b, `,"rn":true`...)
+	}
+	if p.CoAuthor && p.PR != nil {
+		b = append(b, `,"co":true`...)
 	}
 	return append(b, '}')
 }

@@ -247,34 +247,33 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 	var number int64
 	if p.lit(`,"pr":"`) {
 		p.i-- // str reads the quote
-		if rp.PR, repo, number, ok = p.prField(); !ok {
+		pr, ok := p.str()
+		if !ok {
 			return 0, false
 		}
+		hash := -1
+		for k := len(pr) - 1; k >= 0; k-- {
+			if pr[k] == '#' {
+				hash = k
+				break
+			}
+		}
+		if hash < 0 {
+			return 0, false
+		}
+		repo = pr[:hash]
+		q := &fastParser{s: pr[hash+1:]}
+		if number, ok = q.uint(); !ok || q.i != len(q.s) || number > 1<<31-1 {
+			return 0, false
+		}
+		rp.PR = pr
 	}
 	if p.lit(`,"m":`) {
 		if rp.MergedAt, ok = p.time(); !ok {
 			return 0, false
 		}
 	}
-	if p.lit(`,"r":`) {
-		if rp.Reason, ok = p.str(); !ok || rp.Reason == "" {
-			return 0, false
-		}
-	}
-	if p.lit(`,"c":`) {
-		if rp.Comment, ok = p.uint(); !ok {
-			return 0, false
-		}
-	}
-	if p.lit(`,"cu":`) {
-		if rp.CommentURL, ok = p.str(); !ok || rp.CommentURL == "" {
-			return 0, false
-		}
-	}
-	if p.lit(`,"nc":true`) {
-		rp.NoComment = true
-	}
-	if !p.lit("}") {
+	if !p.personTail(&rp) || !p.lit("}") {
 		return 0, false
 	}
 	// The same checks as the general decoder, on the same value, with the
@@ -290,26 +289,36 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 	return rp.ID, true
 }
 
-// prField reads a person's "owner/repo#number" pull request, as person
-// expects it: the repository and a number that fits an int32.
-func (p *fastParser) prField() (pr, repo string, number int64, ok bool) {
-	pr, ok = p.str()
-	if !ok {
-		return "", "", 0, false
-	}
-	hash := -1
-	for k := len(pr) - 1; k >= 0; k-- {
-		if pr[k] == '#' {
-			hash = k
-			break
+// personTail reads a person's optional keys after the pull request, in
+// the order appendPerson writes them.
+func (p *fastParser) personTail(rp *personV2) bool {
+	var ok bool
+	if p.lit(`,"r":`) {
+		if rp.Reason, ok = p.str(); !ok || rp.Reason == "" {
+			return false
 		}
 	}
-	if hash < 0 {
-		return "", "", 0, false
+	if p.lit(`,"c":`) {
+		if rp.Comment, ok = p.uint(); !ok {
+			return false
+		}
 	}
-	q := &fastParser{s: pr[hash+1:]}
-	if number, ok = q.uint(); !ok || q.i != len(q.s) || number > 1<<31-1 {
-		return "", "", 0, false
+	if p.lit(`,"cu":`) {
+		if rp.CommentURL, ok = p.str(); !ok || rp.CommentURL == "" {
+			return false
+		}
 	}
-	return pr, pr[:hash], number, true
+	if p.lit(`,"nc":true`) {
+		rp.NoComment = true
+	}
+	if p.lit(`,"ia":`) {
+		if rp.InvitedAt, ok = p.time(); !ok {
+			return false
+		}
+	}
+	if p.lit(`,"rn":true`) {
+		rp.Renewed = true
+	}
+	rp.CoAuthor = p.lit(`,"co":true`)
+	return true
 }

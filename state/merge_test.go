@@ -37,6 +37,9 @@ func TestMerge3Rules(t *testing.T) {
 		{"never back from inviting to queued", pp("a", Counting, 0), pp("a", Queued, time.Hour), pp("a", Inviting, 0), pp("a", Inviting, 0), ""},
 		{"same rank: later at", pp("a", Queued, 0), pp("a", Queued, time.Hour), pp("a", Queued, 2*time.Hour), pp("a", Queued, 2*time.Hour), ""},
 		{"same rank and at: welcomed", pp("a", Inviting, 0), pp("a", Invited, 0), welcomed, welcomed, ""},
+		{"approved: proposed moves on to queued", pp("a", Proposed, 0), pp("a", Queued, time.Hour), pp("a", Proposed, 2*time.Hour), pp("a", Queued, time.Hour), ""},
+		{"proposed comes after counting", pp("a", Counting, 0), pp("a", Counting, time.Hour), pp("a", Proposed, 0), pp("a", Proposed, 0), ""},
+		{"rejected is final: never back to proposed", pp("a", Proposed, 0), pp("a", Rejected, 0), pp("a", Proposed, time.Hour), pp("a", Rejected, 0), ""},
 		{"forgotten and changed", pp("a", Invited, 0), nil, welcomed, nil, "forgotten on one side and changed on the other"},
 		{"equally far along", pp("a", Queued, 0), pp("b", Invited, time.Hour), pp("c", Invited, time.Hour), pp("b", Invited, time.Hour), "equally far along"},
 	} {

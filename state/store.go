@@ -445,19 +445,29 @@ func (p *Person) clone() *Person {
 
 func (p *Person) equal(q *Person) bool {
 	if p.Login != q.Login || p.Status != q.Status || !p.At.Equal(q.At) || p.Reason != q.Reason ||
-		p.CommentURL != q.CommentURL || p.NoComment != q.NoComment || (p.PR == nil) != (q.PR == nil) {
+		p.CommentURL != q.CommentURL || p.NoComment != q.NoComment || (p.PR == nil) != (q.PR == nil) ||
+		!p.InvitedAt.Equal(q.InvitedAt) || p.Renewed != q.Renewed || p.CoAuthor != q.CoAuthor {
 		return false
 	}
 	return p.PR == nil || (p.PR.Repo == q.PR.Repo && p.PR.Number == q.PR.Number && p.PR.MergedAt.Equal(q.PR.MergedAt))
 }
 
 // InvitationsSince counts the invitations snekomatic sent in this organization at
-// or after t, for staying under GitHub's daily invitation cap.
+// or after t, for staying under GitHub's daily invitation cap. An
+// invitation whose fate is known (accepted, expired, failed) counts by
+// when it was sent (InvitedAt), not by when its fate was learned.
 func (o *Org) InvitationsSince(t time.Time) int {
 	n := 0
 	for _, p := range o.People {
-		if p.Status == Invited && !p.At.Before(t) {
-			n++
+		switch p.Status {
+		case Invited:
+			if !p.At.Before(t) {
+				n++
+			}
+		case Accepted, Expired, Failed:
+			if !p.InvitedAt.IsZero() && !p.InvitedAt.Before(t) {
+				n++
+			}
 		}
 	}
 	return n

@@ -96,6 +96,11 @@ type WorldPR struct {
 	// before the world is loaded ("3h", "90m", "2d"). Required unless the
 	// pull request is open (opened when the world is loaded).
 	At string `yaml:"at"`
+	// CoAuthors are the Co-authored-by trailers of its one commit (whose
+	// git author is Author): the login of a declared user or bot, or
+	// "Name <email>" for an address that belongs to no account
+	// (GitActor.user is null for it, as for a bot).
+	CoAuthors []string `yaml:"co_authors"`
 }
 
 // WorldToken is a personal access token.
@@ -536,8 +541,44 @@ func (c *worldChecker) checkRepo(f string, r *WorldRepo) error {
 				return werr(pf+".at", "%v", err)
 			}
 		}
+		for j, ca := range pr.CoAuthors {
+			if _, _, ok := trailerAddress(ca); ok {
+				continue
+			}
+			if k, ok := c.kinds[strings.ToLower(ca)]; !ok || k == kindOrg {
+				return werr(fmt.Sprintf("%s.co_authors[%d]", pf, j), "%q is neither a declared user or bot nor \"Name <email>\"", ca)
+			}
+		}
 	}
 	return nil
+}
+
+// trailerAddress splits "Name <email>", the form of a Co-authored-by
+// trailer.
+func trailerAddress(s string) (name, email string, ok bool) {
+	name, rest, found := strings.Cut(s, " <")
+	email, end, closed := strings.Cut(rest, ">")
+	if !found || !closed || end != "" || strings.TrimSpace(name) == "" || !strings.Contains(email, "@") {
+		return "", "", false
+	}
+	return strings.TrimSpace(name), email, true
+}
+
+// coAuthorCommit is the one commit of a pull request with co-authors:
+// its git author, then a trailer each.
+func (g *GitHub) coAuthorCommit(b *Built, pr WorldPR, author int64) []Commit {
+	c := Commit{Headline: pr.Title, Authors: []CommitAuthor{{Name: "ghost", Email: "ghost@example.com"}}}
+	if author != 0 {
+		c.Authors[0] = g.AuthorOf(author)
+	}
+	for _, ca := range pr.CoAuthors {
+		if name, email, ok := trailerAddress(ca); ok {
+			c.Authors = append(c.Authors, CommitAuthor{Name: name, Email: email})
+			continue
+		}
+		c.Authors = append(c.Authors, g.AuthorOf(b.Accounts[strings.ToLower(ca)].ID))
+	}
+	return []Commit{c}
 }
 
 // parseWorldDuration reads a Go duration or a number of days ("2d").
@@ -639,15 +680,20 @@ func (g *GitHub) AddWorld(w *World, now time.Time) (*Built, error) {
 			if title == "" {
 				title = "A change"
 			}
+			var made *PR
 			switch pr.State {
 			case "open":
-				g.AddPR(repo, author, title, time.Time{})
+				made = g.AddPR(repo, author, title, time.Time{})
 			case "closed":
 				at, _ := worldTime(pr.At, now)
-				g.AddClosedPR(repo, author, title, at)
+				made = g.AddClosedPR(repo, author, title, at)
 			default:
 				at, _ := worldTime(pr.At, now)
-				g.AddPR(repo, author, title, at)
+				made = g.AddPR(repo, author, title, at)
+			}
+			if len(pr.CoAuthors) > 0 {
+				pr.Title = title
+				g.SetCommits(made.ID, g.coAuthorCommit(b, pr, author))
 			}
 		}
 		b.Repos[strings.ToLower(r.Name)] = repo
