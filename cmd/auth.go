@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/ghapp"
-	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/ghurl"
@@ -78,17 +77,9 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 		return usagef("--max-wait %s must be positive", a.MaxWait)
 	}
 
-	seen := map[string]bool{}
-	var orgs []string
-	for _, org := range a.Orgs {
-		org = strings.TrimSpace(org)
-		if !ghname.ValidLogin(org) {
-			return usagef("--org %q is not a valid GitHub organization login", org)
-		}
-		if !seen[strings.ToLower(org)] {
-			seen[strings.ToLower(org)] = true
-			orgs = append(orgs, org)
-		}
+	orgs, err := checkOrgs(a.Orgs)
+	if err != nil {
+		return err
 	}
 	a.Orgs = orgs
 

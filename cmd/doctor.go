@@ -73,10 +73,9 @@ something is missing.`,
 	}
 	f := c.Flags()
 	o.AuthOptions.addFlags(f)
-	f.StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file to check")
+	addStateFlag(f, &o.StatePath, "state file to check")
 	f.StringVar(&o.ConfigPath, "config", "", "configuration file to check (default "+config.DefaultPath+" when it exists)")
-	f.StringVar(&o.Output, "output", "text", "text or json")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
+	addOutputFlag(c, &o.Output, "")
 	return c
 }
 

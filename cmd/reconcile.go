@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -11,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/python-trio/snekomatic/config"
+	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/reconcile"
@@ -87,7 +88,7 @@ Authentication, in this order:
 	}
 	f := c.Flags()
 	o.AuthOptions.addFlags(f)
-	f.StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file: cursor and everyone seen")
+	addStateFlag(f, &o.StatePath, "state file: cursor and everyone seen")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print the plan; send nothing and leave the state file as it is")
 	f.StringVar(&since, "since", "", "read merges from this time instead of the cursor (RFC 3339, YYYY-MM-DD, or a duration such as 72h or 14d)")
 	f.Var(duration.NewValue(config.DefaultOverlap, &o.Overlap), "overlap", "start each window this long before the cursor, for search index lag (90m, 36h, 7d)")
@@ -95,9 +96,8 @@ Authentication, in this order:
 	f.IntVar(&o.MaxInvites, "max-invites", config.DefaultMaxInvites, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
 	f.IntVar(&o.DailyLimit, "daily-invite-limit", config.DefaultDailyInviteLimit, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
 	f.StringVar(&o.ApprovalRepo, "approval-repo", "", "ask the maintainers first: propose newcomers on an issue in this repository (OWNER/NAME) and invite those ticked there (docs/approval.md)")
-	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
+	addOutputFlag(c, &o.Output, "report format on stdout: text or json")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	f.StringVar(&o.ConfigPath, "config", "", "YAML configuration: defaults and per-organization settings (default "+config.DefaultPath+" when it exists)")
 	return c
 }
@@ -114,9 +114,10 @@ func (o *ReconcileOptions) complete(since string, f *pflag.FlagSet) error {
 		}
 		o.Since = &t
 	}
+	if err := checkOutput(o.Output); err != nil {
+		return err
+	}
 	switch {
-	case o.Output != "text" && o.Output != "json":
-		return usagef("--output %q: want text or json", o.Output)
 	case o.Overlap < 0:
 		return usagef("--overlap %s must not be negative", f.Lookup("overlap").Value)
 	case o.Lookback <= 0:
@@ -204,50 +205,39 @@ func (o *ReconcileOptions) reconcileAll(ctx context.Context, sess *ghsession.Ses
 	ropts := reconcile.Options{Now: o.Now, Since: o.Since, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log}
 	policies := policySource{cfg: o.Config, flags: o.flagPolicy, log: log}
 	reports := make([]*reconcile.Report, len(targets))
-	var g errgroup.Group
-	g.SetLimit(o.Concurrency)
-	for i, t := range targets {
-		if t.Err != nil {
-			reports[i] = reconcile.FailedReport(t.Org, o.DryRun, t.Err)
-			continue
+	errs := ghsession.Each(targets, o.Concurrency, func(i int, t ghsession.Target, client *ghapi.Client) error {
+		// In token mode, know before anything is sent that the token's
+		// user may invite here (only owners can).
+		if o.Mode == ModeToken && !o.DryRun {
+			if err := sess.MayInvite(ctx, client, t.Org); err != nil {
+				return err
+			}
 		}
-		if t.Skip != "" {
-			log.Warn("skipping organization", "org", t.Org, "reason", t.Skip)
-			continue
+		oopts := ropts
+		var warnings []string
+		var err error
+		oopts.Policy, warnings, err = policies.orgPolicy(ctx, client, t.Org, t.Installation != nil)
+		if err != nil {
+			return err
 		}
-		g.Go(func() error {
-			failed := func(err error) error {
-				reports[i] = reconcile.FailedReport(t.Org, o.DryRun, err)
-				return nil
-			}
-			client, err := t.API()
-			if err != nil {
-				return failed(err)
-			}
-			// In token mode, know before anything is sent that the
-			// token's user may invite here (only owners can).
-			if o.Mode == ModeToken && !o.DryRun {
-				if err := sess.MayInvite(ctx, client, t.Org); err != nil {
-					return failed(err)
-				}
-			}
-			oopts := ropts
-			var warnings []string
-			oopts.Policy, warnings, err = policies.orgPolicy(ctx, client, t.Org, t.Installation != nil)
-			if err != nil {
-				return failed(err)
-			}
-			// One organization's failure never stops another's: its errors
-			// are in its report.
-			reports[i], _ = reconcile.Org(ctx, ghsession.Paced{Client: client}, store, t.Org, oopts)
-			reports[i].Warnings = append(reports[i].Warnings, warnings...)
-			if w := t.SelectionWarning(); w != "" {
-				reports[i].Warnings = append(reports[i].Warnings, w)
-			}
-			return nil
-		})
+		// One organization's failure never stops another's: its errors
+		// are in its report.
+		reports[i], _ = reconcile.Org(ctx, ghsession.ReconcileClient{Client: client}, store, t.Org, oopts)
+		reports[i].Warnings = append(reports[i].Warnings, warnings...)
+		if w := t.SelectionWarning(); w != "" {
+			reports[i].Warnings = append(reports[i].Warnings, w)
+		}
+		return nil
+	})
+	for i, err := range errs {
+		var skip *ghsession.SkipError
+		switch {
+		case errors.As(err, &skip):
+			log.Warn("skipping organization", "org", skip.Org, "reason", skip.Reason)
+		case err != nil:
+			reports[i] = reconcile.FailedReport(targets[i].Org, o.DryRun, err)
+		}
 	}
-	_ = g.Wait()
 	return reports
 }
 

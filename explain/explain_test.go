@@ -82,7 +82,7 @@ func TestDecide(t *testing.T) {
 		{"proposed, online, member now", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed), Policy: approval, GitHub: online(Member, -1), Approval: &ApprovalIssue{Found: true, URL: "u", Open: true}}, KindAwaitingApproval, "waits for approval on u"},
 		{"proposed, issue closed", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed), Policy: approval, GitHub: online(NotMember, -1), Approval: &ApprovalIssue{Found: true, URL: "u"}}, KindAwaitingApproval, "waits for approval on u (closed now: the next run reopens it)"},
 		{"proposed, issue gone", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed), Policy: approval, GitHub: online(NotMember, -1), Approval: &ApprovalIssue{}}, KindAwaitingApproval, "trio/admin has no approval issue of trio now"},
-		{"proposed, approval off", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed)}, KindAwaitingApproval, "approval is off now for trio"},
+		{"proposed, approval off", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed)}, KindInviteNextRun, "asks for approval no more"},
 		{"rejected", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Rejected, reason("declined on trio/admin#3")), Policy: approval}, KindNever, "never: the maintainers said no on the approval issue on 2026-11-02 (`snekomatic state forget` undoes it)"},
 		{"accepted", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Accepted, invitedAt)}, KindJoined, "joined: accepted the invitation (seen on 2026-11-02)"},
 		{"expired", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Expired, invitedAt)}, KindNever, "never again: the invitation expired on 2026-11-02"},

@@ -14,11 +14,12 @@ import (
 
 // decideProposed: a proposed person waits for a maintainer's tick on the
 // approval issue; nothing else (another pull request, a membership) moves
-// them until the next run reads it.
+// them until the next run reads it. Once approval is off, they join the
+// queue (reconcile.Classify).
 func decideProposed(f Facts) Verdict {
 	repo := f.Policy.ApprovalRepo
 	if repo == "" {
-		return Verdict{KindAwaitingApproval, fmt.Sprintf("waits for approval since %s, but approval is off now for %s: no run reads the approval issue, so they stay proposed until approval is turned on again (or `snekomatic state forget` drops the record)",
+		return Verdict{KindInviteNextRun, fmt.Sprintf("invited on the next run: proposed for approval on %s, but %s asks for approval no more, so the proposed join the queue, which the next run serves first",
 			day(f.Record.At), f.Org)}
 	}
 	a := f.Approval

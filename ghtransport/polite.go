@@ -80,10 +80,12 @@ func NewPolite(base http.RoundTripper, o Options, history []time.Time) *Polite {
 	return p
 }
 
-// contentPath matches the REST writes that create content GitHub notifies
-// people about: invitations and comments.
+// invitationPath matches an invitation, which counts for two in the content
+// budget: its welcome comment must fit in the hour too (wait).
 var invitationPath = regexp.MustCompile(`/invitations$`)
 
+// contentPath matches the REST writes that create content GitHub notifies
+// people about: invitations, comments and membership changes.
 var contentPath = regexp.MustCompile(`/(invitations|comments)$|/memberships/[^/]+$`)
 
 // classify says whether req is a write, and whether it creates content.

@@ -316,7 +316,7 @@ func TestResendRefusedAsAlreadyInvitedIsOurs(t *testing.T) {
 		t.Fatalf("recorded %+v, report %+v; want invited and welcomed", p, rep.Invited)
 	}
 	o := st.Org(org)
-	if n := o.SentSince(now.Add(-24 * time.Hour)); n != 1 {
+	if n := o.InvitationsSince(now.Add(-24 * time.Hour)); n != 1 {
 		t.Errorf("%d invitations count against the daily allowance, want 1", n)
 	}
 }

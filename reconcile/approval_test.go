@@ -121,8 +121,23 @@ func TestGate(t *testing.T) {
 func TestClassifyLeavesProposedWaiting(t *testing.T) {
 	pr := PullRequest{NodeID: "n", Repo: "o/r", Number: 9, MergedAt: approvalT0, Author: Author{Type: "User", ID: 1, Login: "ann"}}
 	known := map[int64]*state.Person{1: {Login: "ann", Status: state.Proposed, At: approvalT0.Add(-time.Hour)}}
-	cl := Classify([]PullRequest{pr}, known, Policy{}, nil, "")
+	cl := Classify([]PullRequest{pr}, known, Policy{ApprovalRepo: "o/admin"}, nil, "")
 	if len(cl.Candidates) != 0 || cl.Known != 1 {
 		t.Errorf("candidates %+v known %d", cl.Candidates, cl.Known)
+	}
+}
+
+// Once the organization no longer asks for approval, the people it had
+// proposed wait no more: they join the queue, with their pull request,
+// whether or not they merged again.
+func TestProposedJoinTheQueueWhenApprovalIsTurnedOff(t *testing.T) {
+	known := map[int64]*state.Person{1: {Login: "ann", Status: state.Proposed, At: approvalT0.Add(-time.Hour),
+		PR: &state.PRRef{Repo: "o/r", Number: 3, MergedAt: approvalT0.Add(-2 * time.Hour)}}}
+	cl := Classify(nil, known, Policy{}, nil, "")
+	if len(cl.Candidates) != 1 || !cl.Candidates[0].Queued || cl.Candidates[0].PR.Number != 3 {
+		t.Fatalf("candidates %+v, want ann queued on o/r#3", cl.Candidates)
+	}
+	if cl := Classify(nil, known, Policy{ApprovalRepo: "o/admin"}, nil, ""); len(cl.Candidates) != 0 {
+		t.Errorf("with approval on: candidates %+v, want none", cl.Candidates)
 	}
 }

@@ -121,9 +121,11 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 		}
 	}
 	// People queued by an earlier run keep their place and their original
-	// pull request, even when the cursor has long passed it.
+	// pull request, even when the cursor has long passed it. So do people
+	// proposed while the organization asked for approval, once it no longer
+	// does: nobody reads the approval issue for them any more.
 	for id, p := range known {
-		if p.Status != state.Queued && p.Status != state.Inviting {
+		if p.Status != state.Queued && p.Status != state.Inviting && !(p.Status == state.Proposed && pol.ApprovalRepo == "") {
 			continue
 		}
 		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web),

@@ -341,7 +341,7 @@ func inviteBudget(known state.Org, opts Options) (int, string) {
 	pol := opts.Policy
 	budget, reason := pol.MaxInvites, fmt.Sprintf("--max-invites %d reached for this run", pol.MaxInvites)
 	if pol.DailyInviteLimit > 0 {
-		sent := known.SentSince(opts.Now.Add(-24 * time.Hour))
+		sent := known.InvitationsSince(opts.Now.Add(-24 * time.Hour))
 		left := max(0, pol.DailyInviteLimit-sent)
 		if budget < 0 || left < budget {
 			budget = left

@@ -87,16 +87,16 @@ func decodeFast(data []byte) (*File, bool) {
 // sent reads an organization's "sent" and "sent_by", if there.
 func (p *fastParser) sent(o *Org) bool {
 	if p.lit(`"sent":[`) {
-		o.Sent = []time.Time{}
+		o.ContentRequests = []time.Time{}
 		for !p.lit("],") {
-			if len(o.Sent) > 0 && !p.lit(",") {
+			if len(o.ContentRequests) > 0 && !p.lit(",") {
 				return false
 			}
 			t, ok := p.time()
-			if !ok || t.IsZero() || len(o.Sent) > 0 && t.Before(o.Sent[len(o.Sent)-1]) {
+			if !ok || t.IsZero() || len(o.ContentRequests) > 0 && t.Before(o.ContentRequests[len(o.ContentRequests)-1]) {
 				return false
 			}
-			o.Sent = append(o.Sent, t)
+			o.ContentRequests = append(o.ContentRequests, t)
 		}
 	}
 	if p.lit(`"sent_by":{`) {
@@ -104,7 +104,7 @@ func (p *fastParser) sent(o *Org) bool {
 		if !ok {
 			return false
 		}
-		o.SentBy = by
+		o.ContentRequestsBy = by
 	}
 	return true
 }

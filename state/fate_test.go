@@ -79,14 +79,14 @@ func TestMerge3Fates(t *testing.T) {
 
 // An invitation whose fate is known still counts against the daily
 // allowance by when it was sent.
-func TestSentSinceCountsFatesByInvitedAt(t *testing.T) {
+func TestInvitationsSinceCountsFatesByInvitedAt(t *testing.T) {
 	o := &Org{People: map[int64]*Person{
 		1: {Status: Invited, At: t0},
 		2: {Status: Accepted, At: t0.Add(time.Hour), InvitedAt: t0},
 		3: {Status: Accepted, At: t0.Add(time.Hour), InvitedAt: t0.Add(-48 * time.Hour)},
 		4: {Status: Member, At: t0},
 	}}
-	if n := o.SentSince(t0.Add(-time.Hour)); n != 2 {
-		t.Errorf("SentSince = %d, want 2 (the invited and the accepted one sent in the window)", n)
+	if n := o.InvitationsSince(t0.Add(-time.Hour)); n != 2 {
+		t.Errorf("InvitationsSince = %d, want 2 (the invited and the accepted one sent in the window)", n)
 	}
 }

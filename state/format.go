@@ -154,11 +154,11 @@ func decodeV2(data []byte) (*File, error) {
 		if err := checkSent(ro.Sent); err != nil {
 			return nil, fmt.Errorf("organization %q: sent: %v", name, err)
 		}
-		o.Sent = ro.Sent
+		o.ContentRequests = ro.Sent
 		if err := checkSentBy(ro.SentBy); err != nil {
 			return nil, fmt.Errorf("organization %q: sent_by: %v", name, err)
 		}
-		o.SentBy = ro.SentBy
+		o.ContentRequestsBy = ro.SentBy
 		// One allocation for everyone: a state can hold 100,000 people.
 		people := make([]Person, len(ro.People))
 		for i := range ro.People {

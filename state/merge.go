@@ -100,7 +100,7 @@ func (c Conflict) String() string {
 //     records that are equally far along, or one forgotten on one side and
 //     changed on the other, are conflicts;
 //   - the cursor is the later of the two;
-//   - the content-creating requests sent (Org.Sent, Org.SentBy) are the
+//   - the content-creating requests sent (Org.ContentRequests, Org.ContentRequestsBy) are the
 //     union of both sides', without exact duplicates, keeping those of
 //     the hour before now.
 //
@@ -141,8 +141,8 @@ func mergeOrg(name string, b, o, t *Org, now time.Time) (*Org, []Conflict) {
 	if t.Cursor.After(out.Cursor) {
 		out.Cursor = t.Cursor
 	}
-	out.Sent = unionSent(o.Sent, t.Sent, now)
-	out.SentBy = unionSentBy(o.SentBy, t.SentBy, now)
+	out.ContentRequests = unionSent(o.ContentRequests, t.ContentRequests, now)
+	out.ContentRequestsBy = unionSentBy(o.ContentRequestsBy, t.ContentRequestsBy, now)
 	var conflicts []Conflict
 	ids := map[int64]bool{}
 	for _, x := range []*Org{b, o, t} {

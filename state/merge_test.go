@@ -71,20 +71,20 @@ func TestMerge3CursorAndSent(t *testing.T) {
 	b.Org("o").Cursor = t0
 	o.Org("o").Cursor, th.Org("o").Cursor = t0.Add(time.Hour), t0.Add(30*time.Minute)
 	old, a, c := now.Add(-61*time.Minute), now.Add(-10*time.Minute), now.Add(-5*time.Minute)
-	o.Org("o").Sent = []time.Time{old, a}
-	th.Org("o").Sent = []time.Time{a, c}
-	o.Org("o").SentBy = map[string][]time.Time{"token": {a}}
-	th.Org("o").SentBy = map[string][]time.Time{"token": {a, c}, "installation:1": {old}}
+	o.Org("o").ContentRequests = []time.Time{old, a}
+	th.Org("o").ContentRequests = []time.Time{a, c}
+	o.Org("o").ContentRequestsBy = map[string][]time.Time{"token": {a}}
+	th.Org("o").ContentRequestsBy = map[string][]time.Time{"token": {a, c}, "installation:1": {old}}
 	got, conflicts := Merge3(b, o, th, now)
 	g := got.Orgs["o"]
 	if len(conflicts) > 0 || !g.Cursor.Equal(t0.Add(time.Hour)) {
 		t.Errorf("cursor %v (conflicts %v), want the later one", g.Cursor, conflicts)
 	}
-	if len(g.Sent) != 2 || !g.Sent[0].Equal(a) || !g.Sent[1].Equal(c) {
-		t.Errorf("sent %v, want the union of the last hour without duplicates", g.Sent)
+	if len(g.ContentRequests) != 2 || !g.ContentRequests[0].Equal(a) || !g.ContentRequests[1].Equal(c) {
+		t.Errorf("sent %v, want the union of the last hour without duplicates", g.ContentRequests)
 	}
-	if len(g.SentBy) != 1 || len(g.SentBy["token"]) != 2 {
-		t.Errorf("sent_by %v, want token's two of the hour only", g.SentBy)
+	if len(g.ContentRequestsBy) != 1 || len(g.ContentRequestsBy["token"]) != 2 {
+		t.Errorf("sent_by %v, want token's two of the hour only", g.ContentRequestsBy)
 	}
 }
 

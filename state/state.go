@@ -114,18 +114,19 @@ type Org struct {
 	// People maps a GitHub user id (REST "id", GraphQL "databaseId") to what
 	// was decided about them. Ids, not logins: a login can change hands.
 	People map[int64]*Person `json:"people"`
-	// Sent holds when the content-creating requests made for this
+	// ContentRequests holds when the content-creating requests made for this
 	// organization (invitations, welcome comments) went out in the last
 	// hour, oldest first, to the second rounded up: the next run's share of
 	// GitHub's hourly limit on such requests is then exact. Nil means the
 	// runs that wrote the state did not record them (older versions).
-	Sent []time.Time `json:"-"`
-	// SentBy is Sent for the runs that recorded which credential sent each
-	// request ("token", "installation:<id>", as the transports name them):
-	// GitHub counts its hourly limit per credential, over every
-	// organization. Entries in Sent, written before identities were
-	// recorded, count for every credential.
-	SentBy map[string][]time.Time `json:"-"`
+	ContentRequests []time.Time `json:"-"`
+	// ContentRequestsBy is ContentRequests for the runs that recorded which
+	// credential sent each request ("token", "installation:<id>", as the
+	// transports name them): GitHub counts its hourly limit per credential,
+	// over every organization. Entries in ContentRequests, written before
+	// identities were recorded, count for every credential. The state
+	// file's keys stay "sent" and "sent_by".
+	ContentRequestsBy map[string][]time.Time `json:"-"`
 }
 
 // Person is one remembered contributor.

@@ -3,8 +3,11 @@ package fakegithub
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
 // AppKeyFiles are the private keys of a world's Apps, written to files for
@@ -75,4 +78,66 @@ func (k *AppKeyFiles) Remove() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// WriteAppKeys writes the private keys of the served world's Apps to files
+// in dir (see the function WriteAppKeys), for the banner to name; a world
+// without Apps writes nothing. RemoveAppKeys deletes them.
+func (s *Serving) WriteAppKeys(dir string) error {
+	if len(s.Apps) == 0 {
+		return nil
+	}
+	k, err := WriteAppKeys(dir, s.Apps)
+	if err != nil {
+		return err
+	}
+	s.keyFiles = k
+	return nil
+}
+
+// RemoveAppKeys deletes the key files WriteAppKeys wrote.
+func (s *Serving) RemoveAppKeys() error {
+	if s.keyFiles == nil {
+		return nil
+	}
+	return s.keyFiles.Remove()
+}
+
+// writeApps adds the Apps to the banner: each App, its key file and its
+// installations.
+func (s *Serving) writeApps(out io.Writer) {
+	for _, a := range s.Apps {
+		fmt.Fprintf(out, "  App:       %d %s (%q), bot %s\n", a.App.ID, a.App.Slug, a.App.Name, a.App.BotLogin)
+		if s.keyFiles != nil {
+			fmt.Fprintf(out, "    private key: %s (removed on exit)\n", s.keyFiles.Paths[a.App.ID])
+		}
+		for _, in := range a.Installations {
+			fmt.Fprintf(out, "    installed on %s: %s\n", in.Account, permissionList(in.Permissions))
+		}
+	}
+}
+
+// writeAppMode says how to run snekomatic in App mode with the first App
+// and its key file.
+func (s *Serving) writeAppMode(out io.Writer) {
+	if len(s.Apps) == 0 || s.keyFiles == nil {
+		return
+	}
+	a := s.Apps[0]
+	env := fmt.Sprintf("GITHUB_APP_ID=%d GITHUB_APP_PRIVATE_KEY_FILE=%s GITHUB_API_URL=%s", a.App.ID, s.keyFiles.Paths[a.App.ID], s.RESTURL())
+	fmt.Fprintf(out, "Try App mode (every organization App %d is installed on, each with its own .github/snekomatic.yml):\n", a.App.ID)
+	fmt.Fprintf(out, "  %s snekomatic doctor --state fake-state.json\n", env)
+	fmt.Fprintf(out, "  %s snekomatic reconcile --dry-run --state fake-state.json\n", env)
+}
+
+func permissionList(p map[string]string) string {
+	names := make([]string, 0, len(p))
+	for n := range p {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for i, n := range names {
+		names[i] = n + ": " + p[n]
+	}
+	return strings.Join(names, ", ")
 }
