@@ -60,7 +60,12 @@ Without --world it serves the sample organization of 'snekomatic demo'.`,
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return fakeGitHubRun(c.Context(), o)
+			if err := fakeGitHubRun(c.Context(), o); err != nil {
+				return err
+			}
+			// Stopping (Ctrl-C) is how a server ends: exit 0, with none
+			// of the words for a run cut short.
+			return &SilentError{Code: ExitOK}
 		},
 	}
 	f := c.Flags()
@@ -134,5 +139,6 @@ func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
 	case <-ctx.Done():
 	case <-interrupted:
 	}
+	fmt.Fprintln(d.Stderr, "fake-github: stopped")
 	return nil
 }

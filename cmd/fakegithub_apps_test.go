@@ -69,7 +69,8 @@ func TestFakeGitHubRemovesTheKeysOnCtrlC(t *testing.T) {
 	world := filepath.Join(t.TempDir(), "w.yaml")
 	writeFile(t, world, "orgs: [{login: o}]\napps: [{id: 9, installations: [{account: o, permissions: {members: write}}]}]\n")
 	out := &lockedBuffer{}
-	d := &Deps{Stdout: out, Stderr: &lockedBuffer{}, Getenv: func(string) string { return "" }, Now: time.Now}
+	errb := &lockedBuffer{}
+	d := &Deps{Stdout: out, Stderr: errb, Getenv: func(string) string { return "" }, Now: time.Now}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan int, 1)
@@ -88,7 +89,12 @@ func TestFakeGitHubRemovesTheKeysOnCtrlC(t *testing.T) {
 	start := time.Now()
 	cancel()
 	select {
-	case <-done:
+	case code := <-done:
+		// A server stopped by Ctrl-C has done its job: no run was cut
+		// short, so none of a run's "interrupted" words.
+		if code != ExitOK || strings.Contains(errb.String(), "interrupted") {
+			t.Errorf("exit %d after Ctrl-C, stderr:\n%s", code, errb)
+		}
 	case <-time.After(interruptGrace / 2):
 		t.Fatalf("fake-github still serving %v after Ctrl-C", interruptGrace/2)
 	}
