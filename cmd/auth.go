@@ -1,7 +1,7 @@
 package cmd
 
 import (
-	"fmt"
+	"github.com/python-trio/snekomatic/internal/ghactions"
 	"log/slog"
 	"net/http"
 	"os"
@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/ghapp"
-	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/ghurl"
@@ -78,17 +77,9 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 		return usagef("--max-wait %s must be positive", a.MaxWait)
 	}
 
-	seen := map[string]bool{}
-	var orgs []string
-	for _, org := range a.Orgs {
-		org = strings.TrimSpace(org)
-		if !ghname.ValidLogin(org) {
-			return usagef("--org %q is not a valid GitHub organization login", org)
-		}
-		if !seen[strings.ToLower(org)] {
-			seen[strings.ToLower(org)] = true
-			orgs = append(orgs, org)
-		}
+	orgs, err := checkOrgs(a.Orgs)
+	if err != nil {
+		return err
 	}
 	a.Orgs = orgs
 
@@ -197,7 +188,7 @@ func connect(a *AuthOptions, d *Deps, log *slog.Logger, content ghsession.Conten
 // every workflow command it goes to stderr, so that stdout stays the report
 // alone (the runner reads commands from both).
 func maskSecret(d *Deps, secret string) {
-	if d.Getenv("GITHUB_ACTIONS") == "true" && secret != "" {
-		fmt.Fprintf(d.Stderr, "::add-mask::%s\n", secret)
+	if inActions(d) {
+		ghactions.Mask(d.Stderr, secret)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/python-trio/snekomatic/report"
 	"log/slog"
 
 	"github.com/spf13/cobra"
@@ -72,10 +73,9 @@ something is missing.`,
 	}
 	f := c.Flags()
 	o.AuthOptions.addFlags(f)
-	f.StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file to check")
+	addStateFlag(f, &o.StatePath, "state file to check")
 	f.StringVar(&o.ConfigPath, "config", "", "configuration file to check (default "+config.DefaultPath+" when it exists)")
-	f.StringVar(&o.Output, "output", "text", "text or json")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
+	addOutputFlag(c, &o.Output, "")
 	return c
 }
 
@@ -103,7 +103,7 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 		app = a
 	}
 	rep, err := doctor.Run(ctx, doctor.Options{
-		Mode: o.Mode, TokenVar: o.TokenVar, Orgs: o.Orgs, APIURL: o.APIURL, GraphQLURL: o.GraphQLURL,
+		Mode: o.Mode, TokenVar: o.TokenVar, Orgs: o.Orgs, APIURL: o.APIURL, GraphQLURL: o.GraphQLURL, WebURL: o.WebURL,
 		StatePath: o.StatePath, ConfigPath: o.ConfigPath, ConfigGiven: o.configGiven,
 	}, doctorEnv{o: o, sess: sess}, app, targets)
 	if err != nil {
@@ -119,6 +119,11 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 		return err
 	}
 	if !rep.OK {
+		// A refused token exits as a run would (4), as refused App
+		// credentials do.
+		if _, refused := sess.Refused(); refused {
+			return &SilentError{Code: ExitAuth}
+		}
 		return &SilentError{Code: ExitError}
 	}
 	return nil
@@ -138,7 +143,7 @@ func (e doctorEnv) Explain(ctx context.Context, err error, org string) string {
 func (e doctorEnv) Owner(ctx context.Context, c *ghapi.Client, login, org string) (bool, string, error) {
 	oc, err := ghsession.CheckOwner(ctx, c, login, org)
 	if err != nil {
-		return false, "", errors.New(cleanText(err))
+		return false, "", errors.New(report.Text(err))
 	}
 	return oc.Owner, oc.Why, nil
 }

@@ -72,7 +72,7 @@ func TestARecordStartsFromTheOldEstimate(t *testing.T) {
 	writes := func() int { return w.gh.CountRequests()[fakegithub.KindRESTWrite] }
 	hourlyRunner(t, w, 12)(0) // 6 people invited and welcomed
 	f := loadState(t, w.statePath)
-	f.Orgs["trio"].Sent, f.Orgs["trio"].SentBy = nil, nil // as an older version left it
+	f.Orgs["trio"].ContentRequests, f.Orgs["trio"].ContentRequestsBy = nil, nil // as an older version left it
 	if err := state.Save(w.statePath, f); err != nil {
 		t.Fatal(err)
 	}
@@ -113,8 +113,8 @@ func TestARecordStartsFromTheOldEstimate(t *testing.T) {
 // allSent is every request time an organization's record holds, of every
 // credential, oldest first.
 func allSent(o *state.Org) []time.Time {
-	out := slices.Clone(o.Sent)
-	for _, l := range o.SentBy {
+	out := slices.Clone(o.ContentRequests)
+	for _, l := range o.ContentRequestsBy {
 		out = append(out, l...)
 	}
 	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
@@ -132,11 +132,11 @@ func TestHourlyBudgetIsTheCredentialsAcrossOrganizations(t *testing.T) {
 		writes int
 	}{
 		{"same token", func(o *state.Org, ts []time.Time) {
-			o.SentBy = map[string][]time.Time{ghsession.Identity{}.String(): ts}
+			o.ContentRequestsBy = map[string][]time.Time{ghsession.Identity{}.String(): ts}
 		}, 2},
-		{"no identity recorded", func(o *state.Org, ts []time.Time) { o.Sent = ts }, 2},
+		{"no identity recorded", func(o *state.Org, ts []time.Time) { o.ContentRequests = ts }, 2},
 		{"another credential", func(o *state.Org, ts []time.Time) {
-			o.SentBy = map[string][]time.Time{ghsession.Identity{Installation: 5}.String(): ts}
+			o.ContentRequestsBy = map[string][]time.Time{ghsession.Identity{Installation: 5}.String(): ts}
 		}, 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -46,16 +46,19 @@ func NewCmdExplain(d *Deps, runF func(context.Context, *ExplainOptions) error) *
 		Long: `Says, in one paragraph, everything snekomatic knows and decides about one
 person in one organization: their record in the state file (status, when,
 the pull request, the welcome comment, the reason), what the organization's
-policy says about them (a bot, an excluded login, min_merged_prs, role and
-teams), what GitHub says now (the account, its membership, and when it can
-matter its merged pull requests), and what happens next: invited on the next
-run, waiting in the queue, needing more merged pull requests, or never, and
-why.
+policy says about them (a bot, an excluded login, min_merged_prs, role,
+teams, approval, renew_expired), what GitHub says now (the account, its
+membership, and when it can matter its merged pull requests), and what
+happens next: invited on the next run, waiting in the queue, waiting for
+approval, needing more merged pull requests, joined, or never, and why.
 
 With credentials (the same as reconcile's) it asks GitHub at most three
 reads: GET /users/{login}, GET /orgs/{org}/memberships/{login}, and one
 search count of merged pull requests when the count can change the answer
 (App mode also reads the organization's own configuration, as a run does).
+For someone proposed on the approval issue, it finds that issue as a run
+does (one page of the approval repository's issues; with a token, GET /user
+too) and gives its URL.
 Without credentials, or with --offline, it asks GitHub nothing and says so.
 It never writes anything and takes no lock.
 
@@ -78,11 +81,10 @@ is an answer too: exit 0.`,
 	}
 	f := c.Flags()
 	o.AuthOptions.addFlags(f)
-	addStateFlag(f, &o.StatePath)
+	addStateFlag(f, &o.StatePath, "")
 	f.StringVar(&o.ConfigPath, "config", "", "configuration file (default "+config.DefaultPath+" when it exists)")
 	f.BoolVar(&o.Offline, "offline", false, "ask GitHub nothing: answer from the state file and the configuration alone")
-	f.StringVar(&o.Output, "output", "text", "text or json")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
+	addOutputFlag(c, &o.Output, "")
 	return c
 }
 
@@ -193,14 +195,6 @@ func (o *ExplainOptions) loadConfig() (*config.File, error) {
 	return cfg, nil
 }
 
-// explainReader is what explain reads from GitHub (ghapi.Client).
-type explainReader interface {
-	orgConfigReader
-	User(ctx context.Context, login string) (id int64, typ string, found bool, err error)
-	Membership(ctx context.Context, org, login string) (reconcile.MemberState, int64, error)
-	CountMerged(ctx context.Context, org string, logins []string) (map[string]int, error)
-}
-
 // askGitHub resolves the organization's policy as a run does and fills in
 // what GitHub says now. A failure is said as a run says it (exit 4 for
 // refused credentials), once.
@@ -236,46 +230,8 @@ func (o *ExplainOptions) askGitHub(ctx context.Context, f *why.Facts, so *state.
 		return fail(err)
 	}
 	f.PolicyNote = strings.Join(warnings, "; ")
-	if err := readGitHub(ctx, c, f, so); err != nil {
+	if err := why.Read(ctx, c, f, so); err != nil {
 		return fail(err)
 	}
-	return nil
-}
-
-// readGitHub asks GitHub about f.Login, with the cheapest reads that tell
-// (one request each): GET /users/{username} for the account and its id,
-// which picks the state's record; for a user, GET
-// /orgs/{org}/memberships/{username} ("active" for a member, "pending" for
-// an invitee, 404 otherwise); and, only when the count can change the
-// answer (why.WantsCount), one GraphQL search counting their merged pull
-// requests in the organization, as a run counts them for min_merged_prs.
-func readGitHub(ctx context.Context, c explainReader, f *why.Facts, so *state.Org) error {
-	g := &why.GitHub{Merged: -1}
-	f.GitHub = g
-	id, typ, found, err := c.User(ctx, f.Login)
-	if err != nil {
-		return fmt.Errorf("look up the account %s: %w", f.Login, err)
-	}
-	g.Found, g.ID, g.Type = found, id, typ
-	f.ID, f.Record, f.OtherID, f.Other = why.Find(so, f.Login, id)
-	if !found || typ != "User" {
-		return nil
-	}
-	ms, _, err := c.Membership(ctx, f.Org, f.Login)
-	if err != nil {
-		return fmt.Errorf("read the membership of %s in %s: %w", f.Login, f.Org, err)
-	}
-	g.Membership = map[reconcile.MemberState]string{reconcile.ActiveMember: why.Member, reconcile.PendingInvitee: why.Pending}[ms]
-	if g.Membership == "" {
-		g.Membership = why.NotMember
-	}
-	if !why.WantsCount(*f) {
-		return nil
-	}
-	n, err := c.CountMerged(ctx, f.Org, []string{f.Login})
-	if err != nil {
-		return fmt.Errorf("count the merged pull requests of %s in %s: %w", f.Login, f.Org, err)
-	}
-	g.Merged = n[f.Login]
 	return nil
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,9 +52,16 @@ func TestExplainOffline(t *testing.T) {
 		13: {Login: "gone", Status: state.Skipped, At: explainAt, PR: explainPR(45), Reason: "the account no longer exists"},
 		14: {Login: "said-no", Status: state.Invited, At: explainAt, PR: explainPR(46), Reason: "the invitation sent by an earlier run arrived (its welcome is posted) and was declined or cancelled", CommentURL: "https://github.com/trio/trio/pull/46#issuecomment-8"},
 		15: {Login: "maybe", Status: state.Inviting, At: explainAt, PR: explainPR(47)},
+		16: {Login: "asked", Status: state.Proposed, At: explainAt, PR: explainPR(48), Reason: "first merged pull request"},
+		17: {Login: "lapsed", Status: state.Expired, At: explainAt, PR: explainPR(49), InvitedAt: explainAt.Add(-7 * 24 * time.Hour),
+			Reason: "Invitation expired. User did not accept this invite for 7 days.", CommentURL: "https://github.com/trio/trio/pull/49#issuecomment-9"},
+		18: {Login: "lapsed-twice", Status: state.Expired, At: explainAt, PR: explainPR(50), InvitedAt: explainAt.Add(-7 * 24 * time.Hour), Renewed: true},
+		19: {Login: "turned-down", Status: state.Rejected, At: explainAt, PR: explainPR(51), Reason: "declined on trio/admin#3"},
+		20: {Login: "welcome", Status: state.Accepted, At: explainAt, PR: explainPR(52), InvitedAt: explainAt.Add(-2 * 24 * time.Hour)},
+		21: {Login: "no-seat", Status: state.Failed, At: explainAt, PR: explainPR(53), InvitedAt: explainAt.Add(-2 * 24 * time.Hour), Reason: "GitHub: No seats available."},
 	})
 	cfg := filepath.Join(dir, "snekomatic.yml")
-	os.WriteFile(cfg, []byte("defaults:\n  min_merged_prs: 2\n  exclude: [\"*-ci\"]\n"), 0o644)
+	os.WriteFile(cfg, []byte("defaults:\n  min_merged_prs: 2\n  exclude: [\"*-ci\"]\n  renew_expired: once\n  approval: {issue_repo: trio/admin}\n"), 0o644)
 	for _, tc := range []struct {
 		name  string
 		args  []string
@@ -67,6 +75,14 @@ func TestExplainOffline(t *testing.T) {
 		{"inviting", []string{"maybe"}, []string{"Next: an invitation may have been sent on 2026-11-03: the next run asks GitHub"}},
 		{"unknown login", []string{"nobody"}, []string{"no merged pull request of nobody has been seen in trio's window (read up to 2026-11-26 09:00 UTC)", "Next: invited after a merged pull request, once they have 2"}},
 		{"excluded", []string{"build-ci"}, []string{"trio's policy excludes build-ci (pattern *-ci)", "Next: never: excluded by config (pattern *-ci)."}},
+		{"proposed", []string{"asked"}, []string{"records asked (id 16) in trio as proposed on the approval issue on 2026-11-03", "once a maintainer approves them on the approval issue in trio/admin",
+			`Next: waits for approval on the approval issue in trio/admin (the issue snekomatic wrote there whose hidden marker is "<!-- snekomatic:dashboard org=trio … -->"), proposed on 2026-11-03`}},
+		{"expired, not renewed", []string{"lapsed"}, []string{"as having let snekomatic's invitation expire on 2026-11-03", "invited on 2026-10-27", "(renew_expired: once).",
+			"Next: never again: the invitation expired on 2026-11-03: renew_expired: once sends an invitation again only on the run that learns of its expiry"}},
+		{"expired, renewed", []string{"lapsed-twice"}, []string{"Next: never again: the invitation expired on 2026-11-03, after it had been sent again once (renew_expired: once), which is never done twice."}},
+		{"rejected", []string{"turned-down"}, []string{"reason: declined on trio/admin#3", "Next: never: the maintainers said no on the approval issue on 2026-11-03 (`snekomatic state forget` undoes it)."}},
+		{"accepted", []string{"welcome"}, []string{"Next: joined: accepted the invitation (seen on 2026-11-03)."}},
+		{"failed", []string{"no-seat"}, []string{"Next: never again: the invitation ended on 2026-11-03 without them joining: GitHub: No seats available."}},
 		{"bot", []string{"dependabot[bot]"}, []string{"dependabot[bot] is a bot account", "Next: never: a bot account"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -214,5 +230,53 @@ func TestExplainOnlineRefusedToken(t *testing.T) {
 	code, out, errOut := runExplain(t, env, "alice", "--org", "trio", "--state", w.statePath)
 	if code != ExitAuth || !strings.Contains(errOut, "GH_TOKEN") || out != "" {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 4 naming GH_TOKEN", code, out, errOut)
+	}
+}
+
+// TestExplainOnlineProposed: a proposed person is said to wait on the
+// approval issue GitHub has now, found as a run finds it (one listing of
+// the repository's issues, plus the token's login), and the JSON carries
+// it; with the issue deleted, the answer says the next run opens a new one.
+func TestExplainOnlineProposed(t *testing.T) {
+	w, fresh := newcomersWorld(t, 1)
+	w.gh.AddRepo("trio", "admin")
+	w.runJSON(t, "--org", "trio", "--approval-repo", "trio/admin")
+	issues := w.gh.IssuesIn("trio/admin")
+	if len(issues) != 1 {
+		t.Fatalf("issues %v", issues)
+	}
+	env := map[string]string{"GITHUB_TOKEN": testToken, "GITHUB_API_URL": w.gh.RESTURL()}
+	cfg := filepath.Join(t.TempDir(), "snekomatic.yml")
+	os.WriteFile(cfg, []byte("defaults:\n  approval: {issue_repo: trio/admin}\n"), 0o644)
+	explainJSON := func() why.Answer {
+		t.Helper()
+		w.gh.ResetRequests()
+		code, out, errOut := runExplain(t, env, fresh[0].Login, "--org", "trio", "--state", w.statePath, "--config", cfg, "--output", "json")
+		mustCode(t, code, 0, out, errOut)
+		var a why.Answer
+		if err := json.Unmarshal([]byte(out), &a); err != nil {
+			t.Fatalf("%v:\n%s", err, out)
+		}
+		for _, r := range w.gh.Requests() {
+			if r.Method != "GET" && !strings.HasSuffix(r.Path, "/graphql") {
+				t.Errorf("explain sent %s %s", r.Method, r.Path)
+			}
+		}
+		return a
+	}
+	a := explainJSON()
+	url := fmt.Sprintf("/trio/admin/issues/%d", issues[0])
+	if a.Verdict.Kind != why.KindAwaitingApproval || !strings.HasPrefix(a.Verdict.Next, "waits for approval on http") || !strings.Contains(a.Verdict.Next, url+", proposed on") ||
+		a.ApprovalIssue == nil || !a.ApprovalIssue.Found || !a.ApprovalIssue.Open {
+		t.Errorf("verdict %+v, issue %+v; want awaiting-approval on %s", a.Verdict, a.ApprovalIssue, url)
+	}
+	// GET /users/{login}, GET /orgs/{org}/memberships/{login}, GET /user
+	// (whose issues count), GET /repos/{owner}/{repo}/issues.
+	if n := len(w.gh.Requests()); n != 4 {
+		t.Errorf("%d requests; want 4", n)
+	}
+	w.gh.DeleteIssue("trio/admin", issues[0])
+	if a := explainJSON(); !strings.Contains(a.Verdict.Next, "trio/admin has no approval issue of trio now") || a.ApprovalIssue == nil || a.ApprovalIssue.Found {
+		t.Errorf("after deletion: verdict %+v, issue %+v", a.Verdict, a.ApprovalIssue)
 	}
 }

@@ -1,22 +1,11 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
-	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/python-trio/snekomatic/demo"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
@@ -35,6 +24,9 @@ type FakeGitHubOptions struct {
 	World     *fakegithub.World
 	// Addr is the address to listen on.
 	Addr string
+	// KeysDir is where the Apps' private keys are written ("": a
+	// temporary directory); they are removed when the server stops.
+	KeysDir string
 
 	Deps *Deps
 	// ready, if set, is called with the server's root URL once it serves
@@ -68,12 +60,18 @@ Without --world it serves the sample organization of 'snekomatic demo'.`,
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return fakeGitHubRun(c.Context(), o)
+			if err := fakeGitHubRun(c.Context(), o); err != nil {
+				return err
+			}
+			// Stopping (Ctrl-C) is how a server ends: exit 0, with none
+			// of the words for a run cut short.
+			return &SilentError{Code: ExitOK}
 		},
 	}
 	f := c.Flags()
 	f.StringVar(&o.WorldPath, "world", "", "world file, YAML or JSON (default: the sample organization of 'snekomatic demo')")
 	f.StringVar(&o.Addr, "addr", "127.0.0.1:0", "address to listen on (port 0: any free port)")
+	f.StringVar(&o.KeysDir, "keys-dir", "", "directory for the private keys of the world's Apps (default: a temporary one); removed on exit")
 	return c
 }
 
@@ -105,142 +103,42 @@ func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
 		shown.logs = &logOptions{level: "info"}
 		d = &shown
 	}
-	log := newLogger(d)
 	l, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.Addr, err)
 	}
-	gh := fakegithub.NewServerOn(l)
-	defer gh.Close()
-	gh.SetClock(d.Now)
-	// The logger goes first so that it is outermost and also sees the
-	// requests the world's faults answer.
-	gh.Use(requestLogger(log))
-	built, err := gh.AddWorld(o.World, d.Now().UTC())
+	log := newLogger(d)
+	gh, err := fakegithub.ServeWorld(l, o.World, d.Now, log)
 	if err != nil {
 		return err
 	}
-	tokens := built.Tokens
-	if len(tokens) == 0 {
-		tok, err := randomToken()
-		if err != nil {
-			return err
-		}
-		gh.AddToken(tok)
-		tokens = []fakegithub.WorldToken{{Value: tok, User: fakegithub.DefaultTokenOwner}}
+	defer gh.Close()
+	if err := gh.WriteAppKeys(o.KeysDir); err != nil {
+		return err
 	}
-
-	out := d.Stdout
+	defer func() {
+		if err := gh.RemoveAppKeys(); err != nil {
+			log.Warn("could not remove the Apps' private keys", "err", err)
+		}
+	}()
 	src := o.WorldPath
 	if src == "" {
 		src = "the demo's sample organization"
 	}
-	fmt.Fprintf(out, "Fake GitHub serving %s at %s (in memory; not GitHub: nothing leaves this machine)\n", src, gh.URL())
-	fmt.Fprintf(out, "  REST API:  %s\n", gh.RESTURL())
-	fmt.Fprintf(out, "  GraphQL:   %s\n", gh.GraphQLURL())
-	for _, t := range tokens {
-		fmt.Fprintf(out, "  token:     %s  (user %s%s)\n", t.Value, t.User, tokenScope(o.World, t))
-	}
-	org := demo.DefaultOrg
-	if len(o.World.Orgs) > 0 {
-		org = o.World.Orgs[0].Login
-	}
-	fmt.Fprintf(out, "Try:\n  GITHUB_TOKEN=%s snekomatic reconcile --org %s --api-url %s --state fake-state.json\n",
-		tokens[0].Value, org, gh.RESTURL())
-	fmt.Fprintf(out, "Every request is logged to stderr. Stop with Ctrl-C.\n")
+	gh.WriteBanner(d.Stdout, src, demo.DefaultOrg)
 	if o.ready != nil {
 		o.ready(gh.URL())
 	}
-	<-ctx.Done()
+	// Ctrl-C closes the gate at once (a run's context ends only after a
+	// grace for the requests in flight, which a server need not wait for).
+	var interrupted <-chan struct{}
+	if d.gate != nil {
+		interrupted = d.gate.stopped()
+	}
+	select {
+	case <-ctx.Done():
+	case <-interrupted:
+	}
+	fmt.Fprintln(d.Stderr, "fake-github: stopped")
 	return nil
-}
-
-// tokenScope says what a token's user owns, so the user knows whether it
-// can invite (only organization owners can).
-func tokenScope(w *fakegithub.World, t fakegithub.WorldToken) string {
-	var owns []string
-	for _, o := range w.Orgs {
-		if slices.ContainsFunc(o.Members, func(m fakegithub.WorldMember) bool {
-			return strings.EqualFold(m.Login, t.User) && m.Role == "admin"
-		}) {
-			owns = append(owns, o.Login)
-		}
-	}
-	s := ", owner of no organization: it cannot invite"
-	if len(owns) > 0 {
-		s = ", owner of " + strings.Join(owns, ", ")
-	}
-	if len(t.Orgs) > 0 {
-		s += "; limited to " + strings.Join(t.Orgs, ", ")
-	}
-	return s
-}
-
-func randomToken() (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("make a token: %w", err)
-	}
-	return "ghp_fake" + hex.EncodeToString(b), nil
-}
-
-// requestLogger logs each request once it is answered: method, path,
-// status, kind and, for GraphQL, the top-level fields and variables. The
-// token is never logged.
-func requestLogger(log *slog.Logger) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			attrs := []any{"method", r.Method, "path", r.URL.Path}
-			if r.URL.RawQuery != "" {
-				attrs = append(attrs, "query", r.URL.RawQuery)
-			}
-			attrs = append(attrs, "kind", fakegithub.KindOf(r).String())
-			if fakegithub.KindOf(r) == fakegithub.KindGraphQL && r.Body != nil {
-				body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-				r.Body = io.NopCloser(bytes.NewReader(body))
-				attrs = append(attrs, graphQLAttrs(body)...)
-			}
-			sw := &fakegithub.StatusWriter{ResponseWriter: w}
-			defer func() {
-				if p := recover(); p != nil {
-					// A hung-response fault drops the connection by panicking
-					// with http.ErrAbortHandler; log it, then let it through.
-					log.Info("request", append(attrs, "status", "no answer (connection dropped)")...)
-					panic(p)
-				}
-				log.Info("request", append(attrs, "status", sw.Status())...)
-			}()
-			next.ServeHTTP(sw, r)
-		})
-	}
-}
-
-// graphQLAttrs describes a GraphQL request body for the log.
-func graphQLAttrs(body []byte) []any {
-	var req struct {
-		Query     string          `json:"query"`
-		Variables json.RawMessage `json:"variables"`
-	}
-	if json.Unmarshal(body, &req) != nil {
-		return nil
-	}
-	var attrs []any
-	if doc, err := parser.ParseQuery(&ast.Source{Input: req.Query}); err == nil {
-		var fields []string
-		for _, op := range doc.Operations {
-			for _, sel := range op.SelectionSet {
-				if f, ok := sel.(*ast.Field); ok {
-					fields = append(fields, f.Name)
-				}
-			}
-		}
-		attrs = append(attrs, "fields", strings.Join(fields, ","))
-	}
-	if len(req.Variables) > 0 && string(req.Variables) != "null" {
-		var compact bytes.Buffer
-		if json.Compact(&compact, req.Variables) == nil {
-			attrs = append(attrs, "variables", compact.String())
-		}
-	}
-	return attrs
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"github.com/python-trio/snekomatic/internal/ghactions"
 	"io"
 	"log/slog"
 	"slices"
@@ -77,8 +78,7 @@ func logGroup(d *Deps, title string) func() {
 	if !inActions(d) {
 		return func() {}
 	}
-	fmt.Fprintf(d.Stderr, "::group::%s\n", escapeData(title))
-	return func() { fmt.Fprintln(d.Stderr, "::endgroup::") }
+	return ghactions.Group(d.Stderr, title)
 }
 
 // lineHandler prints "warning: message key=value ..." lines, without the

@@ -93,7 +93,7 @@ func TestErrorsAreSaidOnce(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	t.Logf("stdout:\n%s\nstderr:\n%s", out, errOut)
-	if !strings.Contains(out, "new0  trio/trio#1  (invitation failed: GitHub answered 422 Validation Failed)") {
+	if !strings.Contains(out, "new0  trio/trio#1  (invitation failed: GitHub answered 422 Unprocessable Entity: Validation Failed)") {
 		t.Errorf("the queued reason should quote GitHub without URL:\n%s", out)
 	}
 	if n := strings.Count(errOut, "invite new0"); n != 1 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {

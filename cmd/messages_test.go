@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/python-trio/snekomatic/report"
 	"net"
 	"net/http"
 	"regexp"
@@ -219,14 +220,17 @@ func TestExplainPermissionRefusal(t *testing.T) {
 // the step summary.
 func TestNoClaimForAFailedSearch(t *testing.T) {
 	r := &reconcile.Report{Org: "trio", Window: reconcile.Window{From: fixedNow.Add(-time.Hour), To: fixedNow},
-		WindowReason: "from the cursor", Errors: []string{"cannot reach api.github.com"}}
+		WindowReason: "from the cursor"}
+	run := &RunReport{Mode: "token", Orgs: []*report.Org{report.NewOrg(r, []string{"cannot reach api.github.com"})}}
 	var text strings.Builder
-	writeTextReport(&text, r)
+	if err := report.WriteText(&text, run); err != nil {
+		t.Fatal(err)
+	}
 	if text.String() != "trio: failed before its merged pull requests were read (error below)\n" {
 		t.Errorf("text report %q", text.String())
 	}
 	var md bytes.Buffer
-	if err := WriteStepSummary(&md, RunReport{Mode: "token", Orgs: []*reconcile.Report{r}}); err != nil {
+	if err := report.WriteSummary(&md, run); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(md.String(), "Read 0") || !strings.Contains(md.String(), "stopped before it read any pull request") {

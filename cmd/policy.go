@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/python-trio/snekomatic/report"
 	"log/slog"
 	"os"
 
@@ -48,6 +49,12 @@ func (o *ReconcileOptions) loadConfig(f *pflag.FlagSet) error {
 	if f.Changed("daily-invite-limit") {
 		o.flagPolicy.DailyInviteLimit = &o.DailyLimit
 	}
+	if f.Changed("approval-repo") {
+		if !config.ValidRepo(o.ApprovalRepo) {
+			return usagef("--approval-repo %q: want OWNER/NAME, the repository of the approval issue", o.ApprovalRepo)
+		}
+		o.flagPolicy.ApprovalRepo = &o.ApprovalRepo
+	}
 	return nil
 }
 
@@ -82,7 +89,7 @@ func (s policySource) orgPolicy(ctx context.Context, c orgConfigReader, org stri
 		switch {
 		case errors.Is(err, ghapi.ErrNoAccess):
 			w := fmt.Sprintf("the organization's own configuration (%s) could not be read: grant Contents: Read to the App to use it", name)
-			log.Warn("organization configuration not readable", "org", org, "file", name, "err", cleanText(err))
+			log.Warn("organization configuration not readable", "org", org, "file", name, "err", report.Text(err))
 			warnings = append(warnings, w)
 		case err != nil:
 			return reconcile.Policy{}, nil, fmt.Errorf("read %s: %w", name, err)

@@ -49,8 +49,8 @@ func TestPolicyFullFile(t *testing.T) {
 		MinMergedPRs: 2,
 		Repos: reconcile.RepoFilter{Include: []string{"*"}, Exclude: []string{"sandbox-*", "python-trio/old"},
 			SkipForks: true, SkipArchived: true},
-		ReinviteExpiredAfter: 365 * 24 * time.Hour,
-		Lookback:             14 * 24 * time.Hour, Overlap: 90 * time.Minute, MaxInvites: 10, DailyInviteLimit: 500,
+		ReinviteExpiredAfter: 365 * 24 * time.Hour, RenewExpired: true, CommentMaxAge: 60 * 24 * time.Hour, CoAuthors: true,
+		Lookback: 14 * 24 * time.Hour, Overlap: 90 * time.Minute, MaxInvites: 10, DailyInviteLimit: 500,
 	}
 	if diff := cmp.Diff(want, p, cmpopts.IgnoreFields(reconcile.Policy{}, "Comment")); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
@@ -79,7 +79,7 @@ func TestPolicyFullFile(t *testing.T) {
 func TestPolicyBuiltInDefaults(t *testing.T) {
 	f := parseConfig(t, "")
 	want := reconcile.Policy{Role: "direct_member", MinMergedPRs: 1, Lookback: 7 * 24 * time.Hour, Overlap: time.Hour,
-		MaxInvites: -1, DailyInviteLimit: 50}
+		MaxInvites: -1, DailyInviteLimit: 50, CommentMaxAge: 30 * 24 * time.Hour}
 	for _, p := range []reconcile.Policy{resolve(f, "x", nil, config.Policy{}), resolve(nil, "x", nil, config.Policy{})} {
 		if diff := cmp.Diff(want, p); diff != "" {
 			t.Errorf("built-in defaults (-want +got):\n%s", diff)
@@ -129,7 +129,7 @@ func TestTemplateTriedWithWelcomeData(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error = %v, want one containing %q", err, want)
 	}
-	if err != nil && !strings.Contains(err.Error(), "(the fields are .Login, .Org, .PR.Repo, .PR.Number, .PR.URL and .AcceptURL)") {
+	if err != nil && !strings.Contains(err.Error(), "(the fields are .Login, .Org, .PR.Repo, .PR.Number, .PR.URL, .AcceptURL and .CoAuthor)") {
 		t.Errorf("error = %v, want it to list WelcomeData's fields", err)
 	}
 }

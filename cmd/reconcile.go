@@ -2,34 +2,41 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/python-trio/snekomatic/internal/errtext"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/python-trio/snekomatic/config"
+	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/internal/duration"
 	"github.com/python-trio/snekomatic/reconcile"
+	"github.com/python-trio/snekomatic/report"
+	"github.com/python-trio/snekomatic/state"
 )
 
 // ReconcileOptions are the parsed and validated inputs of `snekomatic reconcile`.
 type ReconcileOptions struct {
 	AuthOptions
-	StatePath   string
-	DryRun      bool
-	Since       *time.Time
-	Overlap     time.Duration
-	Lookback    time.Duration
-	MaxInvites  int
-	DailyLimit  int
-	Output      string
-	Concurrency int
-	Now         time.Time
+	StatePath  string
+	DryRun     bool
+	Since      *time.Time
+	Overlap    time.Duration
+	Lookback   time.Duration
+	MaxInvites int
+	DailyLimit int
+	// ApprovalRepo is --approval-repo (OWNER/NAME).
+	ApprovalRepo string
+	Output       string
+	Concurrency  int
+	Now          time.Time
 	// ConfigPath is the configuration file read ("" when there is none),
 	// and Config what it holds.
 	ConfigPath string
@@ -71,7 +78,7 @@ Authentication, in this order:
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := o.complete(since, c.Flags()); err != nil {
-				return err
+				return o.failedToStart(c.Context(), err)
 			}
 			if runF != nil {
 				return runF(c.Context(), o)
@@ -81,16 +88,16 @@ Authentication, in this order:
 	}
 	f := c.Flags()
 	o.AuthOptions.addFlags(f)
-	f.StringVar(&o.StatePath, "state", "snekomatic-state.json", "state file: cursor and everyone seen")
+	addStateFlag(f, &o.StatePath, "state file: cursor and everyone seen")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print the plan; send nothing and leave the state file as it is")
 	f.StringVar(&since, "since", "", "read merges from this time instead of the cursor (RFC 3339, YYYY-MM-DD, or a duration such as 72h or 14d)")
 	f.Var(duration.NewValue(config.DefaultOverlap, &o.Overlap), "overlap", "start each window this long before the cursor, for search index lag (90m, 36h, 7d)")
 	f.Var(duration.NewValue(config.DefaultLookback, &o.Lookback), "lookback", "how far back a first run (no cursor yet) reads (90m, 36h, 7d)")
 	f.IntVar(&o.MaxInvites, "max-invites", config.DefaultMaxInvites, "at most this many invitations per organization per run (-1: no limit); the rest wait in the queue")
 	f.IntVar(&o.DailyLimit, "daily-invite-limit", config.DefaultDailyInviteLimit, "invitations GitHub allows the organization per 24 hours (50; 500 for organizations over a month old or on a paid plan; 0: don't track)")
-	f.StringVar(&o.Output, "output", "text", "report format on stdout: text or json")
+	f.StringVar(&o.ApprovalRepo, "approval-repo", "", "ask the maintainers first: propose newcomers on an issue in this repository (OWNER/NAME) and invite those ticked there (docs/approval.md)")
+	addOutputFlag(c, &o.Output, "report format on stdout: text or json")
 	f.IntVar(&o.Concurrency, "concurrency", 4, "organizations reconciled at once")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 	f.StringVar(&o.ConfigPath, "config", "", "YAML configuration: defaults and per-organization settings (default "+config.DefaultPath+" when it exists)")
 	return c
 }
@@ -107,13 +114,14 @@ func (o *ReconcileOptions) complete(since string, f *pflag.FlagSet) error {
 		}
 		o.Since = &t
 	}
+	if err := checkOutput(o.Output); err != nil {
+		return err
+	}
 	switch {
-	case o.Output != "text" && o.Output != "json":
-		return usagef("--output %q: want text or json", o.Output)
 	case o.Overlap < 0:
-		return usagef("--overlap %s must not be negative", o.Overlap)
+		return usagef("--overlap %s must not be negative", f.Lookup("overlap").Value)
 	case o.Lookback <= 0:
-		return usagef("--lookback %s must be positive", o.Lookback)
+		return usagef("--lookback %s must be positive", f.Lookup("lookback").Value)
 	case o.Concurrency < 1:
 		return usagef("--concurrency %d must be at least 1", o.Concurrency)
 	case o.MaxInvites < -1:
@@ -137,9 +145,15 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	endGroup := logGroup(d, "snekomatic reconcile: log")
 	defer func() { endGroup() }()
 	log.Info("snekomatic "+version(), "dry_run", o.DryRun) // the first line says which build runs
+	run := newRunReport(o)
+	early := func(err error, watch report.Refusals) error {
+		endGroup()
+		endGroup = func() {}
+		return o.finish(run, []failure{describe(ctx, err, "", &o.AuthOptions, watch)}, false)
+	}
 	store, fresh, err := openState(o.StatePath, o.DryRun)
 	if err != nil {
-		return err
+		return early(err, nil)
 	}
 	defer store.Close()
 	settleState(log, store, o.Now, o.StatePath)
@@ -148,60 +162,14 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	}
 	sess, err := connect(&o.AuthOptions, d, log, store)
 	if err != nil {
-		return err
+		return early(err, nil)
 	}
 	targets, err := sess.Targets(ctx)
 	if err != nil {
-		return err
+		return early(err, sess)
 	}
-
-	ropts := reconcile.Options{Now: o.Now, Since: o.Since, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log}
-	policies := policySource{cfg: o.Config, flags: o.flagPolicy, log: log}
-	run := newRunReport(o)
-	reports := make([]*reconcile.Report, len(targets))
-	errs := make([]error, len(targets))
-	var g errgroup.Group
-	g.SetLimit(o.Concurrency)
-	for i, t := range targets {
-		if t.Err != nil {
-			errs[i], reports[i] = t.Err, reconcile.FailedReport(t.Org, o.DryRun, t.Err)
-			continue
-		}
-		if t.Skip != "" {
-			log.Warn("skipping organization", "org", t.Org, "reason", t.Skip)
-			continue
-		}
-		g.Go(func() error {
-			client, err := t.API()
-			if err != nil {
-				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
-				return nil
-			}
-			// In token mode, know before anything is sent that the
-			// token's user may invite here (only owners can).
-			if o.Mode == ModeToken && !o.DryRun {
-				if err := sess.MayInvite(ctx, client, t.Org); err != nil {
-					errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
-					return nil
-				}
-			}
-			oopts := ropts
-			var warnings []string
-			oopts.Policy, warnings, err = policies.orgPolicy(ctx, client, t.Org, t.Installation != nil)
-			if err != nil {
-				errs[i], reports[i] = err, reconcile.FailedReport(t.Org, o.DryRun, err)
-				return nil
-			}
-			// One organization's failure never stops another's.
-			reports[i], errs[i] = reconcile.Org(ctx, ghsession.Paced{Client: client}, store, t.Org, oopts)
-			reports[i].Warnings = append(reports[i].Warnings, warnings...)
-			if w := t.SelectionWarning(); w != "" {
-				reports[i].Warnings = append(reports[i].Warnings, w)
-			}
-			return nil
-		})
-	}
-	_ = g.Wait()
+	o.warnUnusedOrgKeys(log, targets)
+	reports := o.reconcileAll(ctx, sess, store, log, targets)
 	var failures []failure
 	// Every organization's changes are already in the journal; this is the
 	// run's one write of the state file (group commit). If it fails, the
@@ -217,81 +185,132 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		if reports[i] == nil {
 			continue
 		}
-		cleanReasons(reports[i])
-		if errs[i] != nil {
-			fs := explainOrg(ctx, errs[i], reports[i], t.Org, &o.AuthOptions, sess)
-			failures = append(failures, fs...)
+		if d.gate.interrupted() || ctx.Err() != nil {
+			// Cut short, even where nothing failed: said as one error,
+			// here as in every other count (explainOrg says it once).
+			reports[i].Errors = append(reports[i].Errors, context.Canceled)
 		}
-		run.Orgs = append(run.Orgs, reports[i])
-	}
-	failures = sayOnce(failures)
-	for _, f := range failures {
-		if f.Org == "" {
-			run.Errors = append(run.Errors, f.Msg)
-			continue
-		}
-		run.Errors = append(run.Errors, f.Org+": "+f.Msg)
+		fs := explainOrg(ctx, reports[i], &o.AuthOptions, sess)
+		failures = append(failures, fs...)
+		run.Orgs = append(run.Orgs, report.NewOrg(reports[i], orgLines(fs)))
 	}
 	endGroup()
 	endGroup = func() {}
+	return o.finish(run, failures, true)
+}
 
-	if err := writeReport(d.Stdout, o, run); err != nil {
-		return fmt.Errorf("write report: %w", err)
+// reconcileAll reconciles every target, at most o.Concurrency at once,
+// and returns their reports (nil for the organizations skipped).
+func (o *ReconcileOptions) reconcileAll(ctx context.Context, sess *ghsession.Session, store *state.Store, log *slog.Logger, targets []ghsession.Target) []*reconcile.Report {
+	ropts := reconcile.Options{Now: o.Now, Since: o.Since, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log}
+	policies := policySource{cfg: o.Config, flags: o.flagPolicy, log: log}
+	reports := make([]*reconcile.Report, len(targets))
+	errs := ghsession.Each(targets, o.Concurrency, func(i int, t ghsession.Target, client *ghapi.Client) error {
+		// In token mode, know before anything is sent that the token's
+		// user may invite here (only owners can).
+		if o.Mode == ModeToken && !o.DryRun {
+			if err := sess.MayInvite(ctx, client, t.Org); err != nil {
+				return err
+			}
+		}
+		oopts := ropts
+		var warnings []string
+		var err error
+		oopts.Policy, warnings, err = policies.orgPolicy(ctx, client, t.Org, t.Installation != nil)
+		if err != nil {
+			return err
+		}
+		// One organization's failure never stops another's: its errors
+		// are in its report.
+		reports[i], _ = reconcile.Org(ctx, ghsession.ReconcileClient{Client: client}, store, t.Org, oopts)
+		reports[i].Warnings = append(reports[i].Warnings, warnings...)
+		if w := t.SelectionWarning(); w != "" {
+			reports[i].Warnings = append(reports[i].Warnings, w)
+		}
+		return nil
+	})
+	for i, err := range errs {
+		var skip *ghsession.SkipError
+		switch {
+		case errors.As(err, &skip):
+			log.Warn("skipping organization", "org", skip.Org, "reason", skip.Reason)
+		case err != nil:
+			reports[i] = reconcile.FailedReport(targets[i].Org, o.DryRun, err)
+		}
 	}
-	if err := writeActionsOutputs(d, *run); err != nil {
-		log.Warn("could not write the step summary", "err", err)
+	return reports
+}
+
+// finish says the run's failures, each once, in the report (written to
+// stdout when the run got as far as a report, or asked for JSON, which is
+// a document on every failure) and on stderr, and returns the exit code.
+func (o *ReconcileOptions) finish(run *RunReport, failures []failure, ran bool) error {
+	d := o.Deps
+	failures = report.SayOnce(failures)
+	for _, f := range failures {
+		run.Errors = append(run.Errors, f.Line())
+	}
+	if ran || o.Output == "json" {
+		if err := writeReport(d.Stdout, o, run); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	if ran {
+		if err := writeActionsOutputs(d, run); err != nil {
+			newLogger(d).Warn("could not write the step summary", "err", err)
+		}
 	}
 	for _, f := range failures {
 		printFailure(d, f)
 	}
-	if code := exitCode(failures); code != ExitOK {
+	if code := report.ExitCode(failures); code != ExitOK {
 		return &SilentError{Code: code}
 	}
 	return nil
 }
 
-// explainOrg puts an organization's errors into words, and the report's
-// errors with them: reconcile records each error it returns (joined, in
-// order) in the report, so the two lists match one to one.
-func explainOrg(ctx context.Context, err error, rep *reconcile.Report, org string, a *AuthOptions, watch refusals) []failure {
-	parts := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) == len(rep.Errors) {
-		parts = j.Unwrap()
-	}
+// explainOrg puts an organization's errors into words, each once.
+func explainOrg(ctx context.Context, rep *reconcile.Report, a *AuthOptions, watch report.Refusals) []failure {
 	var out []failure
-	for _, e := range parts {
-		out = append(out, explain(ctx, e, org, a, watch))
+	for _, e := range rep.Errors {
+		out = append(out, explain(ctx, e, rep.Org, a, watch))
 	}
-	if len(parts) == len(rep.Errors) {
-		for i, f := range out {
-			rep.Errors[i] = f.Msg
-		}
-	} else if len(rep.Errors) == 1 {
-		rep.Errors[0] = out[0].Msg
+	return report.SayOnce(out)
+}
+
+// orgLines are an organization's failures as its own report lists them.
+func orgLines(fs []failure) []string {
+	out := []string{}
+	for _, f := range fs {
+		out = append(out, f.Msg)
 	}
 	return out
 }
 
-// sayOnce keeps the first of identical failures, and says an interruption
-// or a refused token (which are not about one organization) only once.
-func sayOnce(fs []failure) []failure {
-	var out []failure
-	global := map[int]bool{}
-	seen := map[string]bool{}
-	for _, f := range fs {
-		if f.Code == ExitInterrupted || f.Code == ExitAuth {
-			if global[f.Code] {
-				continue
-			}
-			global[f.Code] = true
-			f.Org = ""
-		}
-		key := f.Org + "\x00" + f.Msg
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		out = append(out, f)
+// failedToStart says why the run could not start. With --output json it
+// is said in the document too, so that stdout is JSON on every failure.
+func (o *ReconcileOptions) failedToStart(ctx context.Context, err error) error {
+	if o.Output != "json" {
+		return err
 	}
-	return out
+	return o.finish(newRunReport(o), []failure{describe(ctx, err, "", &o.AuthOptions, nil)}, false)
+}
+
+// warnUnusedOrgKeys warns about each organization the configuration file
+// names that this run does not serve: most likely a typo, which would
+// otherwise leave that organization's settings silently unused.
+func (o *ReconcileOptions) warnUnusedOrgKeys(log *slog.Logger, targets []ghsession.Target) {
+	if o.Config == nil {
+		return
+	}
+	served := map[string]bool{}
+	for _, t := range targets {
+		served[strings.ToLower(t.Org)] = true
+	}
+	for _, key := range o.Config.OrgOrder {
+		if !served[key] {
+			log.Warn(fmt.Sprintf("%s:%d: orgs.%s matches no organization this run serves (a typo?); its settings are not used",
+				o.ConfigPath, o.Config.OrgLines[key], key))
+		}
+	}
 }

@@ -87,7 +87,7 @@ func TestReconcileUsageErrors(t *testing.T) {
 		args    []string
 		wantErr string
 	}{
-		{"no token", nil, []string{"--org", "o"}, "no credentials: set GH_TOKEN (or GITHUB_TOKEN)"},
+		{"no token", nil, []string{"--org", "o"}, "no credentials: set GH_TOKEN"},
 		{"no org", tok, nil, "--org is required"},
 		{"org with a search qualifier", tok, []string{"--org", "foo is:issue"}, `--org "foo is:issue" is not a valid`},
 		{"org with a colon", tok, []string{"--org", "repo:x/y"}, "is not a valid GitHub organization login"},
@@ -95,7 +95,7 @@ func TestReconcileUsageErrors(t *testing.T) {
 		{"bad since", tok, []string{"--org", "o", "--since", "last tuesday"}, `--since "last tuesday": want an RFC 3339 time`},
 		{"future since", tok, []string{"--org", "o", "--since", "2030-01-01"}, "is in the future"},
 		{"bad output", tok, []string{"--org", "o", "--output", "yaml"}, `--output "yaml": want text or json`},
-		{"negative overlap", tok, []string{"--org", "o", "--overlap", "-1h"}, "--overlap -1h0m0s must not be negative"},
+		{"negative overlap", tok, []string{"--org", "o", "--overlap", "-1h"}, "--overlap -1h must not be negative"},
 		{"bad max invites", tok, []string{"--org", "o", "--max-invites", "-5"}, "--max-invites -5"},
 		{"bad api url", tok, []string{"--org", "o", "--api-url", "api.github.com"}, `--api-url "api.github.com" is not an absolute`},
 		{"zero concurrency", tok, []string{"--org", "o", "--concurrency", "0"}, "--concurrency 0 must be at least 1"},

@@ -3,18 +3,17 @@ package cmd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/python-trio/snekomatic/internal/errtext"
-
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/ghtransport"
+	"github.com/python-trio/snekomatic/internal/ghactions"
 )
 
 // Deps is what commands take from the outside world. Tests replace it.
@@ -32,6 +31,9 @@ type Deps struct {
 	logs *logOptions
 	// gate stops new requests after an interruption (nil: never).
 	gate *interruptGate
+	// started is set once a command runs: an error before that is cobra's
+	// refusal of the command line.
+	started bool
 }
 
 // SystemDeps are the real process's.
@@ -61,14 +63,27 @@ GITHUB_APP_PRIVATE_KEY_FILE) for a GitHub App.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(*cobra.Command, []string) error {
-			return logs.check()
+			if err := logs.check(); err != nil {
+				return err
+			}
+			d.started = true
+			return nil
 		},
+		// An argument where a command belongs is a usage error on one
+		// line; without a command, the help.
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return unknownCommand(c, args[0])
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	logs.addFlags(root.PersistentFlags())
 	_ = root.RegisterFlagCompletionFunc("log-level", fixedCompletion(logLevels...))
 	root.SetOut(d.Stdout)
 	root.SetErr(d.Stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &UsageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	root.AddCommand(NewCmdReconcile(d, nil), NewCmdDoctor(d, nil), NewCmdState(d), NewCmdExplain(d, nil))
 	root.AddCommand(NewCmdDemo(d, nil), NewCmdFakeGitHub(d, nil))
 	// Every command's --help ends with the exit codes, after the flags.
@@ -127,48 +142,48 @@ func Main(ctx context.Context, args []string, d *Deps) int {
 	if errors.As(err, &silent) {
 		return silent.Code
 	}
-	var usage *UsageError
-	if errors.As(err, &usage) || isCobraUsage(err) {
-		printFailure(d, failure{Msg: errtext.OneLine(err.Error()), Code: ExitUsage})
-		return ExitUsage
+	if !d.started {
+		// cobra refused the command line (an unknown command or flag, a
+		// wrong number of arguments) before any command ran.
+		err = &UsageError{err}
 	}
-	f := explain(ctx, err, "", nil, nil)
+	f := describe(ctx, err, "", nil, nil)
 	printFailure(d, f)
 	return f.Code
 }
 
-// printFailure says one failure, once, on stderr: "snekomatic: org: what
-// is wrong: what to do". Under GitHub Actions the same line is an ::error
-// annotation, which the log shows in place and the run's page lists.
-func printFailure(d *Deps, f failure) {
-	msg := f.Msg
-	if f.Org != "" {
-		msg = f.Org + ": " + msg
+// unknownCommand is the error for a command that does not exist, with
+// cobra's suggestions on the same line.
+func unknownCommand(c *cobra.Command, name string) error {
+	hint := "snekomatic --help lists the commands"
+	if s := c.SuggestionsFor(name); len(s) > 0 {
+		hint = "did you mean " + strings.Join(s, " or ") + "?"
 	}
-	if inActions(d) {
-		var b strings.Builder
-		title := "snekomatic"
-		if f.Org != "" {
-			title += ": " + f.Org
-		}
-		writeCommand(&b, "error", title, f.Msg)
-		fmt.Fprint(d.Stderr, b.String())
-		return
+	return usagef("unknown command %q: %s", name, hint)
+}
+
+// flagError names the flag and echoes the value as typed, in place of
+// pflag's message, which quotes the parser ("strconv.ParseInt: parsing
+// ...").
+func flagError(err error) error {
+	var inv *pflag.InvalidValueError
+	if !errors.As(err, &inv) {
+		return &UsageError{err}
 	}
-	fmt.Fprintf(d.Stderr, "snekomatic: %s\n", msg)
+	name, value := "--"+inv.GetFlag().Name, inv.GetValue()
+	switch inv.GetFlag().Value.Type() {
+	case "int", "int64":
+		return usagef("%s %q: want a whole number", name, value)
+	case "bool":
+		return usagef("%s=%q: want true or false", name, value)
+	}
+	// Values of snekomatic's own types (durations) say what they want,
+	// with the value, themselves.
+	return usagef("%s: %v", name, errors.Unwrap(err))
 }
 
 // inActions reports whether snekomatic runs as a GitHub Actions step.
-func inActions(d *Deps) bool { return d.Getenv("GITHUB_ACTIONS") == "true" }
-
-// isCobraUsage recognises the errors cobra makes itself for an unknown
-// command or a wrong number of arguments, which it does not type.
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "accepts ") ||
-		strings.HasPrefix(msg, "requires at least") || strings.HasPrefix(msg, "unknown flag") ||
-		strings.HasPrefix(msg, "unknown shorthand flag")
-}
+func inActions(d *Deps) bool { return ghactions.Enabled(d.Getenv) }
 
 // fixedCompletion offers a flag's values to shell completion.
 func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"log/slog"
 	"slices"
 	"strings"
@@ -34,9 +35,17 @@ func NewCmdState(d *Deps) *cobra.Command {
 	return c
 }
 
-// addStateFlag is the --state flag every state command takes.
-func addStateFlag(f *pflag.FlagSet, p *string) {
-	f.StringVar(p, "state", "snekomatic-state.json", "the state file")
+// addStateFlag is the --state flag of every command that reads the
+// state file; usage "" says "the state file".
+func addStateFlag(f *pflag.FlagSet, p *string, usage string) {
+	f.StringVar(p, "state", "snekomatic-state.json", cmp.Or(usage, "the state file"))
+}
+
+// addOutputFlag is the --output flag (text or json, checked by
+// checkOutput) with its completion; usage "" says "text or json".
+func addOutputFlag(c *cobra.Command, p *string, usage string) {
+	c.Flags().StringVar(p, "output", "text", cmp.Or(usage, "text or json"))
+	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
 }
 
 // openState opens the state file for a command that changes it, or, in a
@@ -58,7 +67,7 @@ func settleState(log *slog.Logger, store *state.Store, now time.Time, path strin
 	}
 }
 
-// checkOutput checks an --output flag (doctor has one too).
+// checkOutput checks an --output flag (addOutputFlag).
 func checkOutput(s string) error {
 	if s != "text" && s != "json" {
 		return usagef("--output %q: want text or json", s)
@@ -66,11 +75,12 @@ func checkOutput(s string) error {
 	return nil
 }
 
-// checkOrgs checks --org values and drops repeats, which GitHub logins
-// compare without case.
+// checkOrgs checks --org values, trimmed of spaces, and drops repeats,
+// which GitHub logins compare without case.
 func checkOrgs(orgs []string) ([]string, error) {
 	var out []string
 	for _, org := range orgs {
+		org = strings.TrimSpace(org)
 		if !ghname.ValidLogin(org) {
 			return nil, usagef("--org %q is not a valid GitHub organization login", org)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/python-trio/snekomatic/report"
+	"io"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -72,11 +75,10 @@ GITHUB_TOKEN).`,
 	}
 	f := c.Flags()
 	o.AuthOptions.addFlags(f)
-	addStateFlag(f, &o.StatePath)
+	addStateFlag(f, &o.StatePath, "")
 	f.StringVar(&since, "since", "", "adopt the authors of pull requests merged from this time (RFC 3339, YYYY-MM-DD, or a duration such as 365d)")
 	f.BoolVar(&o.DryRun, "dry-run", false, "only count; leave the state file as it is")
-	f.StringVar(&o.Output, "output", "text", "text or json")
-	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
+	addOutputFlag(c, &o.Output, "")
 	return c
 }
 
@@ -115,27 +117,22 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 		return err
 	}
 	run := AdoptRun{DryRun: o.DryRun, State: o.StatePath, Orgs: []*AdoptedOrg{}, Errors: []string{}}
+	orgs := make([]*AdoptedOrg, len(targets))
+	errs := ghsession.Each(targets, 1, func(i int, t ghsession.Target, c *ghapi.Client) error {
+		rep, err := reconcile.Adopt(ctx, c, store, t.Org, reconcile.AdoptOptions{Since: o.Since, Now: o.Now, DryRun: o.DryRun})
+		orgs[i] = &AdoptedOrg{AdoptReport: rep, Errors: []string{}}
+		return err
+	})
 	var failures []failure
-	for _, t := range targets {
-		err := t.Err
-		if err == nil && t.Skip != "" {
-			err = fmt.Errorf("cannot act on %s: %s", t.Org, t.Skip)
-		}
-		var org *AdoptedOrg
-		if err == nil {
-			var c *ghapi.Client
-			if c, err = t.API(); err == nil {
-				var rep *reconcile.AdoptReport
-				rep, err = reconcile.Adopt(ctx, c, store, t.Org, reconcile.AdoptOptions{Since: o.Since, Now: o.Now, DryRun: o.DryRun})
-				org = &AdoptedOrg{AdoptReport: rep, Errors: []string{}}
-				run.Orgs = append(run.Orgs, org)
-			}
+	for i, err := range errs {
+		if orgs[i] != nil {
+			run.Orgs = append(run.Orgs, orgs[i])
 		}
 		if err != nil {
-			f := explain(ctx, err, t.Org, &o.AuthOptions, sess)
+			f := explain(ctx, err, targets[i].Org, &o.AuthOptions, sess)
 			failures = append(failures, f)
-			if org != nil {
-				org.Errors = append(org.Errors, f.Msg)
+			if orgs[i] != nil {
+				orgs[i].Errors = append(orgs[i].Errors, f.Msg)
 			}
 		}
 	}
@@ -143,40 +140,45 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 	if err := store.Commit(); err != nil {
 		failures = append(failures, failure{Code: ExitError, Msg: errtext.OneLine(err.Error())})
 	}
-	failures = sayOnce(failures)
+	failures = report.SayOnce(failures)
 	for _, f := range failures {
 		run.Errors = append(run.Errors, strings.TrimPrefix(f.Org+": "+f.Msg, ": "))
 	}
 	endGroup()
 	endGroup = func() {}
-	if o.Output == "json" {
-		enc := json.NewEncoder(d.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(run); err != nil {
-			return err
-		}
-	} else {
-		for _, r := range run.Orgs {
-			if len(r.Errors) > 0 && r.PullRequests == 0 {
-				fmt.Fprintf(d.Stdout, "%s: failed before its merged pull requests were read (error below)\n", r.Org)
-				continue
-			}
-			verb := "adopted"
-			if r.DryRun {
-				verb = "would adopt"
-			}
-			fmt.Fprintf(d.Stdout, "%s: %d merged pull requests from %s to %s; %s %d people; %d already remembered (left as they were); %d authors not people (bots, mannequins, deleted)\n",
-				r.Org, r.PullRequests, fmtTime(r.Window.From), fmtTime(r.Window.To), verb, len(r.Adopted), r.Known, len(r.Skipped))
-		}
-		if o.DryRun {
-			fmt.Fprintln(d.Stdout, "Dry run: the state file was not changed.")
-		}
+	if err := writeAdoptRun(d.Stdout, o.Output, run); err != nil {
+		return err
 	}
 	for _, f := range failures {
 		printFailure(d, f)
 	}
-	if code := exitCode(failures); code != ExitOK {
+	if code := report.ExitCode(failures); code != ExitOK {
 		return &SilentError{Code: code}
+	}
+	return nil
+}
+
+// writeAdoptRun writes the adoption as JSON or as a line per organization.
+func writeAdoptRun(w io.Writer, output string, run AdoptRun) error {
+	if output == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(run)
+	}
+	for _, r := range run.Orgs {
+		if len(r.Errors) > 0 && r.PullRequests == 0 {
+			fmt.Fprintf(w, "%s: failed before its merged pull requests were read (error below)\n", r.Org)
+			continue
+		}
+		verb := "adopted"
+		if r.DryRun {
+			verb = "would adopt"
+		}
+		fmt.Fprintf(w, "%s: %d merged pull requests from %s to %s; %s %d people; %d already remembered (left as they were); %d authors not people (bots, mannequins, deleted)\n",
+			r.Org, r.PullRequests, report.FormatTime(r.Window.From), report.FormatTime(r.Window.To), verb, len(r.Adopted), r.Known, len(r.Skipped))
+	}
+	if run.DryRun {
+		fmt.Fprintln(w, "Dry run: the state file was not changed.")
 	}
 	return nil
 }

@@ -37,7 +37,7 @@ sends no request; with no journal it changes nothing.`,
 			return stateFoldRun(c.Context(), o)
 		},
 	}
-	addStateFlag(c.Flags(), &o.StatePath)
+	addStateFlag(c.Flags(), &o.StatePath, "")
 	return c
 }
 

@@ -30,8 +30,8 @@ func NewCmdVersion(d *Deps, runF func(context.Context, *VersionOptions) error) *
   snekomatic version --output json`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if o.Output != "text" && o.Output != "json" {
-				return usagef("--output %q: want text or json", o.Output)
+			if err := checkOutput(o.Output); err != nil {
+				return err
 			}
 			o.Info = buildinfo.Get()
 			if runF != nil {
@@ -40,7 +40,7 @@ func NewCmdVersion(d *Deps, runF func(context.Context, *VersionOptions) error) *
 			return versionRun(o)
 		},
 	}
-	c.Flags().StringVar(&o.Output, "output", "text", "text or json")
+	addOutputFlag(c, &o.Output, "")
 	return c
 }
 

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"github.com/python-trio/snekomatic/report"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,9 +59,9 @@ func TestVersionCommand(t *testing.T) {
 // TestVersionInReportAndSummary checks that the run report carries the
 // version and the step summary shows it.
 func TestVersionInReportAndSummary(t *testing.T) {
-	rr := RunReport{Version: "1.2.3", Mode: "token", State: "s.json", Orgs: []*reconcile.Report{{Org: "trio"}}}
+	rr := &RunReport{Version: "1.2.3", Mode: "token", State: "s.json", Orgs: []*report.Org{report.NewOrg(&reconcile.Report{Org: "trio"}, nil)}}
 	var b strings.Builder
-	if err := WriteStepSummary(&b, rr); err != nil {
+	if err := report.WriteSummary(&b, rr); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "snekomatic `1.2.3`") {

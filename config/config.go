@@ -18,6 +18,17 @@ const (
 	RoleAdmin        = "admin"
 )
 
+// The values of the renew_expired key: what becomes of an invitation of
+// snekomatic's that expired unanswered.
+const (
+	// RenewNever (the default): it is not sent again (unless
+	// reinvite_expired_after and a new merged pull request say so).
+	RenewNever = "never"
+	// RenewOnce: it is sent again once, by the next run that learns of the
+	// expiry, without waiting for another merged pull request.
+	RenewOnce = "once"
+)
+
 // File is a whole configuration file.
 type File struct {
 	// Defaults apply to every organization.
@@ -27,6 +38,8 @@ type File struct {
 	Orgs map[string]Policy
 	// OrgOrder holds the keys of Orgs in the order the file lists them.
 	OrgOrder []string
+	// OrgLines holds the line each key of Orgs is on.
+	OrgLines map[string]int
 }
 
 // Policy is one level of configuration. A nil pointer (or nil slice) is a
@@ -43,6 +56,7 @@ type Policy struct {
 	MinMergedPRs *int
 	Repos        Repos
 	Comment      Comment
+	Credit       Credit
 	// Lookback is positive.
 	Lookback *time.Duration
 	// Overlap is 0 or more.
@@ -53,6 +67,11 @@ type Policy struct {
 	DailyInviteLimit *int
 	// ReinviteExpiredAfter is 0 (never) or more.
 	ReinviteExpiredAfter *time.Duration
+	// RenewExpired is RenewNever or RenewOnce.
+	RenewExpired *string
+	// ApprovalRepo is approval.issue_repo (OWNER/NAME): the repository of
+	// the issue on which the maintainers approve each invitation.
+	ApprovalRepo *string
 }
 
 // Repos is the repository filter of a Policy.
@@ -68,6 +87,14 @@ type Comment struct {
 	Enabled *bool
 	// Template has been tried with the sample the file was read with.
 	Template *template.Template
+	// MaxAge is 0 (no limit) or more.
+	MaxAge *time.Duration
+}
+
+// Credit says who a merged pull request earns an invitation for.
+type Credit struct {
+	// CoAuthors counts the co-authors of its commits, not only its author.
+	CoAuthors *bool
 }
 
 // For is the policy of one organization: the file's defaults, overridden by
@@ -104,11 +131,15 @@ func (p Policy) Overlay(q Policy) Policy {
 	over(&r.Repos.SkipPrivate, q.Repos.SkipPrivate)
 	over(&r.Comment.Enabled, q.Comment.Enabled)
 	over(&r.Comment.Template, q.Comment.Template)
+	over(&r.Comment.MaxAge, q.Comment.MaxAge)
+	over(&r.Credit.CoAuthors, q.Credit.CoAuthors)
 	over(&r.Lookback, q.Lookback)
 	over(&r.Overlap, q.Overlap)
 	over(&r.MaxInvites, q.MaxInvites)
 	over(&r.DailyInviteLimit, q.DailyInviteLimit)
 	over(&r.ReinviteExpiredAfter, q.ReinviteExpiredAfter)
+	over(&r.RenewExpired, q.RenewExpired)
+	over(&r.ApprovalRepo, q.ApprovalRepo)
 	return r
 }
 

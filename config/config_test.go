@@ -49,9 +49,9 @@ func TestParseFullFile(t *testing.T) {
 		MinMergedPRs: ptr(2),
 		Repos: Repos{Include: &[]string{"*"}, Exclude: &[]string{"sandbox-*", "python-trio/old"},
 			SkipForks: ptr(true), SkipArchived: ptr(true), SkipPrivate: ptr(false)},
-		Comment:  Comment{Enabled: ptr(true)},
+		Comment: Comment{Enabled: ptr(true), MaxAge: ptr(60 * 24 * time.Hour)}, Credit: Credit{CoAuthors: ptr(true)},
 		Lookback: ptr(14 * 24 * time.Hour), Overlap: ptr(90 * time.Minute), MaxInvites: ptr(10), DailyInviteLimit: ptr(500),
-		ReinviteExpiredAfter: ptr(365 * 24 * time.Hour),
+		ReinviteExpiredAfter: ptr(365 * 24 * time.Hour), RenewExpired: ptr(RenewOnce),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)

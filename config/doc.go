@@ -23,6 +23,7 @@
 //	  max_invites: -1
 //	  daily_invite_limit: 50
 //	  reinvite_expired_after: 365d
+//	  renew_expired: never
 //	orgs:
 //	  python-trio:
 //	    teams: [contributors]

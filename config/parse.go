@@ -77,7 +77,8 @@ func ParseOrg(r io.Reader, name string, sample any) (*Policy, error) {
 }
 
 var policyKeys = []string{"role", "teams", "exclude", "min_merged_prs", "repos", "comment",
-	"lookback", "overlap", "max_invites", "daily_invite_limit", "reinvite_expired_after"}
+	"lookback", "overlap", "max_invites", "daily_invite_limit", "reinvite_expired_after",
+	"renew_expired", "approval", "credit"}
 
 func (ps *parser) orgs(n *yaml.Node, f *File) error {
 	n = deref(n)
@@ -104,6 +105,10 @@ func (ps *parser) orgs(n *yaml.Node, f *File) error {
 		}
 		f.Orgs[key] = p
 		f.OrgOrder = append(f.OrgOrder, key)
+		if f.OrgLines == nil {
+			f.OrgLines = map[string]int{}
+		}
+		f.OrgLines[key] = k.Line
 	}
 	return nil
 }
@@ -151,6 +156,8 @@ func (ps *parser) policy(n *yaml.Node, where string, orgFile bool) (Policy, erro
 			p.Repos, err = ps.repos(v, at)
 		case "comment":
 			p.Comment, err = ps.comment(v, at)
+		case "credit":
+			p.Credit, err = ps.credit(v, at)
 		case "lookback", "overlap", "reinvite_expired_after":
 			var d time.Duration
 			if d, err = ps.duration(v, at); err != nil {
@@ -179,10 +186,26 @@ func (ps *parser) policy(n *yaml.Node, where string, orgFile bool) (Policy, erro
 				return err
 			}
 			p.DailyInviteLimit = &i
+		case "renew_expired":
+			p.RenewExpired, err = ps.renewExpired(v, at)
+		case "approval":
+			p.ApprovalRepo, err = ps.approval(v, at)
 		}
 		return err
 	})
 	return p, err
+}
+
+// renewExpired reads renew_expired: never or once.
+func (ps *parser) renewExpired(v *yaml.Node, at string) (*string, error) {
+	s, err := ps.str(v, at)
+	if err != nil {
+		return nil, err
+	}
+	if s != RenewNever && s != RenewOnce {
+		return nil, ps.errf(v, at, "%s is not a choice: want %s or %s", quote(s), RenewNever, RenewOnce)
+	}
+	return &s, nil
 }
 
 func (ps *parser) repos(n *yaml.Node, where string) (Repos, error) {
@@ -222,11 +245,16 @@ func (ps *parser) repos(n *yaml.Node, where string) (Repos, error) {
 
 func (ps *parser) comment(n *yaml.Node, where string) (Comment, error) {
 	var c Comment
-	err := ps.mapping(n, where, []string{"enabled", "template"}, func(key string, _, v *yaml.Node) error {
+	err := ps.mapping(n, where, []string{"enabled", "template", "max_age"}, func(key string, _, v *yaml.Node) error {
 		at := join(where, key)
-		if key == "enabled" {
+		switch key {
+		case "enabled":
 			b, err := ps.bool(v, at)
 			c.Enabled = &b
+			return err
+		case "max_age":
+			d, err := ps.duration(v, at)
+			c.MaxAge = &d
 			return err
 		}
 		src, err := ps.str(v, at)
@@ -239,6 +267,16 @@ func (ps *parser) comment(n *yaml.Node, where string) (Comment, error) {
 		}
 		c.Template = t
 		return nil
+	})
+	return c, err
+}
+
+func (ps *parser) credit(n *yaml.Node, where string) (Credit, error) {
+	var c Credit
+	err := ps.mapping(n, where, []string{"co_authors"}, func(key string, _, v *yaml.Node) error {
+		b, err := ps.bool(v, join(where, key))
+		c.CoAuthors = &b
+		return err
 	})
 	return c, err
 }

@@ -14,6 +14,7 @@ const (
 	DefaultOverlap          = time.Hour
 	DefaultMaxInvites       = -1 // no limit
 	DefaultDailyInviteLimit = 50 // GitHub's allowance for a young organization on the free plan
+	DefaultCommentMaxAge    = 30 * 24 * time.Hour
 )
 
 // Resolved is one organization's complete policy: every level merged and
@@ -33,13 +34,22 @@ type Resolved struct {
 	// not nil, is its text (nil: the standard one).
 	Comment  bool
 	Template *template.Template
-	Lookback time.Duration
-	Overlap  time.Duration
+	// CommentMaxAge is 0 (no limit) or more: past it, no welcome.
+	CommentMaxAge time.Duration
+	// CoAuthors credits a pull request's co-authors (credit.co_authors).
+	CoAuthors bool
+	Lookback  time.Duration
+	Overlap   time.Duration
 	// MaxInvites is -1 (no limit) or more.
 	MaxInvites int
 	// DailyInviteLimit is 0 (not tracked) or more.
 	DailyInviteLimit     int
 	ReinviteExpiredAfter time.Duration
+	// RenewExpired is RenewNever or RenewOnce.
+	RenewExpired string
+	// ApprovalRepo is the repository of the approval issue (OWNER/NAME);
+	// "" (the default) invites without asking.
+	ApprovalRepo string
 }
 
 // Resolve is the one place a run's policy for org is decided: the file's
@@ -68,11 +78,15 @@ func fill(p Policy) Resolved {
 		SkipPrivate:          orDefault(p.Repos.SkipPrivate, false),
 		Comment:              orDefault(p.Comment.Enabled, true),
 		Template:             p.Comment.Template,
+		CommentMaxAge:        orDefault(p.Comment.MaxAge, DefaultCommentMaxAge),
+		CoAuthors:            orDefault(p.Credit.CoAuthors, false),
 		Lookback:             orDefault(p.Lookback, DefaultLookback),
 		Overlap:              orDefault(p.Overlap, DefaultOverlap),
 		MaxInvites:           orDefault(p.MaxInvites, DefaultMaxInvites),
 		DailyInviteLimit:     orDefault(p.DailyInviteLimit, DefaultDailyInviteLimit),
 		ReinviteExpiredAfter: orDefault(p.ReinviteExpiredAfter, 0),
+		RenewExpired:         orDefault(p.RenewExpired, RenewNever),
+		ApprovalRepo:         orDefault(p.ApprovalRepo, ""),
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 func TestResolveBuiltinDefaults(t *testing.T) {
 	got := Resolve(nil, "trio", nil, Policy{})
 	want := Resolved{Role: "direct_member", MinMergedPRs: 1, Comment: true, Lookback: 7 * 24 * time.Hour,
-		Overlap: time.Hour, MaxInvites: -1, DailyInviteLimit: 50}
+		Overlap: time.Hour, MaxInvites: -1, DailyInviteLimit: 50, RenewExpired: RenewNever, CommentMaxAge: 30 * 24 * time.Hour}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Error(d)
 	}
@@ -23,9 +23,9 @@ func TestResolveBuiltinDefaults(t *testing.T) {
 // file's entry, flags; exclusions add up.
 func TestResolveLevels(t *testing.T) {
 	f, err := Parse(strings.NewReader(`
-defaults: {teams: [a], exclude: ["*-bot"], max_invites: 3, overlap: 2h, lookback: 1d}
+defaults: {teams: [a], exclude: ["*-bot"], max_invites: 3, overlap: 2h, lookback: 1d, comment: {max_age: 0}}
 orgs:
-  Trio: {min_merged_prs: 5, lookback: 3d}
+  Trio: {min_merged_prs: 5, lookback: 3d, credit: {co_authors: true}}
 `), "f.yml", sample)
 	if err != nil {
 		t.Fatal(err)
@@ -37,12 +37,12 @@ orgs:
 	lookback := 4 * time.Hour
 	got := Resolve(f, "trio", own, Policy{Lookback: &lookback})
 	want := Resolved{Role: "direct_member", Teams: []string{"own-team"}, Exclude: []string{"*-bot", "eve"}, MinMergedPRs: 5,
-		Comment: true, Lookback: 4 * time.Hour, Overlap: 2 * time.Hour, MaxInvites: 7, DailyInviteLimit: 50}
+		Comment: true, Lookback: 4 * time.Hour, Overlap: 2 * time.Hour, MaxInvites: 7, DailyInviteLimit: 50, RenewExpired: RenewNever, CoAuthors: true}
 	if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
 		t.Error(d)
 	}
 	// Another organization has no entry: the defaults and its own file.
-	if got := Resolve(f, "other", nil, Policy{}); got.Lookback != 24*time.Hour || got.MaxInvites != 3 || got.Teams[0] != "a" {
+	if got := Resolve(f, "other", nil, Policy{}); got.Lookback != 24*time.Hour || got.MaxInvites != 3 || got.Teams[0] != "a" || got.CoAuthors {
 		t.Errorf("other: %+v", got)
 	}
 }

@@ -61,6 +61,8 @@ type demo struct {
 	logs        bytes.Buffer // the runs' own logs (stderr of a real run)
 	reqLog      strings.Builder
 	narr        *narrator
+	// welcomeShown: a welcome comment was shown (showWelcome).
+	welcomeShown bool
 }
 
 // Run starts the fake GitHub with the sample organization, runs reconcile
@@ -94,6 +96,7 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("build the sample organization: %w", err)
 	}
+	addApprovalRepo(gh, o.Org, approvalRepo(o))
 	dm := &demo{o: o, gh: gh, built: built, narr: &narrator{gh: gh, org: o.Org},
 		args:  []string{"--org", o.Org, "--state", statePath, "--api-url", gh.RESTURL(), "--config", configPath},
 		shown: []string{"reconcile", "--org", o.Org, "--state", StateFile, "--api-url", gh.RESTURL()}}
@@ -139,12 +142,13 @@ func (dm *demo) intro() {
 func (dm *demo) run(ctx context.Context, n int) error {
 	out := dm.o.Stdout
 	fmt.Fprintf(out, "\n== Run %d: GITHUB_TOKEN=<the fake's token> snekomatic %s\n\n", n, strings.Join(dm.shown, " "))
-	before := len(dm.gh.Requests())
+	before, comments := len(dm.gh.Requests()), len(dm.gh.AllComments())
 	runErr := dm.o.Reconcile(ctx, dm.args, out, &dm.logs)
 	reqs := dm.gh.Requests()[before:]
 	writeRequestLog(&dm.reqLog, n, reqs)
 	fmt.Fprintf(out, "\nWhat run %d sent (from the fake's request log):\n", n)
 	dm.narr.describe(out, reqs)
+	dm.showWelcome(out, comments)
 	if runErr != nil {
 		// The run's log says what went wrong; a demo that fails is a bug
 		// or a configuration the sample cannot satisfy.
@@ -164,6 +168,9 @@ func (dm *demo) meanwhile() (bobDeclined bool) {
 	gh, org := dm.gh, dm.o.Org
 	alice, bob := dm.built.Accounts["alice"], dm.built.Accounts["bob"]
 	var said []string
+	if repo := approvalRepo(dm.o); repo != "" {
+		said = dm.approve(repo)
+	}
 	if hasPending(gh, org, alice.ID) {
 		gh.AcceptInvitation(org, alice.ID)
 		said = append(said, "alice accepts her invitation")

@@ -62,6 +62,8 @@ func (n *narrator) describe(w io.Writer, reqs []fakegithub.Request) {
 			}
 		case r.Method == http.MethodPost && len(parts) == 6 && parts[0] == "repos" && parts[5] == "comments":
 			what = fmt.Sprintf("welcome comment on %s/%s#%s", parts[1], parts[2], parts[4])
+		default:
+			what = issueWrite(r.Method, parts)
 		}
 		fmt.Fprintf(w, "  %s %s -> %d  %s\n", r.Method, path, r.Status, what)
 	}

@@ -137,17 +137,21 @@ func (ch *checker) policy(ctx context.Context, c *ghapi.Client, t Target) Check 
 			fine = append(fine, "team "+slug)
 		}
 	}
-	if p.Comment != nil {
-		if _, err := reconcile.RenderWelcome(p.Comment, reconcile.SampleWelcomeData, 1); err != nil {
-			problems = append(problems, "the welcome comment template does not render: "+errtext.OneLine(err.Error()))
-		} else {
-			fine = append(fine, "comment template renders")
-		}
+	welcome, err := ch.welcomePreview(p, t.Org)
+	switch {
+	case err != nil:
+		problems = append(problems, "the welcome comment template does not render: "+errtext.OneLine(err.Error()))
+	case p.NoComment:
+		fine = append(fine, "no welcome comment (comment.enabled: false)")
+	case p.Comment != nil:
+		fine = append(fine, "comment template renders")
 	}
 	if len(problems) > 0 {
 		return fail(CheckConfig, strings.Join(problems, "; "))
 	}
-	return pass(CheckConfig, strings.Join(append(fine, warnings...), ", "))
+	ok := pass(CheckConfig, strings.Join(append(fine, warnings...), ", "))
+	ok.Welcome = welcome
+	return ok
 }
 
 // checkStateDir checks what a run does first: open (and lock) the state

@@ -34,6 +34,10 @@ type Check struct {
 	// not apply.
 	Skipped bool   `json:"skipped,omitempty"`
 	Detail  string `json:"detail,omitempty"`
+	// Welcome, on an organization's config check, is its welcome
+	// comment rendered with sample data (welcomePreview); absent when
+	// comments are off.
+	Welcome string `json:"welcome_preview,omitempty"`
 }
 
 // Org is one organization's (or installation's) checks.
@@ -72,7 +76,10 @@ type Options struct {
 	Orgs []string
 	// APIURL and GraphQLURL are GitHub's, for ghapi.New.
 	APIURL, GraphQLURL string
-	StatePath          string
+	// WebURL is GitHub's web host, for the links of the welcome preview
+	// ("" means github.com).
+	WebURL    string
+	StatePath string
 	// ConfigPath is the configuration file; ConfigGiven says it was
 	// named (then it must exist), else config.DefaultPath is read when
 	// it exists.

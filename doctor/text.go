@@ -60,6 +60,7 @@ func WriteText(w io.Writer, rep Report, tokenVar string, width int) error {
 				wrapDetail(&b, c, "    ", width)
 			}
 		}
+		writeWelcome(&b, r.Checks, width)
 	}
 	if rep.OK {
 		b.WriteString("\neverything a run needs is there\n")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
@@ -30,6 +31,9 @@ type Answer struct {
 	// NotAsked says why GitHub was not asked (then GitHub is null).
 	NotAsked string  `json:"github_not_asked,omitempty"`
 	Verdict  Verdict `json:"verdict"`
+	// ApprovalIssue is the approval issue GitHub has now, when it was
+	// looked for (a proposed person, online); omitted otherwise.
+	ApprovalIssue *ApprovalIssue `json:"approval_issue,omitempty"`
 	// Text is the paragraph `explain` prints, on one line.
 	Text string `json:"text"`
 }
@@ -46,6 +50,13 @@ type Record struct {
 	NoComment  bool         `json:"no_comment,omitempty"`
 	// Declined: recorded as having declined the invitation.
 	Declined bool `json:"declined,omitempty"`
+	// InvitedAt is when snekomatic's invitation was sent, once its fate
+	// (accepted, expired, failed) is recorded.
+	InvitedAt time.Time `json:"invited_at,omitzero"`
+	// Renewed: an expired invitation was sent again once (renew_expired).
+	Renewed bool `json:"renewed,omitempty"`
+	// CoAuthor: PR is a pull request they co-authored, not opened.
+	CoAuthor bool `json:"co_author,omitempty"`
 }
 
 // PR is the pull request a record was decided on.
@@ -68,6 +79,13 @@ type PolicyFacts struct {
 	Role         string   `json:"role"`
 	Teams        []string `json:"teams"`
 	Comment      bool     `json:"comment"`
+	// ApprovalRepo is where the approval issue is (OWNER/NAME) when the
+	// maintainers approve each invitation first; "" when they do not.
+	ApprovalRepo string `json:"approval_repo,omitempty"`
+	// CoAuthors: co-authors of a merged pull request are credited too.
+	CoAuthors bool `json:"co_authors,omitempty"`
+	// RenewExpired is renew_expired: "never" or "once".
+	RenewExpired string `json:"renew_expired"`
 	// Note says what the policy was resolved without, if anything.
 	Note string `json:"note,omitempty"`
 }
@@ -88,10 +106,14 @@ type GitHubFacts struct {
 // Explain decides (Decide) and says everything in f.
 func Explain(f Facts) Answer {
 	a := Answer{Login: f.Login, Org: f.Org, State: f.StatePath, OrgInState: f.OrgInState, NotAsked: f.NotAsked,
-		Record: record(f.ID, f.Record, f.Web), Other: record(f.OtherID, f.Other, f.Web), Verdict: Decide(f)}
+		Record: record(f.ID, f.Record, f.Web), Other: record(f.OtherID, f.Other, f.Web), Verdict: Decide(f), ApprovalIssue: f.Approval}
 	pol := f.Policy
 	a.Policy = PolicyFacts{MinMergedPRs: max(pol.MinMergedPRs, 1), Role: cmp.Or(pol.Role, reconcile.RoleDirectMember),
-		Teams: append([]string{}, pol.Teams...), Comment: !pol.NoComment, Note: f.PolicyNote}
+		Teams: append([]string{}, pol.Teams...), Comment: !pol.NoComment, Note: f.PolicyNote, ApprovalRepo: pol.ApprovalRepo,
+		RenewExpired: config.RenewNever, CoAuthors: pol.CoAuthors}
+	if pol.RenewExpired {
+		a.Policy.RenewExpired = config.RenewOnce
+	}
 	a.Policy.ExcludedBy, _ = pol.ExcludedBy(f.Login)
 	typ := ""
 	if g := f.trustedGitHub(); g != nil {
@@ -117,7 +139,8 @@ func record(id int64, p *state.Person, web string) *Record {
 		return nil
 	}
 	r := &Record{ID: id, Login: p.Login, Status: p.Status, At: p.At, Reason: p.Reason, CommentURL: p.CommentURL,
-		NoComment: p.NoComment, Declined: reconcile.RecordedDeclined(p)}
+		NoComment: p.NoComment, Declined: reconcile.RecordedDeclined(p), InvitedAt: p.InvitedAt, Renewed: p.Renewed,
+		CoAuthor: p.CoAuthor}
 	if p.PR != nil {
 		r.PR = &PR{Repo: p.PR.Repo, Number: p.PR.Number, URL: p.PR.URL(web), MergedAt: p.PR.MergedAt}
 	}

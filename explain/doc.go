@@ -2,9 +2,10 @@
 // snekomatic knows and decides about one person, in one paragraph of plain
 // words and as a JSON document.
 //
-// It is pure: cmd gathers the Facts (the state file's record, the
-// organization's resolved policy, and, when it has credentials, what
-// GitHub says now) and this package decides what happens next (Decide)
+// Its decisions are pure: cmd gathers the Facts (the state file's record,
+// the organization's resolved policy, and, when it has credentials, what
+// GitHub says now, which Read asks through the Reader interface: at most
+// three reads) and this package decides what happens next (Decide)
 // and says it (Explain, WriteText). The rules it applies are reconcile's
 // own (reconcile.NotACandidate, Policy.ExcludedBy, RecordedDeclined,
 // state.Status.Final), never a copy, so that an explanation cannot drift

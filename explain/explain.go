@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -39,6 +40,20 @@ type Facts struct {
 	// Web is the GitHub instance's web address, for pull request links
 	// (empty: github.com).
 	Web string
+	// Approval is the organization's approval issue as GitHub has it now,
+	// when it was looked for (a proposed person, online); nil otherwise.
+	Approval *ApprovalIssue
+}
+
+// ApprovalIssue is what GitHub's listing of the approval repository's
+// issues gave, found the way a run finds it (by its hidden marker, written
+// by snekomatic's own identity).
+type ApprovalIssue struct {
+	// Found: there is one; then URL is its web address and Open whether it
+	// is open.
+	Found bool   `json:"found"`
+	URL   string `json:"url,omitempty"`
+	Open  bool   `json:"open,omitempty"`
 }
 
 // GitHub is what GitHub said about the login when it was asked.
@@ -138,6 +153,11 @@ const (
 	KindOnMerge = "on-merge"
 	// KindUnknownOrg: the state file has nothing for the organization.
 	KindUnknownOrg = "unknown-org"
+	// KindAwaitingApproval: they are proposed on the organization's
+	// approval issue; a maintainer's tick there invites them.
+	KindAwaitingApproval = "awaiting-approval"
+	// KindJoined: they accepted snekomatic's invitation.
+	KindJoined = "joined"
 )
 
 // Decide is what happens next to the person, from the facts alone.
@@ -221,6 +241,14 @@ func decideFinal(f Facts, g *GitHub) Verdict {
 		return Verdict{KindNever, "never: adopted on " + on + " (recorded so as never to be invited)"}
 	case state.Skipped:
 		return Verdict{KindNever, "never: skipped on " + on + ": " + p.Reason}
+	case state.Rejected:
+		return Verdict{KindNever, "never: the maintainers said no on the approval issue on " + on + " (`snekomatic state forget` undoes it)"}
+	case state.Accepted:
+		return Verdict{KindJoined, "joined: accepted the invitation (seen on " + on + ")"}
+	case state.Expired:
+		return decideExpired(f)
+	case state.Failed:
+		return Verdict{KindNever, "never again: the invitation ended on " + on + " without them joining: " + cmp.Or(p.Reason, "no reason recorded")}
 	}
 	return Verdict{KindNever, fmt.Sprintf("never: %s since %s", p.Status, on)}
 }
@@ -253,6 +281,9 @@ func decideInvited(f Facts, g *GitHub) Verdict {
 // inviting, counting.
 func decidePending(f Facts, g *GitHub) Verdict {
 	p := f.Record
+	if p.Status == state.Proposed {
+		return decideProposed(f)
+	}
 	if g != nil && p.Status != state.Inviting {
 		switch g.Membership {
 		case Member:

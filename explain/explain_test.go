@@ -37,6 +37,9 @@ func online(membership string, merged int) *GitHub {
 func TestDecide(t *testing.T) {
 	minTwo := reconcile.Policy{MinMergedPRs: 3}
 	reinvite := reconcile.Policy{ReinviteExpiredAfter: 30 * 24 * time.Hour}
+	approval := reconcile.Policy{ApprovalRepo: "trio/admin"}
+	renew := reconcile.Policy{RenewExpired: true}
+	invitedAt := func(p *state.Person) { p.InvitedAt = t0.Add(-8 * 24 * time.Hour) }
 	for _, tc := range []struct {
 		name     string
 		f        Facts
@@ -74,6 +77,19 @@ func TestDecide(t *testing.T) {
 		{"counting, offline", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Counting, reason("1 of the 3")), Policy: minTwo}, KindCounting, "needs more merged pull requests (counted on 2026-11-02: 1 of the 3)"},
 		{"counting, online", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Counting), Policy: minTwo, GitHub: online(NotMember, 2)}, KindCounting, "needs 1 more merged pull request (GitHub counts 2 of the 3"},
 		{"counting, enough now", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Counting), Policy: minTwo, GitHub: online(NotMember, 3)}, KindInviteNextRun, "merged after 2026-11-02"},
+		{"proposed, offline", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed), Policy: approval}, KindAwaitingApproval, `waits for approval on the approval issue in trio/admin (the issue snekomatic wrote there whose hidden marker is "<!-- snekomatic:dashboard org=trio … -->"), proposed on 2026-11-02`},
+		{"proposed, online", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed), Policy: approval, GitHub: online(NotMember, -1), Approval: &ApprovalIssue{Found: true, URL: "https://github.com/trio/admin/issues/3", Open: true}}, KindAwaitingApproval, "waits for approval on https://github.com/trio/admin/issues/3, proposed on"},
+		{"proposed, online, member now", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed), Policy: approval, GitHub: online(Member, -1), Approval: &ApprovalIssue{Found: true, URL: "u", Open: true}}, KindAwaitingApproval, "waits for approval on u"},
+		{"proposed, issue closed", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed), Policy: approval, GitHub: online(NotMember, -1), Approval: &ApprovalIssue{Found: true, URL: "u"}}, KindAwaitingApproval, "waits for approval on u (closed now: the next run reopens it)"},
+		{"proposed, issue gone", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed), Policy: approval, GitHub: online(NotMember, -1), Approval: &ApprovalIssue{}}, KindAwaitingApproval, "trio/admin has no approval issue of trio now"},
+		{"proposed, approval off", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed)}, KindInviteNextRun, "asks for approval no more"},
+		{"rejected", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Rejected, reason("declined on trio/admin#3")), Policy: approval}, KindNever, "never: the maintainers said no on the approval issue on 2026-11-02 (`snekomatic state forget` undoes it)"},
+		{"accepted", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Accepted, invitedAt)}, KindJoined, "joined: accepted the invitation (seen on 2026-11-02)"},
+		{"expired", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Expired, invitedAt)}, KindNever, "never again: the invitation expired on 2026-11-02"},
+		{"expired, renew once, not renewed", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Expired, invitedAt), Policy: renew}, KindNever, "only on the run that learns of its expiry, and that run did not"},
+		{"expired, renewed", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Expired, invitedAt, func(p *state.Person) { p.Renewed = true }), Policy: renew}, KindNever, "never again: the invitation expired on 2026-11-02, after it had been sent again once (renew_expired: once)"},
+		{"expired, reinvite", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Expired, invitedAt), Policy: reinvite}, KindOnMerge, "the invitation expired on 2026-11-02; under reinvite_expired_after (30d)"},
+		{"failed", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Failed, invitedAt, reason("GitHub: No seats available."))}, KindNever, "never again: the invitation ended on 2026-11-02 without them joining: GitHub: No seats available."},
 		{"counting, policy lowered", Facts{Org: "trio", OrgInState: true, ID: 5, Record: person(state.Counting)}, KindOnMerge, "min_merged_prs is no longer above 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,7 +175,7 @@ func TestJSONShape(t *testing.T) {
 		"record": map[string]any{"id": 5.0, "login": "alice", "status": "invited", "at": "2026-11-02T10:00:00Z",
 			"pr":          map[string]any{"repo": "trio/trio", "number": 42.0, "url": "https://github.com/trio/trio/pull/42", "merged_at": "2026-11-02T09:00:00Z"},
 			"comment_url": "https://github.com/trio/trio/pull/42#issuecomment-1"},
-		"policy":  map[string]any{"min_merged_prs": 2.0, "role": "direct_member", "teams": []any{"contributors"}, "comment": true},
+		"policy":  map[string]any{"min_merged_prs": 2.0, "role": "direct_member", "teams": []any{"contributors"}, "comment": true, "renew_expired": "never"},
 		"github":  map[string]any{"account": "user", "id": 5.0, "membership": "member"},
 		"verdict": map[string]any{"kind": "never", "next": "never again: invited on 2026-11-02, and a member now"},
 	}
@@ -213,5 +229,60 @@ func TestText(t *testing.T) {
 	other := Explain(Facts{Login: "alice", Org: "trio", OrgInState: true, OtherID: 3, Other: person(state.Member), GitHub: online(NotMember, 0)})
 	if !strings.Contains(other.Text, "another account (id 3, member on 2026-11-02)") {
 		t.Errorf("text does not say the login changed hands:\n%s", other.Text)
+	}
+}
+
+// TestTextApprovalAndFates: the policy paragraph names approval and
+// renew_expired when they are on (and not otherwise), the record sentence
+// says when an invitation with a known fate was sent and whether it was
+// renewed, and the JSON carries them and the approval issue.
+func TestTextApprovalAndFates(t *testing.T) {
+	p := person(state.Expired, func(p *state.Person) {
+		p.InvitedAt, p.Renewed, p.Reason = t0.Add(-7*24*time.Hour), true, "Invitation expired. User did not accept this invite for 7 days."
+	})
+	pol := reconcile.Policy{ApprovalRepo: "trio/admin", RenewExpired: true}
+	a := Explain(Facts{Login: "alice", Org: "trio", StatePath: "s.json", OrgInState: true, ID: 5, Record: p, Policy: pol, NotAsked: "--offline"})
+	for _, want := range []string{
+		"records alice (id 5) in trio as having let snekomatic's invitation expire on 2026-11-02",
+		"; invited on 2026-10-26; its expired invitation was sent again once (renew_expired: once)",
+		"with a welcome comment, once a maintainer approves them on the approval issue in trio/admin, and sends an invitation that expired unanswered again, once (renew_expired: once).",
+	} {
+		if !strings.Contains(a.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, a.Text)
+		}
+	}
+	if a.Policy.ApprovalRepo != "trio/admin" || a.Policy.RenewExpired != "once" || !a.Record.Renewed || !a.Record.InvitedAt.Equal(p.InvitedAt) {
+		t.Errorf("policy %+v, record %+v", a.Policy, a.Record)
+	}
+	plain := Explain(Facts{Login: "alice", Org: "trio", StatePath: "s.json", OrgInState: true, ID: 5, Record: person(state.Invited), NotAsked: "--offline"})
+	if strings.Contains(plain.Text, "approval") || strings.Contains(plain.Text, "renew_expired") {
+		t.Errorf("approval and renewal are off, yet:\n%s", plain.Text)
+	}
+	issue := &ApprovalIssue{Found: true, URL: "https://github.com/trio/admin/issues/3", Open: true}
+	var b bytes.Buffer
+	WriteJSON(&b, Explain(Facts{Login: "alice", Org: "trio", OrgInState: true, ID: 5, Record: person(state.Proposed), Policy: pol, Approval: issue}))
+	if !strings.Contains(b.String(), `"approval_issue": {`) || !strings.Contains(b.String(), `"kind": "awaiting-approval"`) {
+		t.Errorf("JSON lacks the approval issue or the kind:\n%s", b.String())
+	}
+}
+
+// TestTextCoAuthor: a record made on a pull request they co-authored says
+// so, the policy paragraph says co-authors are credited, and the JSON
+// carries both.
+func TestTextCoAuthor(t *testing.T) {
+	p := person(state.Invited, func(p *state.Person) { p.CoAuthor = true })
+	a := Explain(Facts{Login: "alice", Org: "trio", StatePath: "s.json", OrgInState: true, ID: 5, Record: p,
+		Policy: reconcile.Policy{CoAuthors: true}, NotAsked: "--offline"})
+	for _, want := range []string{
+		"as invited by snekomatic on 2026-11-02, as a co-author of https://github.com/trio/trio/pull/42",
+		"crediting co-authors of merged pull requests too",
+		"Next: never again: invited on 2026-11-02.",
+	} {
+		if !strings.Contains(a.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, a.Text)
+		}
+	}
+	if !a.Record.CoAuthor || !a.Policy.CoAuthors {
+		t.Errorf("record %+v policy %+v", a.Record, a.Policy)
 	}
 }

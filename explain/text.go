@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/state"
 )
@@ -44,6 +45,11 @@ var statusWords = map[state.Status]string{
 	state.Inviting: "being invited (an invitation was about to be sent, and whether GitHub received it is not recorded)",
 	state.Counting: "counting merged pull requests",
 	state.Adopted:  "adopted (recorded so as never to be invited)",
+	state.Proposed: "proposed on the approval issue",
+	state.Rejected: "rejected on the approval issue",
+	state.Accepted: "having accepted snekomatic's invitation",
+	state.Expired:  "having let snekomatic's invitation expire",
+	state.Failed:   "having an invitation of snekomatic's that ended without them joining",
 }
 
 func recordSentence(f Facts) string {
@@ -60,10 +66,20 @@ func recordSentence(f Facts) string {
 	fmt.Fprintf(&b, "The state file %s records %s (id %d) in %s as %s on %s", f.StatePath, p.Login, f.ID, f.Org,
 		cmp.Or(statusWords[p.Status], string(p.Status)), day(p.At))
 	if p.PR != nil {
-		fmt.Fprintf(&b, ", for %s", p.PR.URL(f.Web))
+		as := "for"
+		if p.CoAuthor {
+			as = "as a co-author of"
+		}
+		fmt.Fprintf(&b, ", %s %s", as, p.PR.URL(f.Web))
 		if !p.PR.MergedAt.IsZero() {
 			fmt.Fprintf(&b, " (merged %s)", day(p.PR.MergedAt))
 		}
+	}
+	if !p.InvitedAt.IsZero() {
+		fmt.Fprintf(&b, "; invited on %s", day(p.InvitedAt))
+	}
+	if p.Renewed {
+		b.WriteString("; its expired invitation was sent again once (renew_expired: once)")
 	}
 	switch {
 	case reconcile.RecordedDeclined(p):
@@ -101,6 +117,15 @@ func policySentence(f Facts, pf PolicyFacts) string {
 		b.WriteString(", with a welcome comment")
 	} else {
 		b.WriteString(", without a welcome comment")
+	}
+	if pf.CoAuthors {
+		b.WriteString(", crediting co-authors of merged pull requests too")
+	}
+	if pf.ApprovalRepo != "" {
+		fmt.Fprintf(&b, ", once a maintainer approves them on the approval issue in %s", pf.ApprovalRepo)
+	}
+	if pf.RenewExpired == config.RenewOnce {
+		b.WriteString(", and sends an invitation that expired unanswered again, once (renew_expired: once)")
 	}
 	if pf.Note != "" {
 		b.WriteString(" (" + pf.Note + ")")

@@ -43,7 +43,7 @@ func New(httpClient *http.Client, apiURL, graphqlURL string) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REST client for %s: %w", apiURL, err)
 	}
-	return &Client{gql: githubv4.NewEnterpriseClient(graphqlURL, httpClient), rest: rest}, nil
+	return &Client{gql: githubv4.NewEnterpriseClient(graphqlURL, withStatusTypes(httpClient)), rest: rest}, nil
 }
 
 // GraphQLPoints is the GraphQL rate-limit cost this client has spent.
@@ -55,36 +55,55 @@ type rateLimit struct {
 	ResetAt   time.Time
 }
 
-type prNode struct {
-	PullRequest struct {
-		ID         string
-		Number     int
-		URL        string
-		CreatedAt  time.Time
-		MergedAt   time.Time
-		Repository struct {
-			NameWithOwner string
-			IsFork        bool
-			IsArchived    bool
-			IsPrivate     bool
-		}
-		Author struct {
-			Typename string `graphql:"__typename"`
-			Login    string
-			User     struct {
-				DatabaseID int64 `graphql:"databaseId"`
-			} `graphql:"... on User"`
-		}
-	} `graphql:"... on PullRequest"`
+// prFields are what the search reads of every merged pull request.
+type prFields struct {
+	ID         string
+	Number     int
+	URL        string
+	CreatedAt  time.Time
+	MergedAt   time.Time
+	Repository struct {
+		NameWithOwner string
+		IsFork        bool
+		IsArchived    bool
+		IsPrivate     bool
+	}
+	Author struct {
+		Typename string `graphql:"__typename"`
+		Login    string
+		User     struct {
+			DatabaseID int64 `graphql:"databaseId"`
+		} `graphql:"... on User"`
+	}
 }
 
-type searchConn struct {
+func (pr prFields) pullRequest() reconcile.PullRequest {
+	return reconcile.PullRequest{
+		NodeID: pr.ID, Repo: pr.Repository.NameWithOwner, Number: pr.Number, URL: pr.URL, CreatedAt: pr.CreatedAt, MergedAt: pr.MergedAt,
+		Author:   reconcile.Author{Type: pr.Author.Typename, Login: pr.Author.Login, ID: pr.Author.User.DatabaseID},
+		RepoFork: pr.Repository.IsFork, RepoArchived: pr.Repository.IsArchived, RepoPrivate: pr.Repository.IsPrivate,
+	}
+}
+
+type prNode struct {
+	PullRequest prFields `graphql:"... on PullRequest"`
+}
+
+func (n prNode) pullRequest() reconcile.PullRequest { return n.PullRequest.pullRequest() }
+
+// searchNode is a search result as one of the two query shapes reads it
+// (prNode, or prCreditNode with the commits' authors).
+type searchNode interface {
+	pullRequest() reconcile.PullRequest
+}
+
+type searchConn[N searchNode] struct {
 	IssueCount int
 	PageInfo   struct {
 		HasNextPage bool
 		EndCursor   string
 	}
-	Nodes []prNode
+	Nodes []N
 }
 
 // The first page of a window also asks for the sizes of the organization's
@@ -97,8 +116,8 @@ type searchConn struct {
 // up to the organization above it (pendingMembers is non-null). Under its
 // own alias the null stops there, and the search and the member count
 // survive as partial data.
-type firstPageQuery struct {
-	Search       *searchConn `graphql:"search(query: $query, type: ISSUE, first: 100)"`
+type firstPageQuery[N searchNode] struct {
+	Search       *searchConn[N] `graphql:"search(query: $query, type: ISSUE, first: 100)"`
 	Organization *struct {
 		MembersWithRole struct{ TotalCount int } `graphql:"membersWithRole(first: 1)"`
 	} `graphql:"organization(login: $org)"`
@@ -112,21 +131,30 @@ type firstPageQuery struct {
 // for pending invitations; refusals there are tolerated (queryPartial).
 const invitationsAlias = "invitations"
 
-type nextPageQuery struct {
-	Search    *searchConn `graphql:"search(query: $query, type: ISSUE, first: 100, after: $after)"`
+type nextPageQuery[N searchNode] struct {
+	Search    *searchConn[N] `graphql:"search(query: $query, type: ISSUE, first: 100, after: $after)"`
 	RateLimit rateLimit
 }
 
-// SearchMerged implements reconcile.Searcher.
+// SearchMerged implements reconcile.Searcher. With q.CoAuthors the same
+// query also reads the authors of each pull request's commits
+// (prCreditNode): one query shape or the other, never a request more.
 func (c *Client) SearchMerged(ctx context.Context, org string, sq reconcile.SearchQuery, cursor string) (reconcile.SearchPage, error) {
+	if sq.CoAuthors {
+		return searchMerged[prCreditNode](ctx, c, org, sq, cursor)
+	}
+	return searchMerged[prNode](ctx, c, org, sq, cursor)
+}
+
+func searchMerged[N searchNode](ctx context.Context, c *Client, org string, sq reconcile.SearchQuery, cursor string) (reconcile.SearchPage, error) {
 	q, err := MergedQuery(org, sq.Window.From, sq.Window.To, sq.CreatedFrom)
 	if err != nil {
 		return reconcile.SearchPage{}, err
 	}
 	page := reconcile.SearchPage{Members: -1, Pending: -1}
-	var conn *searchConn
+	var conn *searchConn[N]
 	if cursor == "" {
-		var res firstPageQuery
+		var res firstPageQuery[N]
 		refused, err := c.queryPartial(ctx, &res, map[string]any{"query": githubv4.String(q), "org": githubv4.String(org)})
 		if err != nil {
 			return page, err
@@ -141,7 +169,7 @@ func (c *Client) SearchMerged(ctx context.Context, org string, sq reconcile.Sear
 			page.Pending = res.Invitations.PendingMembers.TotalCount
 		}
 	} else {
-		var res nextPageQuery
+		var res nextPageQuery[N]
 		err = c.gql.Query(ctx, &res, map[string]any{"query": githubv4.String(q), "after": githubv4.String(cursor)})
 		if err != nil {
 			return page, graphQLError(err)
@@ -154,18 +182,14 @@ func (c *Client) SearchMerged(ctx context.Context, org string, sq reconcile.Sear
 	}
 	page.Total, page.HasNext, page.EndCursor = conn.IssueCount, conn.PageInfo.HasNextPage, conn.PageInfo.EndCursor
 	for _, n := range conn.Nodes {
-		pr := n.PullRequest
-		if pr.ID == "" {
+		pr := n.pullRequest()
+		if pr.NodeID == "" {
 			// A null node: a pull request these credentials may not see
 			// (is:pr rules out anything else).
 			page.Hidden++
 			continue
 		}
-		page.PRs = append(page.PRs, reconcile.PullRequest{
-			NodeID: pr.ID, Repo: pr.Repository.NameWithOwner, Number: pr.Number, URL: pr.URL, CreatedAt: pr.CreatedAt, MergedAt: pr.MergedAt,
-			Author:   reconcile.Author{Type: pr.Author.Typename, Login: pr.Author.Login, ID: pr.Author.User.DatabaseID},
-			RepoFork: pr.Repository.IsFork, RepoArchived: pr.Repository.IsArchived, RepoPrivate: pr.Repository.IsPrivate,
-		})
+		page.PRs = append(page.PRs, pr)
 	}
 	return page, nil
 }

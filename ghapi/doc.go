@@ -13,8 +13,10 @@
 // App installation token from package ghapp), shared by both API clients.
 //
 // Errors: every method returns GitHub's answer classified the same way
-// (restError for REST, graphQLError for GraphQL: 401 and 403 become
-// reconcile.TerminalError, long bodies are cut to an excerpt, and the
+// (restError for REST, graphQLError for GraphQL: 401 becomes
+// reconcile.TerminalError; a 403 is read per endpoint by what it says, so
+// that a comment on an archived repository fails that comment alone while
+// any other 403 is terminal; long bodies are cut to an excerpt, and the
 // invitation endpoint's refusals become reconcile's sentinel errors), and
 // none names its own step: the caller, which knows why it asked, says what
 // it was doing once ("invite alice: ...").

@@ -3,8 +3,9 @@ package ghapi
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
-	"regexp"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -124,13 +125,16 @@ func classifyCommentError(err error) error {
 // restError marks the answers that no retry cures: 401 (the credentials
 // were refused, for instance a token revoked during the run) and 403
 // without a rate limit (a permission is missing). Others pass through,
-// shortened.
+// shortened (shortError).
 func restError(err error) error {
 	var er *github.ErrorResponse
 	var rl *github.RateLimitError
 	var abuse *github.AbuseRateLimitError
-	if errors.As(err, &rl) || errors.As(err, &abuse) || !errors.As(err, &er) || er.Response == nil {
+	if errors.As(err, &rl) || errors.As(err, &abuse) {
 		return err
+	}
+	if !errors.As(err, &er) || er.Response == nil {
+		return shortError(err)
 	}
 	switch er.Response.StatusCode {
 	case http.StatusUnauthorized:
@@ -138,7 +142,7 @@ func restError(err error) error {
 	case http.StatusForbidden:
 		return reconcile.Terminal(fmt.Errorf("%w: %w", reconcile.ErrForbidden, shortError(err)))
 	}
-	return err
+	return shortError(err)
 }
 
 // maxExcerpt is how much of an answer's body an error may carry: enough to
@@ -154,19 +158,30 @@ func excerpt(s string) string {
 	return string([]rune(s)[:maxExcerpt]) + "…"
 }
 
-// shortError keeps a REST error's message to one short line: go-github's
-// ErrorResponse text ends with GitHub's message, which a proxy's error page
-// can make arbitrarily long. Errors without a response pass unchanged.
+// shortError is a REST error as one short line, typed: go-github's
+// ErrorResponse (whose text holds the method, the URL and GitHub's whole
+// message, which a proxy's error page can make arbitrarily long) becomes
+// a StatusError with the status and the start of the message; a
+// *url.Error (whose text holds the URL) a TransportError. Others pass
+// unchanged.
 func shortError(err error) error {
 	var er *github.ErrorResponse
-	if !errors.As(err, &er) || er.Response == nil || len(err.Error()) <= 300 {
-		return err
+	if errors.As(err, &er) {
+		se := &StatusError{Excerpt: excerpt(er.Message), err: err}
+		if er.Response != nil {
+			se.Status = er.Response.StatusCode
+		}
+		return se
 	}
-	return &StatusError{Status: er.Response.StatusCode, Excerpt: excerpt(er.Message), err: err}
+	var uerr *url.Error
+	if errors.As(err, &uerr) && uerr.Err != nil {
+		return &TransportError{err: uerr}
+	}
+	return err
 }
 
 // StatusError is an unexpected HTTP answer, with at most the first
-// maxExcerpt characters of its body.
+// maxExcerpt characters of its body (or of GitHub's message).
 type StatusError struct {
 	Status  int
 	Excerpt string
@@ -174,44 +189,81 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
+	if e.Status == 0 {
+		return "GitHub answered: " + e.Excerpt
+	}
 	msg := "GitHub answered " + strconv.Itoa(e.Status)
-	if t := http.StatusText(e.Status); t != "" {
+	t := http.StatusText(e.Status)
+	if t != "" {
 		msg += " " + t
 	}
-	if e.Excerpt != "" {
+	if e.Excerpt != "" && e.Excerpt != t {
 		msg += ": " + e.Excerpt
 	}
 	return msg
 }
 
+// HTTPStatus is the answer's status, for callers that classify by it.
+func (e *StatusError) HTTPStatus() int { return e.Status }
+
 // Unwrap lets errors.As still find the go-github error underneath.
 func (e *StatusError) Unwrap() error { return e.err }
 
-// non200 is how githubv4 (through shurcooL/graphql) reports a GraphQL
-// answer that is not 200 OK: with the whole body quoted, which for a 502
-// from a proxy is an HTML page.
-var non200 = regexp.MustCompile(`^non-200 OK status code: ([0-9]{3})[^"]*? body: "`)
+// TransportError is a request that got no answer (a refused connection, a
+// timeout, an interruption), said without the URL *url.Error puts in front.
+type TransportError struct{ err *url.Error }
 
-// graphQLError shortens githubv4's error for a non-200 answer to the
-// status and an excerpt of the body, and marks a 401 as terminal.
+func (e *TransportError) Error() string { return e.err.Err.Error() }
+
+// Unwrap returns the *url.Error, so that errors.As and errors.Is see what
+// it wraps (a *net.OpError, context.Canceled, ghtransport.ErrNotSent).
+func (e *TransportError) Unwrap() error { return e.err }
+
+// graphQLError is a GraphQL query's error as one short line, typed: an
+// answer that was not 200 OK is the StatusError statusTypes made of it
+// (without githubv4's URL in front), with a 401 marked terminal; a
+// failure without an answer is a TransportError.
 func graphQLError(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	m := non200.FindStringSubmatch(msg)
-	if m == nil {
-		return err
+	var se *StatusError
+	if !errors.As(err, &se) {
+		return shortError(err)
 	}
-	status, _ := strconv.Atoi(m[1])
-	body := strings.TrimSuffix(msg[len(m[0]):], `"`)
-	if u, uerr := strconv.Unquote(`"` + body + `"`); uerr == nil {
-		body = u
-	}
-	se := &StatusError{Status: status, Excerpt: excerpt(body), err: err}
-	switch status {
-	case http.StatusUnauthorized:
-		return reconcile.Terminal(fmt.Errorf("%w: %v", reconcile.ErrCredentialsRefused, se))
+	if se.Status == http.StatusUnauthorized {
+		return reconcile.Terminal(fmt.Errorf("%w: %w", reconcile.ErrCredentialsRefused, se))
 	}
 	return se
+}
+
+// statusTypes turns a GraphQL answer that is not 200 OK into a StatusError
+// where the response is still at hand, so that the status is known as a
+// value: githubv4 (through shurcooL/graphql) would only format it, with
+// the whole body, into the text of an untyped error.
+// Its client is githubv4's alone, so every request it sees is GraphQL.
+type statusTypes struct{ base http.RoundTripper }
+
+var _ http.RoundTripper = (*statusTypes)(nil)
+
+func (t *statusTypes) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.StatusCode == http.StatusOK {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4*maxExcerpt))
+	return nil, &StatusError{Status: resp.StatusCode, Excerpt: excerpt(string(body))}
+}
+
+// withStatusTypes is a copy of c with statusTypes over its transport, for
+// githubv4.
+func withStatusTypes(c *http.Client) *http.Client {
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	typed := *c
+	typed.Transport = &statusTypes{base: base}
+	return &typed
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -292,8 +293,11 @@ func TestRestError(t *testing.T) {
 		if reconcile.IsTerminal(got) != tt.terminal {
 			t.Errorf("%s: terminal = %v, want %v", tt.name, !tt.terminal, tt.terminal)
 		}
-		if !tt.terminal && got != tt.err {
-			t.Errorf("%s: %v changed to %v", tt.name, tt.err, got)
+		if !tt.terminal && !errors.Is(got, tt.err) {
+			t.Errorf("%s: %v changed to %v, which no longer wraps it", tt.name, tt.err, got)
+		}
+		if strings.Contains(got.Error(), "POST") || strings.Contains(got.Error(), "[]") {
+			t.Errorf("%s: %q says go-github's method or empty error list", tt.name, got)
 		}
 	}
 }
@@ -312,12 +316,16 @@ func TestExcerpt(t *testing.T) {
 	}
 }
 
-// Short REST errors keep go-github's whole text (method, URL, message);
-// only long ones become a StatusError.
+// REST errors become a StatusError: the status and GitHub's message, no
+// method or URL, and still the go-github error underneath.
 func TestShortError(t *testing.T) {
 	short := refusal(422, "Validation Failed")
-	if got := shortError(short); got != short {
-		t.Errorf("a short error changed to %v", got)
+	if got := shortError(short); got.Error() != "GitHub answered 422 Unprocessable Entity: Validation Failed" || !errors.Is(got, short) {
+		t.Errorf("a short error became %q", got)
+	}
+	uerr := &url.Error{Op: "Post", URL: "https://api.github.com/orgs/trio/invitations", Err: context.Canceled}
+	if got := shortError(fmt.Errorf("x: %w", uerr)); got.Error() != "context canceled" || !errors.Is(got, context.Canceled) {
+		t.Errorf("a transport error became %q", got)
 	}
 	long := refusal(502, strings.Repeat("x", 400))
 	var se *StatusError

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/python-trio/snekomatic/ghtransport"
 	"strings"
 
 	"github.com/google/go-github/v88/github"
@@ -23,6 +24,9 @@ func (c *Client) SendInvitation(ctx context.Context, org string, userID int64, o
 	req := &github.CreateOrgInvitationOptions{InviteeID: github.Ptr(userID), Role: github.Ptr(role)}
 	if len(opts.TeamIDs) > 0 {
 		req.TeamID = opts.TeamIDs
+	}
+	if opts.NoWelcome {
+		ctx = ghtransport.WithoutFollowUp(ctx)
 	}
 	_, _, err := c.rest.Organizations.CreateOrgInvitation(ctx, org, req)
 	if err != nil {

@@ -91,7 +91,7 @@ func TestFailedInvitationsPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 130 || got[0].Login != "u0" || got[0].Reason != "Invitation expired" || got[0].FailedAt.IsZero() {
+	if len(got) != 130 || got[0].Login != "u0" || got[0].Reason != fakegithub.FailedReasonExpired || got[0].FailedAt.IsZero() {
 		t.Errorf("got %d, first %+v", len(got), got[0])
 	}
 }

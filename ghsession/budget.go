@@ -20,12 +20,13 @@ import (
 type ContentLog interface {
 	Org(org string) state.Org
 	Update(org string, fn func(e *state.Edit)) error
-	// SentBy lists what a credential was recorded sending since a time,
-	// in every organization of the state.
-	SentBy(identity string, since time.Time) []time.Time
-	// SentRecorded says whether an organization's record has send times
-	// (written by this version), or must be estimated from its people.
-	SentRecorded(org string) bool
+	// ContentRequestsBy lists what a credential was recorded sending since
+	// a time, in every organization of the state.
+	ContentRequestsBy(identity string, since time.Time) []time.Time
+	// ContentRequestsRecorded says whether an organization's record has
+	// send times (written by this version), or must be estimated from its
+	// people.
+	ContentRequestsRecorded(org string) bool
 }
 
 var _ ContentLog = (*state.Store)(nil)
@@ -52,17 +53,18 @@ func (t *forOrg) RoundTrip(req *http.Request) (*http.Response, error) {
 // token is shared by all its organizations; an installation acts on one.
 //
 // Runs of this version record when each request went out and with which
-// credential (state.Org.SentBy, see contentSent), and those times are used
-// as they are, over every organization of the state: the hour's budget is
-// the credential's, whichever organizations this run was given. For an
+// credential (state.Org.ContentRequestsBy, see contentSent), and those
+// times are used as they are, over every organization of the state: the
+// hour's budget is the credential's, whichever organizations this run was
+// given. For an
 // organization whose state has no such record (written by an older
 // version), it is estimated from the people (legacyContent).
 func (s *Session) contentHistory(identity string, since time.Time) []time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := s.content.SentBy(identity, since)
+	out := s.content.ContentRequestsBy(identity, since)
 	for _, org := range s.scope[identity] {
-		if s.content.SentRecorded(org) {
+		if s.content.ContentRequestsRecorded(org) {
 			continue
 		}
 		// Kept for contentSent, taken before this run records anyone.
@@ -88,7 +90,7 @@ func (s *Session) contentHistory(identity string, since time.Time) []time.Time {
 // time: counting it late is safe, counting it early is not.
 func legacyContent(o state.Org, since time.Time) []time.Time {
 	var out []time.Time
-	for _, at := range sentSince(o, since.Add(-assumedRunLength)) {
+	for _, at := range requestsFromPeople(o, since.Add(-assumedRunLength)) {
 		out = append(out, at.Add(assumedRunLength))
 	}
 	return out
@@ -109,8 +111,8 @@ func (s *Session) contentSent(req *http.Request, at time.Time) error {
 	s.mu.Unlock()
 	identity := ghtransport.IdentityOf(req.Context())
 	return s.content.Update(org, func(e *state.Edit) {
-		e.SeedSent(seed)
-		e.AddSentBy(identity, at)
+		e.SeedContentRequests(seed)
+		e.AddContentRequestBy(identity, at)
 	})
 }
 
@@ -119,36 +121,44 @@ func (s *Session) contentSent(req *http.Request, at time.Time) error {
 // over, which a run does not outlast in practice.
 const assumedRunLength = time.Hour
 
-// sentSince lists the content-creating requests an organization's record
-// shows since a time (see contentHistory).
-func sentSince(o state.Org, since time.Time) []time.Time {
+// requestsFromPeople estimates the content-creating requests an
+// organization's people show since a time (see contentHistory).
+func requestsFromPeople(o state.Org, since time.Time) []time.Time {
 	var out []time.Time
 	for _, p := range o.People {
-		if (p.Status != state.Invited && p.Status != state.Inviting) || p.At.Before(since) {
+		at := p.At
+		switch p.Status {
+		case state.Invited, state.Inviting:
+		case state.Accepted, state.Expired, state.Failed:
+			at = p.InvitedAt // when the invitation went out, not its fate
+		default:
 			continue
 		}
-		out = append(out, p.At)
+		if at.IsZero() || at.Before(since) {
+			continue
+		}
+		out = append(out, at)
 		if p.CommentURL != "" {
-			out = append(out, p.At)
+			out = append(out, at)
 		}
 	}
 	return out
 }
 
-// Paced is the GitHub client reconcile acts through, with one translation:
-// an invitation that the polite transport held back because the
+// ReconcileClient is the GitHub client reconcile acts through, with one
+// translation: an invitation that the polite transport held back because the
 // credential's hourly budget of content-creating requests is spent (a
 // ghtransport.RateLimitError of KindContent: nothing was sent) is GitHub's
 // invitation limit to reconcile, so that it and everyone after it wait in
 // the queue for a later run instead of failing the organization.
-type Paced struct {
+type ReconcileClient struct {
 	*ghapi.Client
 }
 
-var _ reconcile.Client = Paced{}
+var _ reconcile.Client = ReconcileClient{}
 
 // SendInvitation implements reconcile.Inviter.
-func (c Paced) SendInvitation(ctx context.Context, org string, userID int64, opts reconcile.InviteOptions) error {
+func (c ReconcileClient) SendInvitation(ctx context.Context, org string, userID int64, opts reconcile.InviteOptions) error {
 	err := c.Client.SendInvitation(ctx, org, userID, opts)
 	var rl *ghtransport.RateLimitError
 	if errors.As(err, &rl) && rl.Kind == ghtransport.KindContent {

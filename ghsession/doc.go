@@ -2,7 +2,10 @@
 // credentials in (Credentials, resolved by cmd from flags and the
 // environment), one ghtransport stack per identity (the token, or each App
 // installation), the organizations to act on as Targets with a client each,
-// and the checks that go with the credentials: in token mode, that the
+// the one loop that acts on them (Each: a target's error, a skip, or the
+// caller's function, a few at a time), ReconcileClient (a spent hourly
+// budget is reconcile's invitation limit), and the checks that go with the
+// credentials: in token mode, that the
 // token's user is an owner before anything is sent (MayInvite), and
 // whether GitHub refused the token (Refused).
 //

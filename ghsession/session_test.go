@@ -234,9 +234,9 @@ func budgetStore(t *testing.T, sent map[string]int, by map[string]ghsession.Iden
 		if err := st.Update(org, func(e *state.Edit) {
 			for range n {
 				if id, ok := by[org]; ok {
-					e.AddSentBy(id.String(), at)
+					e.AddContentRequestBy(id.String(), at)
 				} else {
-					e.AddSent(at)
+					e.AddContentRequest(at)
 				}
 			}
 		}); err != nil {
@@ -256,7 +256,7 @@ func invite(t *testing.T, tg ghsession.Target, userID int64) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ghsession.Paced{Client: c}.SendInvitation(context.Background(), tg.Org, userID, reconcile.InviteOptions{})
+	return ghsession.ReconcileClient{Client: c}.SendInvitation(context.Background(), tg.Org, userID, reconcile.InviteOptions{})
 }
 
 // Each installation's budget starts from its own organization's record, and
@@ -278,7 +278,7 @@ func TestContentBudgetOfAnInstallationIsItsOrganizations(t *testing.T) {
 	// Two of alpha's installation's three went out ten minutes ago.
 	if err := st.Update("alpha", func(e *state.Edit) {
 		for range 2 {
-			e.AddSentBy(ts[0].Identity.String(), time.Now().Add(-10*time.Minute))
+			e.AddContentRequestBy(ts[0].Identity.String(), time.Now().Add(-10*time.Minute))
 		}
 	}); err != nil {
 		t.Fatal(err)
@@ -323,8 +323,8 @@ func TestContentBudgetOfATokenIsEveryOrganizations(t *testing.T) {
 // recorded counts the requests an organization's record holds, with or
 // without the credential that sent them.
 func recorded(o state.Org) int {
-	n := len(o.Sent)
-	for _, ts := range o.SentBy {
+	n := len(o.ContentRequests)
+	for _, ts := range o.ContentRequestsBy {
 		n += len(ts)
 	}
 	return n

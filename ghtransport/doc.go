@@ -1,10 +1,13 @@
 // Package ghtransport holds the http.RoundTrippers that let snekomatic's
 // GitHub clients (go-github and githubv4, sharing one *http.Client) ride
-// out GitHub's faults and limits. The command builds
+// out GitHub's faults and limits. Package ghsession builds, for every
+// credential,
 //
-//	auth (oauth2 or ghinstallation) → New(base, opts) → base transport
+//	authWatch → oauth2 or the App's installation token → WithIdentity
+//	  → NewPerIdentity(base, opts) → that identity's stack → base transport
 //
-// and New stacks small transports, outermost first:
+// and each stack (New builds one on its own) is small transports,
+// outermost first:
 //
 //	GraphQLErrorTypes → Polite → RateLimit → Retry → graphQLTimeouts → base
 //

@@ -80,10 +80,12 @@ func NewPolite(base http.RoundTripper, o Options, history []time.Time) *Polite {
 	return p
 }
 
-// contentPath matches the REST writes that create content GitHub notifies
-// people about: invitations and comments.
+// invitationPath matches an invitation, which counts for two in the content
+// budget: its welcome comment must fit in the hour too (wait).
 var invitationPath = regexp.MustCompile(`/invitations$`)
 
+// contentPath matches the REST writes that create content GitHub notifies
+// people about: invitations, comments and membership changes.
 var contentPath = regexp.MustCompile(`/(invitations|comments)$|/memberships/[^/]+$`)
 
 // classify says whether req is a write, and whether it creates content.
@@ -189,9 +191,11 @@ func (t *Polite) wait(req *http.Request, content bool, b *budget) error {
 	if content {
 		now := t.o.Now()
 		// An invitation goes only when its welcome comment fits in the
-		// hour too, so that nobody is invited and left unwelcomed.
+		// hour too, so that nobody is invited and left unwelcomed; one
+		// that no welcome will follow (WithoutFollowUp) needs room for
+		// itself alone.
 		need := 1
-		if invitationPath.MatchString(req.URL.Path) {
+		if invitationPath.MatchString(req.URL.Path) && !noFollowUp(req.Context()) {
 			need = 2
 		}
 		if wait, reset := t.contentWait(now, need); wait > 0 {
@@ -343,4 +347,22 @@ func (p *PerIdentity) stack(id string) http.RoundTripper {
 		p.stacks[id] = s
 	}
 	return s
+}
+
+// followUpKey marks, in a request's context, an invitation that no
+// welcome comment will follow (WithoutFollowUp).
+type followUpKey struct{}
+
+// WithoutFollowUp marks the requests of ctx as invitations that no
+// content-creating request follows (their welcome comment will not be
+// posted: comments are off, or the pull request is too old), so that each
+// needs room for itself alone in the hour's content budget, not for a
+// welcome too.
+func WithoutFollowUp(ctx context.Context) context.Context {
+	return context.WithValue(ctx, followUpKey{}, true)
+}
+
+func noFollowUp(ctx context.Context) bool {
+	v, _ := ctx.Value(followUpKey{}).(bool)
+	return v
 }

@@ -1,6 +1,7 @@
 package ghtransport_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -197,5 +198,38 @@ func TestGraphQLTimeoutIn200IsNotRetriedForAMutation(t *testing.T) {
 	resp, _, err := do(t, ghtransport.New(nil, c.options(t)), "POST", s.URL("/api/graphql"), `{"query":"mutation { x }"}`)
 	if err != nil || resp.StatusCode != http.StatusBadGateway {
 		t.Fatalf("status %v, err %v; want the 502 it is, once", resp, err)
+	}
+}
+
+// An invitation that no welcome will follow needs room for itself alone:
+// with one place left in the hour it goes, where one that a welcome
+// follows waits for two.
+func TestInvitationWithoutFollowUpNeedsRoomForItselfAlone(t *testing.T) {
+	c := newClock()
+	a, srv := newArrivals(t, c)
+	o := c.options(t)
+	o.MaxWait = -1
+	// 499 of the hour's 500 went out in the last 40 minutes.
+	var history []time.Time
+	for i := range 499 {
+		history = append(history, start.Add(-40*time.Minute+time.Duration(i)*time.Second))
+	}
+	o.ContentHistory = func(string, time.Time) []time.Time { return history }
+	rt := ghtransport.New(nil, o)
+	var rl *ghtransport.RateLimitError
+	if _, _, err := do(t, rt, "POST", srv.URL+"/api/v3/orgs/o/invitations", `{}`); !errors.As(err, &rl) {
+		t.Fatalf("an invitation a welcome follows, one place left: err = %v, want it held back", err)
+	}
+	req, err := http.NewRequestWithContext(ghtransport.WithoutFollowUp(context.Background()), "POST", srv.URL+"/api/v3/orgs/o/invitations", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("an invitation no welcome follows, one place left: %v", err)
+	}
+	resp.Body.Close()
+	if len(a.all) != 1 {
+		t.Errorf("%d requests reached GitHub, want the one", len(a.all))
 	}
 }

@@ -66,7 +66,7 @@ func (r *orgRun) withUserIDs(plan []Decision) []Decision {
 // recordOnly are the decisions that only record what GitHub already says,
 // with the status each records.
 var recordOnly = map[Action]state.Status{ActRecordMember: state.Member, ActRecordPending: state.Pending, ActQueue: state.Queued,
-	ActCount: state.Counting, ActRecordDeclined: state.Invited}
+	ActCount: state.Counting, ActRecordDeclined: state.Invited, ActPropose: state.Proposed}
 
 // recordSettled saves the decisions that need no request together, in one
 // write (a backfill can hold thousands of members).
@@ -75,7 +75,7 @@ func (r *orgRun) recordSettled(plan []Decision) error {
 		for _, d := range plan {
 			if status, ok := recordOnly[d.Action]; ok {
 				reason := ""
-				if d.Action == ActQueue || d.Action == ActCount || d.Action == ActRecordDeclined {
+				if d.Action == ActQueue || d.Action == ActCount || d.Action == ActRecordDeclined || d.Action == ActPropose {
 					reason = d.Reason
 				}
 				p := r.personAs(d.Candidate, status, reason)
@@ -93,7 +93,7 @@ func (r *orgRun) recordSettled(plan []Decision) error {
 func (r *orgRun) settle(ctx context.Context, plan []Decision) (invites []Decision) {
 	for _, d := range plan {
 		switch d.Action {
-		case ActRecordMember, ActRecordPending, ActQueue, ActCount, ActKeepUnsure:
+		case ActRecordMember, ActRecordPending, ActQueue, ActCount, ActKeepUnsure, ActPropose:
 			r.rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
 		case ActRecordDeclined:
 			e := entry(d.Login, d.ID, d.PR, d.Reason)
@@ -113,13 +113,20 @@ func (r *orgRun) settle(ctx context.Context, plan []Decision) (invites []Decisio
 func (r *orgRun) confirm(ctx context.Context, d Decision) {
 	p := r.personAs(d.Candidate, state.Invited, "")
 	p.CommentURL = d.CommentURL
+	late := ""
+	if d.CommentURL == "" {
+		late = r.tooLate(d)
+	}
+	if late != "" {
+		p.NoComment, p.Reason = true, late
+	}
 	if err := r.st.Update(r.org, func(o *state.Edit) { o.Put(d.ID, p) }); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("record %s as invited: %w", d.Login, err))
 		return
 	}
-	r.rep.add(ActInvite, entry(d.Login, d.ID, d.PR, d.Reason))
-	if r.wantsWelcome(d) && d.CommentURL == "" && r.stop == nil {
-		r.fail(r.welcomeAndSave(ctx, []welcome{{ID: d.ID, Login: d.Login, PR: d.PR}})...)
+	r.rep.add(ActInvite, entry(d.Login, d.ID, d.PR, withLate(d.Reason, late)))
+	if r.wantsWelcome(d) && d.CommentURL == "" && late == "" && r.stop == nil {
+		r.fail(r.welcomeAndSave(ctx, []welcome{{ID: d.ID, Login: d.Login, PR: d.PR, CoAuthor: d.CoAuthor}})...)
 	}
 }
 
@@ -196,16 +203,23 @@ func (r *orgRun) inviteOne(ctx context.Context, d Decision) (*state.Person, *Ent
 	} else if o.Err != nil {
 		r.errs = append(r.errs, o.Err)
 	}
+	late := ""
+	if o.Invited {
+		late = r.tooLate(d)
+	}
 	if o.Action == actSkip {
 		r.rep.Skipped = append(r.rep.Skipped, entry(d.Login, d.ID, d.PR, o.Reason))
 	} else {
-		r.rep.add(o.Action, entry(d.Login, d.ID, d.PR, o.Reason))
+		r.rep.add(o.Action, entry(d.Login, d.ID, d.PR, withLate(o.Reason, late)))
 	}
 	if o.Status == "" {
 		return nil, nil
 	}
 	p := r.personAs(d.Candidate, o.Status, o.Note)
-	if !o.Invited || !r.wantsWelcome(d) {
+	if late != "" {
+		p.NoComment, p.Reason = true, late
+	}
+	if !o.Invited || !r.wantsWelcome(d) || late != "" {
 		return p, nil
 	}
 	return p, r.welcomeNew(ctx, d, p)
@@ -215,7 +229,9 @@ func (r *orgRun) inviteOne(ctx context.Context, d Decision) (*state.Person, *Ent
 // besides GitHub's answer: whether an invitee refused as unknown is gone,
 // and which configured team a refusal of the teams is about.
 func (r *orgRun) send(ctx context.Context, d Decision) answer {
-	a := answer{Err: r.inviteOnce(ctx, d.Candidate)}
+	how := r.invite
+	how.NoWelcome = !r.wantsWelcome(d) || r.tooLate(d) != ""
+	a := answer{Err: r.inviteOnce(ctx, d.Candidate, how)}
 	switch kindOf(a.Err) {
 	case answerUnknownInvitee:
 		exists, err := r.c.UserExists(ctx, d.ID)
@@ -232,7 +248,7 @@ func (r *orgRun) send(ctx context.Context, d Decision) answer {
 // report entry; nil when it was not posted. Not looked for first: a
 // comment posted now but not saved is found by its marker on the next run.
 func (r *orgRun) welcomeNew(ctx context.Context, d Decision, p *state.Person) *Entry {
-	url, err := r.findOrPostWelcome(ctx, welcome{ID: d.ID, Login: d.Login, PR: d.PR}, false)
+	url, err := r.findOrPostWelcome(ctx, welcome{ID: d.ID, Login: d.Login, PR: d.PR, CoAuthor: d.CoAuthor}, false)
 	if err != nil {
 		if !noWelcome(p, d.Login, err, r.rep) {
 			r.fail(err)
@@ -246,10 +262,8 @@ func (r *orgRun) welcomeNew(ctx context.Context, d Decision, p *state.Person) *E
 }
 
 // wantsWelcome: comments are on, and d has a pull request on record to
-// comment on (a person queued without one has not).
-func (r *orgRun) wantsWelcome(d Decision) bool {
-	return !r.opts.Policy.NoComment && d.PR.Repo != ""
-}
+// comment on (a person queued without one has not), and is not a renewal.
+func (r *orgRun) wantsWelcome(d Decision) bool { return wantsWelcome(d, r.opts.Policy) }
 
 // warnLimited warns, when invitations had to wait for a reason other than
 // a terminal failure (reported on its own), how many wait.
@@ -306,8 +320,8 @@ func (r *orgRun) queueAll(batch []Decision, reason string) error {
 // earlier run may already have invited (Unsure), and for the second send,
 // GitHub's "already invited" or "already a member" means that the earlier
 // one arrived. ResolveUnsure decides each of these.
-func (r *orgRun) inviteOnce(ctx context.Context, who Candidate) error {
-	c, org, how := r.c, r.org, r.invite
+func (r *orgRun) inviteOnce(ctx context.Context, who Candidate, how InviteOptions) error {
+	c, org := r.c, r.org
 	err := c.SendInvitation(ctx, org, who.ID, how)
 	resent := who.Unsure
 	if errors.Is(err, ErrMaybeSent) {

@@ -316,7 +316,7 @@ func TestResendRefusedAsAlreadyInvitedIsOurs(t *testing.T) {
 		t.Fatalf("recorded %+v, report %+v; want invited and welcomed", p, rep.Invited)
 	}
 	o := st.Org(org)
-	if n := o.SentSince(now.Add(-24 * time.Hour)); n != 1 {
+	if n := o.InvitationsSince(now.Add(-24 * time.Hour)); n != 1 {
 		t.Errorf("%d invitations count against the daily allowance, want 1", n)
 	}
 }
@@ -997,7 +997,7 @@ func TestSearchFailureLeavesTheCursor(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "502") {
 		t.Fatalf("error = %v, want the search's", err)
 	}
-	if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0], "502") {
+	if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Error(), "502") {
 		t.Errorf("report errors %q, want the search's", rep.Errors)
 	}
 	if got := st.Org(org).Cursor; !got.Equal(cursor) || len(c.Created) != 0 || len(st.Org(org).People) != 0 {

@@ -18,6 +18,9 @@ type PullRequest struct {
 	// RepoFork, RepoArchived and RepoPrivate describe the repository, for
 	// RepoFilter.
 	RepoFork, RepoArchived, RepoPrivate bool
+	// Credit is what its commits say of its authors: read only when
+	// SearchQuery.CoAuthors asks (coauthor.go); nil otherwise.
+	Credit *Credit
 }
 
 // Author is who opened a pull request.
@@ -43,6 +46,9 @@ type SearchQuery struct {
 	// CreatedFrom, when set, keeps only pull requests created at or after
 	// it. Results are always sorted by creation time, oldest first.
 	CreatedFrom time.Time
+	// CoAuthors asks for the authors of each pull request's commits too
+	// (PullRequest.Credit), for Policy.CoAuthors.
+	CoAuthors bool
 }
 
 // SearchPage is one page of the merged pull requests in a window.
@@ -116,6 +122,11 @@ type InviteOptions struct {
 	Role string
 	// TeamIDs are the teams the invitee joins when they accept.
 	TeamIDs []int64
+	// NoWelcome says that no welcome comment will follow this invitation
+	// (comments are off, or its pull request is too old), so that it
+	// needs room for itself alone under GitHub's hourly limit on
+	// content-creating requests.
+	NoWelcome bool
 }
 
 // Inviter changes things on GitHub: the only interface here that mutates.

@@ -24,6 +24,27 @@ type Candidate struct {
 	// Note explains an invitation that is not the usual first one (an
 	// expired invitation renewed under Policy.ReinviteExpiredAfter).
 	Note string
+	// CoAuthor is set when PR is one they co-authored (Policy.CoAuthors)
+	// rather than opened.
+	CoAuthor bool
+	// Renewal is set for someone whose expired invitation was renewed
+	// (state.Person.Renewed): their first invitation's welcome stands,
+	// and no second one is posted.
+	Renewal *Renewal
+}
+
+// Renewal is the first invitation's welcome of a renewed invitation.
+type Renewal struct {
+	CommentURL string
+	NoComment  bool
+}
+
+// renewalOf is p's Renewal, nil unless p was renewed.
+func renewalOf(p *state.Person) *Renewal {
+	if p == nil || !p.Renewed {
+		return nil
+	}
+	return &Renewal{CommentURL: p.CommentURL, NoComment: p.NoComment}
 }
 
 // Skip is an author who is never a candidate, with the reason.
@@ -48,6 +69,10 @@ type Classification struct {
 	Renamed map[int64]string
 	// Filtered counts the pull requests dropped by Policy.Repos.
 	Filtered int
+	// CoAuthored counts, by user id, the pull requests read on which a
+	// person is credited as a co-author and is not the author
+	// (Policy.CoAuthors): each counts towards Policy.MinMergedPRs.
+	CoAuthored map[int64]int
 }
 
 // Classify is the first, pure half of planning: it sorts every author into
@@ -64,6 +89,7 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 	byID := map[int64]int{}
 	skips := skipList{}
 	knownSeen := map[int64]string{} // id → current login
+	ks := classifying{known: known, reinvite: reinvite, byID: byID, seen: knownSeen}
 	skip := func(key, login string, pr PullRequest, reason string) {
 		if skips.first(key) {
 			cl.Skipped = append(cl.Skipped, Skip{Login: login, PR: pr, Reason: reason})
@@ -83,30 +109,27 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 		}
 		if reason != "" {
 			skip(key, login, pr, reason)
-			continue
+		} else {
+			cl.consider(ks, a, pr, false)
 		}
-		p := known[a.ID]
-		if p != nil && settled(p, pr, reinvite[a.ID] != "") {
-			knownSeen[a.ID] = a.Login
-			continue
+		for _, co := range coAuthors(pr, pol.CoAuthors) {
+			if pat, ok := pol.excludedBy(co.Login); ok {
+				skip("User/"+strings.ToLower(co.Login), co.Login, pr, excludedReason(pat))
+				continue
+			}
+			cl.consider(ks, co, pr, true)
 		}
-		if _, ok := byID[a.ID]; ok {
-			continue // prs are sorted, so the first one seen is the earliest
-		}
-		c := Candidate{ID: a.ID, Login: a.Login, PR: pr}
-		if p != nil && p.Status == state.Invited {
-			c.Note = reinvite[a.ID]
-		}
-		byID[a.ID] = len(cl.Candidates)
-		cl.Candidates = append(cl.Candidates, c)
 	}
 	// People queued by an earlier run keep their place and their original
-	// pull request, even when the cursor has long passed it.
+	// pull request, even when the cursor has long passed it. So do people
+	// proposed while the organization asked for approval, once it no longer
+	// does: nobody reads the approval issue for them any more.
 	for id, p := range known {
-		if p.Status != state.Queued && p.Status != state.Inviting {
+		if p.Status != state.Queued && p.Status != state.Inviting && !(p.Status == state.Proposed && pol.ApprovalRepo == "") {
 			continue
 		}
-		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web)}
+		c := Candidate{ID: id, Login: p.Login, Queued: true, Unsure: p.Status == state.Inviting, PR: pullRequest(p.PR, web),
+			Renewal: renewalOf(p), CoAuthor: p.CoAuthor}
 		i, seen := byID[id]
 		if seen {
 			c.Login = cl.Candidates[i].Login // the fresher login
@@ -127,6 +150,44 @@ func Classify(prs []PullRequest, known map[int64]*state.Person, pol Policy, rein
 	cl.countKnown(known, knownSeen, byID)
 	slices.SortFunc(cl.Candidates, compareCandidates)
 	return cl
+}
+
+// consider sorts one person credited on pr (its author, or with coAuthor
+// a co-author) into a candidate or someone already settled, and counts
+// the pull requests a co-author is credited on (each once, however many
+// commits name them).
+func (cl *Classification) consider(ks classifying, a Author, pr PullRequest, coAuthor bool) {
+	known, reinvite, byID, knownSeen := ks.known, ks.reinvite, ks.byID, ks.seen
+	if coAuthor {
+		if cl.CoAuthored == nil {
+			cl.CoAuthored = map[int64]int{}
+		}
+		cl.CoAuthored[a.ID]++
+	}
+	p := known[a.ID]
+	if p != nil && settled(p, pr, reinvite[a.ID] != "") {
+		knownSeen[a.ID] = a.Login
+		return
+	}
+	if _, ok := byID[a.ID]; ok {
+		return // prs are sorted, so the first one seen is the earliest
+	}
+	c := Candidate{ID: a.ID, Login: a.Login, PR: pr, CoAuthor: coAuthor, Renewal: renewalOf(p)}
+	if p != nil && (p.Status == state.Invited || p.Status == state.Expired) {
+		c.Note = reinvite[a.ID]
+	}
+	byID[a.ID] = len(cl.Candidates)
+	cl.Candidates = append(cl.Candidates, c)
+}
+
+// classifying is what Classify keeps while it reads the pull requests.
+type classifying struct {
+	known    map[int64]*state.Person
+	reinvite map[int64]string
+	// byID indexes the candidates; seen holds the current logins of the
+	// known people met who are settled.
+	byID map[int64]int
+	seen map[int64]string
 }
 
 // countKnown counts the known people seen (id → current login) who are
@@ -189,8 +250,10 @@ func settled(p *state.Person, pr PullRequest, reinvite bool) bool {
 	switch {
 	case p.Status == state.Counting:
 		return p.PR != nil && !pr.MergedAt.After(p.PR.MergedAt)
-	case p.Status == state.Invited && reinvite:
+	case (p.Status == state.Invited || p.Status == state.Expired) && reinvite:
 		return false
+	case p.Status == state.Proposed:
+		return true // the approval issue decides, not another pull request
 	}
 	return p.Status.Final()
 }
@@ -246,6 +309,10 @@ const (
 	// is on their pull request) but they are not a member: it was declined
 	// or cancelled. Recorded as invited, never asked again.
 	ActRecordDeclined Action = "record-declined"
+	// ActPropose: the organization asks its maintainers first
+	// (Policy.ApprovalRepo): recorded as proposed, listed on the approval
+	// issue, not invited (see Gate).
+	ActPropose Action = "propose"
 )
 
 // Decision is one line of a plan.
@@ -347,7 +414,7 @@ func Plan(cands []Candidate, lk Lookup, lim Limits) []Decision {
 		case budget == 0:
 			d.Action, d.Reason = ActQueue, lim.LimitReason
 		default:
-			d.Action, d.Reason = ActInvite, c.Note
+			d.Action, d.Reason = ActInvite, inviteReason(c)
 			if budget > 0 {
 				budget--
 			}

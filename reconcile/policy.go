@@ -41,11 +41,25 @@ type Policy struct {
 	// Comment, when set, renders the welcome comment from a WelcomeData;
 	// nil means the standard text. WelcomeMarker is always appended.
 	Comment *template.Template
+	// CommentMaxAge, when positive, is how long after its merge a pull
+	// request is still welcomed on: someone whose pull request is older is
+	// invited without a welcome comment, and recorded so that none is
+	// posted later (welcomeDue). Zero means no limit.
+	CommentMaxAge time.Duration
+	// CoAuthors credits the co-authors of a merged pull request (the
+	// accounts GitHub resolves among its commits' authors) as its author
+	// is credited (coauthor.go).
+	CoAuthors bool
 	// ReinviteExpiredAfter, when positive, lets someone snekomatic invited
 	// be invited again on their next merged pull request once their
 	// invitation expired at least that long ago. Zero keeps the promise of
 	// asking only once.
 	ReinviteExpiredAfter time.Duration
+	// RenewExpired (renew_expired: once) sends an invitation of
+	// snekomatic's that expired unanswered again, once, as soon as a run
+	// learns of the expiry, without waiting for another merged pull
+	// request, and without a second welcome (see learnFates).
+	RenewExpired bool
 	// Overlap is how far before the cursor the window starts.
 	Overlap time.Duration
 	// Lookback is how far back a first run (no cursor) reads.
@@ -58,6 +72,10 @@ type Policy struct {
 	// it, so a run does not knowingly walk into GitHub's refusal. Zero or
 	// less means no limit.
 	DailyInviteLimit int
+	// ApprovalRepo, when set (OWNER/NAME), asks the maintainers first:
+	// newcomers are proposed on an issue in that repository, and invited
+	// once a maintainer ticks their box there (approval.go).
+	ApprovalRepo string
 }
 
 // The invitation roles a Policy may ask for: config's names, which are
@@ -84,7 +102,11 @@ func PolicyFrom(r config.Resolved) Policy {
 		},
 		NoComment:            !r.Comment,
 		Comment:              r.Template,
+		CommentMaxAge:        r.CommentMaxAge,
+		CoAuthors:            r.CoAuthors,
 		ReinviteExpiredAfter: r.ReinviteExpiredAfter,
+		RenewExpired:         r.RenewExpired == config.RenewOnce,
+		ApprovalRepo:         r.ApprovalRepo,
 		Overlap:              r.Overlap,
 		Lookback:             r.Lookback,
 		MaxInvites:           r.MaxInvites,
@@ -163,13 +185,16 @@ func (p Policy) invitationRole() string {
 }
 
 // WelcomeData is what a welcome comment template can use:
-// {{.Login}}, {{.Org}}, {{.PR.Repo}}, {{.PR.Number}}, {{.PR.URL}} and
-// {{.AcceptURL}}.
+// {{.Login}}, {{.Org}}, {{.PR.Repo}}, {{.PR.Number}}, {{.PR.URL}},
+// {{.AcceptURL}} and {{.CoAuthor}}.
 type WelcomeData struct {
 	Login     string
 	Org       string
 	PR        WelcomePR
 	AcceptURL string
+	// CoAuthor is true when Login co-authored the pull request (a commit
+	// names them as an author; Policy.CoAuthors) rather than opened it.
+	CoAuthor bool
 }
 
 // WelcomePR is the pull request a welcome comment is posted on.

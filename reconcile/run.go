@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func Org(ctx context.Context, c Client, st *state.Store, org string, opts Option
 	rep := newReport(org, opts.DryRun)
 	err := newOrgRun(c, st, org, opts, rep).run(ctx)
 	if err != nil && len(rep.Errors) == 0 {
-		rep.Errors = append(rep.Errors, err.Error())
+		rep.Errors = append(rep.Errors, err)
 	}
 	return rep, err
 }
@@ -65,6 +66,13 @@ type orgRun struct {
 	// queue: the run was interrupted, GitHub's invitation limit was met,
 	// or stop (see limit).
 	limited string
+	// failed are the organization's failed invitations, once read
+	// (failedRead): at most once a run.
+	failed     []FailedInvitation
+	failedRead bool
+	// approval is set when the organization asks its maintainers first
+	// (Policy.ApprovalRepo), once the approval issue is read.
+	approval *approvalRun
 }
 
 func newOrgRun(c Client, st *state.Store, org string, opts Options, rep *Report) *orgRun {
@@ -97,9 +105,15 @@ func (r *orgRun) fail(errs ...error) {
 }
 
 // personAs is how a candidate is recorded with a status.
+// A renewal keeps the first invitation's welcome, and its mark.
 func (r *orgRun) personAs(d Candidate, status state.Status, reason string) *state.Person {
-	return &state.Person{Login: d.Login, Status: status, At: r.opts.Now, PR: prRef(d.PR), Reason: reason,
-		NoComment: status == state.Invited && r.opts.Policy.NoComment}
+	p := &state.Person{Login: d.Login, Status: status, At: r.opts.Now, PR: prRef(d.PR), Reason: reason,
+		NoComment: status == state.Invited && r.opts.Policy.NoComment, CoAuthor: d.CoAuthor && d.PR.Repo != ""}
+	if d.Renewal != nil {
+		p.Renewed, p.CommentURL = true, d.Renewal.CommentURL
+		p.NoComment = d.Renewal.NoComment || d.Renewal.CommentURL == ""
+	}
+	return p
 }
 
 func (r *orgRun) run(ctx context.Context) error {
@@ -113,13 +127,25 @@ func (r *orgRun) run(ctx context.Context) error {
 	if err := r.resolveTeams(ctx); err != nil {
 		return err
 	}
+	if r.opts.Policy.ApprovalRepo != "" {
+		var err error
+		if known, err = r.readApproval(ctx, known); err != nil {
+			return err
+		}
+	}
 	w, gap := r.window(known)
 	p, err := r.plan(ctx, known, w)
 	if err != nil {
 		return err
 	}
+	if r.approval != nil {
+		p.decisions = Gate(p.decisions, r.opts.Policy.MinMergedPRs)
+	}
 	if r.opts.DryRun {
 		r.reportDryRun(p, known.Cursor, w, gap)
+		if r.approval != nil {
+			r.writeApproval(ctx, proposedIn(known.People, p.decisions, r.opts.Now))
+		}
 		return nil
 	}
 	// The window has been read completely and everyone in it is recorded
@@ -130,10 +156,11 @@ func (r *orgRun) run(ctx context.Context) error {
 	if r.apply(ctx, p.decisions, p.welcomes) {
 		r.saveCursor(w, gap, p.renamed)
 	}
-	r.rep.Cursor = r.st.Cursor(r.org)
-	for _, e := range r.errs {
-		r.rep.Errors = append(r.rep.Errors, e.Error())
+	if r.approval != nil {
+		r.writeApproval(ctx, r.st.Org(r.org).People)
 	}
+	r.rep.Cursor = r.st.Cursor(r.org)
+	r.rep.Errors = append(r.rep.Errors, r.errs...)
 	return errors.Join(r.errs...)
 }
 
@@ -190,8 +217,15 @@ func (r *orgRun) plan(ctx context.Context, known state.Org, w Window) (planned, 
 	if err != nil {
 		return planned{}, err
 	}
+	changed, err := r.learnFates(ctx, known, col)
+	if err != nil {
+		return planned{}, err
+	}
+	if changed {
+		known = r.st.Org(r.org)
+	}
 	pol := r.opts.Policy
-	reinvite, err := renewable(ctx, r.c, r.org, col.prs, known, r.opts)
+	reinvite, err := r.renewable(ctx, col.prs, known)
 	if err != nil {
 		return planned{}, err
 	}
@@ -206,6 +240,7 @@ func (r *orgRun) plan(ctx context.Context, known state.Org, w Window) (planned, 
 	if err != nil {
 		return planned{}, err
 	}
+	addCoAuthored(lk, cl.CoAuthored)
 	budget, limitReason := inviteBudget(known, r.opts)
 	p := planned{renamed: cl.Renamed,
 		decisions: Plan(cl.Candidates, lk, Limits{Budget: budget, LimitReason: limitReason, MinMergedPRs: pol.MinMergedPRs})}
@@ -219,7 +254,11 @@ func (r *orgRun) plan(ctx context.Context, known state.Org, w Window) (planned, 
 // now and then.
 func (r *orgRun) collect(ctx context.Context, w Window) (collected, error) {
 	lastLog := time.Now()
-	col, err := collect(ctx, r.c, r.org, w, func(sofar collected) {
+	var s Searcher = r.c
+	if r.opts.Policy.CoAuthors {
+		s = withCredit{r.c}
+	}
+	col, err := collect(ctx, s, r.org, w, func(sofar collected) {
 		if time.Since(lastLog) >= 5*time.Second {
 			lastLog = time.Now()
 			r.log.Info("still reading merged pull requests", "pull_requests", len(sofar.prs), "requests", sofar.requests, "progress", true)
@@ -229,6 +268,9 @@ func (r *orgRun) collect(ctx context.Context, w Window) (collected, error) {
 	r.rep.Warnings = append(r.rep.Warnings, col.notes...)
 	for _, n := range col.notes {
 		r.log.Warn(n)
+	}
+	if r.opts.Policy.CoAuthors {
+		r.reportCredit(col.prs)
 	}
 	return col, err
 }
@@ -255,10 +297,19 @@ func (r *orgRun) lookUp(ctx context.Context, cands []Candidate, col collected) (
 // reportDryRun reports the plan of a dry run, and where the cursor would be.
 func (r *orgRun) reportDryRun(p planned, cursor time.Time, w Window, gap bool) {
 	for _, d := range p.decisions {
-		r.rep.add(d.Action, entry(d.Login, d.ID, d.PR, d.Reason))
+		reason, late := d.Reason, ""
+		if d.Action == ActInvite || d.Action == ActConfirm {
+			late = r.tooLate(d)
+			reason = withLate(reason, late)
+		}
+		e := entry(d.Login, d.ID, d.PR, reason)
+		r.previewWelcome(&e, welcome{ID: d.ID, Login: d.Login, PR: d.PR, CoAuthor: d.CoAuthor}, late == "" && welcomeDue(d, r.opts.Policy))
+		r.rep.add(d.Action, e)
 	}
 	for _, wl := range p.welcomes {
-		r.rep.Welcomed = append(r.rep.Welcomed, entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post"))
+		e := entry(wl.Login, wl.ID, wl.PR, "welcome comment still to post")
+		r.previewWelcome(&e, wl, welcomeDue(Decision{Candidate: Candidate{PR: wl.PR}, Action: ActInvite}, r.opts.Policy))
+		r.rep.Welcomed = append(r.rep.Welcomed, e)
 	}
 	r.rep.Cursor = cursor
 	if !gap {
@@ -290,7 +341,7 @@ func inviteBudget(known state.Org, opts Options) (int, string) {
 	pol := opts.Policy
 	budget, reason := pol.MaxInvites, fmt.Sprintf("--max-invites %d reached for this run", pol.MaxInvites)
 	if pol.DailyInviteLimit > 0 {
-		sent := known.SentSince(opts.Now.Add(-24 * time.Hour))
+		sent := known.InvitationsSince(opts.Now.Add(-24 * time.Hour))
 		left := max(0, pol.DailyInviteLimit-sent)
 		if budget < 0 || left < budget {
 			budget = left
@@ -414,28 +465,38 @@ func lookForMarkers(ctx context.Context, c Inviter, org string, cands []Candidat
 	return nil
 }
 
-// renewable finds the people recorded as invited whose invitation expired
-// long enough ago for Policy.ReinviteExpiredAfter. The failed invitations
-// are only read when the option is set and someone recorded as invited has
-// a pull request in the window.
-func renewable(ctx context.Context, c PolicyReader, org string, prs []PullRequest, known state.Org, opts Options) (map[int64]string, error) {
-	if opts.Policy.ReinviteExpiredAfter <= 0 {
+// renewable finds the people whose invitation expired long enough ago for
+// Policy.ReinviteExpiredAfter: those recorded as expired, from the state,
+// and those still recorded as invited, from the failed invitations, which
+// are only read when the option is set and such a person has a pull
+// request in the window (and at most once a run: see failedInvitations).
+func (r *orgRun) renewable(ctx context.Context, prs []PullRequest, known state.Org) (map[int64]string, error) {
+	after := r.opts.Policy.ReinviteExpiredAfter
+	if after <= 0 {
 		return nil, nil
 	}
+	out := map[int64]string{}
 	authors := map[string]int64{}
 	for _, pr := range prs {
-		if p := known.People[pr.Author.ID]; pr.Author.Type == "User" && p != nil && p.Status == state.Invited {
+		p := known.People[pr.Author.ID]
+		switch {
+		case pr.Author.Type != "User" || p == nil:
+		case p.Status == state.Expired && !p.At.After(r.opts.Now.Add(-after)):
+			out[pr.Author.ID] = fmt.Sprintf("their invitation expired on %s; inviting again (reinvite_expired_after %s)",
+				p.At.UTC().Format(time.DateOnly), humanDuration(after))
+		case p.Status == state.Invited:
 			authors[strings.ToLower(pr.Author.Login)] = pr.Author.ID
 		}
 	}
 	if len(authors) == 0 {
-		return nil, nil
+		return out, nil
 	}
-	failed, err := c.FailedInvitations(ctx, org)
+	failed, err := r.failedInvitations(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list failed invitations of %s: %w", org, err)
+		return nil, err
 	}
-	return ExpiredLongAgo(known.People, authors, failed, opts.Now, opts.Policy.ReinviteExpiredAfter), nil
+	maps.Copy(out, ExpiredLongAgo(known.People, authors, failed, r.opts.Now, after))
+	return out, nil
 }
 
 // countMerged counts the merged pull requests of the newcomers who would
@@ -469,13 +530,15 @@ type welcome struct {
 	ID    int64
 	Login string
 	PR    PullRequest
+	// CoAuthor: PR is one they co-authored.
+	CoAuthor bool
 }
 
 func unwelcomed(people map[int64]*state.Person, web string) []welcome {
 	var out []welcome
 	for id, p := range people {
 		if p.Status == state.Invited && p.CommentURL == "" && !p.NoComment && p.PR != nil {
-			out = append(out, welcome{ID: id, Login: p.Login, PR: pullRequest(p.PR, web)})
+			out = append(out, welcome{ID: id, Login: p.Login, PR: pullRequest(p.PR, web), CoAuthor: p.CoAuthor})
 		}
 	}
 	return out

@@ -24,8 +24,18 @@ func AcceptURL(webURL, org string) string {
 
 // WelcomeComment is the text posted on an invitee's merged pull request.
 func WelcomeComment(login, org string, userID int64, acceptURL string) string {
+	return welcomeText(login, org, userID, acceptURL, false)
+}
+
+// welcomeText is WelcomeComment, or with coAuthor the same for someone who
+// co-authored the pull request (Policy.CoAuthors) rather than opened it.
+func welcomeText(login, org string, userID int64, acceptURL string, coAuthor bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hi @%s, thank you for this contribution, and congratulations on getting it merged! :tada:\n\n", login)
+	if coAuthor {
+		fmt.Fprintf(&b, "Hi @%s, you're credited as a co-author of this pull request: thank you for your part in it, and congratulations on getting it merged! :tada:\n\n", login)
+	} else {
+		fmt.Fprintf(&b, "Hi @%s, thank you for this contribution, and congratulations on getting it merged! :tada:\n\n", login)
+	}
 	fmt.Fprintf(&b, "We'd like to welcome you into the %s organization on GitHub, so we've sent you an invitation. "+
 		"You can accept it here: %s\n\n", org, acceptURL)
 	b.WriteString("Membership is a way of saying that you're part of the project now. " +
@@ -149,14 +159,10 @@ func (r *orgRun) welcomeAndSave(ctx context.Context, wls []welcome) []error {
 	return errs
 }
 
-// welcomeBody is the standard welcome comment, or the policy's template.
+// welcomeBody is the welcome comment posted for wl (Welcome).
 func welcomeBody(org string, wl welcome, opts Options) (string, error) {
-	accept := AcceptURL(opts.WebURL, org)
-	if opts.Policy.Comment == nil {
-		return WelcomeComment(wl.Login, org, wl.ID, accept), nil
-	}
-	return RenderWelcome(opts.Policy.Comment, WelcomeData{
-		Login: wl.Login, Org: org, AcceptURL: accept,
+	return Welcome(opts.Policy, WelcomeData{
+		Login: wl.Login, Org: org, AcceptURL: AcceptURL(opts.WebURL, org), CoAuthor: wl.CoAuthor,
 		PR: WelcomePR{Repo: wl.PR.Repo, Number: wl.PR.Number, URL: wl.PR.URL},
 	}, wl.ID)
 }

@@ -49,18 +49,18 @@ func Encode(f *File) ([]byte, error) {
 			b = appendTime(b, o.Cursor)
 			b = append(b, ',')
 		}
-		if o.Sent != nil {
-			if err := checkSent(o.Sent); err != nil {
+		if o.ContentRequests != nil {
+			if err := checkSent(o.ContentRequests); err != nil {
 				return nil, fmt.Errorf("organization %q: sent: %v", name, err)
 			}
 			b = append(b, `"sent":`...)
-			b = append(appendTimes(b, o.Sent), ',')
+			b = append(appendTimes(b, o.ContentRequests), ',')
 		}
-		if o.SentBy != nil {
-			if err := checkSentBy(o.SentBy); err != nil {
+		if o.ContentRequestsBy != nil {
+			if err := checkSentBy(o.ContentRequestsBy); err != nil {
 				return nil, fmt.Errorf("organization %q: sent_by: %v", name, err)
 			}
-			b = appendSentBy(b, o.SentBy)
+			b = appendSentBy(b, o.ContentRequestsBy)
 			b = append(b, ',')
 		}
 		b = append(b, `"people":[`...)
@@ -166,6 +166,9 @@ func checkPerson(id int64, p *Person) error {
 	if err := checkTime(p.At); err != nil {
 		return err
 	}
+	if err := checkTime(p.InvitedAt); err != nil {
+		return err
+	}
 	if p.PR != nil {
 		return checkTime(p.PR.MergedAt)
 	}
@@ -217,6 +220,16 @@ func appendPerson(b []byte, id int64, p *Person) []byte {
 	}
 	if p.NoComment {
 		b = append(b, `,"nc":true`...)
+	}
+	if !p.InvitedAt.IsZero() {
+		b = append(b, `,"ia":`...)
+		b = appendTime(b, p.InvitedAt)
+	}
+	if p.Renewed {
+		b = append(b, `,"rn":true`...)
+	}
+	if p.CoAuthor && p.PR != nil {
+		b = append(b, `,"co":true`...)
 	}
 	return append(b, '}')
 }

@@ -87,16 +87,16 @@ func decodeFast(data []byte) (*File, bool) {
 // sent reads an organization's "sent" and "sent_by", if there.
 func (p *fastParser) sent(o *Org) bool {
 	if p.lit(`"sent":[`) {
-		o.Sent = []time.Time{}
+		o.ContentRequests = []time.Time{}
 		for !p.lit("],") {
-			if len(o.Sent) > 0 && !p.lit(",") {
+			if len(o.ContentRequests) > 0 && !p.lit(",") {
 				return false
 			}
 			t, ok := p.time()
-			if !ok || t.IsZero() || len(o.Sent) > 0 && t.Before(o.Sent[len(o.Sent)-1]) {
+			if !ok || t.IsZero() || len(o.ContentRequests) > 0 && t.Before(o.ContentRequests[len(o.ContentRequests)-1]) {
 				return false
 			}
-			o.Sent = append(o.Sent, t)
+			o.ContentRequests = append(o.ContentRequests, t)
 		}
 	}
 	if p.lit(`"sent_by":{`) {
@@ -104,7 +104,7 @@ func (p *fastParser) sent(o *Org) bool {
 		if !ok {
 			return false
 		}
-		o.SentBy = by
+		o.ContentRequestsBy = by
 	}
 	return true
 }
@@ -273,25 +273,7 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 			return 0, false
 		}
 	}
-	if p.lit(`,"r":`) {
-		if rp.Reason, ok = p.str(); !ok || rp.Reason == "" {
-			return 0, false
-		}
-	}
-	if p.lit(`,"c":`) {
-		if rp.Comment, ok = p.uint(); !ok {
-			return 0, false
-		}
-	}
-	if p.lit(`,"cu":`) {
-		if rp.CommentURL, ok = p.str(); !ok || rp.CommentURL == "" {
-			return 0, false
-		}
-	}
-	if p.lit(`,"nc":true`) {
-		rp.NoComment = true
-	}
-	if !p.lit("}") {
+	if !p.personTail(&rp) || !p.lit("}") {
 		return 0, false
 	}
 	// The same checks as the general decoder, on the same value, with the
@@ -305,4 +287,38 @@ func (p *fastParser) person(per *Person, prs *[]PRRef) (int64, bool) {
 		return 0, false
 	}
 	return rp.ID, true
+}
+
+// personTail reads a person's optional keys after the pull request, in
+// the order appendPerson writes them.
+func (p *fastParser) personTail(rp *personV2) bool {
+	var ok bool
+	if p.lit(`,"r":`) {
+		if rp.Reason, ok = p.str(); !ok || rp.Reason == "" {
+			return false
+		}
+	}
+	if p.lit(`,"c":`) {
+		if rp.Comment, ok = p.uint(); !ok {
+			return false
+		}
+	}
+	if p.lit(`,"cu":`) {
+		if rp.CommentURL, ok = p.str(); !ok || rp.CommentURL == "" {
+			return false
+		}
+	}
+	if p.lit(`,"nc":true`) {
+		rp.NoComment = true
+	}
+	if p.lit(`,"ia":`) {
+		if rp.InvitedAt, ok = p.time(); !ok {
+			return false
+		}
+	}
+	if p.lit(`,"rn":true`) {
+		rp.Renewed = true
+	}
+	rp.CoAuthor = p.lit(`,"co":true`)
+	return true
 }

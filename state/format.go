@@ -58,6 +58,9 @@ type personV2 struct {
 	Comment    int64     `json:"c,omitempty"`
 	CommentURL string    `json:"cu,omitempty"`
 	NoComment  bool      `json:"nc,omitempty"`
+	InvitedAt  time.Time `json:"ia,omitzero"`
+	Renewed    bool      `json:"rn,omitempty"`
+	CoAuthor   bool      `json:"co,omitempty"`
 }
 
 // Version 1 kept one indented object a person, keyed by id, with the pull
@@ -151,11 +154,11 @@ func decodeV2(data []byte) (*File, error) {
 		if err := checkSent(ro.Sent); err != nil {
 			return nil, fmt.Errorf("organization %q: sent: %v", name, err)
 		}
-		o.Sent = ro.Sent
+		o.ContentRequests = ro.Sent
 		if err := checkSentBy(ro.SentBy); err != nil {
 			return nil, fmt.Errorf("organization %q: sent_by: %v", name, err)
 		}
-		o.SentBy = ro.SentBy
+		o.ContentRequestsBy = ro.SentBy
 		// One allocation for everyone: a state can hold 100,000 people.
 		people := make([]Person, len(ro.People))
 		for i := range ro.People {
@@ -249,13 +252,16 @@ func (rp *personV2) fill(p *Person, pr *PRRef) error {
 		return fmt.Errorf("comment id %d is not a comment id", rp.Comment)
 	case rp.Comment != 0 && rp.CommentURL != "":
 		return errors.New("both \"c\" and \"cu\" name the welcome comment; keep one")
-	case rp.PR == "" && (rp.Comment != 0 || !rp.MergedAt.IsZero()):
-		return errors.New("\"c\" and \"m\" need \"pr\"")
+	case rp.PR == "" && (rp.Comment != 0 || !rp.MergedAt.IsZero() || rp.CoAuthor):
+		return errors.New("\"c\", \"m\" and \"co\" need \"pr\"")
 	}
 	if err := checkTime(rp.At); err != nil {
 		return err
 	}
 	if err := checkTime(rp.MergedAt); err != nil {
+		return err
+	}
+	if err := checkTime(rp.InvitedAt); err != nil {
 		return err
 	}
 	// The status is one of the constants; sharing it saves a string a
@@ -268,7 +274,7 @@ func (rp *personV2) fill(p *Person, pr *PRRef) error {
 		}
 	}
 	*p = Person{Login: rp.Login, Status: status, At: rp.At, Reason: rp.Reason, CommentURL: rp.CommentURL,
-		NoComment: rp.NoComment}
+		NoComment: rp.NoComment, InvitedAt: rp.InvitedAt, Renewed: rp.Renewed, CoAuthor: rp.CoAuthor}
 	if rp.PR != "" {
 		if pr == nil {
 			var err error

@@ -15,6 +15,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"version": 1, "orgs": {}}`))
 	f.Add([]byte(`{"version": 1, "orgs": {"o": {"people": {"5": {"login": "x", "status": "queued", "at": "2026-01-01T00:00:00Z"}}}}}`))
 	f.Add([]byte(`{"version":2,"orgs":{"o":{"cursor":"2026-01-01T00:00:00Z","people":[{"id":5,"l":"x","s":"invited","at":"2026-01-01T00:00:00Z","pr":"o/r#1","m":"2026-01-01T00:00:00Z","c":3,"nc":true}]}}}`))
+	f.Add([]byte(`{"version":2,"orgs":{"o":{"people":[{"id":5,"l":"x","s":"invited","at":"2026-01-01T00:00:00Z","pr":"o/r#1","nc":true,"co":true},{"id":6,"l":"y","s":"queued","at":"2026-01-01T00:00:00Z","co":true}]}}}`))
 	f.Add([]byte(`{"version":2,"orgs":{"o":{"people":[{"id":5,"l":"x","s":"queued","at":"2026-01-01T00:00:00+05:00","pr":"o/r#1","r":"\u003c","cu":"https://github.com/o/r/pull/1#issuecomment-9"}]}}}`))
 	f.Add([]byte(`{"version":2,"orgs":{"o":{"sent":["2026-01-01T00:00:00Z"],"people":[]},"p":{"sent":[],"people":[]}}}`))
 	f.Add([]byte(`{"version": 3}`))
@@ -49,6 +50,7 @@ func FuzzDecodeFast(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte("{\"version\":2,\"orgs\":{\n\"o\":{\"people\":[\n {\"id\":5,\"l\":\"x\",\"s\":\"invited\",\"at\":\"2026-01-01T00:00:00Z\",\"pr\":\"o/r#1\",\"m\":\"2026-02-03T04:05:06Z\",\"c\":3,\"nc\":true}\n,{\"id\":6,\"l\":\"y\",\"s\":\"queued\",\"at\":\"2026-01-01T00:00:00Z\",\"r\":\"why\",\"cu\":\"u\"}\n]}\n}}\n"))
 	f.Add([]byte("{\"version\":2,\"orgs\":{\n}}\n"))
+	f.Add([]byte("{\"version\":2,\"orgs\":{\n\"o\":{\"people\":[\n {\"id\":5,\"l\":\"x\",\"s\":\"expired\",\"at\":\"2026-01-08T00:00:00Z\",\"pr\":\"o/r#1\",\"r\":\"Invitation expired.\",\"c\":3,\"ia\":\"2026-01-01T00:00:00Z\",\"rn\":true}\n]}\n}}\n"))
 	f.Add([]byte("{\"version\":2,\"orgs\":{\n\"o\":{\"sent\":[\"2026-01-01T00:00:00Z\",\"2026-01-01T00:00:01Z\"],\"people\":[]},\n\"p\":{\"sent\":[],\"people\":[]}\n}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fast, ok := decodeFast(data)

@@ -211,9 +211,9 @@ func applySent(o *Org, r *journalRecord, stale bool) error {
 			return fmt.Errorf("sent: %v", err)
 		}
 		if stale {
-			sent = unionSent(o.Sent, sent, newest(o.Sent, sent))
+			sent = unionSent(o.ContentRequests, sent, newest(o.ContentRequests, sent))
 		}
-		o.Sent = sent
+		o.ContentRequests = sent
 		return nil
 	}
 	by := *r.SentBy
@@ -228,12 +228,12 @@ func applySent(o *Org, r *journalRecord, stale bool) error {
 		for _, l := range by {
 			all = append(all, l...)
 		}
-		for _, l := range o.SentBy {
+		for _, l := range o.ContentRequestsBy {
 			all = append(all, l...)
 		}
-		by = unionSentBy(o.SentBy, by, newest(all, nil))
+		by = unionSentBy(o.ContentRequestsBy, by, newest(all, nil))
 	}
-	o.SentBy = by
+	o.ContentRequestsBy = by
 	return nil
 }
 
@@ -364,17 +364,17 @@ func appendEdit(b []byte, org string, e *Edit) ([]byte, error) {
 		b = append(b, "}\n"...)
 	}
 	if e.sentSet {
-		if err := checkSent(e.o.Sent); err != nil {
+		if err := checkSent(e.o.ContentRequests); err != nil {
 			return b, fmt.Errorf("sent: %v", err)
 		}
 		b = append(b, `{"org":`...)
 		b = appendString(b, org)
 		b = append(b, `,"sent":`...)
-		b = appendTimes(b, e.o.Sent)
+		b = appendTimes(b, e.o.ContentRequests)
 		b = append(b, "}\n"...)
 	}
 	if e.sentBySet {
-		by := e.o.SentBy
+		by := e.o.ContentRequestsBy
 		if by == nil {
 			by = map[string][]time.Time{}
 		}
@@ -414,7 +414,7 @@ func (s *Store) rewriteJournal(t *touched, n int, data []byte) error {
 	}
 	for _, org := range slices.Compact(slices.Sorted(slices.Values(t.orgs))) {
 		o := s.file.Org(org)
-		e := &Edit{o: o, cursorSet: !o.Cursor.IsZero(), sentSet: o.Sent != nil, sentBySet: o.SentBy != nil}
+		e := &Edit{o: o, cursorSet: !o.Cursor.IsZero(), sentSet: o.ContentRequests != nil, sentBySet: o.ContentRequestsBy != nil}
 		var err error
 		if b, err = appendEdit(b, org, e); err != nil {
 			return err

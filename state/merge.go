@@ -14,33 +14,52 @@ import (
 // record is: a person's record moves forward through the statuses and
 // never back.
 //
-//	counting < queued < inviting < invited, pending, member, adopted, skipped
+//	counting < proposed < queued < inviting
+//	         < invited, pending, member, adopted, rejected, skipped
+//	         < accepted, expired, failed
 //
-// counting (not enough merged pull requests yet) comes before queued (due
-// an invitation), which comes before inviting (an invitation about to be
+// counting (not enough merged pull requests yet) comes before proposed
+// (waiting for the maintainers' approval), which comes before queued (due
+// an invitation: approved, or no approval asked), which comes before inviting (an invitation about to be
 // sent: it may have been), and every final status comes after them all:
 // once snekomatic has invited someone, or decided never to, a record that
-// says it still has to invite them is behind. Between two records of the
-// same rank, the later `at` is further along, and at the same `at` a
-// welcomed invitee is further along than one not yet welcomed.
+// says it still has to invite them is behind. What became of an invitation
+// (accepted, expired, failed) comes after the invitation itself. Before all
+// of that, a renewed record (an expired invitation sent again under
+// renew_expired: once) is further along than any record that is not: the
+// renewal starts the person's record over from queued, and a side that
+// has not seen it must not undo it (and so allow a second renewal).
+// Between two records of the same rank, the later `at` is further along,
+// and at the same `at` a welcomed invitee is further along than one not
+// yet welcomed.
 
 // statusRank places a status in that order.
 func statusRank(s Status) int {
 	switch s {
 	case Counting:
 		return 0
-	case Queued:
+	case Proposed:
 		return 1
-	case Inviting:
+	case Queued:
 		return 2
+	case Inviting:
+		return 3
+	case Accepted, Expired, Failed:
+		return 5
 	}
-	return 3
+	return 4
 }
 
 // compareProgress is positive when a is further along than b, negative
 // when b is, and 0 when neither is (which Merge3 cannot settle unless the
 // two are equal).
 func compareProgress(a, b *Person) int {
+	if a.Renewed != b.Renewed {
+		if a.Renewed {
+			return 1
+		}
+		return -1
+	}
 	if c := statusRank(a.Status) - statusRank(b.Status); c != 0 {
 		return c
 	}
@@ -81,7 +100,7 @@ func (c Conflict) String() string {
 //     records that are equally far along, or one forgotten on one side and
 //     changed on the other, are conflicts;
 //   - the cursor is the later of the two;
-//   - the content-creating requests sent (Org.Sent, Org.SentBy) are the
+//   - the content-creating requests sent (Org.ContentRequests, Org.ContentRequestsBy) are the
 //     union of both sides', without exact duplicates, keeping those of
 //     the hour before now.
 //
@@ -122,8 +141,8 @@ func mergeOrg(name string, b, o, t *Org, now time.Time) (*Org, []Conflict) {
 	if t.Cursor.After(out.Cursor) {
 		out.Cursor = t.Cursor
 	}
-	out.Sent = unionSent(o.Sent, t.Sent, now)
-	out.SentBy = unionSentBy(o.SentBy, t.SentBy, now)
+	out.ContentRequests = unionSent(o.ContentRequests, t.ContentRequests, now)
+	out.ContentRequestsBy = unionSentBy(o.ContentRequestsBy, t.ContentRequestsBy, now)
 	var conflicts []Conflict
 	ids := map[int64]bool{}
 	for _, x := range []*Org{b, o, t} {

@@ -37,6 +37,9 @@ func TestMerge3Rules(t *testing.T) {
 		{"never back from inviting to queued", pp("a", Counting, 0), pp("a", Queued, time.Hour), pp("a", Inviting, 0), pp("a", Inviting, 0), ""},
 		{"same rank: later at", pp("a", Queued, 0), pp("a", Queued, time.Hour), pp("a", Queued, 2*time.Hour), pp("a", Queued, 2*time.Hour), ""},
 		{"same rank and at: welcomed", pp("a", Inviting, 0), pp("a", Invited, 0), welcomed, welcomed, ""},
+		{"approved: proposed moves on to queued", pp("a", Proposed, 0), pp("a", Queued, time.Hour), pp("a", Proposed, 2*time.Hour), pp("a", Queued, time.Hour), ""},
+		{"proposed comes after counting", pp("a", Counting, 0), pp("a", Counting, time.Hour), pp("a", Proposed, 0), pp("a", Proposed, 0), ""},
+		{"rejected is final: never back to proposed", pp("a", Proposed, 0), pp("a", Rejected, 0), pp("a", Proposed, time.Hour), pp("a", Rejected, 0), ""},
 		{"forgotten and changed", pp("a", Invited, 0), nil, welcomed, nil, "forgotten on one side and changed on the other"},
 		{"equally far along", pp("a", Queued, 0), pp("b", Invited, time.Hour), pp("c", Invited, time.Hour), pp("b", Invited, time.Hour), "equally far along"},
 	} {
@@ -68,20 +71,20 @@ func TestMerge3CursorAndSent(t *testing.T) {
 	b.Org("o").Cursor = t0
 	o.Org("o").Cursor, th.Org("o").Cursor = t0.Add(time.Hour), t0.Add(30*time.Minute)
 	old, a, c := now.Add(-61*time.Minute), now.Add(-10*time.Minute), now.Add(-5*time.Minute)
-	o.Org("o").Sent = []time.Time{old, a}
-	th.Org("o").Sent = []time.Time{a, c}
-	o.Org("o").SentBy = map[string][]time.Time{"token": {a}}
-	th.Org("o").SentBy = map[string][]time.Time{"token": {a, c}, "installation:1": {old}}
+	o.Org("o").ContentRequests = []time.Time{old, a}
+	th.Org("o").ContentRequests = []time.Time{a, c}
+	o.Org("o").ContentRequestsBy = map[string][]time.Time{"token": {a}}
+	th.Org("o").ContentRequestsBy = map[string][]time.Time{"token": {a, c}, "installation:1": {old}}
 	got, conflicts := Merge3(b, o, th, now)
 	g := got.Orgs["o"]
 	if len(conflicts) > 0 || !g.Cursor.Equal(t0.Add(time.Hour)) {
 		t.Errorf("cursor %v (conflicts %v), want the later one", g.Cursor, conflicts)
 	}
-	if len(g.Sent) != 2 || !g.Sent[0].Equal(a) || !g.Sent[1].Equal(c) {
-		t.Errorf("sent %v, want the union of the last hour without duplicates", g.Sent)
+	if len(g.ContentRequests) != 2 || !g.ContentRequests[0].Equal(a) || !g.ContentRequests[1].Equal(c) {
+		t.Errorf("sent %v, want the union of the last hour without duplicates", g.ContentRequests)
 	}
-	if len(g.SentBy) != 1 || len(g.SentBy["token"]) != 2 {
-		t.Errorf("sent_by %v, want token's two of the hour only", g.SentBy)
+	if len(g.ContentRequestsBy) != 1 || len(g.ContentRequestsBy["token"]) != 2 {
+		t.Errorf("sent_by %v, want token's two of the hour only", g.ContentRequestsBy)
 	}
 }
 

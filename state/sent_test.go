@@ -14,8 +14,8 @@ import (
 
 func TestSentRoundTripsThroughBothDecoders(t *testing.T) {
 	f := New()
-	f.Orgs["o"] = &Org{Cursor: t0, People: map[int64]*Person{}, Sent: []time.Time{t0, t0, t0.Add(time.Second)}}
-	f.Orgs["empty"] = &Org{People: map[int64]*Person{}, Sent: []time.Time{}}
+	f.Orgs["o"] = &Org{Cursor: t0, People: map[int64]*Person{}, ContentRequests: []time.Time{t0, t0, t0.Add(time.Second)}}
+	f.Orgs["empty"] = &Org{People: map[int64]*Person{}, ContentRequests: []time.Time{}}
 	f.Orgs["legacy"] = &Org{People: map[int64]*Person{}}
 	data, err := Encode(f)
 	if err != nil {
@@ -42,8 +42,8 @@ func TestSentRoundTripsThroughBothDecoders(t *testing.T) {
 		}
 		// Nil (not recorded) and empty (recorded, nothing in the hour)
 		// differ in meaning, so both survive.
-		if d.Orgs["legacy"].Sent != nil || d.Orgs["empty"].Sent == nil {
-			t.Errorf("%s decoder: legacy %v, empty %v", name, d.Orgs["legacy"].Sent, d.Orgs["empty"].Sent)
+		if d.Orgs["legacy"].ContentRequests != nil || d.Orgs["empty"].ContentRequests == nil {
+			t.Errorf("%s decoder: legacy %v, empty %v", name, d.Orgs["legacy"].ContentRequests, d.Orgs["empty"].ContentRequests)
 		}
 	}
 }
@@ -67,7 +67,7 @@ func TestBadSentListsAreRefused(t *testing.T) {
 		})
 	}
 	f := New()
-	f.Orgs["o"] = &Org{People: map[int64]*Person{}, Sent: []time.Time{t0.Add(time.Second), t0}}
+	f.Orgs["o"] = &Org{People: map[int64]*Person{}, ContentRequests: []time.Time{t0.Add(time.Second), t0}}
 	if _, err := Encode(f); err == nil {
 		t.Error("Encode wrote a list out of order")
 	}
@@ -76,38 +76,38 @@ func TestBadSentListsAreRefused(t *testing.T) {
 func TestAddSentRoundsUpAndKeepsAnHour(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	s := mustOpen(t, path)
-	if s.Org("o").Sent != nil || s.SentRecorded("o") {
+	if s.Org("o").ContentRequests != nil || s.ContentRequestsRecorded("o") {
 		t.Fatal("a new organization has a record")
 	}
 	err := s.Update("o", func(e *Edit) {
-		e.AddSent(t0.Add(300 * time.Millisecond)) // rounded up to t0+1s
-		e.AddSent(t0)
+		e.AddContentRequest(t0.Add(300 * time.Millisecond)) // rounded up to t0+1s
+		e.AddContentRequest(t0)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Org("o").Sent; !slices.Equal(got, []time.Time{t0, t0.Add(time.Second)}) || !s.SentRecorded("O") {
+	if got := s.Org("o").ContentRequests; !slices.Equal(got, []time.Time{t0, t0.Add(time.Second)}) || !s.ContentRequestsRecorded("O") {
 		t.Errorf("sent %v", got)
 	}
 	// An hour and a second later the first has gone, the second not yet.
-	if err := s.Update("o", func(e *Edit) { e.AddSent(t0.Add(time.Hour + time.Second)) }); err != nil {
+	if err := s.Update("o", func(e *Edit) { e.AddContentRequest(t0.Add(time.Hour + time.Second)) }); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Org("o").Sent; !slices.Equal(got, []time.Time{t0.Add(time.Second), t0.Add(time.Hour + time.Second)}) {
+	if got := s.Org("o").ContentRequests; !slices.Equal(got, []time.Time{t0.Add(time.Second), t0.Add(time.Hour + time.Second)}) {
 		t.Errorf("after an hour: %v", got)
 	}
 
 	// Seeding starts the record once, and only once.
-	if err := s.Update("p", func(e *Edit) { e.SeedSent(nil) }); err != nil {
+	if err := s.Update("p", func(e *Edit) { e.SeedContentRequests(nil) }); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Org("p").Sent; got == nil || len(got) != 0 {
+	if got := s.Org("p").ContentRequests; got == nil || len(got) != 0 {
 		t.Errorf("seeded with nothing: %v, want an empty record", got)
 	}
-	if err := s.Update("p", func(e *Edit) { e.SeedSent([]time.Time{t0}) }); err != nil {
+	if err := s.Update("p", func(e *Edit) { e.SeedContentRequests([]time.Time{t0}) }); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Org("p").Sent; len(got) != 0 {
+	if got := s.Org("p").ContentRequests; len(got) != 0 {
 		t.Errorf("a started record was seeded again: %v", got)
 	}
 }
@@ -118,7 +118,7 @@ func TestSentIsJournaledReplayedAndRolledBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Update("o", func(e *Edit) { e.AddSent(t0) }); err != nil {
+	if err := s.Update("o", func(e *Edit) { e.AddContentRequest(t0) }); err != nil {
 		t.Fatal(err)
 	}
 	if lines := readLines(t, path+".journal"); len(lines) != 1 || lines[0] != `{"org":"o","sent":["2026-11-01T00:00:00Z"]}` {
@@ -127,15 +127,15 @@ func TestSentIsJournaledReplayedAndRolledBack(t *testing.T) {
 	s.Close() // died before Commit
 
 	s2 := mustOpen(t, path)
-	if got := s2.Org("o").Sent; !slices.Equal(got, []time.Time{t0}) {
+	if got := s2.Org("o").ContentRequests; !slices.Equal(got, []time.Time{t0}) {
 		t.Fatalf("replayed %v", got)
 	}
 	disk := errors.New("disk full")
 	s2.InjectFault(func(string) error { return disk })
-	if err := s2.Update("o", func(e *Edit) { e.AddSent(t0.Add(time.Minute)) }); !errors.Is(err, disk) {
+	if err := s2.Update("o", func(e *Edit) { e.AddContentRequest(t0.Add(time.Minute)) }); !errors.Is(err, disk) {
 		t.Fatalf("Update error %v", err)
 	}
-	if got := s2.Org("o").Sent; !slices.Equal(got, []time.Time{t0}) {
+	if got := s2.Org("o").ContentRequests; !slices.Equal(got, []time.Time{t0}) {
 		t.Errorf("a failed Update stayed in memory: %v", got)
 	}
 	s2.InjectFault(nil)
@@ -160,7 +160,7 @@ func TestSentIsJournaledReplayedAndRolledBack(t *testing.T) {
 // sent_by is written sorted and read the same by both decoders.
 func TestSentByRoundTripsThroughBothDecoders(t *testing.T) {
 	f := New()
-	f.Org("o").SentBy = map[string][]time.Time{"token": {t0, t0.Add(time.Second)}, "installation:7": {t0}}
+	f.Org("o").ContentRequestsBy = map[string][]time.Time{"token": {t0, t0.Add(time.Second)}, "installation:7": {t0}}
 	data, err := Encode(f)
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +174,7 @@ func TestSentByRoundTripsThroughBothDecoders(t *testing.T) {
 		t.Fatalf("fast ok=%v, general err=%v", ok, err)
 	}
 	for _, g := range []*File{fast, slow} {
-		if by := g.Orgs["o"].SentBy; len(by) != 2 || len(by["token"]) != 2 || !by["token"][1].Equal(t0.Add(time.Second)) {
+		if by := g.Orgs["o"].ContentRequestsBy; len(by) != 2 || len(by["token"]) != 2 || !by["token"][1].Equal(t0.Add(time.Second)) {
 			t.Errorf("decoded %v", by)
 		}
 	}

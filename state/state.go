@@ -22,11 +22,13 @@ const Version = 2
 // Status says what snekomatic decided about a person.
 type Status string
 
-// The statuses a person can have. Everyone but Queued, Inviting and Counting
-// is final: a person with a final status is never invited again, whatever
+// The statuses a person can have. Everyone but Queued, Inviting, Counting
+// and Proposed is final: a person with a final status is never invited again, whatever
 // happens to their membership or invitation later (they declined, it
 // expired, they left), unless an operator forgets them or the configuration
-// asks for expired invitations to be renewed (reinvite_expired_after).
+// asks for expired invitations to be renewed (reinvite_expired_after,
+// renew_expired). Accepted, Expired and Failed are what became of an
+// invitation snekomatic sent (Invited), learned by a later run.
 const (
 	// Invited: snekomatic sent the invitation.
 	Invited Status = "invited"
@@ -54,18 +56,42 @@ const (
 	// started using snekomatic, and `snekomatic state adopt` recorded them
 	// so that they are never invited.
 	Adopted Status = "adopted"
+	// Accepted: snekomatic's invitation was accepted: a later run found
+	// them a member. At is when that run saw it (GitHub does not say when
+	// they accepted); InvitedAt keeps when the invitation was sent.
+	Accepted Status = "accepted"
+	// Expired: snekomatic's invitation expired unanswered (GitHub lets an
+	// invitation expire after seven days). At is when it failed, as GitHub's
+	// failed invitations give it; Reason is GitHub's failed_reason.
+	Expired Status = "expired"
+	// Failed: snekomatic's invitation ended without them joining, other
+	// than by expiring: GitHub gave another failed_reason (Reason), or it
+	// is no longer pending, they are not a member and GitHub does not list
+	// it as failed, which is a decline or an owner's cancellation. At is
+	// when a run learned it. Never invited again.
+	Failed Status = "failed"
+	// Proposed: the organization asks its maintainers before anyone is
+	// invited (approval), and they are listed, waiting, on its approval
+	// issue (Reason says why they were proposed). A tick there makes them
+	// Queued; a "no" makes them Rejected.
+	Proposed Status = "proposed"
+	// Rejected: the maintainers said no on the approval issue (removed
+	// the line, or moved it under "Not now"); never proposed again.
+	Rejected Status = "rejected"
 )
 
 // Statuses lists every status, in the order people are shown: those
 // snekomatic still has business with first.
-var Statuses = []Status{Inviting, Queued, Counting, Invited, Pending, Member, Adopted, Skipped}
+var Statuses = []Status{Inviting, Queued, Proposed, Counting, Invited, Expired, Failed, Accepted, Pending, Member, Adopted, Rejected, Skipped}
 
 // Final reports whether s ends snekomatic's interest in a person.
-func (s Status) Final() bool { return s != Queued && s != Inviting && s != Counting }
+// Proposed is not final: the maintainers' answer on the approval issue is
+// still to come.
+func (s Status) Final() bool { return s != Queued && s != Inviting && s != Counting && s != Proposed }
 
 func (s Status) valid() bool {
 	switch s {
-	case Invited, Member, Pending, Skipped, Queued, Inviting, Counting, Adopted:
+	case Invited, Member, Pending, Skipped, Queued, Inviting, Counting, Adopted, Accepted, Expired, Failed, Proposed, Rejected:
 		return true
 	}
 	return false
@@ -88,18 +114,19 @@ type Org struct {
 	// People maps a GitHub user id (REST "id", GraphQL "databaseId") to what
 	// was decided about them. Ids, not logins: a login can change hands.
 	People map[int64]*Person `json:"people"`
-	// Sent holds when the content-creating requests made for this
+	// ContentRequests holds when the content-creating requests made for this
 	// organization (invitations, welcome comments) went out in the last
 	// hour, oldest first, to the second rounded up: the next run's share of
 	// GitHub's hourly limit on such requests is then exact. Nil means the
 	// runs that wrote the state did not record them (older versions).
-	Sent []time.Time `json:"-"`
-	// SentBy is Sent for the runs that recorded which credential sent each
-	// request ("token", "installation:<id>", as the transports name them):
-	// GitHub counts its hourly limit per credential, over every
-	// organization. Entries in Sent, written before identities were
-	// recorded, count for every credential.
-	SentBy map[string][]time.Time `json:"-"`
+	ContentRequests []time.Time `json:"-"`
+	// ContentRequestsBy is ContentRequests for the runs that recorded which
+	// credential sent each request ("token", "installation:<id>", as the
+	// transports name them): GitHub counts its hourly limit per credential,
+	// over every organization. Entries in ContentRequests, written before
+	// identities were recorded, count for every credential. The state
+	// file's keys stay "sent" and "sent_by".
+	ContentRequestsBy map[string][]time.Time `json:"-"`
 }
 
 // Person is one remembered contributor.
@@ -119,6 +146,18 @@ type Person struct {
 	// organization's configuration turned welcome comments off: no comment
 	// is ever posted for them, even if comments are turned on again later.
 	NoComment bool `json:"no_comment,omitempty"`
+	// InvitedAt is when snekomatic's invitation was sent, kept once its
+	// fate is known (Accepted, Expired, Failed), whose At is the fate's
+	// time: it still counts against the daily invitation allowance.
+	InvitedAt time.Time `json:"invited_at,omitzero"`
+	// Renewed is set once an expired invitation was sent again under
+	// renew_expired: once; it is never renewed a second time, and no
+	// second welcome is posted.
+	Renewed bool `json:"renewed,omitempty"`
+	// CoAuthor is set when PR is a pull request they co-authored (a
+	// Co-authored-by trailer or a commit's git author) rather than opened:
+	// the report and the welcome say "co-author of OWNER/REPO#N".
+	CoAuthor bool `json:"co_author,omitempty"`
 }
 
 // PRRef identifies a pull request. Its web address is not stored: it

@@ -314,6 +314,35 @@ func TestNewStatusesAndNoCommentRoundTrip(t *testing.T) {
 	}
 }
 
+// The approval statuses are read by both decoders; proposed waits (not
+// final), rejected is final.
+func TestApprovalStatusesRoundTrip(t *testing.T) {
+	f := New()
+	o := f.Org("o")
+	o.People[1] = &Person{Login: "p", Status: Proposed, At: t0, Reason: "first merged pull request"}
+	o.People[2] = &Person{Login: "r", Status: Rejected, At: t0, Reason: "declined on o/admin#1"}
+	data, err := Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, ok := decodeFast(data)
+	if !ok {
+		t.Fatalf("the fast decoder refused:\n%s", data)
+	}
+	general, err := decodeV2(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, g := range map[string]*File{"fast": fast, "general": general} {
+		if diff := cmp.Diff(f, g); diff != "" {
+			t.Errorf("%s round trip (-want +got):\n%s", name, diff)
+		}
+	}
+	if Proposed.Final() || !Rejected.Final() {
+		t.Errorf("proposed must not be final, rejected must be")
+	}
+}
+
 func TestAppendTimeMatchesRFC3339(t *testing.T) {
 	for _, tm := range []time.Time{
 		{},
@@ -332,7 +361,7 @@ func TestAppendTimeMatchesRFC3339(t *testing.T) {
 			t.Errorf("%s is not valid", s)
 		}
 	}
-	if len(Statuses) != 8 || Status("Member").valid() {
+	if len(Statuses) != 13 || Status("Member").valid() {
 		t.Errorf("statuses and valid disagree")
 	}
 }

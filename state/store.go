@@ -231,14 +231,14 @@ func (s *Store) DropFutureSent(now time.Time) {
 		return l[:i]
 	}
 	for _, o := range s.file.Orgs {
-		if o.Sent != nil {
-			o.Sent = keep(o.Sent)
+		if o.ContentRequests != nil {
+			o.ContentRequests = keep(o.ContentRequests)
 		}
-		for id, l := range o.SentBy {
+		for id, l := range o.ContentRequestsBy {
 			if l = keep(l); len(l) == 0 {
-				delete(o.SentBy, id)
+				delete(o.ContentRequestsBy, id)
 			} else {
-				o.SentBy[id] = l
+				o.ContentRequestsBy[id] = l
 			}
 		}
 	}
@@ -295,26 +295,26 @@ func (s *Store) Org(org string) Org {
 	return o.clone()
 }
 
-// SentRecorded reports whether org's content-creating requests are
-// recorded (Org.Sent is not nil), without copying anyone.
-func (s *Store) SentRecorded(org string) bool {
+// ContentRequestsRecorded reports whether org's content-creating requests
+// are recorded (Org.ContentRequests is not nil), without copying anyone.
+func (s *Store) ContentRequestsRecorded(org string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.file.Orgs[strings.ToLower(org)]
-	return o != nil && (o.Sent != nil || o.SentBy != nil)
+	return o != nil && (o.ContentRequests != nil || o.ContentRequestsBy != nil)
 }
 
-// SentBy lists, over every organization of the state, the content-creating
-// requests sent at or after since by the credential identity (Org.SentBy),
-// with those recorded without an identity (Org.Sent), which count for
+// ContentRequestsBy lists, over every organization of the state, the content-creating
+// requests sent at or after since by the credential identity (Org.ContentRequestsBy),
+// with those recorded without an identity (Org.ContentRequests), which count for
 // every credential. GitHub counts its hourly limit per credential, whatever
 // the organization.
-func (s *Store) SentBy(identity string, since time.Time) []time.Time {
+func (s *Store) ContentRequestsBy(identity string, since time.Time) []time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []time.Time
 	for _, o := range s.file.Orgs {
-		for _, l := range [][]time.Time{o.Sent, o.SentBy[identity]} {
+		for _, l := range [][]time.Time{o.ContentRequests, o.ContentRequestsBy[identity]} {
 			for _, t := range l {
 				if !t.Before(since) {
 					out = append(out, t)
@@ -410,13 +410,13 @@ func (s *Store) Commit() error {
 
 func (o *Org) clone() Org {
 	c := Org{Cursor: o.Cursor, People: make(map[int64]*Person, len(o.People))}
-	if o.Sent != nil {
-		c.Sent = slices.Clone(o.Sent)
+	if o.ContentRequests != nil {
+		c.ContentRequests = slices.Clone(o.ContentRequests)
 	}
-	if o.SentBy != nil {
-		c.SentBy = make(map[string][]time.Time, len(o.SentBy))
-		for id, l := range o.SentBy {
-			c.SentBy[id] = slices.Clone(l)
+	if o.ContentRequestsBy != nil {
+		c.ContentRequestsBy = make(map[string][]time.Time, len(o.ContentRequestsBy))
+		for id, l := range o.ContentRequestsBy {
+			c.ContentRequestsBy[id] = slices.Clone(l)
 		}
 	}
 	// Two allocations for everyone rather than two a person.
@@ -445,19 +445,29 @@ func (p *Person) clone() *Person {
 
 func (p *Person) equal(q *Person) bool {
 	if p.Login != q.Login || p.Status != q.Status || !p.At.Equal(q.At) || p.Reason != q.Reason ||
-		p.CommentURL != q.CommentURL || p.NoComment != q.NoComment || (p.PR == nil) != (q.PR == nil) {
+		p.CommentURL != q.CommentURL || p.NoComment != q.NoComment || (p.PR == nil) != (q.PR == nil) ||
+		!p.InvitedAt.Equal(q.InvitedAt) || p.Renewed != q.Renewed || p.CoAuthor != q.CoAuthor {
 		return false
 	}
 	return p.PR == nil || (p.PR.Repo == q.PR.Repo && p.PR.Number == q.PR.Number && p.PR.MergedAt.Equal(q.PR.MergedAt))
 }
 
-// SentSince counts the invitations snekomatic sent in this organization at
-// or after t, for staying under GitHub's daily invitation cap.
-func (o *Org) SentSince(t time.Time) int {
+// InvitationsSince counts the invitations snekomatic sent in this organization at
+// or after t, for staying under GitHub's daily invitation cap. An
+// invitation whose fate is known (accepted, expired, failed) counts by
+// when it was sent (InvitedAt), not by when its fate was learned.
+func (o *Org) InvitationsSince(t time.Time) int {
 	n := 0
 	for _, p := range o.People {
-		if p.Status == Invited && !p.At.Before(t) {
-			n++
+		switch p.Status {
+		case Invited:
+			if !p.At.Before(t) {
+				n++
+			}
+		case Accepted, Expired, Failed:
+			if !p.InvitedAt.IsZero() && !p.InvitedAt.Before(t) {
+				n++
+			}
 		}
 	}
 	return n
@@ -527,39 +537,40 @@ func (e *Edit) SetCursor(t time.Time) {
 	e.o.Cursor = t
 }
 
-// Sent is when the organization's content-creating requests went out in
-// the last hour (see Org.Sent); nil when none were recorded.
-func (e *Edit) Sent() []time.Time { return slices.Clone(e.o.Sent) }
+// ContentRequests is when the organization's content-creating requests went out in
+// the last hour (see Org.ContentRequests); nil when none were recorded.
+func (e *Edit) ContentRequests() []time.Time { return slices.Clone(e.o.ContentRequests) }
 
-// AddSent records that a content-creating request for the organization
+// AddContentRequest records that a content-creating request for the organization
 // goes out at t (rounded up to the second: counted late rather than early)
 // and drops the times more than an hour before it. The record starts
-// exact: a nil Sent becomes a list even when nothing is left in it.
-func (e *Edit) AddSent(t time.Time) {
+// exact: a nil ContentRequests becomes a list even when nothing is left in it.
+func (e *Edit) AddContentRequest(t time.Time) {
 	if !e.sentSet {
-		e.oldSent, e.sentSet = e.o.Sent, true
+		e.oldSent, e.sentSet = e.o.ContentRequests, true
 	}
 	t = roundUp(t)
-	kept := keepSince(e.o.Sent, t.Add(-time.Hour))
+	kept := keepSince(e.o.ContentRequests, t.Add(-time.Hour))
 	i, _ := slices.BinarySearchFunc(kept, t, func(a, b time.Time) int { return a.Compare(b) })
-	e.o.Sent = slices.Insert(kept, i, t)
+	e.o.ContentRequests = slices.Insert(kept, i, t)
 }
 
-// AddSentBy records, as AddSent does, that a content-creating request goes
-// out at t, sent by the credential identity (see Org.SentBy). Entries of
-// every identity, and of Sent, more than an hour before t are dropped.
-func (e *Edit) AddSentBy(identity string, t time.Time) {
+// AddContentRequestBy records, as AddContentRequest does, that a
+// content-creating request goes out at t, sent by the credential identity
+// (see Org.ContentRequestsBy). Entries of every identity, and of
+// ContentRequests, more than an hour before t are dropped.
+func (e *Edit) AddContentRequestBy(identity string, t time.Time) {
 	if identity == "" {
-		e.AddSent(t)
+		e.AddContentRequest(t)
 		return
 	}
 	if !e.sentBySet {
-		e.oldSentBy, e.sentBySet = e.o.SentBy, true
+		e.oldSentBy, e.sentBySet = e.o.ContentRequestsBy, true
 	}
 	t = roundUp(t)
 	cut := t.Add(-time.Hour)
-	by := make(map[string][]time.Time, len(e.o.SentBy)+1)
-	for id, l := range e.o.SentBy {
+	by := make(map[string][]time.Time, len(e.o.ContentRequestsBy)+1)
+	for id, l := range e.o.ContentRequestsBy {
 		if kept := keepSince(l, cut); len(kept) > 0 {
 			by[id] = kept
 		}
@@ -567,12 +578,12 @@ func (e *Edit) AddSentBy(identity string, t time.Time) {
 	l := by[identity]
 	i, _ := slices.BinarySearchFunc(l, t, func(a, b time.Time) int { return a.Compare(b) })
 	by[identity] = slices.Insert(l, i, t)
-	e.o.SentBy = by
-	if len(e.o.Sent) > 0 && e.o.Sent[0].Before(cut) {
+	e.o.ContentRequestsBy = by
+	if len(e.o.ContentRequests) > 0 && e.o.ContentRequests[0].Before(cut) {
 		if !e.sentSet {
-			e.oldSent, e.sentSet = e.o.Sent, true
+			e.oldSent, e.sentSet = e.o.ContentRequests, true
 		}
-		e.o.Sent = keepSince(e.o.Sent, cut)
+		e.o.ContentRequests = keepSince(e.o.ContentRequests, cut)
 	}
 }
 
@@ -596,21 +607,21 @@ func roundUp(t time.Time) time.Time {
 	return t.UTC()
 }
 
-// SeedSent starts an exact record with times counted otherwise (for what
+// SeedContentRequests starts an exact record with times counted otherwise (for what
 // runs before the record began sent); it does nothing once the record has
-// started. Each time is rounded up to the second, like AddSent's.
-func (e *Edit) SeedSent(ts []time.Time) {
-	if e.o.Sent != nil || e.o.SentBy != nil {
+// started. Each time is rounded up to the second, like AddContentRequest's.
+func (e *Edit) SeedContentRequests(ts []time.Time) {
+	if e.o.ContentRequests != nil || e.o.ContentRequestsBy != nil {
 		return
 	}
 	for _, t := range ts {
-		e.AddSent(t)
+		e.AddContentRequest(t)
 	}
-	if e.o.Sent == nil {
+	if e.o.ContentRequests == nil {
 		if !e.sentSet {
 			e.oldSent, e.sentSet = nil, true
 		}
-		e.o.Sent = []time.Time{}
+		e.o.ContentRequests = []time.Time{}
 	}
 }
 
@@ -634,10 +645,10 @@ func (e *Edit) undo() {
 		e.o.Cursor = e.oldCursor
 	}
 	if e.sentSet {
-		e.o.Sent = e.oldSent
+		e.o.ContentRequests = e.oldSent
 	}
 	if e.sentBySet {
-		e.o.SentBy = e.oldSentBy
+		e.o.ContentRequestsBy = e.oldSentBy
 	}
 }
 

@@ -430,7 +430,7 @@ func TestSymlinkLoop(t *testing.T) {
 	}
 }
 
-// SentSince counts invitations by the time their status was set.
+// InvitationsSince counts invitations by the time their status was set.
 func TestSentSince(t *testing.T) {
 	o := &Org{People: map[int64]*Person{
 		1: {Status: Invited, At: t0},
@@ -438,8 +438,8 @@ func TestSentSince(t *testing.T) {
 		3: {Status: Member, At: t0.Add(time.Hour)},
 		4: {Status: Invited, At: t0.Add(time.Hour)},
 	}}
-	if n := o.SentSince(t0); n != 2 {
-		t.Errorf("SentSince = %d, want 2", n)
+	if n := o.InvitationsSince(t0); n != 2 {
+		t.Errorf("InvitationsSince = %d, want 2", n)
 	}
 }
 

@@ -226,8 +226,8 @@ func TestFutureSentTimesAreDropped(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	f := New()
 	o := f.Org("o")
-	o.Sent = []time.Time{t0.Add(-time.Minute), t0.Add(30 * time.Second), t0.Add(2 * time.Hour)}
-	o.SentBy = map[string][]time.Time{"token": {t0, t0.Add(time.Hour)}, "installation:1": {t0.Add(3 * time.Hour)}}
+	o.ContentRequests = []time.Time{t0.Add(-time.Minute), t0.Add(30 * time.Second), t0.Add(2 * time.Hour)}
+	o.ContentRequestsBy = map[string][]time.Time{"token": {t0, t0.Add(time.Hour)}, "installation:1": {t0.Add(3 * time.Hour)}}
 	Save(path, f)
 	s := mustOpen(t, path)
 	s.DropFutureSent(t0)
@@ -238,7 +238,7 @@ func TestFutureSentTimesAreDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	g, _, _ := Load(path)
-	if got := g.Orgs["o"]; len(got.Sent) != 2 || len(got.SentBy) != 1 || len(got.SentBy["token"]) != 1 {
-		t.Errorf("sent %v, sent_by %v: want the future ones gone", got.Sent, got.SentBy)
+	if got := g.Orgs["o"]; len(got.ContentRequests) != 2 || len(got.ContentRequestsBy) != 1 || len(got.ContentRequestsBy["token"]) != 1 {
+		t.Errorf("sent %v, sent_by %v: want the future ones gone", got.ContentRequests, got.ContentRequestsBy)
 	}
 }

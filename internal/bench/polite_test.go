@@ -55,8 +55,32 @@ func (s slowWrites) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// runPolite backfills n people, GitHub taking answer to answer a write.
-func runPolite(b *testing.B, n int, answer time.Duration) politeResult {
+// politeCase is a polite backfill: n people, GitHub taking answer to
+// answer a write.
+type politeCase struct {
+	n      int
+	answer time.Duration
+	// age is how long before the backfill the pull requests were merged
+	// (the newest; each one before it a minute older): past
+	// comment.max_age's 30 days, nobody is welcomed.
+	age time.Duration
+	// uncapped lifts GitHub's invitation cap (500 a day for an
+	// organization over a month old), so that only the content limits
+	// pace the backfill.
+	uncapped bool
+}
+
+// comments is how many welcomes the case posts.
+func (c politeCase) comments() int {
+	if c.age > 30*24*time.Hour {
+		return 0
+	}
+	return c.n
+}
+
+// runPolite backfills c.n people.
+func runPolite(b *testing.B, c politeCase) politeResult {
+	n, answer := c.n, c.answer
 	gh := fakegithub.New(b)
 	gh.AddToken(token)
 	start := time.Now().UTC().Truncate(time.Hour)
@@ -64,11 +88,16 @@ func runPolite(b *testing.B, n int, answer time.Duration) politeResult {
 	gh.SetClock(clock.Now)
 	gh.AddOrg("org")
 	gh.MakeOwner("org", gh.TokenOwner().ID)
+	limit := "500"
 	gh.SetInvitationCap("org", 500) // an organization over a month old
+	if c.uncapped {
+		gh.SetInvitationCap("org", 0)
+		limit = "0"
+	}
 	repo := gh.AddRepo("org", "main")
 	for i := range n {
 		u := gh.AddUser(fmt.Sprintf("new%d", i))
-		gh.AddPR(repo, u.ID, "change", start.Add(-time.Duration(i+1)*time.Minute))
+		gh.AddPR(repo, u.ID, "change", start.Add(-c.age-time.Duration(i+1)*time.Minute))
 	}
 	statePath := filepath.Join(b.TempDir(), "state.json")
 	var out, errb bytes.Buffer
@@ -78,7 +107,8 @@ func runPolite(b *testing.B, n int, answer time.Duration) politeResult {
 		},
 		Resilience: func(o *ghtransport.Options) { o.Now, o.Sleep = clock.Now, clock.Sleep },
 		Transport:  slowWrites{clock: clock, answer: answer}}
-	args := []string{"reconcile", "--state", statePath, "--org", "org", "--daily-invite-limit", "500", "--since", "7d"}
+	since := fmt.Sprintf("%dd", 7+int(c.age/(24*time.Hour)))
+	args := []string{"reconcile", "--state", statePath, "--org", "org", "--daily-invite-limit", limit, "--since", since}
 	r := politeResult{people: n}
 	// Hourly runs (a scheduled workflow) until everyone is invited and
 	// welcomed.
@@ -91,7 +121,7 @@ func runPolite(b *testing.B, n int, answer time.Duration) politeResult {
 			b.Fatalf("run %d exited %d: %s", run+1, code, errb.String())
 		}
 		r.runs++
-		if len(gh.CreatedInvitations("org")) == n && len(gh.AllComments()) == n {
+		if len(gh.CreatedInvitations("org")) == n && len(gh.AllComments()) == c.comments() {
 			break
 		}
 	}
@@ -116,24 +146,32 @@ func runPolite(b *testing.B, n int, answer time.Duration) politeResult {
 	}
 	r.took = last.Sub(first)
 	r.minIdle = r.minGap - answer
-	r.floor = contentFloor(2 * n)
+	r.floor = contentFloor(n + c.comments())
 	return r
 }
 
 func BenchmarkPoliteBackfill(b *testing.B) {
-	for _, c := range []struct {
-		n      int
-		answer time.Duration
-	}{{60, 0}, {300, 0}, {60, 800 * time.Millisecond}} {
+	old := 31 * 24 * time.Hour // past comment.max_age's default
+	for _, c := range []politeCase{{n: 60}, {n: 300}, {n: 60, answer: 800 * time.Millisecond},
+		{n: 1000, uncapped: true}, {n: 1000, uncapped: true, age: old}} {
 		name := fmt.Sprintf("people-%d", c.n)
 		if c.answer > 0 {
 			name += fmt.Sprintf("/answer-%s", c.answer)
+		}
+		if c.uncapped {
+			name += "/uncapped"
+		}
+		if c.age > 0 {
+			name += fmt.Sprintf("/merged-%dd-ago", c.age/(24*time.Hour))
+		}
+		if testing.Short() && c.n > 300 {
+			continue
 		}
 		b.Run(name, func(b *testing.B) {
 			var r politeResult
 			for b.Loop() {
 				b.StopTimer()
-				r = runPolite(b, c.n, c.answer)
+				r = runPolite(b, c)
 				b.StartTimer()
 			}
 			if r.refused != 0 {
@@ -142,8 +180,8 @@ func BenchmarkPoliteBackfill(b *testing.B) {
 			if r.minIdle < time.Second {
 				b.Errorf("a write started %s after the answer to the one before, on one token", r.minIdle)
 			}
-			if r.writes != 2*c.n {
-				b.Errorf("%d writes, want %d", r.writes, 2*c.n)
+			if r.writes != c.n+c.comments() {
+				b.Errorf("%d writes, want %d", r.writes, c.n+c.comments())
 			}
 			b.ReportMetric(float64(r.writes), "writes")
 			b.ReportMetric(float64(r.runs), "hourly-runs")

@@ -91,7 +91,12 @@ func Format(d time.Duration) string {
 
 // Value is a time.Duration flag that Parse reads, for pflag (it implements
 // pflag.Value without importing it).
-type Value struct{ D *time.Duration }
+type Value struct {
+	D *time.Duration
+	// text is what was given on the command line, so that a message
+	// about the value can echo it as typed.
+	text string
+}
 
 // NewValue sets *p to def and returns a flag value writing to p.
 func NewValue(def time.Duration, p *time.Duration) *Value {
@@ -105,14 +110,17 @@ func (v *Value) Set(s string) error {
 	if err != nil {
 		return err
 	}
-	*v.D = d
+	*v.D, v.text = d, s
 	return nil
 }
 
-// String formats the current value.
+// String is the value as it was given, or the default formatted.
 func (v *Value) String() string {
 	if v == nil || v.D == nil {
 		return ""
+	}
+	if v.text != "" {
+		return v.text
 	}
 	return Format(*v.D)
 }

@@ -141,6 +141,7 @@
 //	secondary.go           content-creation secondary limits per credential
 //	worldfile.go           world files (YAML/JSON): World, LoadWorld, AddWorld
 //	listen.go              NewServerOn, for serving on a given listener
+//	serve.go               ServeWorld, RequestLogger: `snekomatic fake-github`'s server
 //	schema.graphql         the schema subset (embedded)
 //
 // # Request flow

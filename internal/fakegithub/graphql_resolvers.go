@@ -16,6 +16,7 @@ import (
 //	Organization                  *account
 //	Repository                    *Repo
 //	PullRequest, Issue            *item
+//	PullRequestCommit, Commit     *prCommit (commits.go)
 //	connections, edges, PageInfo,
 //	RateLimit                     map[string]any (no resolvers needed)
 //
@@ -110,6 +111,9 @@ func (g *GitHub) newResolvers() resolverMap {
 		"Repository":  g.repositoryResolvers(),
 		"PullRequest": g.itemResolvers(false),
 		"Issue":       g.itemResolvers(true),
+		// commits.go
+		"PullRequestCommit": g.commitResolvers(true),
+		"Commit":            g.commitResolvers(false),
 	}
 }
 
@@ -507,6 +511,7 @@ func (g *GitHub) itemResolvers(issue bool) map[string]resolver {
 		m["merged"] = func(_ *resolveCtx, obj any, _ map[string]any) (any, error) { return !get(obj).MergedAt.IsZero(), nil }
 		m["mergedAt"] = func(_ *resolveCtx, obj any, _ map[string]any) (any, error) { return get(obj).MergedAt, nil }
 		m["mergedBy"] = constant(nil)
+		m["commits"] = g.prCommits
 		m["permalink"] = url
 		m["isDraft"] = constant(false)
 		m["baseRefName"] = constant("main")

@@ -349,6 +349,8 @@ func (g *GitHub) cancelInvitation(w http.ResponseWriter, r *http.Request) {
 	if o == nil {
 		return
 	}
+	// The cancelled invitation is not listed as failed: GitHub has no
+	// failed_reason for it (FailedReasonExpired says where that comes from).
 	id, _ := strconv.ParseInt(r.PathValue("invitation_id"), 10, 64)
 	for i, inv := range o.pending {
 		if inv.ID == id {

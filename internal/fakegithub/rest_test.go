@@ -266,7 +266,7 @@ func TestInvitations(t *testing.T) {
 	// Expiry moves an invitation to failed_invitations; acceptance makes a member.
 	g.ExpireInvitation("acme", f.carol.ID)
 	failed, _, err := c.Organizations.ListFailedOrgInvitations(ctx(t), "acme", nil)
-	if err != nil || len(failed) != 1 || failed[0].GetFailedReason() != "Invitation expired" || failed[0].FailedAt == nil {
+	if err != nil || len(failed) != 1 || failed[0].GetFailedReason() != FailedReasonExpired || failed[0].FailedAt == nil {
 		t.Errorf("failed %v %v", failed, err)
 	}
 	if err := invite(f.carol.ID, "direct_member"); err != nil {

@@ -85,6 +85,16 @@ var restRoutes = []route{
 	// Repositories, issues and comments (rest_issues.go).
 	{pattern: "GET /repos/{owner}/{repo}", serve: (*GitHub).getRepo, install: needs("metadata=read"),
 		doc: "https://docs.github.com/rest/repos/repos#get-a-repository"},
+	// The issues of a repository (rest_repo_issues.go). Creating one
+	// creates content (its page says so); updating one does not say so.
+	{pattern: "GET /repos/{owner}/{repo}/issues", serve: (*GitHub).listRepoIssues, install: needs("issues=read"),
+		doc: "https://docs.github.com/rest/issues/issues#list-repository-issues"},
+	{pattern: "POST /repos/{owner}/{repo}/issues", serve: (*GitHub).createRepoIssue, install: needs("issues=write"), creates: true,
+		doc: "https://docs.github.com/rest/issues/issues#create-an-issue"},
+	{pattern: "GET /repos/{owner}/{repo}/issues/{issue_number}", serve: (*GitHub).getRepoIssue, install: needs("issues=read"),
+		doc: "https://docs.github.com/rest/issues/issues#get-an-issue"},
+	{pattern: "PATCH /repos/{owner}/{repo}/issues/{issue_number}", serve: (*GitHub).updateRepoIssue, install: needs("issues=write"),
+		doc: "https://docs.github.com/rest/issues/issues#update-an-issue"},
 	{pattern: "GET /repos/{owner}/{repo}/issues/{issue_number}/comments", serve: (*GitHub).listComments,
 		install: needs("issues=read", "pull_requests=read"),
 		doc:     "https://docs.github.com/rest/issues/comments#list-issue-comments"},

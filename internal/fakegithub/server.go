@@ -352,6 +352,7 @@ func (s *StatusWriter) Status() int {
 func (g *GitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	st := &reqState{kind: kindFor(r), token: bearer(r), path: r.URL.Path}
 	g.mu.Lock()
+	g.expireDue() // world_orgs.go
 	g.reqSeq++
 	seq := g.reqSeq
 	st.idx = len(g.requests)

@@ -97,7 +97,7 @@ type Invitation struct {
 	CreatedAt time.Time
 	// FailedAt is set once the invitation failed (e.g. expired).
 	FailedAt time.Time
-	// FailedReason says why it failed, e.g. "Invitation expired".
+	// FailedReason says why it failed, e.g. FailedReasonExpired.
 	FailedReason string
 	// TeamIDs are the teams the invitee joins on accepting.
 	TeamIDs []int64
@@ -172,8 +172,14 @@ func (c *comment) snapshot() Comment {
 // item is a stored pull request or issue.
 type item struct {
 	PR
-	isIssue bool
-	repo    *Repo // the stored repo (PR.Repo is unused in storage)
+	// body is an issue's body, and editedAt when it or the issue's state
+	// was last changed through the REST API (rest_repo_issues.go).
+	body     string
+	editedAt time.Time
+	isIssue  bool
+	repo     *Repo // the stored repo (PR.Repo is unused in storage)
+	// commits of a pull request (commits.go); nil: one, by the author.
+	commits []Commit
 }
 
 func (it *item) updatedAt() time.Time {
@@ -246,6 +252,7 @@ type world struct {
 	inviters   map[int64]int64             // invitation id → inviting user id
 	files      map[int64]map[string]string // repo id → path → content
 	apps       *appWorld                   // GitHub Apps and installations (app.go)
+	deleted    map[string]bool             // itemKey of deleted issues (DeleteIssue)
 }
 
 func newWorld() *world {
@@ -263,6 +270,7 @@ func newWorld() *world {
 		inviters:   map[int64]int64{},
 		files:      map[int64]map[string]string{},
 		apps:       newAppWorld(),
+		deleted:    map[string]bool{},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Organizations' members, teams and invitations: building and inspecting
@@ -119,18 +120,73 @@ func (g *GitHub) takePending(orgLogin string, userID int64) (*org, *Invitation) 
 	return o, inv
 }
 
-// ExpireInvitation turns a pending invitation into a failed one with
-// failed_reason "Invitation expired", as if seven days had passed.
-func (g *GitHub) ExpireInvitation(orgLogin string, userID int64) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	o, inv := g.takePending(orgLogin, userID)
-	inv.FailedAt = secs(g.now())
-	inv.FailedReason = "Invitation expired"
-	if a := g.w.accounts[userID]; a != nil {
+// InvitationLifetime is how long an invitation stays pending: "If an
+// invitee does not accept the invitation within seven days, the pending
+// invitation expires automatically"
+// (https://docs.github.com/organizations/managing-membership-in-your-organization/inviting-users-to-join-your-organization).
+const InvitationLifetime = 7 * 24 * time.Hour
+
+// FailedReasonExpired is the failed_reason of an expired invitation in
+// GET /orgs/{org}/failed_invitations. GitHub's REST documentation gives
+// the field ("the reason for the failure") but not its values; GitHub's
+// docs team listed them in https://github.com/github/docs/issues/4423:
+// "No seats available.", "This user isn't able to use this feature due to
+// trade regulations.", "Invitation already accepted.", "Invitation is
+// invalid.", and this one. No value is for a cancelled or declined
+// invitation: those are no longer pending and not listed as failed.
+const FailedReasonExpired = "Invitation expired. User did not accept this invite for 7 days."
+
+// expireDue moves every pending invitation older than InvitationLifetime
+// on the fake's clock to the failed invitations, failed when it turned
+// seven days old. It runs before every request, so that whatever a
+// request reads sees the invitations GitHub would have expired by then.
+// The caller holds g.mu.
+func (g *GitHub) expireDue() {
+	now := g.now()
+	for _, o := range g.w.orgs {
+		for _, inv := range slices.Clone(o.pending) {
+			if due := inv.CreatedAt.Add(InvitationLifetime); !now.Before(due) {
+				g.failPending(o, inv, due, FailedReasonExpired)
+			}
+		}
+	}
+}
+
+// failPending moves a pending invitation to the failed ones (caller holds
+// g.mu).
+func (g *GitHub) failPending(o *org, inv *Invitation, at time.Time, reason string) {
+	o.pending = slices.DeleteFunc(o.pending, func(p *Invitation) bool { return p == inv })
+	inv.FailedAt, inv.FailedReason = secs(at), reason
+	if a := g.w.accounts[inv.InviteeID]; a != nil {
 		inv.Login = a.Login
 	}
 	o.failed = append(o.failed, inv)
+}
+
+// ExpireInvitation turns a pending invitation into a failed one with
+// failed_reason FailedReasonExpired now, as if seven days had passed.
+func (g *GitHub) ExpireInvitation(orgLogin string, userID int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	o := g.mustOrg(orgLogin)
+	inv := pendingFor(o, userID)
+	if inv == nil {
+		panic(fmt.Sprintf("fakegithub: user %d has no pending invitation to %s", userID, orgLogin))
+	}
+	g.failPending(o, inv, g.now(), FailedReasonExpired)
+}
+
+// CancelInvitation cancels a user's pending invitation, as an owner does on
+// the organization's Invitations page or with
+// DELETE /orgs/{org}/invitations/{invitation_id} (cancelInvitation). Owners
+// "can edit or cancel an invitation ... any time before the user accepts"
+// (https://docs.github.com/organizations/managing-membership-in-your-organization/canceling-or-editing-an-invitation-to-join-your-organization);
+// it is then no longer pending, and not listed as failed (see
+// FailedReasonExpired: GitHub has no failed_reason for it).
+func (g *GitHub) CancelInvitation(orgLogin string, userID int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.takePending(orgLogin, userID)
 }
 
 // AddTeam creates a team in an organization; its slug is also its name.
@@ -175,6 +231,7 @@ func (g *GitHub) AcceptInvitation(orgLogin string, userID int64) {
 func (g *GitHub) PendingInvitations(orgLogin string) []Invitation {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.expireDue()
 	return g.invitationCopies(g.mustOrg(orgLogin).pending)
 }
 
@@ -182,6 +239,7 @@ func (g *GitHub) PendingInvitations(orgLogin string) []Invitation {
 func (g *GitHub) FailedInvitations(orgLogin string) []Invitation {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.expireDue()
 	return g.invitationCopies(g.mustOrg(orgLogin).failed)
 }
 

@@ -40,6 +40,8 @@ type World struct {
 	Orgs         []WorldOrg   `yaml:"orgs"`
 	Repos        []WorldRepo  `yaml:"repos"`
 	Tokens       []WorldToken `yaml:"tokens"`
+	// Apps are GitHub Apps and their installations (worldfile_apps.go).
+	Apps []WorldApp `yaml:"apps"`
 	// IndexLag makes search lag behind the world by this long ("90s").
 	IndexLag string       `yaml:"index_lag"`
 	Faults   *WorldFaults `yaml:"faults"`
@@ -96,6 +98,11 @@ type WorldPR struct {
 	// before the world is loaded ("3h", "90m", "2d"). Required unless the
 	// pull request is open (opened when the world is loaded).
 	At string `yaml:"at"`
+	// CoAuthors are the Co-authored-by trailers of its one commit (whose
+	// git author is Author): the login of a declared user or bot, or
+	// "Name <email>" for an address that belongs to no account
+	// (GitActor.user is null for it, as for a bot).
+	CoAuthors []string `yaml:"co_authors"`
 }
 
 // WorldToken is a personal access token.
@@ -354,6 +361,9 @@ func (w *World) Check() error {
 			return err
 		}
 	}
+	if err := c.declareApps(w.Apps); err != nil {
+		return err
+	}
 	for i, o := range w.Orgs {
 		f := fmt.Sprintf("orgs[%d].login", i)
 		if o.Login == "" {
@@ -382,6 +392,9 @@ func (w *World) Check() error {
 			return werr(f+".name", "repository %q is declared twice", r.Name)
 		}
 		repos[strings.ToLower(r.Name)] = true
+	}
+	if err := c.checkInstallations(w.Apps, repos); err != nil {
+		return err
 	}
 	tokens := map[string]bool{}
 	for i, t := range w.Tokens {
@@ -536,8 +549,44 @@ func (c *worldChecker) checkRepo(f string, r *WorldRepo) error {
 				return werr(pf+".at", "%v", err)
 			}
 		}
+		for j, ca := range pr.CoAuthors {
+			if _, _, ok := trailerAddress(ca); ok {
+				continue
+			}
+			if k, ok := c.kinds[strings.ToLower(ca)]; !ok || k == kindOrg {
+				return werr(fmt.Sprintf("%s.co_authors[%d]", pf, j), "%q is neither a declared user or bot nor \"Name <email>\"", ca)
+			}
+		}
 	}
 	return nil
+}
+
+// trailerAddress splits "Name <email>", the form of a Co-authored-by
+// trailer.
+func trailerAddress(s string) (name, email string, ok bool) {
+	name, rest, found := strings.Cut(s, " <")
+	email, end, closed := strings.Cut(rest, ">")
+	if !found || !closed || end != "" || strings.TrimSpace(name) == "" || !strings.Contains(email, "@") {
+		return "", "", false
+	}
+	return strings.TrimSpace(name), email, true
+}
+
+// coAuthorCommit is the one commit of a pull request with co-authors:
+// its git author, then a trailer each.
+func (g *GitHub) coAuthorCommit(b *Built, pr WorldPR, author int64) []Commit {
+	c := Commit{Headline: pr.Title, Authors: []CommitAuthor{{Name: "ghost", Email: "ghost@example.com"}}}
+	if author != 0 {
+		c.Authors[0] = g.AuthorOf(author)
+	}
+	for _, ca := range pr.CoAuthors {
+		if name, email, ok := trailerAddress(ca); ok {
+			c.Authors = append(c.Authors, CommitAuthor{Name: name, Email: email})
+			continue
+		}
+		c.Authors = append(c.Authors, g.AuthorOf(b.Accounts[strings.ToLower(ca)].ID))
+	}
+	return []Commit{c}
 }
 
 // parseWorldDuration reads a Go duration or a number of days ("2d").
@@ -574,6 +623,8 @@ type Built struct {
 	Tokens []WorldToken
 	// Faults is the injector of the world's faults, nil without any.
 	Faults *FaultInjector
+	// Apps are the Apps declared, in order, with their private keys.
+	Apps []BuiltApp
 }
 
 // AddWorld checks w and adds it to the fake; relative times count back
@@ -585,16 +636,26 @@ func (g *GitHub) AddWorld(w *World, now time.Time) (*Built, error) {
 	if err := w.Check(); err != nil {
 		return nil, err
 	}
-	orgs := make([]string, 0, len(w.Orgs))
+	others := make([]string, 0, len(w.Orgs)+len(w.Apps))
 	for _, o := range w.Orgs {
-		orgs = append(orgs, o.Login)
+		others = append(others, o.Login)
 	}
-	for _, list := range [][]string{w.Users, w.Bots, w.Mannequins, w.DeletedUsers, orgs} {
+	for _, a := range w.Apps {
+		others = append(others, a.appSlug()+"[bot]")
+	}
+	for _, list := range [][]string{w.Users, w.Bots, w.Mannequins, w.DeletedUsers, others} {
 		for _, l := range list {
 			if g.Lookup(l) != nil {
 				return nil, werr("", "login %q already exists in the fake", l)
 			}
 		}
+	}
+	if err := g.appsFree(w.Apps); err != nil {
+		return nil, err
+	}
+	keys, err := newAppKeys(w.Apps)
+	if err != nil {
+		return nil, err
 	}
 	b := &Built{Accounts: map[string]*Account{}, Repos: map[string]*Repo{}, Tokens: slices.Clone(w.Tokens)}
 	id := func(login string) int64 { return b.Accounts[strings.ToLower(login)].ID }
@@ -607,6 +668,7 @@ func (g *GitHub) AddWorld(w *World, now time.Time) (*Built, error) {
 	add(w.DeletedUsers, g.AddUser)
 	add(w.Bots, g.AddBot)
 	add(w.Mannequins, g.AddMannequin)
+	g.addApps(b, w.Apps, keys)
 	for _, o := range w.Orgs {
 		b.Accounts[strings.ToLower(o.Login)] = g.AddOrg(o.Login)
 		for _, t := range o.Teams {
@@ -639,15 +701,20 @@ func (g *GitHub) AddWorld(w *World, now time.Time) (*Built, error) {
 			if title == "" {
 				title = "A change"
 			}
+			var made *PR
 			switch pr.State {
 			case "open":
-				g.AddPR(repo, author, title, time.Time{})
+				made = g.AddPR(repo, author, title, time.Time{})
 			case "closed":
 				at, _ := worldTime(pr.At, now)
-				g.AddClosedPR(repo, author, title, at)
+				made = g.AddClosedPR(repo, author, title, at)
 			default:
 				at, _ := worldTime(pr.At, now)
-				g.AddPR(repo, author, title, at)
+				made = g.AddPR(repo, author, title, at)
+			}
+			if len(pr.CoAuthors) > 0 {
+				pr.Title = title
+				g.SetCommits(made.ID, g.coAuthorCommit(b, pr, author))
 			}
 		}
 		b.Repos[strings.ToLower(r.Name)] = repo
@@ -668,6 +735,7 @@ func (g *GitHub) AddWorld(w *World, now time.Time) (*Built, error) {
 			g.ExpireInvitation(o.Login, id(l))
 		}
 	}
+	g.installApps(b, w.Apps)
 	for _, l := range w.DeletedUsers {
 		g.DeleteUser(id(l))
 	}

@@ -1,6 +1,7 @@
 package fakegithub
 
 import (
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,7 @@ func TestExampleWorldLoadsAndBuilds(t *testing.T) {
 	if p := g.PendingInvitations("acme"); len(p) != 1 || p[0].InviteeID != id("dora") {
 		t.Errorf("pending = %+v, want dora", p)
 	}
-	if f := g.FailedInvitations("acme"); len(f) != 1 || f[0].InviteeID != id("erin") || f[0].FailedReason != "Invitation expired" {
+	if f := g.FailedInvitations("acme"); len(f) != 1 || f[0].InviteeID != id("erin") || f[0].FailedReason != FailedReasonExpired {
 		t.Errorf("failed = %+v, want erin's expired invitation", f)
 	}
 
@@ -161,6 +162,7 @@ func TestBadWorldsGiveOneLineNamingTheField(t *testing.T) {
 		{"bad time", "orgs: [{login: o}]\nrepos:\n  - name: o/x\n    pull_requests:\n      - {at: yesterday}\n", `w.yaml:5: repos[0].pull_requests[0].at: "yesterday" is neither an RFC 3339 time nor a duration`},
 		{"bad state", "orgs: [{login: o}]\nrepos:\n  - name: o/x\n    pull_requests:\n      - {state: draft, at: 1h}\n", `w.yaml:5: repos[0].pull_requests[0].state: "draft" is not a state`},
 		{"open with time", "orgs: [{login: o}]\nrepos:\n  - name: o/x\n    pull_requests:\n      - {state: open, at: 1h}\n", `repos[0].pull_requests[0].at: an open pull request has no merge or close time`},
+		{"bad co-author", "orgs: [{login: o}]\nrepos:\n  - name: o/x\n    pull_requests:\n      - {at: 1h, co_authors: [zed]}\n", `w.yaml:5: repos[0].pull_requests[0].co_authors[0]: "zed" is neither a declared user or bot nor "Name <email>"`},
 		{"token without user", "tokens:\n  - value: t\n", `w.yaml:2: tokens[0].user: missing`},
 		{"token with spaces", "users: [a]\ntokens:\n  - {value: a b, user: a}\n", `w.yaml:3: tokens[0].value: want a token without spaces`},
 		{"token for a bot", "bots: [\"b[bot]\"]\ntokens:\n  - {value: t, user: \"b[bot]\"}\n", `tokens[0].user: "b[bot]" is a bot; want a user`},
@@ -224,5 +226,34 @@ func TestAddWorldChecksFirstAndAddsNothingOnError(t *testing.T) {
 	}
 	if g.Lookup("new") != nil {
 		t.Errorf("a world that clashed with the fake was partly added")
+	}
+}
+
+// co_authors become Co-authored-by trailers of the pull request's commit:
+// declared accounts resolve, an address of no account does not.
+func TestWorldCoAuthors(t *testing.T) {
+	w, err := ParseWorld([]byte(`users: [ann, bea]
+orgs: [{login: o}]
+repos:
+  - name: o/x
+    pull_requests:
+      - {author: ann, at: 1h, co_authors: [bea, "Someone <someone@example.com>"]}
+`), "w.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := New(t)
+	g.AddToken(tok)
+	if _, err := g.AddWorld(w, base); err != nil {
+		t.Fatal(err)
+	}
+	_, body := rawGraphQL(t, g, tok, `{ search(query: "org:o is:pr", type: ISSUE, first: 10) { nodes { ... on PullRequest {
+		commits(first: 5) { nodes { commit { authors(first: 5) { nodes { email user { login } } } } } } } } } }`, nil)
+	got, _ := json.Marshal(body["data"])
+	want := `"authors":{"nodes":[{"email":"`
+	for _, s := range []string{want, `"user":{"login":"ann"}`, `"user":{"login":"bea"}`, `{"email":"someone@example.com","user":null}`} {
+		if !strings.Contains(string(got), s) {
+			t.Errorf("missing %s in %s", s, got)
+		}
 	}
 }

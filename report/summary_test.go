@@ -1,4 +1,4 @@
-package cmd
+package report
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func at(s string) time.Time {
 
 // sampleRun is a run over two organizations: one with a bit of everything,
 // one that failed before it read anything (as cmd builds it: lists nil).
-func sampleRun(dryRun bool) RunReport {
+func sampleRun(dryRun bool) *Run {
 	trio := &reconcile.Report{
 		Org:            "python-trio",
 		DryRun:         dryRun,
@@ -61,10 +61,11 @@ func sampleRun(dryRun bool) RunReport {
 		Known:    7,
 		Cursor:   at("2026-11-26T10:00:00Z"),
 		Warnings: []string{"GitHub's invitation limit for the organization was reached; the rest wait in the queue"},
-		Errors:   []string{"invite frank: POST https://api.github.com/orgs/python-trio/invitations: 500 *boom*\nsecond line"},
 	}
-	broken := &reconcile.Report{Org: "trio-labs", DryRun: dryRun, Errors: []string{"list members and invitations of trio-labs: 401 Bad credentials"}}
-	return RunReport{DryRun: dryRun, Mode: "app", State: "snekomatic-state.json", Orgs: []*reconcile.Report{trio, broken},
+	broken := &reconcile.Report{Org: "trio-labs", DryRun: dryRun}
+	return &Run{DryRun: dryRun, Mode: "app", State: "snekomatic-state.json", Orgs: []*Org{
+		NewOrg(trio, []string{"invite frank: POST https://api.github.com/orgs/python-trio/invitations: 500 *boom*\nsecond line"}),
+		NewOrg(broken, []string{"list members and invitations of trio-labs: 401 Bad credentials"})},
 		Skipped: []SkippedOrg{{Org: "trio-archive", Reason: "the App lacks Members: read and write; an owner can grant it under the installation's settings"}}}
 }
 
@@ -82,25 +83,25 @@ func checkGolden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run `go test ./cmd -run %s -update` to create it)", err, t.Name())
+		t.Fatalf("%v (run `go test ./report -run %s -update` to create it)", err, t.Name())
 	}
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got); if the change is intended, run `go test ./cmd -run %s -update`:\n%s", path, t.Name(), diff)
+		t.Errorf("%s differs (-want +got); if the change is intended, run `go test ./report -run %s -update`:\n%s", path, t.Name(), diff)
 	}
 }
 
-func TestWriteStepSummaryGolden(t *testing.T) {
+func TestWriteSummaryGolden(t *testing.T) {
 	for _, tc := range []struct {
 		golden string
-		run    RunReport
+		run    *Run
 	}{
 		{"summary.golden.md", sampleRun(false)},
 		{"summary_dry_run.golden.md", sampleRun(true)},
-		{"summary_no_orgs.golden.md", RunReport{Mode: "token", State: "snekomatic-state.json"}},
+		{"summary_no_orgs.golden.md", &Run{Mode: "token", State: "snekomatic-state.json"}},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteStepSummary(&b, tc.run); err != nil {
+			if err := WriteSummary(&b, tc.run); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, tc.golden, b.Bytes())
@@ -108,9 +109,9 @@ func TestWriteStepSummaryGolden(t *testing.T) {
 	}
 }
 
-func TestWriteStepSummaryDryRunSaysSo(t *testing.T) {
+func TestWriteSummaryDryRunSaysSo(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteStepSummary(&b, sampleRun(true)); err != nil {
+	if err := WriteSummary(&b, sampleRun(true)); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -124,13 +125,13 @@ func TestWriteStepSummaryDryRunSaysSo(t *testing.T) {
 	}
 }
 
-func TestWriteStepSummaryCutsLongLists(t *testing.T) {
+func TestWriteSummaryCutsLongLists(t *testing.T) {
 	r := &reconcile.Report{Org: "big", Invited: make([]reconcile.Entry, summaryListLimit+5)}
 	for i := range r.Invited {
 		r.Invited[i] = reconcile.Entry{Login: fmt.Sprintf("user%d", i), PR: reportPR("big/repo", i+1)}
 	}
 	var b bytes.Buffer
-	if err := WriteStepSummary(&b, RunReport{Orgs: []*reconcile.Report{r}}); err != nil {
+	if err := WriteSummary(&b, &Run{Orgs: []*Org{NewOrg(r, nil)}}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()

@@ -1,4 +1,4 @@
-package cmd
+package report
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/python-trio/snekomatic/internal/ghactions"
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -38,7 +39,7 @@ func TestWriteAnnotationsNamesAFewOfALongQueue(t *testing.T) {
 		r.Queued = append(r.Queued, reconcile.Entry{Login: fmt.Sprintf("u%d", i), Reason: "--max-invites 0 reached for this run"})
 	}
 	var b bytes.Buffer
-	WriteAnnotations(&b, RunReport{Orgs: []*reconcile.Report{r}})
+	WriteAnnotations(&b, &Run{Orgs: []*Org{NewOrg(r, nil)}})
 	want := "::warning title=snekomatic%3A big::8 people wait in the queue for the next run (u0, u1, u2, u3, u4 and 3 more): --max-invites 0 reached for this run\n"
 	if got := b.String(); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
@@ -57,17 +58,17 @@ func TestWorkflowCommandEscaping(t *testing.T) {
 		{"a: b, c", "a: b, c", "a%3A b%2C c"},
 		{"x\n::error::injected", "x%0A::error::injected", "x%0A%3A%3Aerror%3A%3Ainjected"},
 	} {
-		if got := escapeData(tc.in); got != tc.data {
-			t.Errorf("escapeData(%q) = %q, want %q", tc.in, got, tc.data)
+		if got := ghactions.EscapeData(tc.in); got != tc.data {
+			t.Errorf("ghactions.EscapeData(%q) = %q, want %q", tc.in, got, tc.data)
 		}
-		if got := escapeProperty(tc.in); got != tc.prop {
-			t.Errorf("escapeProperty(%q) = %q, want %q", tc.in, got, tc.prop)
+		if got := ghactions.EscapeProperty(tc.in); got != tc.prop {
+			t.Errorf("ghactions.EscapeProperty(%q) = %q, want %q", tc.in, got, tc.prop)
 		}
 	}
 
 	var b bytes.Buffer
 	r := &reconcile.Report{Org: "o", Warnings: []string{"evil\n::error::injected"}}
-	WriteAnnotations(&b, RunReport{Orgs: []*reconcile.Report{r}})
+	WriteAnnotations(&b, &Run{Orgs: []*Org{NewOrg(r, nil)}})
 	if lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n"); len(lines) != 1 {
 		t.Errorf("one warning became %d lines: %q", len(lines), lines)
 	}

@@ -1,10 +1,9 @@
-package cmd
+package report
 
 import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 
@@ -15,7 +14,7 @@ import (
 
 // This file renders a run report as a Markdown job summary for GitHub
 // Actions (GITHUB_STEP_SUMMARY); annotations.go writes its workflow-command
-// annotations. Both read only the RunReport, so they show exactly what
+// annotations. Both read only the Run, so they show exactly what
 // `--output json` does, and neither can leak a secret the report does not
 // hold.
 
@@ -24,7 +23,7 @@ import (
 // settle thousands of people; the JSON report always has them all.
 const summaryListLimit = 100
 
-// WriteStepSummary writes rr as GitHub-flavoured Markdown for a job
+// WriteSummary writes rr as GitHub-flavoured Markdown for a job
 // summary: a table of counts per organization, how snekomatic authenticated,
 // the organizations it could not act on and what to fix, then for each
 // organization the window read, who was invited (linked to the pull request
@@ -37,7 +36,7 @@ const summaryListLimit = 100
 // (other steps write to it too). Text that comes from GitHub or from error
 // messages is escaped, so that it cannot change the Markdown around it;
 // long lists are cut at 100 entries with a pointer to the JSON report.
-func WriteStepSummary(w io.Writer, rr RunReport) error {
+func WriteSummary(w io.Writer, rr *Run) error {
 	var b strings.Builder
 	if rr.DryRun {
 		b.WriteString("## snekomatic: dry run\n\n")
@@ -62,8 +61,9 @@ func WriteStepSummary(w io.Writer, rr RunReport) error {
 		if r == nil {
 			continue
 		}
+		n := Count(r)
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d |\n", mdText(r.Org),
-			len(r.Invited), len(r.Queued), len(r.Members), len(r.Pending), len(r.Skipped), r.Known, len(r.Errors))
+			n.Invited, n.Queued, n.Members, n.Pending, n.Skipped, n.Known, n.Errors)
 	}
 	var facts []string
 	switch rr.Mode {
@@ -107,14 +107,14 @@ func writeSkippedOrgs(b *strings.Builder, skipped []SkippedOrg) {
 	}
 }
 
-func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
+func writeOrgSummary(b *strings.Builder, r *Org) {
 	fmt.Fprintf(b, "\n### %s\n\n", mdText(r.Org))
-	if !failedBeforeReading(r) {
+	if !FailedBeforeReading(r) {
 		prs := "pull requests"
 		if r.PullRequests == 1 {
 			prs = "pull request"
 		}
-		fmt.Fprintf(b, "Read %d %s merged from %s to %s", r.PullRequests, prs, mdCode(fmtTime(r.Window.From)), mdCode(fmtTime(r.Window.To)))
+		fmt.Fprintf(b, "Read %d %s merged from %s to %s", r.PullRequests, prs, mdCode(FormatTime(r.Window.From)), mdCode(FormatTime(r.Window.To)))
 		if r.WindowReason != "" {
 			fmt.Fprintf(b, " (%s)", mdText(r.WindowReason))
 		}
@@ -145,6 +145,8 @@ func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 	}
 	reasonTable(b, fmt.Sprintf("%s (%d)", queued, len(r.Queued)), "tried first on the next run", r.Queued)
 	reasonTable(b, fmt.Sprintf("Not yet enough merged pull requests (%d)", len(r.Counting)), "counted again on their next one", r.Counting)
+	writeFates(b, r)
+	approvalSummary(b, r.Report)
 	if r.FilteredPRs > 0 {
 		fmt.Fprintf(b, "\n%d merged pull requests were left out by the configuration's repository filters.\n", r.FilteredPRs)
 	}
@@ -156,33 +158,12 @@ func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 		fmt.Fprintf(b, "\n**Warnings (%d)**\n\n", len(r.Warnings))
 		writeStrings(b, r.Warnings)
 	}
-	if n := len(r.Members) + len(r.Pending) + len(r.Skipped); n > 0 {
-		fmt.Fprintf(b, "\n<details><summary>Not invited: already members %d, already invited %d, skipped %d</summary>\n\n",
-			len(r.Members), len(r.Pending), len(r.Skipped))
-		withReason := func(profile bool) func(e reconcile.Entry) string {
-			return func(e reconcile.Entry) string {
-				s := mdPerson(e, profile)
-				if e.PR != nil {
-					s += " (" + mdPR(e.PR) + ")"
-				}
-				if e.Reason != "" {
-					s += ": " + mdText(e.Reason)
-				}
-				return s
-			}
-		}
-		writeList(b, r.Members, withReason(true))
-		writeList(b, r.Pending, withReason(true))
-		// Skipped accounts are bots, mannequins and deleted accounts: none
-		// has a profile page worth a link.
-		writeList(b, r.Skipped, withReason(false))
-		b.WriteString("\n</details>\n")
-	}
+	writeNotInvited(b, r)
 
 	b.WriteString("\n")
 	var facts []string
 	if !r.Cursor.IsZero() {
-		c := "Next cursor: " + mdCode(fmtTime(r.Cursor))
+		c := "Next cursor: " + mdCode(FormatTime(r.Cursor))
 		if r.DryRun {
 			c += " (not saved: dry run)"
 		}
@@ -194,6 +175,43 @@ func writeOrgSummary(b *strings.Builder, r *reconcile.Report) {
 	facts = append(facts, fmt.Sprintf("search requests: %d", r.SearchRequests), fmt.Sprintf("GraphQL points: %d", r.GraphQLPoints))
 	b.WriteString(strings.Join(facts, " · "))
 	b.WriteString("\n")
+}
+
+// writeFates lists what became of earlier invitations, learned by this run.
+func writeFates(b *strings.Builder, r *Org) {
+	reasonTable(b, fmt.Sprintf("Accepted since the last run (%d)", len(r.Accepted)), "now members", r.Accepted)
+	reasonTable(b, fmt.Sprintf("Invitations expired (%d)", len(r.Expired)), "unanswered for seven days", r.Expired)
+	reasonTable(b, fmt.Sprintf("Invitations declined or cancelled (%d)", len(r.Declined)), "never sent again", r.Declined)
+	reasonTable(b, fmt.Sprintf("Still pending (%d)", len(r.StillPending)), "not answered yet", r.StillPending)
+}
+
+// writeNotInvited lists, in a collapsed block, the people settled without
+// an invitation, each with why.
+func writeNotInvited(b *strings.Builder, r *Org) {
+	n := Count(r)
+	if n.Members+n.Pending+n.Skipped == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n<details><summary>Not invited: already members %d, already invited %d, skipped %d</summary>\n\n",
+		n.Members, n.Pending, n.Skipped)
+	withReason := func(profile bool) func(e reconcile.Entry) string {
+		return func(e reconcile.Entry) string {
+			s := mdPerson(e, profile)
+			if e.PR != nil {
+				s += " (" + mdPR(e.PR) + ")"
+			}
+			if e.Reason != "" {
+				s += ": " + mdText(e.Reason)
+			}
+			return s
+		}
+	}
+	writeList(b, r.Members, withReason(true))
+	writeList(b, r.Pending, withReason(true))
+	// Skipped accounts are bots, mannequins and deleted accounts: none
+	// has a profile page worth a link.
+	writeList(b, r.Skipped, withReason(false))
+	b.WriteString("\n</details>\n")
 }
 
 func writeList(b *strings.Builder, es []reconcile.Entry, line func(reconcile.Entry) string) {
@@ -292,28 +310,6 @@ func mdCode(s string) string {
 		pad = " "
 	}
 	return fence + pad + s + pad + fence
-}
-
-// writeActionsOutputs appends the step summary to the file GitHub Actions
-// names in GITHUB_STEP_SUMMARY and, under Actions, prints the annotations
-// (to stderr, with the other workflow commands).
-func writeActionsOutputs(d *Deps, rr RunReport) error {
-	if d.Getenv("GITHUB_ACTIONS") == "true" {
-		WriteAnnotations(d.Stderr, rr)
-	}
-	path := d.Getenv("GITHUB_STEP_SUMMARY")
-	if path == "" {
-		return nil
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if err := WriteStepSummary(f, rr); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // reasonTable writes a table of people with the pull request and the reason

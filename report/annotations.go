@@ -1,4 +1,4 @@
-package cmd
+package report
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/python-trio/snekomatic/internal/ghactions"
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -21,7 +22,7 @@ const annotationNameLimit = 5
 // people left waiting in the queue (an invitation limit, --max-invites, a
 // membership that could not be checked, a failed invitation) and for each
 // organization the App is installed on but could not act on. Errors are
-// not here: each is said once, by printFailure. Each is titled "snekomatic: ORG" (with "(dry run)" in a
+// not here: each is said once, as an ::error by the command. Each is titled "snekomatic: ORG" (with "(dry run)" in a
 // dry run). Messages and titles are escaped by GitHub's rules for workflow
 // commands, so a newline or "::" in a message can neither cut it short nor
 // start a command of its own.
@@ -30,14 +31,14 @@ const annotationNameLimit = 5
 // under `--output json` they belong on stderr, where they cannot corrupt the
 // JSON document. It shows at most 10 warnings and 10 errors per step; the
 // job summary has everything.
-func WriteAnnotations(w io.Writer, rr RunReport) {
+func WriteAnnotations(w io.Writer, rr *Run) {
 	var b strings.Builder
 	for _, s := range rr.Skipped {
 		title := "snekomatic: " + s.Org
 		if rr.DryRun {
 			title += " (dry run)"
 		}
-		writeCommand(&b, "warning", title, "not reconciled: "+s.Reason)
+		ghactions.Warning(&b, title, "not reconciled: "+s.Reason)
 	}
 	for _, r := range rr.Orgs {
 		if r == nil {
@@ -48,7 +49,7 @@ func WriteAnnotations(w io.Writer, rr RunReport) {
 			title += " (dry run)"
 		}
 		for _, msg := range r.Warnings {
-			writeCommand(&b, "warning", title, msg)
+			ghactions.Warning(&b, title, msg)
 		}
 		for _, g := range queueGroups(r.Queued) {
 			verb := "waits"
@@ -66,7 +67,7 @@ func WriteAnnotations(w io.Writer, rr RunReport) {
 			}
 			msg := fmt.Sprintf("%d %s %s in the queue for the next run (%s%s): %s", len(g.logins), people(len(g.logins)), verb,
 				strings.Join(names, ", "), more, g.reason)
-			writeCommand(&b, "warning", title, msg)
+			ghactions.Warning(&b, title, msg)
 		}
 	}
 	_, _ = io.WriteString(w, b.String())
@@ -106,22 +107,4 @@ func people(n int) string {
 		return "person"
 	}
 	return "people"
-}
-
-func writeCommand(b *strings.Builder, command, title, message string) {
-	fmt.Fprintf(b, "::%s title=%s::%s\n", command, escapeProperty(title), escapeData(message))
-}
-
-// escapeData escapes a workflow command's message as GitHub's runner
-// expects (actions/toolkit's escapeData): the runner turns %25, %0D and %0A
-// back into "%", CR and LF.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-// escapeProperty escapes a workflow command's property value (such as
-// title=), where ":" and "," also delimit (actions/toolkit's
-// escapeProperty).
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
