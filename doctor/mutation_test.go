@@ -407,7 +407,7 @@ func TestCheckStateDirValidFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Update("trio", func(e *state.Edit) { e.AddSent(time.Now()) }); err != nil {
+	if err := st.Update("trio", func(e *state.Edit) { e.AddContentRequest(time.Now()) }); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Commit(); err != nil {

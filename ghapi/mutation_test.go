@@ -73,25 +73,6 @@ func TestCountMergedFullBatchAndNobody(t *testing.T) {
 	}
 }
 
-// An error of exactly 300 characters is kept as it is; one more and it is
-// cut to GitHub's status and an excerpt.
-func TestShortErrorKeepsThreeHundredCharacters(t *testing.T) {
-	mk := func(n int) error {
-		u, _ := url.Parse("https://api.github.com/x")
-		er := &github.ErrorResponse{Response: &http.Response{StatusCode: 502, Request: &http.Request{Method: "GET", URL: u}}}
-		er.Message = strings.Repeat("m", n-len(er.Error()))
-		return er
-	}
-	if err := mk(300); len(err.Error()) != 300 || shortError(err) != err {
-		t.Errorf("an error of %d characters was shortened: %v", len(err.Error()), shortError(err))
-	}
-	err := mk(301)
-	var se *StatusError
-	if got := shortError(err); len(err.Error()) != 301 || !errors.As(got, &se) || se.Status != 502 {
-		t.Errorf("an error of %d characters: %v", len(err.Error()), got)
-	}
-}
-
 // demoteOnSecondQuery takes away the token's user's ownership of trio just
 // before the second GraphQL query goes, so that GitHub shows the pending
 // invitations on the first page of the roster and refuses them on the

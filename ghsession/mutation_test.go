@@ -216,7 +216,7 @@ func TestContentBudgetIsEstimatedFromPeopleForAnOldState(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
-			if st.SentRecorded("trio") {
+			if st.ContentRequestsRecorded("trio") {
 				t.Fatal("the state records send times; this test needs an old one")
 			}
 			opts := ghtransport.Options{WriteSpacing: -1, ContentPerMinute: -1, ContentPerHour: tc.perHr}
