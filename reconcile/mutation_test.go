@@ -109,3 +109,17 @@ func TestAdopt(t *testing.T) {
 		t.Errorf("failed write: %v", err)
 	}
 }
+
+// An unsure invitation that cannot be settled keeps its person unsure, and
+// says why: the failed check's reason, or that no answer settles it.
+func TestPlanSaysWhyAnUnsureInvitationStaysUnsure(t *testing.T) {
+	cands := []Candidate{{ID: 5, Login: "ann", Unsure: true}}
+	ds := Plan(cands, Lookup{Failed: map[int64]string{5: "502 Bad Gateway"}}, Limits{Budget: -1})
+	if len(ds) != 1 || ds[0].Action != ActKeepUnsure || !strings.HasSuffix(ds[0].Reason, "is still unknown: 502 Bad Gateway") {
+		t.Errorf("decisions %+v; want ann kept unsure for the failed check", ds)
+	}
+	ds = Plan(cands, Lookup{}, Limits{Budget: -1})
+	if len(ds) != 1 || ds[0].Action != ActKeepUnsure || !strings.HasSuffix(ds[0].Reason, "is still unknown: no answer settles it") {
+		t.Errorf("decisions %+v; want ann kept unsure, no answer settling it", ds)
+	}
+}
