@@ -5,6 +5,7 @@ package reconcile
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,5 +122,40 @@ func TestPlanSaysWhyAnUnsureInvitationStaysUnsure(t *testing.T) {
 	ds = Plan(cands, Lookup{}, Limits{Budget: -1})
 	if len(ds) != 1 || ds[0].Action != ActKeepUnsure || !strings.HasSuffix(ds[0].Reason, "is still unknown: no answer settles it") {
 		t.Errorf("decisions %+v; want ann kept unsure, no answer settling it", ds)
+	}
+}
+
+// The sizes of the member and invitation lists are the first page's that
+// gives them (zero included); when none does, they stay unknown (-1).
+func TestCollectTakesTheFirstListSizes(t *testing.T) {
+	p := func(n int) PullRequest {
+		pr := prBy(n, "User", int64(n+1), fmt.Sprint("u", n), t0)
+		pr.CreatedAt = t0.Add(time.Duration(n) * time.Minute)
+		return pr
+	}
+	for _, tc := range []struct {
+		name             string
+		pages            []SearchPage
+		members, pending int
+	}{
+		{"none says", []SearchPage{{Total: 1, PRs: []PullRequest{p(0)}, Members: -1, Pending: -1}}, -1, -1},
+		{"the first says none", []SearchPage{
+			{Total: 2, PRs: []PullRequest{p(0)}, HasNext: true, EndCursor: "a", Members: 0, Pending: 0},
+			{Total: 2, PRs: []PullRequest{p(1)}, Members: 7, Pending: 3},
+		}, 0, 0},
+		{"the second says", []SearchPage{
+			{Total: 2, PRs: []PullRequest{p(0)}, HasNext: true, EndCursor: "a", Members: -1, Pending: -1},
+			{Total: 2, PRs: []PullRequest{p(1)}, Members: 7, Pending: 3},
+		}, 7, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := collect(context.Background(), &listSearcher{pages: tc.pages}, "o", Window{From: t0, To: t0}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.members != tc.members || c.pending != tc.pending {
+				t.Errorf("members %d, pending %d; want %d, %d", c.members, c.pending, tc.members, tc.pending)
+			}
+		})
 	}
 }
