@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+
 	"github.com/python-trio/snekomatic/report"
-	"log/slog"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +15,7 @@ import (
 	"github.com/python-trio/snekomatic/ghapp"
 	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/reconcile"
+	"github.com/python-trio/snekomatic/runner"
 )
 
 // DoctorOptions are the inputs of `snekomatic doctor`.
@@ -152,8 +153,8 @@ func (doctorEnv) MissingPermissions(inst ghapp.Installation) []string {
 	return ghsession.MissingPermissions(inst)
 }
 
-// Policy is orgPolicy, the run's own resolution (without flags: doctor
-// has none), logging nothing: doctor's report says it all.
+// Policy is runner.Policies.Org, the run's own resolution (without flags:
+// doctor has none), logging nothing: doctor's report says it all.
 func (doctorEnv) Policy(ctx context.Context, c *ghapi.Client, org string, app bool, cfg *config.File) (reconcile.Policy, []string, error) {
-	return policySource{cfg: cfg, log: slog.New(slog.DiscardHandler)}.orgPolicy(ctx, c, org, app)
+	return runner.Policies{Config: cfg}.Org(ctx, c, org, app)
 }

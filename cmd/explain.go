@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/python-trio/snekomatic/ghname"
 	"github.com/python-trio/snekomatic/ghurl"
 	"github.com/python-trio/snekomatic/reconcile"
+	"github.com/python-trio/snekomatic/runner"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -162,9 +162,9 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 	if !fresh && so != nil {
 		f.OrgInState, f.Cursor = true, so.Cursor
 	}
-	policy := policySource{cfg: cfg, log: slog.New(slog.DiscardHandler)}
+	policy := runner.Policies{Config: cfg}
 	if o.notAsked != "" {
-		if f.Policy, _, err = policy.orgPolicy(ctx, nil, org, false); err != nil {
+		if f.Policy, _, err = policy.Org(ctx, nil, org, false); err != nil {
 			return err
 		}
 		f.ID, f.Record, _, _ = why.Find(so, o.Login, 0)
@@ -198,7 +198,7 @@ func (o *ExplainOptions) loadConfig() (*config.File, error) {
 // askGitHub resolves the organization's policy as a run does and fills in
 // what GitHub says now. A failure is said as a run says it (exit 4 for
 // refused credentials), once.
-func (o *ExplainOptions) askGitHub(ctx context.Context, f *why.Facts, so *state.Org, policy policySource) error {
+func (o *ExplainOptions) askGitHub(ctx context.Context, f *why.Facts, so *state.Org, policy runner.Policies) error {
 	d := o.Deps
 	sess, err := connect(&o.AuthOptions, d, newLogger(d), nil)
 	if err != nil {
@@ -226,7 +226,7 @@ func (o *ExplainOptions) askGitHub(ctx context.Context, f *why.Facts, so *state.
 		return fail(err)
 	}
 	var warnings []string
-	if f.Policy, warnings, err = policy.orgPolicy(ctx, c, f.Org, o.Mode == ModeApp); err != nil {
+	if f.Policy, warnings, err = policy.Org(ctx, c, f.Org, o.Mode == ModeApp); err != nil {
 		return fail(err)
 	}
 	f.PolicyNote = strings.Join(warnings, "; ")

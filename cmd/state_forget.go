@@ -62,7 +62,7 @@ the state file's lock and saves atomically; it sends no request. With
 }
 
 func stateForgetRun(_ context.Context, o *StateForgetOptions) error {
-	store, _, err := openState(o.StatePath, o.DryRun)
+	store, _, err := state.OpenFor(o.StatePath, o.DryRun)
 	if err != nil {
 		return err
 	}
