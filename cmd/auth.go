@@ -1,13 +1,14 @@
 package cmd
 
 import (
-	"github.com/python-trio/snekomatic/internal/ghactions"
 	"log/slog"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/ghactions"
 
 	"github.com/python-trio/snekomatic/internal/errtext"
 
@@ -177,8 +178,8 @@ func connect(a *AuthOptions, d *Deps, log *slog.Logger, content ghsession.Conten
 		if base == nil {
 			base = http.DefaultTransport
 		}
-		base = &gateTransport{base: base, gate: d.gate}
-		topts.Stop = d.gate.stopped()
+		base = d.gate.Transport(base)
+		topts.Stop = d.gate.Stopped()
 	}
 	return ghsession.New(ghsession.Config{Credentials: a.Credentials, Base: base, Options: topts, Logger: log,
 		Mask: func(secret string) { maskSecret(d, secret) }, Content: content})

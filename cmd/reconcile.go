@@ -148,7 +148,7 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 		Explain: func(ctx context.Context, err error, org string, watch report.Refusals) failure {
 			return describe(ctx, err, org, &o.AuthOptions, watch)
 		},
-		Interrupted: d.gate.interrupted,
+		Interrupted: d.gate.Interrupted,
 	}, run)
 	endGroup()
 	endGroup = func() {}
