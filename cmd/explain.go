@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -148,9 +147,9 @@ func (o *ExplainOptions) offlineWeb(apiGiven bool) error {
 
 func explainRun(ctx context.Context, o *ExplainOptions) error {
 	d := o.Deps
-	cfg, err := o.loadConfig()
+	_, cfg, err := config.LoadOrDefault(o.ConfigPath, o.configGiven, reconcile.SampleWelcomeData)
 	if err != nil {
-		return err
+		return &UsageError{err}
 	}
 	st, fresh, err := state.Load(o.StatePath)
 	if err != nil {
@@ -176,23 +175,6 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 		return why.WriteJSON(d.Stdout, a)
 	}
 	return why.WriteText(d.Stdout, a, explainWidth)
-}
-
-// loadConfig reads the configuration file: the one named, or the default
-// one when it exists, or none.
-func (o *ExplainOptions) loadConfig() (*config.File, error) {
-	path := o.ConfigPath
-	if !o.configGiven {
-		if _, err := os.Stat(config.DefaultPath); err != nil {
-			return &config.File{}, nil
-		}
-		path = config.DefaultPath
-	}
-	cfg, err := config.Load(path, reconcile.SampleWelcomeData)
-	if err != nil {
-		return nil, &UsageError{err}
-	}
-	return cfg, nil
 }
 
 // askGitHub resolves the organization's policy as a run does and fills in

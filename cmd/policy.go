@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"os"
-
 	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/config"
@@ -13,23 +11,14 @@ import (
 // when a file is there) before anything is sent, and notes which flags were
 // given explicitly: those win over every file.
 func (o *ReconcileOptions) loadConfig(f *pflag.FlagSet) error {
-	path := o.ConfigPath
-	switch {
-	case f.Changed("config") && path == "":
+	if f.Changed("config") && o.ConfigPath == "" {
 		return usagef("--config must not be empty")
-	case !f.Changed("config"):
-		if _, err := os.Stat(config.DefaultPath); err == nil {
-			path = config.DefaultPath
-		}
 	}
-	o.ConfigPath, o.Config = path, &config.File{}
-	if path != "" {
-		cfg, err := config.Load(path, reconcile.SampleWelcomeData)
-		if err != nil {
-			return &UsageError{err}
-		}
-		o.Config = cfg
+	path, cfg, err := config.LoadOrDefault(o.ConfigPath, f.Changed("config"), reconcile.SampleWelcomeData)
+	if err != nil {
+		return &UsageError{err}
 	}
+	o.ConfigPath, o.Config = path, cfg
 	if f.Changed("overlap") {
 		o.flagPolicy.Overlap = &o.Overlap
 	}
