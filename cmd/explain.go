@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"github.com/python-trio/snekomatic/config"
 	why "github.com/python-trio/snekomatic/explain"
 	"github.com/python-trio/snekomatic/ghname"
-	"github.com/python-trio/snekomatic/ghurl"
 	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/runner"
 	"github.com/python-trio/snekomatic/state"
@@ -117,7 +115,10 @@ func (o *ExplainOptions) complete(c *cobra.Command, login string) error {
 	}
 	if o.Offline {
 		o.Orgs, o.notAsked = orgs, "--offline"
-		return o.offlineWeb(c.Flags().Changed("api-url"))
+		// Links need the instance's web address; no credential is read:
+		// --offline answers whatever state the credentials are in.
+		o.APIURL, o.WebURL, err = apiAndWeb(o.Deps, o.APIURL, c.Flags().Changed("api-url"))
+		return err
 	}
 	var cred *CredentialsError
 	if err := o.AuthOptions.complete(o.Deps, c.Flags()); errors.As(err, &cred) && cred.Missing {
@@ -126,22 +127,6 @@ func (o *ExplainOptions) complete(c *cobra.Command, login string) error {
 	} else if err != nil {
 		return err
 	}
-	return nil
-}
-
-// offlineWeb finds the GitHub instance's web address, for pull request
-// links, as AuthOptions.complete does, without reading any credential:
-// --offline answers whatever state the credentials are in.
-func (o *ExplainOptions) offlineWeb(apiGiven bool) error {
-	api := o.APIURL
-	if !apiGiven {
-		api = cmp.Or(o.Deps.Getenv("GITHUB_API_URL"), ghurl.DefaultAPI)
-	}
-	web, err := ghurl.WebFor(api)
-	if err != nil {
-		return &UsageError{err}
-	}
-	o.WebURL = web
 	return nil
 }
 

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+
 	"github.com/python-trio/snekomatic/report"
 
 	"github.com/spf13/cobra"
