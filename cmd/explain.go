@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -171,34 +170,10 @@ func (o *ExplainOptions) askGitHub(ctx context.Context, f *why.Facts, so *state.
 	if err != nil {
 		return err
 	}
-	fail := func(err error) error {
+	if err := runner.AskGitHub(ctx, sess, policy, f, so, o.Mode == ModeApp); err != nil {
 		fl := explain(ctx, err, f.Org, &o.AuthOptions, sess)
 		printFailure(d, fl)
 		return &SilentError{Code: fl.Code}
-	}
-	ts, err := sess.Targets(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	if len(ts) != 1 || ts[0].Err != nil {
-		if len(ts) == 1 {
-			err = ts[0].Err
-		} else {
-			err = fmt.Errorf("no way to act on %s with these credentials", f.Org)
-		}
-		return fail(err)
-	}
-	c, err := ts[0].API()
-	if err != nil {
-		return fail(err)
-	}
-	var warnings []string
-	if f.Policy, warnings, err = policy.Org(ctx, c, f.Org, o.Mode == ModeApp); err != nil {
-		return fail(err)
-	}
-	f.PolicyNote = strings.Join(warnings, "; ")
-	if err := why.Read(ctx, c, f, so); err != nil {
-		return fail(err)
 	}
 	return nil
 }

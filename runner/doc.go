@@ -4,7 +4,10 @@
 // policy (Policies, the one resolution, which doctor and explain use too),
 // reconcile or adopt every target a few at a time (ghsession.Each), commit
 // the state once for all of them, and put the outcome in the report
-// (report.Run) with every error worded once.
+// (report.Run) with every error worded once. For `snekomatic explain` it
+// asks GitHub what a run would (AskGitHub), and it gives `snekomatic
+// doctor` a run's own answers (Doctor: the owner check, the permissions,
+// the policy).
 //
 // Why a package of its own: reconcile decides and applies for one
 // organization on small interfaces and must not import ghsession (the
