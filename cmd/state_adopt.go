@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"time"
 
@@ -119,20 +118,5 @@ func writeAdoptRun(w io.Writer, output string, run *AdoptRun) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(run)
 	}
-	for _, r := range run.Orgs {
-		if len(r.Errors) > 0 && r.PullRequests == 0 {
-			fmt.Fprintf(w, "%s: failed before its merged pull requests were read (error below)\n", r.Org)
-			continue
-		}
-		verb := "adopted"
-		if r.DryRun {
-			verb = "would adopt"
-		}
-		fmt.Fprintf(w, "%s: %d merged pull requests from %s to %s; %s %d people; %d already remembered (left as they were); %d authors not people (bots, mannequins, deleted)\n",
-			r.Org, r.PullRequests, report.FormatTime(r.Window.From), report.FormatTime(r.Window.To), verb, len(r.Adopted), r.Known, len(r.Skipped))
-	}
-	if run.DryRun {
-		fmt.Fprintln(w, "Dry run: the state file was not changed.")
-	}
-	return nil
+	return run.WriteText(w)
 }

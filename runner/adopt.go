@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -88,4 +90,24 @@ func Adopt(ctx context.Context, o AdoptOptions) (_ *AdoptRun, _ []report.Failure
 		run.Errors = append(run.Errors, strings.TrimPrefix(f.Org+": "+f.Msg, ": "))
 	}
 	return run, failures, nil
+}
+
+// WriteText writes the adoption as a line per organization.
+func (run *AdoptRun) WriteText(w io.Writer) error {
+	for _, r := range run.Orgs {
+		if len(r.Errors) > 0 && r.PullRequests == 0 {
+			fmt.Fprintf(w, "%s: failed before its merged pull requests were read (error below)\n", r.Org)
+			continue
+		}
+		verb := "adopted"
+		if r.DryRun {
+			verb = "would adopt"
+		}
+		fmt.Fprintf(w, "%s: %d merged pull requests from %s to %s; %s %d people; %d already remembered (left as they were); %d authors not people (bots, mannequins, deleted)\n",
+			r.Org, r.PullRequests, report.FormatTime(r.Window.From), report.FormatTime(r.Window.To), verb, len(r.Adopted), r.Known, len(r.Skipped))
+	}
+	if run.DryRun {
+		fmt.Fprintln(w, "Dry run: the state file was not changed.")
+	}
+	return nil
 }
