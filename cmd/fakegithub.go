@@ -24,6 +24,9 @@ type FakeGitHubOptions struct {
 	World     *fakegithub.World
 	// Addr is the address to listen on.
 	Addr string
+	// KeysDir is where the Apps' private keys are written ("": a
+	// temporary directory); they are removed when the server stops.
+	KeysDir string
 
 	Deps *Deps
 	// ready, if set, is called with the server's root URL once it serves
@@ -57,12 +60,18 @@ Without --world it serves the sample organization of 'snekomatic demo'.`,
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return fakeGitHubRun(c.Context(), o)
+			if err := fakeGitHubRun(c.Context(), o); err != nil {
+				return err
+			}
+			// Stopping (Ctrl-C) is how a server ends: exit 0, with none
+			// of the words for a run cut short.
+			return &SilentError{Code: ExitOK}
 		},
 	}
 	f := c.Flags()
 	f.StringVar(&o.WorldPath, "world", "", "world file, YAML or JSON (default: the sample organization of 'snekomatic demo')")
 	f.StringVar(&o.Addr, "addr", "127.0.0.1:0", "address to listen on (port 0: any free port)")
+	f.StringVar(&o.KeysDir, "keys-dir", "", "directory for the private keys of the world's Apps (default: a temporary one); removed on exit")
 	return c
 }
 
@@ -98,11 +107,20 @@ func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.Addr, err)
 	}
-	gh, err := fakegithub.ServeWorld(l, o.World, d.Now, newLogger(d))
+	log := newLogger(d)
+	gh, err := fakegithub.ServeWorld(l, o.World, d.Now, log)
 	if err != nil {
 		return err
 	}
 	defer gh.Close()
+	if err := gh.WriteAppKeys(o.KeysDir); err != nil {
+		return err
+	}
+	defer func() {
+		if err := gh.RemoveAppKeys(); err != nil {
+			log.Warn("could not remove the Apps' private keys", "err", err)
+		}
+	}()
 	src := o.WorldPath
 	if src == "" {
 		src = "the demo's sample organization"
@@ -111,6 +129,16 @@ func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
 	if o.ready != nil {
 		o.ready(gh.URL())
 	}
-	<-ctx.Done()
+	// Ctrl-C closes the gate at once (a run's context ends only after a
+	// grace for the requests in flight, which a server need not wait for).
+	var interrupted <-chan struct{}
+	if d.gate != nil {
+		interrupted = d.gate.stopped()
+	}
+	select {
+	case <-ctx.Done():
+	case <-interrupted:
+	}
+	fmt.Fprintln(d.Stderr, "fake-github: stopped")
 	return nil
 }

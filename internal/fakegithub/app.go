@@ -154,6 +154,13 @@ func newAppWorld() *appWorld {
 // AddApp registers a GitHub App with the public half of its key, and
 // creates its bot user "app-<appID>[bot]". It panics if the id is taken.
 func (g *GitHub) AddApp(appID int64, key *rsa.PublicKey) *App {
+	return g.AddNamedApp(appID, "", "", key)
+}
+
+// AddNamedApp is AddApp with the App's slug (its URL name; its bot user is
+// "<slug>[bot]") and display name; empty ones default to "app-<appID>" and
+// "App <appID>". It panics if the id or the bot's login is taken.
+func (g *GitHub) AddNamedApp(appID int64, slug, name string, key *rsa.PublicKey) *App {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	aw := g.w.apps
@@ -163,11 +170,16 @@ func (g *GitHub) AddApp(appID int64, key *rsa.PublicKey) *App {
 	if aw.apps[appID] != nil {
 		panic(fmt.Sprintf("fakegithub: App %d already exists", appID))
 	}
-	slug := fmt.Sprintf("app-%d", appID)
+	if slug == "" {
+		slug = fmt.Sprintf("app-%d", appID)
+	}
+	if name == "" {
+		name = fmt.Sprintf("App %d", appID)
+	}
 	bot := g.addAccountLocked(slug+"[bot]", "Bot")
 	a := &appState{
 		App: App{
-			ID: appID, ClientID: fmt.Sprintf("Iv23li%014d", appID), Slug: slug, Name: fmt.Sprintf("App %d", appID),
+			ID: appID, ClientID: fmt.Sprintf("Iv23li%014d", appID), Slug: slug, Name: name,
 			BotID: bot.ID, BotLogin: bot.Login,
 		},
 		key:       key,

@@ -27,6 +27,10 @@ type Serving struct {
 	World *World
 	// Tokens are the world's tokens, or one made up when it has none.
 	Tokens []WorldToken
+	// Apps are the world's Apps with their keys; WriteAppKeys writes the
+	// keys to files (worldfile_keys.go).
+	Apps     []BuiltApp
+	keyFiles *AppKeyFiles
 }
 
 // ServeWorld serves w on l with now as the clock, logging every request
@@ -54,7 +58,7 @@ func ServeWorld(l net.Listener, w *World, now func() time.Time, log *slog.Logger
 		gh.AddToken(tok)
 		tokens = []WorldToken{{Value: tok, User: DefaultTokenOwner}}
 	}
-	return &Serving{GitHub: gh, World: w, Tokens: tokens}, nil
+	return &Serving{GitHub: gh, World: w, Tokens: tokens, Apps: built.Apps}, nil
 }
 
 // WriteBanner says where s serves what (src names the world), the tokens
@@ -66,12 +70,14 @@ func (s *Serving) WriteBanner(out io.Writer, src, defaultOrg string) {
 	for _, t := range s.Tokens {
 		fmt.Fprintf(out, "  token:     %s  (user %s%s)\n", t.Value, t.User, tokenScope(s.World, t))
 	}
+	s.writeApps(out)
 	org := defaultOrg
 	if len(s.World.Orgs) > 0 {
 		org = s.World.Orgs[0].Login
 	}
 	fmt.Fprintf(out, "Try:\n  GITHUB_TOKEN=%s snekomatic reconcile --org %s --api-url %s --state fake-state.json\n",
 		s.Tokens[0].Value, org, s.RESTURL())
+	s.writeAppMode(out)
 	fmt.Fprintf(out, "Every request is logged to stderr. Stop with Ctrl-C.\n")
 }
 

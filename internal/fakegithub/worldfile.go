@@ -40,6 +40,8 @@ type World struct {
 	Orgs         []WorldOrg   `yaml:"orgs"`
 	Repos        []WorldRepo  `yaml:"repos"`
 	Tokens       []WorldToken `yaml:"tokens"`
+	// Apps are GitHub Apps and their installations (worldfile_apps.go).
+	Apps []WorldApp `yaml:"apps"`
 	// IndexLag makes search lag behind the world by this long ("90s").
 	IndexLag string       `yaml:"index_lag"`
 	Faults   *WorldFaults `yaml:"faults"`
@@ -359,6 +361,9 @@ func (w *World) Check() error {
 			return err
 		}
 	}
+	if err := c.declareApps(w.Apps); err != nil {
+		return err
+	}
 	for i, o := range w.Orgs {
 		f := fmt.Sprintf("orgs[%d].login", i)
 		if o.Login == "" {
@@ -387,6 +392,9 @@ func (w *World) Check() error {
 			return werr(f+".name", "repository %q is declared twice", r.Name)
 		}
 		repos[strings.ToLower(r.Name)] = true
+	}
+	if err := c.checkInstallations(w.Apps, repos); err != nil {
+		return err
 	}
 	tokens := map[string]bool{}
 	for i, t := range w.Tokens {
@@ -615,6 +623,8 @@ type Built struct {
 	Tokens []WorldToken
 	// Faults is the injector of the world's faults, nil without any.
 	Faults *FaultInjector
+	// Apps are the Apps declared, in order, with their private keys.
+	Apps []BuiltApp
 }
 
 // AddWorld checks w and adds it to the fake; relative times count back
@@ -626,16 +636,26 @@ func (g *GitHub) AddWorld(w *World, now time.Time) (*Built, error) {
 	if err := w.Check(); err != nil {
 		return nil, err
 	}
-	orgs := make([]string, 0, len(w.Orgs))
+	others := make([]string, 0, len(w.Orgs)+len(w.Apps))
 	for _, o := range w.Orgs {
-		orgs = append(orgs, o.Login)
+		others = append(others, o.Login)
 	}
-	for _, list := range [][]string{w.Users, w.Bots, w.Mannequins, w.DeletedUsers, orgs} {
+	for _, a := range w.Apps {
+		others = append(others, a.appSlug()+"[bot]")
+	}
+	for _, list := range [][]string{w.Users, w.Bots, w.Mannequins, w.DeletedUsers, others} {
 		for _, l := range list {
 			if g.Lookup(l) != nil {
 				return nil, werr("", "login %q already exists in the fake", l)
 			}
 		}
+	}
+	if err := g.appsFree(w.Apps); err != nil {
+		return nil, err
+	}
+	keys, err := newAppKeys(w.Apps)
+	if err != nil {
+		return nil, err
 	}
 	b := &Built{Accounts: map[string]*Account{}, Repos: map[string]*Repo{}, Tokens: slices.Clone(w.Tokens)}
 	id := func(login string) int64 { return b.Accounts[strings.ToLower(login)].ID }
@@ -648,6 +668,7 @@ func (g *GitHub) AddWorld(w *World, now time.Time) (*Built, error) {
 	add(w.DeletedUsers, g.AddUser)
 	add(w.Bots, g.AddBot)
 	add(w.Mannequins, g.AddMannequin)
+	g.addApps(b, w.Apps, keys)
 	for _, o := range w.Orgs {
 		b.Accounts[strings.ToLower(o.Login)] = g.AddOrg(o.Login)
 		for _, t := range o.Teams {
@@ -714,6 +735,7 @@ func (g *GitHub) AddWorld(w *World, now time.Time) (*Built, error) {
 			g.ExpireInvitation(o.Login, id(l))
 		}
 	}
+	g.installApps(b, w.Apps)
 	for _, l := range w.DeletedUsers {
 		g.DeleteUser(id(l))
 	}
