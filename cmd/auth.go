@@ -1,13 +1,14 @@
 package cmd
 
 import (
-	"github.com/python-trio/snekomatic/internal/ghactions"
 	"log/slog"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/ghactions"
 
 	"github.com/python-trio/snekomatic/internal/errtext"
 
@@ -50,14 +51,9 @@ func (a *AuthOptions) addFlags(f *pflag.FlagSet) {
 
 // complete reads the environment and validates; it sends nothing.
 func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
-	if !f.Changed("api-url") {
-		a.APIURL = d.Getenv("GITHUB_API_URL")
-	}
-	if a.APIURL == "" {
-		a.APIURL = ghurl.DefaultAPI
-	}
-	if err := ghurl.Check("--api-url", a.APIURL); err != nil {
-		return &UsageError{err}
+	var err error
+	if a.APIURL, a.WebURL, err = apiAndWeb(d, a.APIURL, f.Changed("api-url")); err != nil {
+		return err
 	}
 	if !f.Changed("graphql-url") {
 		a.GraphQLURL = d.Getenv("GITHUB_GRAPHQL_URL")
@@ -68,11 +64,6 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 	if err := ghurl.Check("--graphql-url", a.GraphQLURL); err != nil {
 		return &UsageError{err}
 	}
-	web, err := ghurl.WebFor(a.APIURL)
-	if err != nil {
-		return &UsageError{err}
-	}
-	a.WebURL = web
 	if a.MaxWait <= 0 {
 		return usagef("--max-wait %s must be positive", a.MaxWait)
 	}
@@ -116,6 +107,26 @@ func (a *AuthOptions) complete(d *Deps, f *pflag.FlagSet) error {
 		return &CredentialsError{Missing: true}
 	}
 	return nil
+}
+
+// apiAndWeb is the GitHub instance a command talks to or links to: --api-url
+// when given, else $GITHUB_API_URL, else github.com's, checked, and the web
+// address that goes with it.
+func apiAndWeb(d *Deps, api string, given bool) (string, string, error) {
+	if !given {
+		api = d.Getenv("GITHUB_API_URL")
+	}
+	if api == "" {
+		api = ghurl.DefaultAPI
+	}
+	if err := ghurl.Check("--api-url", api); err != nil {
+		return "", "", &UsageError{err}
+	}
+	web, err := ghurl.WebFor(api)
+	if err != nil {
+		return "", "", &UsageError{err}
+	}
+	return api, web, nil
 }
 
 // completeApp reads the App's id and private key.
@@ -177,8 +188,8 @@ func connect(a *AuthOptions, d *Deps, log *slog.Logger, content ghsession.Conten
 		if base == nil {
 			base = http.DefaultTransport
 		}
-		base = &gateTransport{base: base, gate: d.gate}
-		topts.Stop = d.gate.stopped()
+		base = d.gate.Transport(base)
+		topts.Stop = d.gate.Stopped()
 	}
 	return ghsession.New(ghsession.Config{Credentials: a.Credentials, Base: base, Options: topts, Logger: log,
 		Mask: func(secret string) { maskSecret(d, secret) }, Content: content})

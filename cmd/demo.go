@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/http"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -35,16 +32,6 @@ type DemoOptions struct {
 
 	Deps *Deps
 }
-
-// Files written to --keep DIR, the sample organization's login and the
-// token its fake accepts (package demo's).
-const (
-	demoStateFile  = demo.StateFile
-	demoLogFile    = demo.LogFile
-	demoRunLog     = demo.RunLog
-	demoDefaultOrg = demo.DefaultOrg
-	demoToken      = demo.Token
-)
 
 // NewCmdDemo builds `snekomatic demo`. runF replaces the run function in
 // tests; nil means demoRun.
@@ -80,7 +67,7 @@ the name of the first organization it lists, and has the teams it names).`,
 	f := c.Flags()
 	f.StringVar(&o.KeepDir, "keep", "", "keep the state file, the run's log and the fake's request log in this directory")
 	f.StringVar(&o.ConfigPath, "config", "", "run under this configuration file (default: snekomatic's built-in defaults)")
-	f.StringVar(&o.Org, "org", "", "name of the sample organization (default: the first one in --config, else "+demoDefaultOrg+")")
+	f.StringVar(&o.Org, "org", "", "name of the sample organization (default: the first one in --config, else "+demo.DefaultOrg+")")
 	return c
 }
 
@@ -105,35 +92,17 @@ func (o *DemoOptions) complete(c *cobra.Command) error {
 	case len(o.Config.OrgOrder) > 0:
 		o.Org, o.OrgFromConfig = o.Config.OrgOrder[0], true
 	default:
-		o.Org = demoDefaultOrg
+		o.Org = demo.DefaultOrg
 	}
 	if f.Changed("keep") {
 		if o.KeepDir == "" {
 			return usagef("--keep must not be empty")
 		}
-		// Refuse before anything runs rather than overwrite an earlier
-		// demo's (or anybody's) files.
-		for _, name := range []string{demoStateFile, demoLogFile, demoRunLog} {
-			p := filepath.Join(o.KeepDir, name)
-			if _, err := os.Stat(p); err == nil {
-				return usagef("--keep %s: %s already exists; choose another directory or remove it", o.KeepDir, p)
-			}
-		}
-		if fi, err := os.Stat(o.KeepDir); err == nil && !fi.IsDir() {
-			return usagef("--keep %s is not a directory", o.KeepDir)
+		if err := demo.CheckKeep(o.KeepDir); err != nil {
+			return &UsageError{err}
 		}
 	}
 	return nil
-}
-
-// demoEnv is the whole environment the demo's runs see: the user's own
-// GITHUB_TOKEN or App credentials must never be picked up (nor GitHub
-// Actions' step summary written).
-func demoEnv(key string) string {
-	if key == "GITHUB_TOKEN" {
-		return demoToken
-	}
-	return ""
 }
 
 func demoRun(ctx context.Context, o *DemoOptions) error {
@@ -142,7 +111,7 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 		Org: o.Org, OrgFromConfig: o.OrgFromConfig, ConfigPath: o.ConfigPath, Config: o.Config, KeepDir: o.KeepDir,
 		Now: d.Now, Stdout: d.Stdout, Stderr: d.Stderr,
 		Reconcile: func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-			inner := &Deps{Stdout: stdout, Stderr: stderr, Getenv: demoEnv, Now: d.Now, Transport: demoTransport(), Resilience: d.Resilience,
+			inner := &Deps{Stdout: stdout, Stderr: stderr, Getenv: demo.Env, Now: d.Now, Transport: demo.Transport(), Resilience: d.Resilience,
 				logs: &logOptions{level: "info"}} // the kept run log says what each step did
 			c := NewCmdReconcile(inner, nil)
 			c.SilenceUsage, c.SilenceErrors = true, true
@@ -157,12 +126,4 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 			return err
 		},
 	})
-}
-
-// demoTransport never uses a proxy: the fake is on 127.0.0.1 and the demo
-// promises that nothing leaves the machine.
-func demoTransport() http.RoundTripper {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.Proxy = nil
-	return t
 }

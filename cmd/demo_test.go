@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/python-trio/snekomatic/demo"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -88,14 +89,14 @@ func TestDemoKeepWritesTheFilesAndNeverOverwrites(t *testing.T) {
 	code, out, errOut := runDemo(t, "--keep", keep)
 	mustCode(t, code, 0, out, errOut)
 
-	st, fresh, err := state.Load(filepath.Join(keep, demoStateFile))
+	st, fresh, err := state.Load(filepath.Join(keep, demo.StateFile))
 	if err != nil || fresh {
 		t.Fatalf("kept state file: fresh=%v err=%v", fresh, err)
 	}
 	if n := len(st.Org("snekomatic-demo").People); n != 5 {
 		t.Errorf("kept state has %d people, want 5 (alice, bob, chen, mia, pat)", n)
 	}
-	log, err := os.ReadFile(filepath.Join(keep, demoLogFile))
+	log, err := os.ReadFile(filepath.Join(keep, demo.LogFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,10 +105,10 @@ func TestDemoKeepWritesTheFilesAndNeverOverwrites(t *testing.T) {
 			t.Errorf("request log lacks %q:\n%s", want, log)
 		}
 	}
-	if strings.Contains(string(log), demoToken) {
+	if strings.Contains(string(log), demo.Token) {
 		t.Errorf("the request log shows the token")
 	}
-	if runLog, err := os.ReadFile(filepath.Join(keep, demoRunLog)); err != nil || !strings.Contains(string(runLog), "policy org=") {
+	if runLog, err := os.ReadFile(filepath.Join(keep, demo.RunLog)); err != nil || !strings.Contains(string(runLog), "policy org=") {
 		t.Errorf("run log: %v\n%s", err, runLog)
 	}
 	if !strings.Contains(out, "Kept in "+keep) {
@@ -115,12 +116,12 @@ func TestDemoKeepWritesTheFilesAndNeverOverwrites(t *testing.T) {
 	}
 
 	// A second demo into the same directory refuses before it starts.
-	before, _ := os.ReadFile(filepath.Join(keep, demoStateFile))
+	before, _ := os.ReadFile(filepath.Join(keep, demo.StateFile))
 	code, out, errOut = runDemo(t, "--keep", keep)
 	if code != ExitUsage || out != "" || !strings.Contains(errOut, "already exists") || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("exit %d, stdout %q, stderr %q: want a one-line usage error and no output", code, out, errOut)
 	}
-	if after, _ := os.ReadFile(filepath.Join(keep, demoStateFile)); string(after) != string(before) {
+	if after, _ := os.ReadFile(filepath.Join(keep, demo.StateFile)); string(after) != string(before) {
 		t.Errorf("the kept state file was changed")
 	}
 }
@@ -159,7 +160,7 @@ orgs:
 	}
 	// The team the configuration names exists in the sample (a missing
 	// one would fail the run).
-	if log, _ := os.ReadFile(filepath.Join(keep, demoLogFile)); !strings.Contains(string(log), "GET /api/v3/orgs/our-org/teams/contributors -> 200") {
+	if log, _ := os.ReadFile(filepath.Join(keep, demo.LogFile)); !strings.Contains(string(log), "GET /api/v3/orgs/our-org/teams/contributors -> 200") {
 		t.Errorf("the team was not looked up:\n%s", log)
 	}
 	// Bob's second pull request brings him to two: he is due now, once.

@@ -3,18 +3,12 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"github.com/python-trio/snekomatic/report"
-	"log/slog"
 
 	"github.com/spf13/cobra"
 
 	"github.com/python-trio/snekomatic/config"
 	"github.com/python-trio/snekomatic/doctor"
-	"github.com/python-trio/snekomatic/ghapi"
-	"github.com/python-trio/snekomatic/ghapp"
-	"github.com/python-trio/snekomatic/ghsession"
-	"github.com/python-trio/snekomatic/reconcile"
+	"github.com/python-trio/snekomatic/runner"
 )
 
 // DoctorOptions are the inputs of `snekomatic doctor`.
@@ -94,10 +88,6 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 	if err != nil {
 		return err
 	}
-	targets := make([]doctor.Target, 0, len(ts))
-	for _, t := range ts {
-		targets = append(targets, doctor.Target{Org: t.Org, Client: t.Client, Installation: t.Installation, Err: t.Err})
-	}
 	var app doctor.App
 	if a := sess.App(); a != nil {
 		app = a
@@ -105,7 +95,9 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 	rep, err := doctor.Run(ctx, doctor.Options{
 		Mode: o.Mode, TokenVar: o.TokenVar, Orgs: o.Orgs, APIURL: o.APIURL, GraphQLURL: o.GraphQLURL, WebURL: o.WebURL,
 		StatePath: o.StatePath, ConfigPath: o.ConfigPath, ConfigGiven: o.configGiven,
-	}, doctorEnv{o: o, sess: sess}, app, targets)
+	}, runner.Doctor{Words: func(ctx context.Context, err error, org string) string {
+		return explain(ctx, err, org, &o.AuthOptions, sess).Msg
+	}}, app, runner.DoctorTargets(ts))
 	if err != nil {
 		return err
 	}
@@ -127,33 +119,4 @@ func doctorRun(ctx context.Context, o *DoctorOptions) error {
 		return &SilentError{Code: ExitError}
 	}
 	return nil
-}
-
-// doctorEnv gives doctor the answers a run gets: its explanations of
-// errors, its owner check, its permission list and its policy.
-type doctorEnv struct {
-	o    *DoctorOptions
-	sess *ghsession.Session
-}
-
-func (e doctorEnv) Explain(ctx context.Context, err error, org string) string {
-	return explain(ctx, err, org, &e.o.AuthOptions, e.sess).Msg
-}
-
-func (e doctorEnv) Owner(ctx context.Context, c *ghapi.Client, login, org string) (bool, string, error) {
-	oc, err := ghsession.CheckOwner(ctx, c, login, org)
-	if err != nil {
-		return false, "", errors.New(report.Text(err))
-	}
-	return oc.Owner, oc.Why, nil
-}
-
-func (doctorEnv) MissingPermissions(inst ghapp.Installation) []string {
-	return ghsession.MissingPermissions(inst)
-}
-
-// Policy is orgPolicy, the run's own resolution (without flags: doctor
-// has none), logging nothing: doctor's report says it all.
-func (doctorEnv) Policy(ctx context.Context, c *ghapi.Client, org string, app bool, cfg *config.File) (reconcile.Policy, []string, error) {
-	return policySource{cfg: cfg, log: slog.New(slog.DiscardHandler)}.orgPolicy(ctx, c, org, app)
 }

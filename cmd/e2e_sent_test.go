@@ -2,10 +2,11 @@ package cmd
 
 import (
 	"context"
-	"github.com/python-trio/snekomatic/ghsession"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/python-trio/snekomatic/ghsession"
 
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/fakegithub"

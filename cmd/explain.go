@@ -1,12 +1,8 @@
 package cmd
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,8 +10,8 @@ import (
 	"github.com/python-trio/snekomatic/config"
 	why "github.com/python-trio/snekomatic/explain"
 	"github.com/python-trio/snekomatic/ghname"
-	"github.com/python-trio/snekomatic/ghurl"
 	"github.com/python-trio/snekomatic/reconcile"
+	"github.com/python-trio/snekomatic/runner"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -118,7 +114,10 @@ func (o *ExplainOptions) complete(c *cobra.Command, login string) error {
 	}
 	if o.Offline {
 		o.Orgs, o.notAsked = orgs, "--offline"
-		return o.offlineWeb(c.Flags().Changed("api-url"))
+		// Links need the instance's web address; no credential is read:
+		// --offline answers whatever state the credentials are in.
+		o.APIURL, o.WebURL, err = apiAndWeb(o.Deps, o.APIURL, c.Flags().Changed("api-url"))
+		return err
 	}
 	var cred *CredentialsError
 	if err := o.AuthOptions.complete(o.Deps, c.Flags()); errors.As(err, &cred) && cred.Missing {
@@ -130,27 +129,11 @@ func (o *ExplainOptions) complete(c *cobra.Command, login string) error {
 	return nil
 }
 
-// offlineWeb finds the GitHub instance's web address, for pull request
-// links, as AuthOptions.complete does, without reading any credential:
-// --offline answers whatever state the credentials are in.
-func (o *ExplainOptions) offlineWeb(apiGiven bool) error {
-	api := o.APIURL
-	if !apiGiven {
-		api = cmp.Or(o.Deps.Getenv("GITHUB_API_URL"), ghurl.DefaultAPI)
-	}
-	web, err := ghurl.WebFor(api)
-	if err != nil {
-		return &UsageError{err}
-	}
-	o.WebURL = web
-	return nil
-}
-
 func explainRun(ctx context.Context, o *ExplainOptions) error {
 	d := o.Deps
-	cfg, err := o.loadConfig()
+	_, cfg, err := config.LoadOrDefault(o.ConfigPath, o.configGiven, reconcile.SampleWelcomeData)
 	if err != nil {
-		return err
+		return &UsageError{err}
 	}
 	st, fresh, err := state.Load(o.StatePath)
 	if err != nil {
@@ -162,9 +145,9 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 	if !fresh && so != nil {
 		f.OrgInState, f.Cursor = true, so.Cursor
 	}
-	policy := policySource{cfg: cfg, log: slog.New(slog.DiscardHandler)}
+	policy := runner.Policies{Config: cfg}
 	if o.notAsked != "" {
-		if f.Policy, _, err = policy.orgPolicy(ctx, nil, org, false); err != nil {
+		if f.Policy, _, err = policy.Org(ctx, nil, org, false); err != nil {
 			return err
 		}
 		f.ID, f.Record, _, _ = why.Find(so, o.Login, 0)
@@ -178,60 +161,19 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 	return why.WriteText(d.Stdout, a, explainWidth)
 }
 
-// loadConfig reads the configuration file: the one named, or the default
-// one when it exists, or none.
-func (o *ExplainOptions) loadConfig() (*config.File, error) {
-	path := o.ConfigPath
-	if !o.configGiven {
-		if _, err := os.Stat(config.DefaultPath); err != nil {
-			return &config.File{}, nil
-		}
-		path = config.DefaultPath
-	}
-	cfg, err := config.Load(path, reconcile.SampleWelcomeData)
-	if err != nil {
-		return nil, &UsageError{err}
-	}
-	return cfg, nil
-}
-
 // askGitHub resolves the organization's policy as a run does and fills in
 // what GitHub says now. A failure is said as a run says it (exit 4 for
 // refused credentials), once.
-func (o *ExplainOptions) askGitHub(ctx context.Context, f *why.Facts, so *state.Org, policy policySource) error {
+func (o *ExplainOptions) askGitHub(ctx context.Context, f *why.Facts, so *state.Org, policy runner.Policies) error {
 	d := o.Deps
 	sess, err := connect(&o.AuthOptions, d, newLogger(d), nil)
 	if err != nil {
 		return err
 	}
-	fail := func(err error) error {
+	if err := runner.AskGitHub(ctx, sess, policy, f, so, o.Mode == ModeApp); err != nil {
 		fl := explain(ctx, err, f.Org, &o.AuthOptions, sess)
 		printFailure(d, fl)
 		return &SilentError{Code: fl.Code}
-	}
-	ts, err := sess.Targets(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	if len(ts) != 1 || ts[0].Err != nil {
-		if len(ts) == 1 {
-			err = ts[0].Err
-		} else {
-			err = fmt.Errorf("no way to act on %s with these credentials", f.Org)
-		}
-		return fail(err)
-	}
-	c, err := ts[0].API()
-	if err != nil {
-		return fail(err)
-	}
-	var warnings []string
-	if f.Policy, warnings, err = policy.orgPolicy(ctx, c, f.Org, o.Mode == ModeApp); err != nil {
-		return fail(err)
-	}
-	f.PolicyNote = strings.Join(warnings, "; ")
-	if err := why.Read(ctx, c, f, so); err != nil {
-		return fail(err)
 	}
 	return nil
 }

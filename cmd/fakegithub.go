@@ -133,7 +133,7 @@ func fakeGitHubRun(ctx context.Context, o *FakeGitHubOptions) error {
 	// grace for the requests in flight, which a server need not wait for).
 	var interrupted <-chan struct{}
 	if d.gate != nil {
-		interrupted = d.gate.stopped()
+		interrupted = d.gate.Stopped()
 	}
 	select {
 	case <-ctx.Done():

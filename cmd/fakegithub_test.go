@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/python-trio/snekomatic/demo"
 )
 
 // lockedBuffer is written by the server's goroutines while the test reads.
@@ -133,10 +135,10 @@ func TestFakeGitHubServesAWorldThatSnekomaticCanUse(t *testing.T) {
 
 func TestFakeGitHubDefaultsToTheDemoWorld(t *testing.T) {
 	url, out, _ := serveFake(t)
-	if !strings.Contains(out, "token:     "+demoToken+"  (user demo-owner, owner of snekomatic-demo)") {
+	if !strings.Contains(out, "token:     "+demo.Token+"  (user demo-owner, owner of snekomatic-demo)") {
 		t.Errorf("banner:\n%s", out)
 	}
-	if code, body := get(t, url+"/api/v3/orgs/snekomatic-demo/memberships/demo-owner", demoToken); code != http.StatusOK || body["role"] != "admin" {
+	if code, body := get(t, url+"/api/v3/orgs/snekomatic-demo/memberships/demo-owner", demo.Token); code != http.StatusOK || body["role"] != "admin" {
 		t.Errorf("the token's user should own the sample organization: %d %v", code, body)
 	}
 }

@@ -1,13 +1,10 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
@@ -58,20 +55,6 @@ func TestLogsUnderActions(t *testing.T) {
 type envMap map[string]string
 
 func (m envMap) get(k string) string { return m[k] }
-
-// TestProgressLinesPassAtTheQuietLevel: a long read's "still reading" line
-// shows at a terminal even when only warnings do; other info does not.
-func TestProgressLinesPassAtTheQuietLevel(t *testing.T) {
-	var b bytes.Buffer
-	log := slog.New(&lineHandler{w: &b, level: slog.LevelWarn, mu: new(sync.Mutex)})
-	log.Info("policy", "org", "trio")
-	log.Info("still reading merged pull requests", "pull_requests", 300, "progress", true)
-	log.Warn("retrying a GitHub request", "path", "/graphql", "err", errors.New("502 bad\ngateway"))
-	want := "still reading merged pull requests pull_requests=300\nwarning: retrying a GitHub request path=/graphql err=\"502 bad gateway\"\n"
-	if b.String() != want {
-		t.Errorf("got %q\nwant %q", b.String(), want)
-	}
-}
 
 // TestErrorsAreSaidOnce: an invitation that fails is said once, on the
 // final line, not also as a log line (unless the log was asked for).

@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/python-trio/snekomatic/report"
 	"net"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/python-trio/snekomatic/report"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
 	"github.com/python-trio/snekomatic/reconcile"

@@ -4,13 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/python-trio/snekomatic/report"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/python-trio/snekomatic/report"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
 	"github.com/python-trio/snekomatic/reconcile"

@@ -2,23 +2,17 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-	"strings"
 	"time"
-
-	"github.com/python-trio/snekomatic/internal/errtext"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/config"
-	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/internal/duration"
-	"github.com/python-trio/snekomatic/reconcile"
 	"github.com/python-trio/snekomatic/report"
+	"github.com/python-trio/snekomatic/runner"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -146,99 +140,19 @@ func reconcileRun(ctx context.Context, o *ReconcileOptions) error {
 	defer func() { endGroup() }()
 	log.Info("snekomatic "+version(), "dry_run", o.DryRun) // the first line says which build runs
 	run := newRunReport(o)
-	early := func(err error, watch report.Refusals) error {
-		endGroup()
-		endGroup = func() {}
-		return o.finish(run, []failure{describe(ctx, err, "", &o.AuthOptions, watch)}, false)
-	}
-	store, fresh, err := openState(o.StatePath, o.DryRun)
-	if err != nil {
-		return early(err, nil)
-	}
-	defer store.Close()
-	settleState(log, store, o.Now, o.StatePath)
-	if fresh {
-		log.Info("no state file yet; starting fresh", "state", o.StatePath)
-	}
-	sess, err := connect(&o.AuthOptions, d, log, store)
-	if err != nil {
-		return early(err, nil)
-	}
-	targets, err := sess.Targets(ctx)
-	if err != nil {
-		return early(err, sess)
-	}
-	o.warnUnusedOrgKeys(log, targets)
-	reports := o.reconcileAll(ctx, sess, store, log, targets)
-	var failures []failure
-	// Every organization's changes are already in the journal; this is the
-	// run's one write of the state file (group commit). If it fails, the
-	// journal stays and the next run applies it.
-	if err := store.Commit(); err != nil {
-		failures = append(failures, failure{Code: ExitError,
-			Msg: errtext.OneLine(err.Error()) + ": this run's records stay in the journal beside it, and the next run applies them"})
-	}
-	for i, t := range targets {
-		if t.Skip != "" {
-			run.Skipped = append(run.Skipped, SkippedOrg{Org: t.Org, Reason: t.Skip})
-		}
-		if reports[i] == nil {
-			continue
-		}
-		if d.gate.interrupted() || ctx.Err() != nil {
-			// Cut short, even where nothing failed: said as one error,
-			// here as in every other count (explainOrg says it once).
-			reports[i].Errors = append(reports[i].Errors, context.Canceled)
-		}
-		fs := explainOrg(ctx, reports[i], &o.AuthOptions, sess)
-		failures = append(failures, fs...)
-		run.Orgs = append(run.Orgs, report.NewOrg(reports[i], orgLines(fs)))
-	}
+	failures, ran := runner.Run(ctx, runner.Options{
+		StatePath: o.StatePath, DryRun: o.DryRun, Now: o.Now, Since: o.Since, WebURL: o.WebURL,
+		Concurrency: o.Concurrency, CheckOwner: o.Mode == ModeToken && !o.DryRun,
+		Policies: runner.Policies{Config: o.Config, Flags: o.flagPolicy}, ConfigPath: o.ConfigPath, Log: log,
+		Connect: func(store *state.Store) (*ghsession.Session, error) { return connect(&o.AuthOptions, d, log, store) },
+		Explain: func(ctx context.Context, err error, org string, watch report.Refusals) failure {
+			return describe(ctx, err, org, &o.AuthOptions, watch)
+		},
+		Interrupted: d.gate.Interrupted,
+	}, run)
 	endGroup()
 	endGroup = func() {}
-	return o.finish(run, failures, true)
-}
-
-// reconcileAll reconciles every target, at most o.Concurrency at once,
-// and returns their reports (nil for the organizations skipped).
-func (o *ReconcileOptions) reconcileAll(ctx context.Context, sess *ghsession.Session, store *state.Store, log *slog.Logger, targets []ghsession.Target) []*reconcile.Report {
-	ropts := reconcile.Options{Now: o.Now, Since: o.Since, DryRun: o.DryRun, WebURL: o.WebURL, Logger: log}
-	policies := policySource{cfg: o.Config, flags: o.flagPolicy, log: log}
-	reports := make([]*reconcile.Report, len(targets))
-	errs := ghsession.Each(targets, o.Concurrency, func(i int, t ghsession.Target, client *ghapi.Client) error {
-		// In token mode, know before anything is sent that the token's
-		// user may invite here (only owners can).
-		if o.Mode == ModeToken && !o.DryRun {
-			if err := sess.MayInvite(ctx, client, t.Org); err != nil {
-				return err
-			}
-		}
-		oopts := ropts
-		var warnings []string
-		var err error
-		oopts.Policy, warnings, err = policies.orgPolicy(ctx, client, t.Org, t.Installation != nil)
-		if err != nil {
-			return err
-		}
-		// One organization's failure never stops another's: its errors
-		// are in its report.
-		reports[i], _ = reconcile.Org(ctx, ghsession.ReconcileClient{Client: client}, store, t.Org, oopts)
-		reports[i].Warnings = append(reports[i].Warnings, warnings...)
-		if w := t.SelectionWarning(); w != "" {
-			reports[i].Warnings = append(reports[i].Warnings, w)
-		}
-		return nil
-	})
-	for i, err := range errs {
-		var skip *ghsession.SkipError
-		switch {
-		case errors.As(err, &skip):
-			log.Warn("skipping organization", "org", skip.Org, "reason", skip.Reason)
-		case err != nil:
-			reports[i] = reconcile.FailedReport(targets[i].Org, o.DryRun, err)
-		}
-	}
-	return reports
+	return o.finish(run, failures, ran)
 }
 
 // finish says the run's failures, each once, in the report (written to
@@ -269,24 +183,6 @@ func (o *ReconcileOptions) finish(run *RunReport, failures []failure, ran bool) 
 	return nil
 }
 
-// explainOrg puts an organization's errors into words, each once.
-func explainOrg(ctx context.Context, rep *reconcile.Report, a *AuthOptions, watch report.Refusals) []failure {
-	var out []failure
-	for _, e := range rep.Errors {
-		out = append(out, explain(ctx, e, rep.Org, a, watch))
-	}
-	return report.SayOnce(out)
-}
-
-// orgLines are an organization's failures as its own report lists them.
-func orgLines(fs []failure) []string {
-	out := []string{}
-	for _, f := range fs {
-		out = append(out, f.Msg)
-	}
-	return out
-}
-
 // failedToStart says why the run could not start. With --output json it
 // is said in the document too, so that stdout is JSON on every failure.
 func (o *ReconcileOptions) failedToStart(ctx context.Context, err error) error {
@@ -294,23 +190,4 @@ func (o *ReconcileOptions) failedToStart(ctx context.Context, err error) error {
 		return err
 	}
 	return o.finish(newRunReport(o), []failure{describe(ctx, err, "", &o.AuthOptions, nil)}, false)
-}
-
-// warnUnusedOrgKeys warns about each organization the configuration file
-// names that this run does not serve: most likely a typo, which would
-// otherwise leave that organization's settings silently unused.
-func (o *ReconcileOptions) warnUnusedOrgKeys(log *slog.Logger, targets []ghsession.Target) {
-	if o.Config == nil {
-		return
-	}
-	served := map[string]bool{}
-	for _, t := range targets {
-		served[strings.ToLower(t.Org)] = true
-	}
-	for _, key := range o.Config.OrgOrder {
-		if !served[key] {
-			log.Warn(fmt.Sprintf("%s:%d: orgs.%s matches no organization this run serves (a typo?); its settings are not used",
-				o.ConfigPath, o.Config.OrgLines[key], key))
-		}
-	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/ghactions"
+	"github.com/python-trio/snekomatic/internal/interrupt"
 )
 
 // Deps is what commands take from the outside world. Tests replace it.
@@ -30,7 +31,7 @@ type Deps struct {
 	// logs are the root command's log flags (nil: the defaults).
 	logs *logOptions
 	// gate stops new requests after an interruption (nil: never).
-	gate *interruptGate
+	gate *interrupt.Gate
 	// started is set once a command runs: an error before that is cobra's
 	// refusal of the command line.
 	started bool
@@ -128,8 +129,8 @@ func Main(ctx context.Context, args []string, d *Deps) int {
 	root.SetArgs(args)
 	// Ctrl-C or SIGTERM (ctx is done): requests in flight finish, no new
 	// one starts, the run saves what it did and exits 130.
-	d.gate = &interruptGate{}
-	runCtx, cancel := d.gate.watch(ctx, interruptGrace)
+	d.gate = &interrupt.Gate{}
+	runCtx, cancel := d.gate.Watch(ctx, interruptGrace)
 	defer cancel()
 	err := root.ExecuteContext(runCtx)
 	if err == nil && ctx.Err() == nil {

@@ -7,39 +7,21 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/internal/testbin"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// binary builds snekomatic once per test process.
+// binary builds snekomatic once per test process (testbin).
 func binary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "snekomatic-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "snekomatic")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/python-trio/snekomatic/cmd/snekomatic").CombinedOutput()
-		if err != nil {
-			buildErr = err
-			t.Logf("%s", out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("build snekomatic: %v", buildErr)
+	p, err := testbin.Path()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return binPath
+	return p
 }
 
 // runBinary runs the real binary with env and returns everything it

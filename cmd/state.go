@@ -2,16 +2,13 @@ package cmd
 
 import (
 	"cmp"
-	"log/slog"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/python-trio/snekomatic/ghname"
-	"github.com/python-trio/snekomatic/state"
 )
 
 // NewCmdState builds `snekomatic state`, the commands that show and
@@ -46,25 +43,6 @@ func addStateFlag(f *pflag.FlagSet, p *string, usage string) {
 func addOutputFlag(c *cobra.Command, p *string, usage string) {
 	c.Flags().StringVar(p, "output", "text", cmp.Or(usage, "text or json"))
 	_ = c.RegisterFlagCompletionFunc("output", fixedCompletion("text", "json"))
-}
-
-// openState opens the state file for a command that changes it, or, in a
-// dry run, reads it without locking, creating or writing anything.
-func openState(path string, dryRun bool) (*state.Store, bool, error) {
-	if dryRun {
-		return state.OpenReadOnly(path)
-	}
-	return state.Open(path)
-}
-
-// settleState drops what a clock that ran ahead recorded in the state
-// (state.Store.DropFutureSent) and logs, one line each, what opening it
-// settled.
-func settleState(log *slog.Logger, store *state.Store, now time.Time, path string) {
-	store.DropFutureSent(now)
-	for _, w := range store.Warnings() {
-		log.Warn(w, "state", path)
-	}
 }
 
 // checkOutput checks an --output flag (addOutputFlag).

@@ -3,19 +3,15 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"github.com/python-trio/snekomatic/report"
 	"io"
-	"strings"
 	"time"
 
-	"github.com/python-trio/snekomatic/internal/errtext"
+	"github.com/python-trio/snekomatic/report"
 
 	"github.com/spf13/cobra"
 
-	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/ghsession"
-	"github.com/python-trio/snekomatic/reconcile"
+	"github.com/python-trio/snekomatic/runner"
 )
 
 // StateAdoptOptions are the inputs of `snekomatic state adopt`.
@@ -82,67 +78,24 @@ GITHUB_TOKEN).`,
 	return c
 }
 
-// AdoptRun is the JSON document `state adopt --output json` prints. It has
-// the shape of reconcile's: people in lists, errors per organization and
-// all of them at the top.
-type AdoptRun struct {
-	DryRun bool          `json:"dry_run"`
-	State  string        `json:"state"`
-	Orgs   []*AdoptedOrg `json:"orgs"`
-	Errors []string      `json:"errors"`
-}
-
-// AdoptedOrg is one organization's adoption and its errors.
-type AdoptedOrg struct {
-	*reconcile.AdoptReport
-	Errors []string `json:"errors"`
-}
+// AdoptRun is the JSON document `state adopt --output json` prints
+// (package runner's).
+type AdoptRun = runner.AdoptRun
 
 func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 	d := o.Deps
 	log := newLogger(d)
 	endGroup := logGroup(d, "snekomatic state adopt: log")
 	defer func() { endGroup() }()
-	store, _, err := openState(o.StatePath, o.DryRun)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	sess, err := connect(&o.AuthOptions, d, log, nil)
-	if err != nil {
-		return err
-	}
-	targets, err := sess.Targets(ctx)
-	if err != nil {
-		return err
-	}
-	run := AdoptRun{DryRun: o.DryRun, State: o.StatePath, Orgs: []*AdoptedOrg{}, Errors: []string{}}
-	orgs := make([]*AdoptedOrg, len(targets))
-	errs := ghsession.Each(targets, 1, func(i int, t ghsession.Target, c *ghapi.Client) error {
-		rep, err := reconcile.Adopt(ctx, c, store, t.Org, reconcile.AdoptOptions{Since: o.Since, Now: o.Now, DryRun: o.DryRun})
-		orgs[i] = &AdoptedOrg{AdoptReport: rep, Errors: []string{}}
-		return err
+	run, failures, err := runner.Adopt(ctx, runner.AdoptOptions{
+		StatePath: o.StatePath, Since: o.Since, Now: o.Now, DryRun: o.DryRun,
+		Connect: func() (*ghsession.Session, error) { return connect(&o.AuthOptions, d, log, nil) },
+		Explain: func(ctx context.Context, err error, org string, watch report.Refusals) failure {
+			return explain(ctx, err, org, &o.AuthOptions, watch)
+		},
 	})
-	var failures []failure
-	for i, err := range errs {
-		if orgs[i] != nil {
-			run.Orgs = append(run.Orgs, orgs[i])
-		}
-		if err != nil {
-			f := explain(ctx, err, targets[i].Org, &o.AuthOptions, sess)
-			failures = append(failures, f)
-			if orgs[i] != nil {
-				orgs[i].Errors = append(orgs[i].Errors, f.Msg)
-			}
-		}
-	}
-	// One write of the state file for every organization.
-	if err := store.Commit(); err != nil {
-		failures = append(failures, failure{Code: ExitError, Msg: errtext.OneLine(err.Error())})
-	}
-	failures = report.SayOnce(failures)
-	for _, f := range failures {
-		run.Errors = append(run.Errors, strings.TrimPrefix(f.Org+": "+f.Msg, ": "))
+	if err != nil {
+		return err
 	}
 	endGroup()
 	endGroup = func() {}
@@ -159,26 +112,11 @@ func stateAdoptRun(ctx context.Context, o *StateAdoptOptions) error {
 }
 
 // writeAdoptRun writes the adoption as JSON or as a line per organization.
-func writeAdoptRun(w io.Writer, output string, run AdoptRun) error {
+func writeAdoptRun(w io.Writer, output string, run *AdoptRun) error {
 	if output == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(run)
 	}
-	for _, r := range run.Orgs {
-		if len(r.Errors) > 0 && r.PullRequests == 0 {
-			fmt.Fprintf(w, "%s: failed before its merged pull requests were read (error below)\n", r.Org)
-			continue
-		}
-		verb := "adopted"
-		if r.DryRun {
-			verb = "would adopt"
-		}
-		fmt.Fprintf(w, "%s: %d merged pull requests from %s to %s; %s %d people; %d already remembered (left as they were); %d authors not people (bots, mannequins, deleted)\n",
-			r.Org, r.PullRequests, report.FormatTime(r.Window.From), report.FormatTime(r.Window.To), verb, len(r.Adopted), r.Known, len(r.Skipped))
-	}
-	if run.DryRun {
-		fmt.Fprintln(w, "Dry run: the state file was not changed.")
-	}
-	return nil
+	return run.WriteText(w)
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+
 	"github.com/python-trio/snekomatic/report"
 
 	"github.com/spf13/cobra"
@@ -62,7 +63,7 @@ the state file's lock and saves atomically; it sends no request. With
 }
 
 func stateForgetRun(_ context.Context, o *StateForgetOptions) error {
-	store, _, err := openState(o.StatePath, o.DryRun)
+	store, _, err := state.OpenFor(o.StatePath, o.DryRun)
 	if err != nil {
 		return err
 	}

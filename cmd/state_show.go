@@ -43,7 +43,7 @@ It only reads the state file: it takes no lock and sends no request.`,
 				return err
 			}
 			o.Orgs = orgs
-			if err := o.completeWeb(c.Flags().Changed("api-url")); err != nil {
+			if o.APIURL, o.WebURL, err = apiAndWeb(d, o.APIURL, c.Flags().Changed("api-url")); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -58,27 +58,6 @@ It only reads the state file: it takes no lock and sends no request.`,
 	addOutputFlag(c, &o.Output, "")
 	f.StringVar(&o.APIURL, "api-url", "", "GitHub API base URL the state belongs to, for the links (default $GITHUB_API_URL, else "+ghurl.DefaultAPI+")")
 	return c
-}
-
-// completeWeb finds the web host of the GitHub the state was written
-// against, as a run does (ghurl.WebFor), so that links work on GitHub
-// Enterprise Server too.
-func (o *StateShowOptions) completeWeb(flagGiven bool) error {
-	if !flagGiven {
-		o.APIURL = o.Deps.Getenv("GITHUB_API_URL")
-	}
-	if o.APIURL == "" {
-		o.APIURL = ghurl.DefaultAPI
-	}
-	if err := ghurl.Check("--api-url", o.APIURL); err != nil {
-		return &UsageError{err}
-	}
-	web, err := ghurl.WebFor(o.APIURL)
-	if err != nil {
-		return &UsageError{err}
-	}
-	o.WebURL = web
-	return nil
 }
 
 // ShownState is the JSON document `state show --output json` prints

@@ -3,13 +3,14 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"github.com/python-trio/snekomatic/report"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/python-trio/snekomatic/report"
 
 	"github.com/google/go-cmp/cmp"
 

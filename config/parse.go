@@ -25,6 +25,24 @@ func Load(path string, sample any) (*File, error) {
 	return Parse(bytes.NewReader(data), path, sample)
 }
 
+// LoadOrDefault reads the configuration a command runs under: the file
+// named (given: the flag was set, and then it must exist), else DefaultPath
+// when a file is there, else none (path "" and an empty File, the
+// defaults).
+func LoadOrDefault(name string, given bool, sample any) (path string, f *File, err error) {
+	if !given {
+		if _, err := os.Stat(DefaultPath); err != nil {
+			return "", &File{}, nil
+		}
+		name = DefaultPath
+	}
+	f, err = Load(name, sample)
+	if err != nil {
+		return "", nil, err
+	}
+	return name, f, nil
+}
+
 // Parse reads and checks a configuration file; name is used in errors.
 //
 // sample is a value of the type welcome comment templates are rendered

@@ -196,15 +196,12 @@ func checkStateDir(path string) []Check {
 // checkConfigFile loads the configuration as a run would.
 func checkConfigFile(path string, given bool) (Check, *config.File) {
 	const name = "config"
-	if !given {
-		if _, err := os.Stat(config.DefaultPath); err != nil {
-			return pass(name, "no configuration file ("+config.DefaultPath+"): the defaults apply"), &config.File{}
-		}
-		path = config.DefaultPath
-	}
-	cfg, err := config.Load(path, reconcile.SampleWelcomeData)
-	if err != nil {
+	path, cfg, err := config.LoadOrDefault(path, given, reconcile.SampleWelcomeData)
+	switch {
+	case err != nil:
 		return fail(name, errtext.OneLine(err.Error())), nil
+	case path == "":
+		return pass(name, "no configuration file ("+config.DefaultPath+"): the defaults apply"), cfg
 	}
 	return pass(name, path), cfg
 }

@@ -2,7 +2,7 @@
 // snekomatic knows and decides about one person, in one paragraph of plain
 // words and as a JSON document.
 //
-// Its decisions are pure: cmd gathers the Facts (the state file's record,
+// Its decisions are pure: cmd and runner.AskGitHub gather the Facts (the state file's record,
 // the organization's resolved policy, and, when it has credentials, what
 // GitHub says now, which Read asks through the Reader interface: at most
 // three reads) and this package decides what happens next (Decide)

@@ -16,6 +16,15 @@ import (
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
+// refusedForRate: GitHub refused the request for a rate limit (primary or
+// secondary), or ghtransport gave up waiting one out, so nothing was done.
+func refusedForRate(err error) bool {
+	var rl *github.RateLimitError
+	var abuse *github.AbuseRateLimitError
+	var waited *ghtransport.RateLimitError
+	return errors.As(err, &rl) || errors.As(err, &abuse) || errors.As(err, &waited)
+}
+
 // classifyInviteError turns GitHub's answers to POST /orgs/{org}/invitations
 // into reconcile's errors. The endpoint documents 201, 404 and 422. A 422
 // carries "errors", each with a field and a code (go-github's
@@ -35,11 +44,8 @@ import (
 // marked reconcile.ErrMaybeSent and never simply retried.
 func classifyInviteError(err error) error {
 	var er *github.ErrorResponse
-	var rl *github.RateLimitError
-	var abuse *github.AbuseRateLimitError
-	var waited *ghtransport.RateLimitError
 	switch {
-	case errors.As(err, &rl), errors.As(err, &abuse), errors.As(err, &waited):
+	case refusedForRate(err):
 		return err // refused before anything was done
 	case errors.Is(err, ghtransport.ErrNotSent):
 		return fmt.Errorf("%w: %w", reconcile.ErrNotSent, err) // stopped before it went
@@ -106,11 +112,8 @@ const msgArchived = "Repository was archived so is read-only."
 //     (reconcile.ErrMaybeSent), so it is looked for before posting again.
 func classifyCommentError(err error) error {
 	var er *github.ErrorResponse
-	var rl *github.RateLimitError
-	var abuse *github.AbuseRateLimitError
-	var waited *ghtransport.RateLimitError
 	switch {
-	case errors.As(err, &rl), errors.As(err, &abuse), errors.As(err, &waited):
+	case refusedForRate(err):
 		return err // refused before anything was done
 	case !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode >= 500:
 		return fmt.Errorf("%w: %w", reconcile.ErrMaybeSent, shortError(err))

@@ -13,34 +13,28 @@ import (
 	"time"
 
 	"github.com/python-trio/snekomatic/ghtransport"
+	"github.com/python-trio/snekomatic/internal/simclock"
 )
 
 // start is the tests' notion of now.
 var start = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 
-// clock is a fake clock whose Sleep moves time on at once and records the
-// wait.
+// clock is the simulated clock (simclock), whose Sleep moves time on at
+// once, recording each wait.
 type clock struct {
+	*simclock.Clock
 	mu    sync.Mutex
-	now   time.Time
 	waits []time.Duration
 }
 
-func newClock() *clock { return &clock{now: start} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
+func newClock() *clock { return &clock{Clock: simclock.New(start)} }
 
 func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
+	if err := c.Clock.Sleep(ctx, d); err != nil {
 		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 	c.waits = append(c.waits, d)
 	return nil
 }

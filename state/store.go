@@ -150,6 +150,16 @@ func globEscape(name string) string {
 	return b.String()
 }
 
+// OpenFor opens the state file for a command that changes it (Open), or,
+// in a dry run, reads it without locking, creating or writing anything
+// (OpenReadOnly).
+func OpenFor(path string, dryRun bool) (s *Store, fresh bool, err error) {
+	if dryRun {
+		return OpenReadOnly(path)
+	}
+	return Open(path)
+}
+
 // OpenReadOnly loads the state file and replays its journal in memory,
 // without locking, writing or creating anything: for dry runs and for
 // showing the state. Updates change only the memory.

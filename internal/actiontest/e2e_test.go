@@ -7,43 +7,26 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
 	"github.com/python-trio/snekomatic/internal/schematest"
+	"github.com/python-trio/snekomatic/internal/testbin"
 )
 
-var build struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-	out  []byte
-}
-
-// snekomaticBinary builds cmd/snekomatic once for the package, as the
-// action's build step does.
+// snekomaticBinary builds cmd/snekomatic once for the test process
+// (testbin), as the action's build step does.
 func snekomaticBinary(t *testing.T) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		missingTool(t, os.Getenv, "go is not on PATH: cannot build snekomatic for the end-to-end test")
 	}
-	build.once.Do(func() {
-		build.dir, build.err = os.MkdirTemp("", "snekomatic-actiontest-")
-		if build.err != nil {
-			return
-		}
-		build.bin = filepath.Join(build.dir, "snekomatic")
-		cmd := exec.Command(goTool, "build", "-o", build.bin, "github.com/python-trio/snekomatic/cmd/snekomatic")
-		build.out, build.err = cmd.CombinedOutput()
-	})
-	if build.err != nil {
-		t.Fatalf("build snekomatic: %v\n%s", build.err, build.out)
+	p, err := testbin.Path()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return build.bin
+	return p
 }
 
 // report is the part of `--output json` this test reads.

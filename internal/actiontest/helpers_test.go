@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/python-trio/snekomatic/internal/testbin"
 )
 
 // cleanup lists directories made for the whole package, removed by TestMain.
@@ -19,9 +21,7 @@ var cleanup []string
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if build.dir != "" {
-		cleanup = append(cleanup, build.dir)
-	}
+	testbin.Remove()
 	for _, dir := range cleanup {
 		os.RemoveAll(dir)
 	}

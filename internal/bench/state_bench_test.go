@@ -21,13 +21,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	jsonexp "github.com/go-json-experiment/json"
 
 	"github.com/python-trio/snekomatic/internal/fakegithub"
+	"github.com/python-trio/snekomatic/internal/testbin"
 	"github.com/python-trio/snekomatic/state"
 )
 
@@ -274,34 +274,17 @@ func BenchmarkStateFile(b *testing.B) {
 	}
 }
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
-// snekomaticBinary builds the binary once (or takes $SNEKOMATIC_BIN, to
-// measure another build).
+// snekomaticBinary builds the binary once (testbin), or takes
+// $SNEKOMATIC_BIN, to measure another build.
 func snekomaticBinary(b *testing.B) string {
 	if p := os.Getenv("SNEKOMATIC_BIN"); p != "" {
 		return p
 	}
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "snekomatic-bench")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "snekomatic")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/python-trio/snekomatic/cmd/snekomatic").CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("%v: %s", err, out)
-		}
-	})
-	if binErr != nil {
-		b.Fatal(binErr)
+	p, err := testbin.Path()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return binPath
+	return p
 }
 
 // usage is what one child process cost.

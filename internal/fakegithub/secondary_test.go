@@ -1,26 +1,18 @@
 package fakegithub
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/python-trio/snekomatic/internal/simclock"
 )
 
-// manualClock is a fake clock a test moves by hand.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *manualClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// moveOn moves the simulated clock on by d.
+func moveOn(c *simclock.Clock, d time.Duration) { _ = c.Sleep(context.Background(), d) }
 
 func TestOnlyOwnersInvite(t *testing.T) {
 	f := newFixture(t)
@@ -42,7 +34,7 @@ func TestOnlyOwnersInvite(t *testing.T) {
 func TestContentLimitsPerMinuteAndHourPerCredential(t *testing.T) {
 	f := newFixture(t)
 	g := f.g
-	clock := &manualClock{now: time.Now()}
+	clock := simclock.New(time.Now())
 	g.SetClock(clock.Now)
 	g.SetInvitationCap("acme", 0)
 	post := func(tok string) *http.Response {
@@ -53,7 +45,7 @@ func TestContentLimitsPerMinuteAndHourPerCredential(t *testing.T) {
 		if resp := post(tok); resp.StatusCode != http.StatusCreated {
 			t.Fatalf("comment %d: %d", i+1, resp.StatusCode)
 		}
-		clock.add(100 * time.Millisecond)
+		moveOn(clock, 100*time.Millisecond)
 	}
 	resp, body := rawDo(t, "POST", g.RESTURL()+"orgs/acme/invitations", tok, map[string]any{"invitee_id": f.carol.ID})
 	if resp.StatusCode != http.StatusForbidden || !strings.HasPrefix(fmt.Sprint(body["message"]), MsgSecondaryRateLimit) {
@@ -73,14 +65,14 @@ func TestContentLimitsPerMinuteAndHourPerCredential(t *testing.T) {
 	}
 
 	// The hour: 500 in all, even at a pace the minute allows.
-	clock.add(time.Minute)
+	moveOn(clock, time.Minute)
 	for sent := DefaultContentPerMinute; sent < DefaultContentPerHour; sent++ {
-		clock.add(time.Second)
+		moveOn(clock, time.Second)
 		if resp := post(tok); resp.StatusCode != http.StatusCreated {
 			t.Fatalf("comment %d: %d", sent+1, resp.StatusCode)
 		}
 	}
-	clock.add(time.Second)
+	moveOn(clock, time.Second)
 	if resp := post(tok); resp.StatusCode != http.StatusForbidden || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("the 501st in an hour: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
