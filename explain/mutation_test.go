@@ -137,7 +137,7 @@ func TestParagraphSentences(t *testing.T) {
 		{"excluded", Facts{Login: "build-ci", Org: "trio", StatePath: "s.json", OrgInState: true, Policy: pol, NotAsked: "--offline"},
 			[]string{"trio's policy excludes build-ci (pattern *-ci)."}},
 		{"an organization", Facts{Login: "other", Org: "trio", StatePath: "s.json", OrgInState: true, GitHub: &GitHub{Found: true, ID: 3, Type: "Organization"}},
-			[]string{"other is never a candidate: not a user account (Organization).", "GitHub says now that other (id 3) is a", "organization account, not a user."}},
+			[]string{"other is never a candidate: not a user account (Organization).", "GitHub says now that other (id 3) is an organization account, not a user."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := Explain(tc.f).Text

@@ -149,7 +149,12 @@ func gitHubSentence(f Facts) string {
 	case !g.Found:
 		return fmt.Sprintf("GitHub says now that no account is called %s (never, or not since a rename or a deletion).", f.Login)
 	case g.Type != "User":
-		return fmt.Sprintf("GitHub says now that %s (id %d) is a %s account, not a user.", f.Login, g.ID, strings.ToLower(g.Type))
+		kind := strings.ToLower(g.Type)
+		article := "a"
+		if kind != "" && strings.ContainsRune("aeiou", rune(kind[0])) {
+			article = "an"
+		}
+		return fmt.Sprintf("GitHub says now that %s (id %d) is %s %s account, not a user.", f.Login, g.ID, article, kind)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "GitHub says now that %s is a user (id %d)", f.Login, g.ID)
