@@ -1,0 +1,157 @@
+package reconcile_test
+
+// Tests written for the second mutation sweep of reconcile
+// (docs/mutation-reconcile-report-runner.md): branches only cmd's
+// end-to-end tests reached before.
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/python-trio/snekomatic/internal/reconciletest"
+	"github.com/python-trio/snekomatic/reconcile"
+	"github.com/python-trio/snekomatic/state"
+)
+
+// welcomedInvitee records id as invited ago, welcomed on trio/trio#n.
+func welcomedInvitee(st *state.Store, id int64, login string, n int, ago time.Duration, renewed bool) {
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(id, &state.Person{Login: login, Status: state.Invited, At: now.Add(-ago), Renewed: renewed,
+			PR: &state.PRRef{Repo: "trio/trio", Number: n}, CommentURL: "https://github.test/c/" + login})
+	})
+}
+
+// entryOf is the report entry of login in entries, or nil.
+func entryOf(entries []reconcile.Entry, login string) *reconcile.Entry {
+	for i := range entries {
+		if entries[i].Login == login {
+			return &entries[i]
+		}
+	}
+	return nil
+}
+
+// TestFatesAreReportedAndRecorded reaches each fate an open invitation can
+// meet in a run: accepted, expired (renewed once under renew_expired, but
+// not a second time, nor for someone excluded since), declined, still
+// pending for a day or more (reported) or less (not).
+func TestFatesAreReportedAndRecorded(t *testing.T) {
+	day := 24 * time.Hour
+	c := reconciletest.New()
+	st := tempStore(t)
+	welcomedInvitee(st, 1, "acc", 1, 3*day, false)
+	welcomedInvitee(st, 2, "exp", 2, 9*day, false)
+	welcomedInvitee(st, 3, "again", 3, 9*day, true)
+	welcomedInvitee(st, 4, "banned", 4, 9*day, false)
+	welcomedInvitee(st, 5, "dec", 5, 2*day, false)
+	welcomedInvitee(st, 6, "pend", 6, 4*day+time.Hour, false)
+	welcomedInvitee(st, 7, "fresh", 7, day-time.Minute, false)
+	welcomedInvitee(st, 8, "edge", 8, day, false)
+	c.State[1] = reconcile.ActiveMember
+	c.State[6], c.State[7], c.State[8] = reconcile.PendingInvitee, reconcile.PendingInvitee, reconcile.PendingInvitee
+	for _, l := range []string{"exp", "again", "banned"} {
+		c.Failed = append(c.Failed, reconcile.FailedInvitation{Login: l, FailedAt: now.Add(-2 * day), Reason: "Invitation expired. User did not accept this invite for 7 days."})
+	}
+	opts := options()
+	opts.Policy.RenewExpired = true
+	opts.Policy.Exclude = []string{"ban*"}
+	rep, err := runOrg(t, c, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := entryOf(rep.Accepted, "acc"); e == nil || e.Reason != "invited 2026-11-17" || e.PR == nil || e.PR.URL != "https://github.test/trio/trio/pull/1" {
+		t.Errorf("accepted: %+v", e)
+	}
+	if p := person(st, 1); p.Status != state.Accepted || !p.At.Equal(now) || !p.InvitedAt.Equal(now.Add(-3*day)) {
+		t.Errorf("acc recorded as %+v", p)
+	}
+	if e := entryOf(rep.Expired, "exp"); e == nil || e.Reason != "invited 2026-11-11, expired 2026-11-18 unanswered; inviting again, once (renew_expired: once)" {
+		t.Errorf("expired: %+v", e)
+	}
+	if p := person(st, 2); !p.Renewed || c.Invited(2) != 1 {
+		t.Errorf("exp recorded as %+v, invited %d times; want renewed and invited again", p, c.Invited(2))
+	}
+	for _, id := range []int64{3, 4} {
+		p := person(st, id)
+		if e := entryOf(rep.Expired, p.Login); e == nil || e.Reason != "invited 2026-11-11, expired 2026-11-18 unanswered" {
+			t.Errorf("expired %s: %+v", p.Login, e)
+		}
+		if p.Status != state.Expired || !p.At.Equal(now.Add(-2*day)) || c.Invited(id) != 0 {
+			t.Errorf("%s recorded as %+v, invited %d times; want expired, not invited", p.Login, p, c.Invited(id))
+		}
+	}
+	if e := entryOf(rep.Declined, "dec"); e == nil || !strings.HasPrefix(e.Reason, "declined, or cancelled") {
+		t.Errorf("declined: %+v", e)
+	}
+	if p := person(st, 5); p.Status != state.Failed {
+		t.Errorf("dec recorded as %+v", p)
+	}
+	if e := entryOf(rep.StillPending, "pend"); e == nil || e.PendingDays != 4 ||
+		e.Reason != "invited 4 days ago (2026-11-16), not accepted yet; GitHub lets an invitation expire after 7 days" {
+		t.Errorf("still pending: %+v", e)
+	}
+	if e := entryOf(rep.StillPending, "edge"); e == nil || e.PendingDays != 1 {
+		t.Errorf("pending exactly a day: %+v", e)
+	}
+	if e := entryOf(rep.StillPending, "fresh"); e != nil {
+		t.Errorf("pending under a day reported: %+v", e)
+	}
+	for _, id := range []int64{6, 7, 8} {
+		if p := person(st, id); p.Status != state.Invited {
+			t.Errorf("%d recorded as %+v, want still invited", id, p)
+		}
+	}
+	if calls(c, "FailedInvitations") != 1 {
+		t.Errorf("failed invitations read %d times, want once", calls(c, "FailedInvitations"))
+	}
+}
+
+// TestFatesInADryRun: a dry run reports the fates, says a renewal "would"
+// be sent, and records nothing.
+func TestFatesInADryRun(t *testing.T) {
+	c := reconciletest.New()
+	st := tempStore(t)
+	welcomedInvitee(st, 2, "exp", 2, 9*24*time.Hour, false)
+	c.Failed = []reconcile.FailedInvitation{{Login: "exp", FailedAt: now.Add(-time.Hour), Reason: "Invitation expired."}}
+	opts := options()
+	opts.Policy.RenewExpired, opts.DryRun = true, true
+	rep, err := runOrg(t, c, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := entryOf(rep.Expired, "exp"); e == nil || !strings.HasSuffix(e.Reason, "; would be invited again, once (renew_expired: once)") {
+		t.Errorf("expired: %+v", e)
+	}
+	if p := person(st, 2); p.Status != state.Invited || c.Invited(2) != 0 {
+		t.Errorf("a dry run recorded %+v, invited %d times", p, c.Invited(2))
+	}
+}
+
+// TestFatesUnreadable: when the memberships of the open invitations or the
+// failed invitations cannot be read, the organization fails, naming what.
+func TestFatesUnreadable(t *testing.T) {
+	for _, tc := range []struct{ method, want string }{
+		{"Memberships", "check the membership of people invited in the last 30d"},
+		{"FailedInvitations", "list failed invitations of trio"},
+	} {
+		t.Run(tc.method, func(t *testing.T) {
+			c := reconciletest.New()
+			st := tempStore(t)
+			for id := int64(1); id <= 3; id++ { // enough to list the members
+				welcomedInvitee(st, id, fmt.Sprint("p", id), int(id), 9*24*time.Hour, false)
+			}
+			boom := errors.New("boom")
+			c.Script[tc.method] = []reconciletest.Step{{Err: boom}}
+			_, err := runOrg(t, c, st, options())
+			if !errors.Is(err, boom) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want %q", err, tc.want)
+			}
+			if p := person(st, 2); p.Status != state.Invited {
+				t.Errorf("recorded %+v", p)
+			}
+		})
+	}
+}
