@@ -5,8 +5,11 @@ package reconcile_test
 // end-to-end tests reached before.
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +154,57 @@ func TestFatesUnreadable(t *testing.T) {
 			}
 			if p := person(st, 2); p.Status != state.Invited {
 				t.Errorf("recorded %+v", p)
+			}
+		})
+	}
+}
+
+// creditClient records whether each search asked for commit authors.
+type creditClient struct {
+	*reconciletest.Client
+	asked []bool
+}
+
+func (c *creditClient) SearchMerged(ctx context.Context, org string, q reconcile.SearchQuery, cursor string) (reconcile.SearchPage, error) {
+	c.asked = append(c.asked, q.CoAuthors)
+	return c.Client.SearchMerged(ctx, org, q, cursor)
+}
+
+// TestCreditIsAskedForAndReported: with co_authors on, the search asks for
+// the commits' authors, and the report warns of commits left unread; the
+// authors with no account are logged. Off, none of it.
+func TestCreditIsAskedForAndReported(t *testing.T) {
+	for _, tc := range []struct {
+		on         bool
+		unresolved int
+	}{{false, 1}, {true, 1}, {true, 0}} {
+		on := tc.on
+		t.Run(fmt.Sprint("co_authors ", on, " unresolved ", tc.unresolved), func(t *testing.T) {
+			c := &creditClient{Client: reconciletest.New()}
+			full, cut, plain := mergedPR(1, 10, "ann"), mergedPR(2, 11, "bob"), mergedPR(3, 12, "cat")
+			full.Credit = &reconcile.Credit{Commits: 3, Read: 3, Unresolved: tc.unresolved}
+			cut.Credit = &reconcile.Credit{Commits: 300, Read: 250, Cut: 2}
+			c.PRs = []reconcile.PullRequest{full, cut, plain}
+			h := &logRecords{}
+			opts := options()
+			opts.Policy.CoAuthors, opts.Logger = on, slog.New(h)
+			rep, err := reconcile.Org(context.Background(), c, tempStore(t), org, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.asked) != 1 || c.asked[0] != on {
+				t.Errorf("searches asked for co-authors: %v, want [%v]", c.asked, on)
+			}
+			want := []string{}
+			if on {
+				want = []string{"trio/trio#2: co-authors of the first 250 of 300 commits considered; 2 commits have more authors than were read"}
+			}
+			if !slices.Equal(rep.Warnings, want) {
+				t.Errorf("warnings %q, want %q", rep.Warnings, want)
+			}
+			r := h.find("commit authors with no GitHub account (an unknown address, or a bot's) are not credited")
+			if (r != nil) != (on && tc.unresolved > 0) || (r != nil && r["authors"] != "1") {
+				t.Errorf("unresolved authors logged: %v", r)
 			}
 		})
 	}
