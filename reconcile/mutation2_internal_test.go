@@ -4,6 +4,7 @@ package reconcile
 // (docs/mutation-reconcile-report-runner.md).
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -136,4 +137,84 @@ func TestPreviewWelcomeThatCannotRender(t *testing.T) {
 	if e.Welcome != "" || len(r.rep.Warnings) != 1 || !strings.HasPrefix(r.rep.Warnings[0], "the welcome comment to ann would not be posted: ") {
 		t.Errorf("welcome %q, warnings %q", e.Welcome, r.rep.Warnings)
 	}
+}
+
+// listReader answers Memberships with all and err, counting the calls.
+type listReader struct {
+	all   map[int64]MemberState
+	err   error
+	lists int
+}
+
+func (l *listReader) Memberships(context.Context, string) (map[int64]MemberState, error) {
+	l.lists++
+	return l.all, l.err
+}
+
+func (l *listReader) Membership(context.Context, string, string) (MemberState, int64, error) {
+	return NotMember, 0, errors.New("not asked")
+}
+
+// TestByID reaches each way the lists settle, or fail to settle, the
+// candidates whose login names another account now.
+func TestByID(t *testing.T) {
+	stranger := "login x now belongs to another account"
+	cands := []Candidate{{ID: 1, Login: "a"}, {ID: 2, Login: "b"}}
+	fresh := func() Lookup {
+		return Lookup{States: map[int64]MemberState{}, Failed: map[int64]string{1: stranger, 2: stranger}}
+	}
+	t.Run("no candidates", func(t *testing.T) {
+		l := &listReader{}
+		if err := byID(context.Background(), l, "o", nil, fresh()); err != nil || l.lists != 0 {
+			t.Errorf("err %v, %d lists", err, l.lists)
+		}
+	})
+	t.Run("listed in full", func(t *testing.T) {
+		lk := fresh()
+		l := &listReader{all: map[int64]MemberState{1: PendingInvitee}}
+		if err := byID(context.Background(), l, "o", cands, lk); err != nil {
+			t.Fatal(err)
+		}
+		if st, ok := lk.States[1]; !ok || st != PendingInvitee || lk.States[2] != NotMember || len(lk.Failed) != 0 {
+			t.Errorf("states %v failed %v", lk.States, lk.Failed)
+		}
+		if _, ok := lk.States[2]; !ok {
+			t.Error("absent from the lists: not settled as not a member")
+		}
+	})
+	t.Run("members only", func(t *testing.T) {
+		lk := fresh()
+		l := &listReader{all: map[int64]MemberState{1: ActiveMember}, err: fmt.Errorf("x: %w", ErrPendingNotListed)}
+		if err := byID(context.Background(), l, "o", cands, lk); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := lk.States[2]; ok || lk.States[1] != ActiveMember || lk.Failed[2] != stranger || len(lk.Failed) != 1 {
+			t.Errorf("states %v failed %v", lk.States, lk.Failed)
+		}
+	})
+	t.Run("endless", func(t *testing.T) {
+		l := &listReader{err: fmt.Errorf("x: %w", ErrEndlessPages)}
+		if err := byID(context.Background(), l, "o", cands, fresh()); !errors.Is(err, ErrEndlessPages) || !strings.HasPrefix(err.Error(), "list members and invitations of o: ") {
+			t.Errorf("err %v", err)
+		}
+	})
+	t.Run("unreadable", func(t *testing.T) {
+		lk := fresh()
+		l := &listReader{err: errors.New("502")}
+		if err := byID(context.Background(), l, "o", cands, lk); err != nil {
+			t.Fatal(err)
+		}
+		want := stranger + ", and the lists of members and invitations could not be read: 502"
+		if lk.Failed[1] != want || lk.Failed[2] != want || len(lk.States) != 0 {
+			t.Errorf("states %v failed %v", lk.States, lk.Failed)
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		l := &listReader{err: context.Canceled}
+		if err := byID(ctx, l, "o", cands, fresh()); !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v", err)
+		}
+	})
 }
