@@ -209,3 +209,72 @@ func TestCreditIsAskedForAndReported(t *testing.T) {
 		})
 	}
 }
+
+// TestCoAuthorIsInvitedAndRecordedAsOne: with co_authors on, a co-author
+// is invited, recorded as a co-author of the pull request, and welcomed
+// as one.
+func TestCoAuthorIsInvitedAndRecordedAsOne(t *testing.T) {
+	c := reconciletest.New()
+	pr := mergedPR(1, 10, "ann")
+	pr.Credit = &reconcile.Credit{Commits: 1, Read: 1, CoAuthors: []reconcile.Author{{Type: "User", ID: 20, Login: "bea"}}}
+	c.PRs = []reconcile.PullRequest{pr}
+	st := tempStore(t)
+	opts := options()
+	opts.Policy.CoAuthors = true
+	if _, err := runOrg(t, c, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	if p := person(st, 20); p == nil || p.Status != state.Invited || !p.CoAuthor || p.PR == nil {
+		t.Errorf("bea recorded as %+v", p)
+	}
+	if p := person(st, 10); p == nil || p.CoAuthor {
+		t.Errorf("ann recorded as %+v", p)
+	}
+	var forBea, forAnn int
+	for _, b := range c.CommentsOn("trio/trio", 1) {
+		if strings.HasPrefix(b, "Hi @bea, you're credited as a co-author of this pull request") {
+			forBea++
+		}
+		if strings.HasPrefix(b, "Hi @ann, thank you for this contribution") {
+			forAnn++
+		}
+	}
+	if forBea != 1 || forAnn != 1 {
+		t.Errorf("welcomes %q", c.CommentsOn("trio/trio", 1))
+	}
+}
+
+// TestFailedInvitationsAreReadOnceForFatesAndReinvites: the failed
+// invitations read to learn the fates serve reinvite_expired_after too,
+// which invites again the author whose invitation, older than the fates
+// look back, expired long enough ago; a failure of someone not in the
+// window is ignored.
+func TestFailedInvitationsAreReadOnceForFatesAndReinvites(t *testing.T) {
+	day := 24 * time.Hour
+	c := reconciletest.New()
+	st := tempStore(t)
+	welcomedInvitee(st, 2, "exp", 2, 9*day, false)
+	welcomedInvitee(st, 3, "old", 3, 40*day, false)
+	c.PRs = []reconcile.PullRequest{mergedPR(9, 3, "old")}
+	c.Failed = []reconcile.FailedInvitation{
+		{Login: "exp", FailedAt: now.Add(-2 * day), Reason: "Invitation expired."},
+		{Login: "old", FailedAt: now.Add(-33 * day), Reason: "Invitation expired."},
+		{Login: "gone", FailedAt: now.Add(-33 * day), Reason: "Invitation expired."},
+	}
+	opts := options()
+	opts.Policy.ReinviteExpiredAfter = 10 * day
+	rep, err := runOrg(t, c, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := calls(c, "FailedInvitations"); n != 1 {
+		t.Errorf("failed invitations read %d times, want once", n)
+	}
+	if p := person(st, 2); p.Status != state.Expired || c.Invited(2) != 0 {
+		t.Errorf("exp: %+v, invited %d times", p, c.Invited(2))
+	}
+	e := entryOf(rep.Invited, "old")
+	if c.Invited(3) != 1 || e == nil || !strings.Contains(e.Reason, "their invitation expired on 2026-10-18; inviting again (reinvite_expired_after 10d)") {
+		t.Errorf("old: invited %d times, entry %+v", c.Invited(3), e)
+	}
+}
