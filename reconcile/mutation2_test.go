@@ -278,3 +278,67 @@ func TestFailedInvitationsAreReadOnceForFatesAndReinvites(t *testing.T) {
 		t.Errorf("old: invited %d times, entry %+v", c.Invited(3), e)
 	}
 }
+
+// hidingClient serves, besides its pull requests, results the credentials
+// may not see (GitHub's null nodes).
+type hidingClient struct {
+	*reconciletest.Client
+	hidden int
+}
+
+func (c *hidingClient) SearchMerged(ctx context.Context, org string, q reconcile.SearchQuery, cursor string) (reconcile.SearchPage, error) {
+	p, err := c.Client.SearchMerged(ctx, org, q, cursor)
+	p.Hidden = c.hidden
+	return p, err
+}
+
+// TestSearchNotesAreWarnedAndQuickReadsNotLoggedAsSlow: what the search
+// left out is a warning of the report, logged too; a read that took well
+// under the five seconds between progress lines logs none.
+func TestSearchNotesAreWarnedAndQuickReadsNotLoggedAsSlow(t *testing.T) {
+	for _, hidden := range []int{0, 2} {
+		c := &hidingClient{Client: reconciletest.New(), hidden: hidden}
+		c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "ann")}
+		h := &logRecords{}
+		opts := options()
+		opts.Logger = slog.New(h)
+		rep, err := reconcile.Org(context.Background(), c, tempStore(t), org, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "search served 2 pull requests that these credentials cannot see (null results); their authors were not read"
+		if hidden == 0 && len(rep.Warnings) != 0 || hidden > 0 && (!slices.Equal(rep.Warnings, []string{want}) || h.find(want) == nil) {
+			t.Errorf("hidden %d: warnings %q", hidden, rep.Warnings)
+		}
+		if r := h.find("still reading merged pull requests"); r != nil {
+			t.Errorf("a quick read logged progress: %v", r)
+		}
+	}
+}
+
+// TestExpiredLongEnoughAgoIsInvitedAgain: someone recorded as expired is
+// invited again on a new pull request once reinvite_expired_after has
+// passed since the expiry, not before.
+func TestExpiredLongEnoughAgoIsInvitedAgain(t *testing.T) {
+	day := 24 * time.Hour
+	c := reconciletest.New()
+	st := tempStore(t)
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(4, &state.Person{Login: "long", Status: state.Expired, At: now.Add(-10 * day), PR: &state.PRRef{Repo: "trio/trio", Number: 1}})
+		o.Put(5, &state.Person{Login: "soon", Status: state.Expired, At: now.Add(-10*day + time.Second), PR: &state.PRRef{Repo: "trio/trio", Number: 2}})
+	})
+	c.PRs = []reconcile.PullRequest{mergedPR(8, 4, "long"), mergedPR(9, 5, "soon")}
+	opts := options()
+	opts.Policy.ReinviteExpiredAfter = 10 * day
+	rep, err := runOrg(t, c, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := entryOf(rep.Invited, "long")
+	if c.Invited(4) != 1 || e == nil || !strings.Contains(e.Reason, "their invitation expired on 2026-11-10; inviting again (reinvite_expired_after 10d)") {
+		t.Errorf("long: invited %d times, entry %+v", c.Invited(4), e)
+	}
+	if c.Invited(5) != 0 || calls(c, "FailedInvitations") != 0 {
+		t.Errorf("soon invited %d times; failed invitations read %d times", c.Invited(5), calls(c, "FailedInvitations"))
+	}
+}
