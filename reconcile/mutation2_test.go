@@ -342,3 +342,29 @@ func TestExpiredLongEnoughAgoIsInvitedAgain(t *testing.T) {
 		t.Errorf("soon invited %d times; failed invitations read %d times", c.Invited(5), calls(c, "FailedInvitations"))
 	}
 }
+
+// TestDryRunSaysWhoWouldGoUnwelcomedForAnOldPullRequest: under
+// comment.max_age, a dry run's invitation on an old pull request says it
+// would be sent without a welcome, and previews none; someone already a
+// member is reported without that.
+func TestDryRunSaysWhoWouldGoUnwelcomedForAnOldPullRequest(t *testing.T) {
+	c := reconciletest.New()
+	ann, bob := mergedPR(1, 10, "ann"), mergedPR(2, 11, "bob")
+	ann.MergedAt, bob.MergedAt = now.Add(-3*24*time.Hour), now.Add(-3*24*time.Hour)
+	ann.CreatedAt, bob.CreatedAt = ann.MergedAt.Add(-time.Hour), bob.MergedAt.Add(-time.Hour)
+	c.PRs = []reconcile.PullRequest{ann, bob}
+	c.State[11] = reconcile.ActiveMember
+	opts := options()
+	opts.DryRun, opts.Policy.CommentMaxAge = true, 24*time.Hour
+	rep, err := runOrg(t, c, tempStore(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := entryOf(rep.Invited, "ann")
+	if e == nil || e.Reason != "no welcome: the pull request was merged 3 days ago (comment.max_age 1d)" || e.Welcome != "" {
+		t.Errorf("ann: %+v", e)
+	}
+	if e := entryOf(rep.Members, "bob"); e == nil || strings.Contains(e.Reason, "no welcome") {
+		t.Errorf("bob: %+v", e)
+	}
+}
