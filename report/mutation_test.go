@@ -11,11 +11,17 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/google/go-github/v88/github"
+
+	"github.com/python-trio/snekomatic/ghapp"
+	"github.com/python-trio/snekomatic/ghsession"
+	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/reconcile"
 )
 
@@ -280,5 +286,41 @@ func TestCredentialsErrorWords(t *testing.T) {
 	}
 	if s := (&CredentialsError{Var: "GH_TOKEN", Status: 401, Message: "Bad\ncredentials"}).Error(); !strings.HasPrefix(s, "GitHub refused the token from GH_TOKEN (401 Bad credentials): set a valid one; ") {
 		t.Errorf("with a message: %q", s)
+	}
+}
+
+// TestExplainByKind: credentials missing or refused (token or App), an
+// organization that cannot be seen (REST or GraphQL), and go-github's
+// errors, by status, without their URL.
+func TestExplainByKind(t *testing.T) {
+	ctx := context.Background()
+	a := Auth{TokenVar: "GH_TOKEN"}
+	resp := func(code int, msg string) error {
+		u, _ := url.Parse("https://api.github.com/orgs/trio/invitations")
+		return &github.ErrorResponse{Response: &http.Response{StatusCode: code, Request: &http.Request{Method: "POST", URL: u}}, Message: msg}
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+		org  string
+		code int
+		want string
+	}{
+		{"missing", fmt.Errorf("x: %w", &CredentialsError{Missing: true}), "", ExitAuth, "no credentials: set GH_TOKEN"},
+		{"app refused", fmt.Errorf("x: %w", &ghapp.AuthError{Status: 401, Message: "Integration not found"}), "", ExitAuth, (&ghapp.AuthError{Status: 401, Message: "Integration not found"}).Error()},
+		{"token refused, GitHub's words", fmt.Errorf("search: %w", resp(401, "Bad credentials")), "trio", ExitAuth, "GitHub refused the token from GH_TOKEN (401 Bad credentials): set a valid one"},
+		{"org not found (GraphQL)", fmt.Errorf("search: %w", &ghtransport.GraphQLError{Type: "NOT_FOUND", Message: "no"}), "trio", ExitError,
+			"the organization trio does not exist or the token from GH_TOKEN cannot see it: check --org; snekomatic doctor --org trio says more"},
+		{"NOT_FOUND of no organization", fmt.Errorf("search: %w", &ghtransport.GraphQLError{Type: "NOT_FOUND", Message: "no"}), "", ExitError, "search: "},
+		{"org not found (REST)", &ghsession.OrgNotFoundError{Org: "trio"}, "trio", ExitError, "the organization trio does not exist"},
+		{"forbidden (GraphQL)", fmt.Errorf("search: %w", &ghtransport.GraphQLError{Type: "INSUFFICIENT_SCOPES", Message: "scopes"}), "trio", ExitError, "search: INSUFFICIENT_SCOPES: scopes: the token from GH_TOKEN lacks a permission in trio"},
+		{"forbidden (REST)", fmt.Errorf("invite: %w", resp(403, "Must be an owner")), "trio", ExitError,
+			"invite: GitHub answered 403 Must be an owner: the token from GH_TOKEN lacks a permission in trio"},
+		{"other status", fmt.Errorf("invite: %w", resp(422, "Validation Failed")), "trio", ExitError, "invite: GitHub answered 422 Validation Failed"},
+	} {
+		f := Explain(ctx, tc.err, tc.org, a)
+		if f.Code != tc.code || !strings.HasPrefix(f.Msg, tc.want) || strings.Contains(f.Msg, "https://") {
+			t.Errorf("%s: %d %q, want %d %q", tc.name, f.Code, f.Msg, tc.code, tc.want)
+		}
 	}
 }
