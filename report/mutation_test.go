@@ -324,3 +324,22 @@ func TestExplainByKind(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnotationsAtTheNameLimit: a queue of exactly annotationNameLimit
+// people names them all, with no "and 0 more"; a nil organization is
+// passed over; a queue with no reason says so.
+func TestAnnotationsAtTheNameLimit(t *testing.T) {
+	r := &reconcile.Report{Org: "o"}
+	var names []string
+	for i := range annotationNameLimit {
+		names = append(names, fmt.Sprint("u", i))
+		r.Queued = append(r.Queued, reconcile.Entry{Login: names[i]})
+	}
+	var b bytes.Buffer
+	WriteAnnotations(&b, &Run{Orgs: []*Org{nil, NewOrg(r, nil)}})
+	want := fmt.Sprintf("::warning title=snekomatic%%3A o::%d people wait in the queue for the next run (%s): no reason recorded\n",
+		annotationNameLimit, strings.Join(names, ", "))
+	if b.String() != want {
+		t.Errorf("got  %q\nwant %q", b.String(), want)
+	}
+}
