@@ -343,3 +343,81 @@ func TestAnnotationsAtTheNameLimit(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", b.String(), want)
 	}
 }
+
+// TestSummaryEdges: the facts line for each mode, one pull request said
+// in the singular, the repository filter's count, and the lists cut at
+// summaryListLimit (organizations skipped, warnings, table rows) but not
+// below it.
+func TestSummaryEdges(t *testing.T) {
+	var b bytes.Buffer
+	one := []*Org{NewOrg(&reconcile.Report{Org: "o"}, nil)}
+	_ = WriteSummary(&b, &Run{Mode: "app", Version: "v1.2.3", Orgs: one})
+	if !strings.Contains(b.String(), "\nAuthenticated as a GitHub App · snekomatic `v1.2.3`\n") {
+		t.Errorf("app facts:\n%s", b.String())
+	}
+	b.Reset()
+	_ = WriteSummary(&b, &Run{Mode: "token", Orgs: one})
+	if !strings.Contains(b.String(), "\nAuthenticated with a token\n") {
+		t.Errorf("token facts:\n%s", b.String())
+	}
+	b.Reset()
+	_ = WriteSummary(&b, &Run{Orgs: one})
+	if strings.Contains(b.String(), "Authenticated") || strings.Contains(b.String(), "snekomatic `") {
+		t.Errorf("no facts:\n%s", b.String())
+	}
+
+	for _, n := range []int{summaryListLimit, summaryListLimit + 2} {
+		r := &reconcile.Report{Org: "o", PullRequests: 1, FilteredPRs: 2, Window: reconcile.Window{From: at("2026-11-01T00:00:00Z"), To: at("2026-11-02T00:00:00Z")}}
+		run := &Run{Orgs: []*Org{nil, NewOrg(r, nil)}}
+		for i := range n {
+			r.Warnings = append(r.Warnings, fmt.Sprint("w", i))
+			r.Queued = append(r.Queued, reconcile.Entry{Login: fmt.Sprint("q", i), Reason: "limit"})
+			run.Skipped = append(run.Skipped, SkippedOrg{Org: fmt.Sprint("s", i), Reason: "suspended"})
+		}
+		b.Reset()
+		if err := WriteSummary(&b, run); err != nil {
+			t.Fatal(err)
+		}
+		s := b.String()
+		if !strings.Contains(s, "Read 1 pull request merged from") || !strings.Contains(s, "\n2 merged pull requests were left out by the configuration's repository filters.\n") {
+			t.Errorf("%d: the read line or the filter's count:\n%s", n, s)
+		}
+		cut := n > summaryListLimit
+		if got := strings.Contains(s, "- … and 2 more: see the JSON report (`--output json`)\n"); got != cut {
+			t.Errorf("%d: lists cut %v, want %v", n, got, cut)
+		}
+		if got := strings.Count(s, "- … and 2 more"); cut && got != 2 {
+			t.Errorf("%d: %d lists cut, want 2 (warnings, skipped organizations)", n, got)
+		}
+		if got := strings.Contains(s, "| … | 2 more | see the JSON report |\n"); got != cut {
+			t.Errorf("%d: table cut %v, want %v", n, got, cut)
+		}
+		if got := strings.Count(s, "| `q") + strings.Count(s, "| q"); got != min(n, summaryListLimit) {
+			t.Errorf("%d: %d table rows, want %d", n, got, min(n, summaryListLimit))
+		}
+	}
+}
+
+func TestMarkdownPeopleAndPullRequests(t *testing.T) {
+	for _, tc := range []struct {
+		e    reconcile.Entry
+		want string
+	}{
+		{reconcile.Entry{Login: "ann", PR: reportPR("o/r", 1)}, "[ann](https://github.com/ann)"},
+		{reconcile.Entry{Login: "ann", PR: &reconcile.PRLink{Repo: "o/r", Number: 1, URL: "javascript:alert(1)"}}, "`ann`"},
+		{reconcile.Entry{Login: "ann", PR: &reconcile.PRLink{Repo: "o/r", Number: 1, URL: "https:///nohost"}}, "`ann`"},
+		{reconcile.Entry{Login: "ann"}, "`ann`"},
+		{reconcile.Entry{PR: reportPR("o/r", 1)}, "(unknown)"},
+		{reconcile.Entry{Login: "app[bot]", PR: reportPR("o/r", 1)}, "`app[bot]`"},
+	} {
+		if got := mdPerson(tc.e, true); got != tc.want {
+			t.Errorf("mdPerson(%+v) = %q, want %q", tc.e, got, tc.want)
+		}
+	}
+	if got := mdPR(nil); got != "(no pull request)" {
+		t.Errorf("mdPR(nil) = %q", got)
+	}
+	if got := mdPR(&reconcile.PRLink{Repo: "o/r", Number: 1, URL: "ftp://x/y"}); got != `o/r#1` {
+		t.Errorf("mdPR without an http link = %q", got)
+	}
+}
