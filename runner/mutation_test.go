@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/python-trio/snekomatic/config"
+	why "github.com/python-trio/snekomatic/explain"
 	"github.com/python-trio/snekomatic/ghapi"
 	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/ghtransport"
@@ -303,5 +304,94 @@ func TestDoctorTargets(t *testing.T) {
 	}
 	if got := runner.DoctorTargets(nil); got == nil || len(got) != 0 {
 		t.Errorf("no targets: %#v", got)
+	}
+}
+
+// session is a token session on gh for orgs (trio when none), with no
+// content log.
+func session(t *testing.T, gh *fakegithub.GitHub, orgs ...string) *ghsession.Session {
+	t.Helper()
+	if len(orgs) == 0 {
+		orgs = []string{"trio"}
+	}
+	s, err := ghsession.New(ghsession.Config{Options: ghtransport.Options{WriteSpacing: -1, ContentPerMinute: -1, ContentPerHour: -1},
+		Credentials: ghsession.Credentials{Mode: ghsession.ModeToken, Token: token, TokenVar: "GH_TOKEN", Orgs: orgs,
+			APIURL: gh.RESTURL(), GraphQLURL: gh.GraphQLURL(), MaxWait: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestAdopt records the authors of the merged pull requests once for all
+// organizations; a dry run says so and writes nothing; a failure before
+// any organization was read is returned as it is.
+func TestAdopt(t *testing.T) {
+	gh, ann := world(t)
+	path := filepath.Join(t.TempDir(), "state.json")
+	o := runner.AdoptOptions{StatePath: path, Since: time.Now().Add(-24 * time.Hour), Now: time.Now(), DryRun: true,
+		Connect: func() (*ghsession.Session, error) { return session(t, gh), nil }, Explain: plainWords}
+	run, failures, err := runner.Adopt(context.Background(), o)
+	if err != nil || len(failures) != 0 || len(run.Orgs) != 1 || len(run.Orgs[0].Adopted) != 1 || !run.DryRun || run.State != path {
+		t.Fatalf("dry run: %+v %+v %v", run, failures, err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Error("a dry run wrote the state file")
+	}
+	o.DryRun = false
+	if run, failures, err = runner.Adopt(context.Background(), o); err != nil || len(failures) != 0 || len(run.Errors) != 0 {
+		t.Fatalf("adopt: %+v %+v %v", run, failures, err)
+	}
+	st, _, err := state.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := st.Org("trio").People[ann.ID]; p == nil {
+		t.Error("ann not recorded")
+	}
+	st.Close()
+
+	o.Connect = func() (*ghsession.Session, error) { return nil, errors.New("no credentials") }
+	if _, _, err := runner.Adopt(context.Background(), o); err == nil || err.Error() != "no credentials" {
+		t.Errorf("no session: %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "state.json")
+	_ = os.WriteFile(bad, []byte("not json"), 0o600)
+	o.StatePath = bad
+	if _, _, err := runner.Adopt(context.Background(), o); err == nil {
+		t.Error("a state file that cannot be read: no error")
+	}
+}
+
+// TestAdoptOrganizationFails: an organization that cannot be read is in
+// the adoption with its error, said once in the run's errors too.
+func TestAdoptOrganizationFails(t *testing.T) {
+	gh, _ := world(t)
+	o := runner.AdoptOptions{StatePath: filepath.Join(t.TempDir(), "state.json"), Since: time.Now().Add(-24 * time.Hour), Now: time.Now(),
+		Connect: func() (*ghsession.Session, error) { return session(t, gh, "nope"), nil }, Explain: plainWords}
+	run, failures, err := runner.Adopt(context.Background(), o)
+	if err != nil || len(failures) != 1 || failures[0].Org != "nope" || len(run.Errors) != 1 || !strings.HasPrefix(run.Errors[0], "nope: ") {
+		t.Fatalf("%+v %+v %v", run, failures, err)
+	}
+	if len(run.Orgs) == 1 && (len(run.Orgs[0].Errors) != 1 || run.Orgs[0].Errors[0] != failures[0].Msg) {
+		t.Errorf("the organization's own errors: %q", run.Orgs[0].Errors)
+	}
+}
+
+// TestAskGitHub: explain's facts about one login come from the one target
+// the session serves.
+func TestAskGitHub(t *testing.T) {
+	gh, _ := world(t)
+	f := &why.Facts{Login: "ann", Org: "trio"}
+	if err := runner.AskGitHub(context.Background(), session(t, gh), runner.Policies{}, f, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	if f.GitHub == nil || f.PolicyNote != "" {
+		t.Errorf("facts %+v", f)
+	}
+	f = &why.Facts{Login: "ann", Org: "trio"}
+	if err := runner.AskGitHub(context.Background(), session(t, gh, "trio", "other"), runner.Policies{}, f, nil, false); err == nil ||
+		err.Error() != "no way to act on trio with these credentials" {
+		t.Errorf("two targets: %v", err)
 	}
 }
