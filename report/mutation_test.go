@@ -327,6 +327,7 @@ func TestExplainByKind(t *testing.T) {
 			"the organization trio does not exist or the token from GH_TOKEN cannot see it: check --org; snekomatic doctor --org trio says more"},
 		{"NOT_FOUND of no organization", fmt.Errorf("search: %w", &ghtransport.GraphQLError{Type: "NOT_FOUND", Message: "no"}), "", ExitError, "search: "},
 		{"org not found (REST)", &ghsession.OrgNotFoundError{Org: "trio"}, "trio", ExitError, "the organization trio does not exist"},
+		{"FORBIDDEN (GraphQL)", fmt.Errorf("search: %w", &ghtransport.GraphQLError{Type: "FORBIDDEN", Message: "no"}), "trio", ExitError, "search: FORBIDDEN: no: the token from GH_TOKEN lacks a permission in trio"},
 		{"forbidden (GraphQL)", fmt.Errorf("search: %w", &ghtransport.GraphQLError{Type: "INSUFFICIENT_SCOPES", Message: "scopes"}), "trio", ExitError, "search: INSUFFICIENT_SCOPES: scopes: the token from GH_TOKEN lacks a permission in trio"},
 		{"forbidden (REST)", fmt.Errorf("invite: %w", resp(403, "Must be an owner")), "trio", ExitError,
 			"invite: GitHub answered 403 Must be an owner: the token from GH_TOKEN lacks a permission in trio"},
@@ -336,6 +337,10 @@ func TestExplainByKind(t *testing.T) {
 		if f.Code != tc.code || !strings.HasPrefix(f.Msg, tc.want) || strings.Contains(f.Msg, "https://") {
 			t.Errorf("%s: %d %q, want %d %q", tc.name, f.Code, f.Msg, tc.code, tc.want)
 		}
+	}
+	// Another GraphQL error is said in its own words, with no advice.
+	if f := Explain(ctx, fmt.Errorf("search: %w", &ghtransport.GraphQLError{Type: "RATE_LIMITED", Message: "slow down"}), "trio", a); strings.Contains(f.Msg, "permission") {
+		t.Errorf("RATE_LIMITED: %q", f.Msg)
 	}
 }
 
