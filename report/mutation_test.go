@@ -398,6 +398,9 @@ func TestSummaryEdges(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := b.String()
+		if strings.Contains(s, "**Errors") || strings.Contains(s, "<details><summary>Not invited") {
+			t.Errorf("%d: an empty errors list or not-invited block:\n%s", n, s)
+		}
 		if !strings.Contains(s, "Read 1 pull request merged from") || !strings.Contains(s, "\n2 merged pull requests were left out by the configuration's repository filters.\n") {
 			t.Errorf("%d: the read line or the filter's count:\n%s", n, s)
 		}
@@ -438,5 +441,25 @@ func TestMarkdownPeopleAndPullRequests(t *testing.T) {
 	}
 	if got := mdPR(&reconcile.PRLink{Repo: "o/r", Number: 1, URL: "ftp://x/y"}); got != `o/r#1` {
 		t.Errorf("mdPR without an http link = %q", got)
+	}
+}
+
+// TestSummaryNotInvitedCountsEveryList: one member and one person already
+// invited make a "Not invited" block of two.
+func TestSummaryNotInvitedCountsEveryList(t *testing.T) {
+	r := &reconcile.Report{Org: "o", Members: []reconcile.Entry{{Login: "m"}}, Pending: []reconcile.Entry{{Login: "p"}}}
+	var b bytes.Buffer
+	_ = WriteSummary(&b, &Run{Orgs: []*Org{NewOrg(r, nil)}})
+	if !strings.Contains(b.String(), "<details><summary>Not invited: already members 1, already invited 1, skipped 0</summary>") {
+		t.Errorf("no block:\n%s", b.String())
+	}
+}
+
+func TestMarkdownLinksHTTP(t *testing.T) {
+	if got := mdLink("x", "http://ghe.test/a"); got != "[x](http://ghe.test/a)" {
+		t.Errorf("http: %q", got)
+	}
+	if got := mdPerson(reconcile.Entry{Login: "ann", PR: &reconcile.PRLink{URL: "http://ghe.test/o/r/pull/1"}}, true); got != "[ann](http://ghe.test/ann)" {
+		t.Errorf("http profile: %q", got)
 	}
 }
