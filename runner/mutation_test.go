@@ -20,6 +20,7 @@ import (
 	"github.com/python-trio/snekomatic/config"
 	why "github.com/python-trio/snekomatic/explain"
 	"github.com/python-trio/snekomatic/ghapi"
+	"github.com/python-trio/snekomatic/ghapp"
 	"github.com/python-trio/snekomatic/ghsession"
 	"github.com/python-trio/snekomatic/ghtransport"
 	"github.com/python-trio/snekomatic/internal/fakegithub"
@@ -393,5 +394,43 @@ func TestAskGitHub(t *testing.T) {
 	if err := runner.AskGitHub(context.Background(), session(t, gh, "trio", "other"), runner.Policies{}, f, nil, false); err == nil ||
 		err.Error() != "no way to act on trio with these credentials" {
 		t.Errorf("two targets: %v", err)
+	}
+}
+
+// TestDoctorAnswersAsARunDoes: doctor's owner check, explanation and
+// policy are a run's.
+func TestDoctorAnswersAsARunDoes(t *testing.T) {
+	gh, _ := world(t)
+	ts, err := session(t, gh).Targets(context.Background())
+	if err != nil || len(ts) != 1 {
+		t.Fatalf("targets %+v %v", ts, err)
+	}
+	c, err := ts[0].API()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d := runner.Doctor{Words: func(_ context.Context, err error, org string) string { return org + ": " + err.Error() }}
+	if owner, why, err := d.Owner(ctx, c, "boss", "trio"); err != nil || !owner || why != "" {
+		t.Errorf("boss: %v %q %v", owner, why, err)
+	}
+	if owner, why, err := d.Owner(ctx, c, "ann", "trio"); err != nil || owner || why == "" {
+		t.Errorf("ann: %v %q %v", owner, why, err)
+	}
+	if _, _, err := d.Owner(ctx, c, "boss", "nope"); err == nil || strings.Contains(err.Error(), "https://") {
+		t.Errorf("an organization that does not exist: %v", err)
+	}
+	if got := d.Explain(ctx, errors.New("x"), "trio"); got != "trio: x" {
+		t.Errorf("Explain = %q", got)
+	}
+	cfg, err := config.Parse(strings.NewReader("defaults:\n  max_invites: 7\n"), "snekomatic.yml", reconcile.SampleWelcomeData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _, err := d.Policy(ctx, c, "trio", false, cfg); err != nil || p.MaxInvites != 7 {
+		t.Errorf("policy %+v %v", p, err)
+	}
+	if got := d.MissingPermissions(ghapp.Installation{Permissions: map[string]string{}}); len(got) == 0 {
+		t.Errorf("an installation with no permission misses none")
 	}
 }
