@@ -193,3 +193,36 @@ func TestApprovalIssueTroubles(t *testing.T) {
 		}
 	})
 }
+
+// TestApprovalAnswersUnrecorded: answers that cannot be written fail the
+// organization before anyone approved is invited; a dry run only reports
+// them.
+func TestApprovalAnswersUnrecorded(t *testing.T) {
+	ticked := func(st *state.Store) *dashClient {
+		_ = st.Update(org, func(o *state.Edit) {
+			o.Put(11, &state.Person{Login: "ann", Status: state.Proposed, At: now.Add(-time.Hour), PR: &state.PRRef{Repo: "trio/trio", Number: 1}})
+		})
+		body := reconcile.RenderApproval(org, "https://github.test", []reconcile.ProposedLine{{ID: 11, Login: "ann"}}, nil)
+		d := &dashClient{Client: reconciletest.New()}
+		d.dash = &reconcile.Dashboard{Number: 7, Body: strings.Replace(body, "- [ ] @ann", "- [x] @ann", 1), Open: true}
+		return d
+	}
+	st, breakIt := breakableStore(t)
+	d := ticked(st)
+	breakIt()
+	_, err := reconcile.Org(context.Background(), d, st, org, approvalOptions())
+	if err == nil || !strings.Contains(err.Error(), "record the answers of the approval issue: ") || d.Invited(11) != 0 {
+		t.Errorf("error %v, ann invited %d times", err, d.Invited(11))
+	}
+	st = tempStore(t)
+	d = ticked(st)
+	opts := approvalOptions()
+	opts.DryRun = true
+	rep, err := reconcile.Org(context.Background(), d, st, org, opts)
+	if err != nil || len(rep.Approved) != 1 || person(st, 11).Status != state.Proposed || d.Invited(11) != 0 || d.edits != 0 {
+		t.Errorf("dry run: %v, approved %+v, ann %+v", err, rep.Approved, person(st, 11))
+	}
+	if e := entryOf(rep.Invited, "ann"); e == nil {
+		t.Errorf("dry run: ann not among those who would be invited: %+v", rep.Invited)
+	}
+}

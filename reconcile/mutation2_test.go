@@ -368,3 +368,18 @@ func TestDryRunSaysWhoWouldGoUnwelcomedForAnOldPullRequest(t *testing.T) {
 		t.Errorf("bob: %+v", e)
 	}
 }
+
+// TestFatesUnrecorded: when what became of the invitations cannot be
+// written, the organization fails saying so, before anyone is invited.
+func TestFatesUnrecorded(t *testing.T) {
+	c := reconciletest.New()
+	st, breakIt := breakableStore(t)
+	welcomedInvitee(st, 1, "acc", 1, 3*24*time.Hour, false)
+	c.State[1] = reconcile.ActiveMember
+	c.PRs = []reconcile.PullRequest{mergedPR(2, 10, "new")}
+	breakIt()
+	_, err := runOrg(t, c, st, options())
+	if err == nil || !strings.Contains(err.Error(), "record what became of 1 invitations: ") || c.Invited(10) != 0 {
+		t.Errorf("error %v, new invited %d times", err, c.Invited(10))
+	}
+}
