@@ -1,6 +1,6 @@
 package doctor
 
-// Tests written for the mutation sweep (docs/mutation-decisions.md): each
+// Tests written for the mutation sweep (MUTATION.md): each
 // decides a branch that only cmd's end-to-end tests reached before, so that
 // a mutant of it is caught by doctor's own tests.
 

@@ -1,6 +1,6 @@
 package explain
 
-// Tests written for the mutation sweep (docs/mutation-decisions.md): the
+// Tests written for the mutation sweep (MUTATION.md): the
 // edges of each threshold, and the one branch no row of TestDecide reached.
 
 import (

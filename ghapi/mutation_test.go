@@ -1,6 +1,6 @@
 package ghapi
 
-// Tests written for the mutation sweep (docs/mutation-decisions.md).
+// Tests written for the mutation sweep (MUTATION.md).
 
 import (
 	"context"

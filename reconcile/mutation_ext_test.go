@@ -1,6 +1,6 @@
 package reconcile_test
 
-// Tests written for the mutation sweep (docs/mutation-decisions.md), of
+// Tests written for the mutation sweep (MUTATION.md), of
 // what reconcile logs.
 
 import (

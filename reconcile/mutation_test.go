@@ -1,6 +1,6 @@
 package reconcile
 
-// Tests written for the mutation sweep (docs/mutation-decisions.md).
+// Tests written for the mutation sweep (MUTATION.md).
 
 import (
 	"context"
@@ -70,7 +70,7 @@ func TestAdopt(t *testing.T) {
 		t.Errorf("a dry run recorded %d people; want the one known before", n)
 	}
 
-	rep, err = Adopt(ctx, &listSearcher{pages: []SearchPage{{Total: len(prs), PRs: prs}}}, st, "trio", AdoptOptions{Since: since, Now: t0})
+	_, err = Adopt(ctx, &listSearcher{pages: []SearchPage{{Total: len(prs), PRs: prs}}}, st, "trio", AdoptOptions{Since: since, Now: t0})
 	if err != nil {
 		t.Fatal(err)
 	}

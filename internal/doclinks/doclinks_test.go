@@ -21,7 +21,7 @@ func userDocs(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths := []string{"README.md", "CONTRIBUTING.md", "SECURITY.md", "CHANGELOG.md"}
+	paths := []string{"README.md", "CONTRIBUTING.md", "SECURITY.md", "CHANGELOG.md", "BENCHMARKS.md", "MUTATION.md"}
 	for _, p := range pages {
 		rel, err := filepath.Rel(repoRoot, p)
 		if err != nil {
