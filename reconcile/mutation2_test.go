@@ -74,8 +74,8 @@ func TestFatesAreReportedAndRecorded(t *testing.T) {
 	if e := entryOf(rep.Expired, "exp"); e == nil || e.Reason != "invited 2026-11-11, expired 2026-11-18 unanswered; inviting again, once (renew_expired: once)" {
 		t.Errorf("expired: %+v", e)
 	}
-	if p := person(st, 2); !p.Renewed || c.Invited(2) != 1 {
-		t.Errorf("exp recorded as %+v, invited %d times; want renewed and invited again", p, c.Invited(2))
+	if p := person(st, 2); !p.Renewed || c.Invited(2) != 1 || p.CommentURL != "https://github.test/c/exp" || p.NoComment || c.Posted() != 0 {
+		t.Errorf("exp recorded as %+v, invited %d times, %d comments; want renewed, invited again, with the first welcome kept", p, c.Invited(2), c.Posted())
 	}
 	for _, id := range []int64{3, 4} {
 		p := person(st, id)
