@@ -383,3 +383,20 @@ func TestFatesUnrecorded(t *testing.T) {
 		t.Errorf("error %v, new invited %d times", err, c.Invited(10))
 	}
 }
+
+// TestInviteBudgetTie: when --max-invites and what is left of the daily
+// limit allow as many invitations, those who wait are told of
+// --max-invites, the run's own cap.
+func TestInviteBudgetTie(t *testing.T) {
+	c := reconciletest.New()
+	c.PRs = []reconcile.PullRequest{mergedPR(1, 10, "ann"), mergedPR(2, 11, "bob")}
+	opts := options()
+	opts.Policy.MaxInvites, opts.Policy.DailyInviteLimit = 1, 1
+	rep, err := runOrg(t, c, tempStore(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Invited) != 1 || len(rep.Queued) != 1 || rep.Queued[0].Reason != "--max-invites 1 reached for this run" {
+		t.Errorf("invited %+v, queued %+v", rep.Invited, rep.Queued)
+	}
+}
