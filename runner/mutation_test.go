@@ -106,6 +106,16 @@ func TestRunInvitesAndCommitsTheState(t *testing.T) {
 	if len(run.Orgs) != 1 || len(run.Orgs[0].Invited) != 1 || run.Orgs[0].Invited[0].Login != "ann" || len(run.Orgs[0].Errors) != 0 {
 		t.Fatalf("report %+v", run.Orgs)
 	}
+	// A token serves every organization it names: none skipped, no
+	// warning, and no organization's own file read (that is App mode's).
+	if len(run.Skipped) != 0 || len(run.Orgs[0].Warnings) != 0 {
+		t.Errorf("skipped %+v, warnings %q", run.Skipped, run.Orgs[0].Warnings)
+	}
+	for _, r := range gh.Requests() {
+		if strings.Contains(r.Path, "/contents/") {
+			t.Errorf("token mode read %s", r.Path)
+		}
+	}
 	if !h.has("no state file yet; starting fresh") {
 		t.Errorf("a fresh state file not logged: %q", h.msgs)
 	}
@@ -276,7 +286,9 @@ func TestAdoptRunWriteText(t *testing.T) {
 		Adopted: []reconcile.Entry{{Login: "a"}, {Login: "b"}}, Skipped: []reconcile.Entry{{Login: "bot"}}}
 	failed := &reconcile.AdoptReport{Org: "oops"}
 	partly := &reconcile.AdoptReport{Org: "half", PullRequests: 1, Window: reconcile.Window{From: from, To: to}}
-	run := &runner.AdoptRun{Orgs: []*runner.AdoptedOrg{{AdoptReport: ok}, {AdoptReport: failed, Errors: []string{"boom"}}, {AdoptReport: partly, Errors: []string{"later"}}}}
+	quiet := &reconcile.AdoptReport{Org: "quiet", Window: reconcile.Window{From: from, To: to}}
+	run := &runner.AdoptRun{Orgs: []*runner.AdoptedOrg{{AdoptReport: ok}, {AdoptReport: failed, Errors: []string{"boom"}}, {AdoptReport: partly, Errors: []string{"later"}},
+		{AdoptReport: quiet}}}
 	var b bytes.Buffer
 	if err := run.WriteText(&b); err != nil {
 		t.Fatal(err)
@@ -285,6 +297,8 @@ func TestAdoptRunWriteText(t *testing.T) {
 		"; adopted 2 people; 1 already remembered (left as they were); 1 authors not people (bots, mannequins, deleted)\n" +
 		"oops: failed before its merged pull requests were read (error below)\n" +
 		"half: 1 merged pull requests from " + report.FormatTime(from) + " to " + report.FormatTime(to) +
+		"; adopted 0 people; 0 already remembered (left as they were); 0 authors not people (bots, mannequins, deleted)\n" +
+		"quiet: 0 merged pull requests from " + report.FormatTime(from) + " to " + report.FormatTime(to) +
 		"; adopted 0 people; 0 already remembered (left as they were); 0 authors not people (bots, mannequins, deleted)\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
