@@ -400,3 +400,21 @@ func TestInviteBudgetTie(t *testing.T) {
 		t.Errorf("invited %+v, queued %+v", rep.Invited, rep.Queued)
 	}
 }
+
+// TestWelcomesUnrecordedCountsTheImpossibleToo: when the welcomes cannot
+// be recorded, the error counts both the comments posted and those GitHub
+// refused for good.
+func TestWelcomesUnrecordedCountsTheImpossibleToo(t *testing.T) {
+	c := reconciletest.New()
+	st, brk := breakableStore(t)
+	invitedEarlier(st, 1, 10, "ann")
+	_ = st.Update(org, func(o *state.Edit) {
+		o.Put(11, &state.Person{Login: "bob", Status: state.Invited, At: now.Add(-48 * time.Hour), PR: &state.PRRef{Repo: "trio/old", Number: 2}})
+	})
+	c.Archived["trio/old"] = true
+	c.Script["Comment"] = []reconciletest.Step{{Then: func(*reconciletest.Client) { brk() }}}
+	_, err := runOrg(t, c, st, options())
+	if err == nil || !strings.Contains(err.Error(), "record 2 welcome comments: ") {
+		t.Errorf("error = %v, want one saying \"record 2 welcome comments\"", err)
+	}
+}
