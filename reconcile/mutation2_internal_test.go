@@ -218,3 +218,22 @@ func TestByID(t *testing.T) {
 		}
 	})
 }
+
+// endlessSearch serves a new cursor on every page, forever.
+type endlessSearch struct{ calls int }
+
+func (s *endlessSearch) SearchMerged(context.Context, string, SearchQuery, string) (SearchPage, error) {
+	s.calls++
+	return SearchPage{Total: 10, HasNext: true, EndCursor: fmt.Sprint(s.calls), Members: -1, Pending: -1}, nil
+}
+
+// TestSearchStopsAtTheCapOfPages: a query that goes on serving new
+// cursors is followed for SearchCap pages after its first, no more.
+func TestSearchStopsAtTheCapOfPages(t *testing.T) {
+	s := &endlessSearch{}
+	now := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	_, err := collect(context.Background(), s, "o", Window{From: now.Add(-time.Hour), To: now}, nil)
+	if !errors.Is(err, ErrEndlessPages) || s.calls != SearchCap+1 {
+		t.Errorf("error %v after %d pages, want ErrEndlessPages after %d", err, s.calls, SearchCap+1)
+	}
+}
