@@ -1,6 +1,7 @@
 package state
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,61 @@ func TestCommentAddressesSurviveEncoding(t *testing.T) {
 		}
 		if got := g.Orgs["o"].People[1].CommentURL; got != tt.url {
 			t.Errorf("%s: read back as %q", tt.url, got)
+		}
+	}
+}
+
+// The fast decoder shares its allocations across an organization's people:
+// their pull requests are one slice, not one allocation each
+// (BENCHMARKS.md), so that reading a state of 100,000 people stays cheap.
+func TestFastDecoderAllocatesPerOrganizationNotPerPerson(t *testing.T) {
+	f := New()
+	o := f.Org("o")
+	for id := int64(1); id <= 1000; id++ {
+		o.People[id] = &Person{Login: "x", Status: Invited, At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+			PR: &PRRef{Repo: "o/r", Number: int(id)}}
+	}
+	data, err := Encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		if _, ok := decodeFast(data); !ok {
+			t.Fatal("the fast decoder refused the canonical form")
+		}
+	})
+	if allocs > 100 {
+		t.Errorf("decoding 1000 people took %v allocations, want a few per organization", allocs)
+	}
+}
+
+// Encode writes every string as encoding/json does, whether or not it
+// takes the short cut for plain ASCII: one set of escaping rules, so that
+// the same text is always the same bytes; and whatever a string holds,
+// the file reads back.
+func TestStringsAreWrittenAsEncodingJSONWritesThem(t *testing.T) {
+	for _, s := range []string{"", "a", " ", "~", "\x7f", "\x00", "\x1f", "\n", `"`, `\`, "<", ">", "&",
+		"\u2028", "\xff", "é", `a"b`, "python-trio/trio"} {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendString(nil, s); string(got) != string(want) {
+			t.Errorf("%q written as %s, want %s", s, got, want)
+		}
+		f := New()
+		f.Org("o").People[1] = &Person{Login: s, Status: Skipped, Reason: s + "!",
+			PR: &PRRef{Repo: "o/" + s, Number: 1}}
+		b, err := Encode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := Decode(b)
+		if err != nil {
+			t.Fatalf("%q: the file does not read back: %v\n%s", s, err, b)
+		}
+		if p := g.Orgs["o"].People[1]; p.Login != strings.ToValidUTF8(s, "\ufffd") || p.PR.Repo != "o/"+strings.ToValidUTF8(s, "\ufffd") {
+			t.Errorf("%q read back as login %q, pull request %q", s, p.Login, p.PR.Repo)
 		}
 	}
 }
