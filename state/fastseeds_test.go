@@ -57,5 +57,9 @@ func fastSeeds(t testing.TB) [][]byte {
 	} {
 		seeds = append(seeds, []byte(cut))
 	}
+	// Pull requests without a '#', which both decoders must refuse.
+	for _, pr := range []string{"", "//5", "o/r5"} {
+		seeds = append(seeds, []byte("{\"version\":2,\"orgs\":{\n\"o\":{\"people\":[\n {\"id\":5,\"l\":\"x\",\"s\":\"queued\",\"at\":\"2026-01-01T00:00:00Z\",\"pr\":\""+pr+"\"}\n]}\n}}\n"))
+	}
 	return seeds
 }

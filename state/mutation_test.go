@@ -2,6 +2,7 @@ package state
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,45 @@ func TestStringsAreWrittenAsEncodingJSONWritesThem(t *testing.T) {
 		if p := g.Orgs["o"].People[1]; p.Login != strings.ToValidUTF8(s, "\ufffd") || p.PR.Repo != "o/"+strings.ToValidUTF8(s, "\ufffd") {
 			t.Errorf("%q read back as login %q, pull request %q", s, p.Login, p.PR.Repo)
 		}
+	}
+}
+
+// A JSON error is worded by what is wrong: a file cut short is truncated,
+// a stray character at its end is not, and the line is the one that holds
+// the fault.
+func TestJSONErrorsNameTheFault(t *testing.T) {
+	for _, tt := range []struct{ data, want string }{
+		{`{"version": 1, "orgs": {`, "not valid JSON: the file is truncated"},
+		{`{"version": 1, "orgs": {"o`, "not valid JSON: the file is truncated"},
+		{`{"version": 1, "orgs": {}}}`, "not valid JSON (line 1): invalid character '}' after top-level value"},
+		{"{\n\"version\": 1,\n\"orgs\": {}}\n}", "not valid JSON (line 4): invalid character '}' after top-level value"},
+		{"{\n\"version\": 1,\n\"orgs\": x}", "not valid JSON (line 3): invalid character 'x' looking for beginning of value"},
+		{" \n\t", "the file is empty"},
+	} {
+		_, err := Decode([]byte(tt.data))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Decode(%q) = %v, want %q", tt.data, err, tt.want)
+		}
+	}
+}
+
+// fill, given a pull request already parsed (the fast decoder's way),
+// refuses what parsePR refuses: a number that is not positive, a
+// repository that is not owner/name.
+func TestFillRefusesAParsedPullRequestParsePRWould(t *testing.T) {
+	for _, pr := range []PRRef{{Repo: "o/r", Number: 0}, {Repo: "o/r", Number: -1}, {Repo: "r", Number: 1}} {
+		rp := personV2{ID: 1, Login: "x", Status: Invited, PR: pr.Repo + "#" + strconv.Itoa(pr.Number)}
+		if _, err := parsePR(rp.PR); err == nil {
+			t.Fatalf("parsePR(%q) accepted it", rp.PR)
+		}
+		var p Person
+		if err := rp.fill(&p, &pr); err == nil {
+			t.Errorf("fill accepted %+v", pr)
+		}
+	}
+	rp := personV2{ID: 1, Login: "x", Status: Invited, PR: "o/r#1"}
+	var p Person
+	if err := rp.fill(&p, &PRRef{Repo: "o/r", Number: 1}); err != nil || p.PR.Number != 1 {
+		t.Errorf("fill refused o/r#1: %v", err)
 	}
 }
