@@ -2,6 +2,9 @@ package state
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -150,5 +153,69 @@ func TestFillRefusesAParsedPullRequestParsePRWould(t *testing.T) {
 	var p Person
 	if err := rp.fill(&p, &PRRef{Repo: "o/r", Number: 1}); err != nil || p.PR.Number != 1 {
 		t.Errorf("fill refused o/r#1: %v", err)
+	}
+}
+
+// Merge3 keeps an organization that either side still has and drops one
+// that both dropped; the lists of sent requests stay absent when neither
+// side has one and present (if empty) when either has.
+func TestMerge3OrganizationsAndSentLists(t *testing.T) {
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	base, ours, theirs := New(), New(), New()
+	base.Org("gone")
+	base.Org("ours-only")
+	ours.Org("ours-only")
+	theirs.Org("theirs-only")
+	ours.Org("plain")
+	theirs.Org("plain")
+	ours.Org("sent").Sent = []time.Time{}
+	theirs.Org("sent").SentBy = map[string][]time.Time{}
+	theirs.Org("sent-theirs").Sent = []time.Time{now}
+	theirs.Org("sent-theirs").SentBy = map[string][]time.Time{"token": {now}}
+	got, conflicts := Merge3(base, ours, theirs, now)
+	if len(conflicts) > 0 {
+		t.Fatalf("conflicts %v", conflicts)
+	}
+	var names []string
+	for name := range got.Orgs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	if want := []string{"ours-only", "plain", "sent", "sent-theirs", "theirs-only"}; !slices.Equal(names, want) {
+		t.Errorf("organizations %q, want %q", names, want)
+	}
+	if o := got.Orgs["plain"]; o.Sent != nil || o.SentBy != nil {
+		t.Errorf("neither side had sent lists, merged %v %v", o.Sent, o.SentBy)
+	}
+	if o := got.Orgs["sent"]; o.Sent == nil || len(o.Sent) != 0 || o.SentBy == nil || len(o.SentBy) != 0 {
+		t.Errorf("one side had empty sent lists, merged %#v %#v", o.Sent, o.SentBy)
+	}
+	if o := got.Orgs["sent-theirs"]; len(o.Sent) != 1 || len(o.SentBy["token"]) != 1 {
+		t.Errorf("theirs had sent lists, merged %v %v", o.Sent, o.SentBy)
+	}
+}
+
+// A write that fails leaves no temporary file behind, and the file it
+// was to replace untouched.
+func TestWriteAtomicCleansUpAfterAFailure(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "state.json")
+	// A directory that is not empty cannot be renamed over.
+	if err := os.MkdirAll(filepath.Join(target, "inside"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeAtomic(target, []byte("x")); err == nil {
+		t.Fatal("writeAtomic over a directory succeeded")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != "state.json" || !entries[0].IsDir() {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("left %q, want only the directory", names)
 	}
 }
