@@ -219,3 +219,55 @@ func TestWriteAtomicCleansUpAfterAFailure(t *testing.T) {
 		t.Errorf("left %q, want only the directory", names)
 	}
 }
+
+// A journal adopted after a crash is rewritten as the facts it replayed,
+// sorted by organization and id, each once; and a second crash before the
+// commit loses none of them: people of every organization, the cursor,
+// the sent lists.
+func TestAdoptedJournalSurvivesASecondCrash(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	now := time.Now().UTC().Truncate(time.Second)
+	s := mustOpen(t, path)
+	for _, step := range []struct {
+		org string
+		fn  func(e *Edit)
+	}{
+		{"b", put(2, "two", Queued)},
+		{"a", put(9, "nine", Queued)},
+		{"b", put(1, "one", Queued)},
+		{"a", put(3, "three", Queued)},
+		{"b", put(2, "two", Inviting)},
+		{"c", func(e *Edit) { e.SetCursor(now); e.AddSent(now); e.AddSentBy("token", now) }},
+		{"d", func(e *Edit) { e.AddSentBy("token", now) }},
+	} {
+		if err := s.Update(step.org, step.fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close() // died before Commit
+	mustOpen(t, path).Close() // adopted the journal, then died too
+	facts := readLines(t, path+".journal") // (the header left out)
+	want := []string{`{"org":"a","p":{"id":3,`, `{"org":"a","p":{"id":9,`, `{"org":"b","p":{"id":1,`, `{"org":"b","p":{"id":2,`,
+		`{"org":"c","cursor":`, `{"org":"c","sent":`, `{"org":"c","sent_by":`, `{"org":"d","sent_by":`}
+	ok := len(facts) == len(want)
+	for i := 0; ok && i < len(want); i++ {
+		ok = strings.HasPrefix(facts[i], want[i])
+	}
+	if !ok {
+		t.Errorf("rewritten journal:\n%s\nwant lines starting\n%s", strings.Join(facts, "\n"), strings.Join(want, "\n"))
+	}
+	f, _, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := f.Org("b").People[2]; p == nil || p.Status != Inviting || f.Org("a").People[3] == nil || f.Org("a").People[9] == nil || f.Org("b").People[1] == nil {
+		t.Errorf("people lost: a %v, b %v", f.Org("a").People, f.Org("b").People)
+	}
+	c := f.Org("c")
+	if !c.Cursor.Equal(now) || len(c.Sent) != 1 || len(c.SentBy["token"]) != 1 {
+		t.Errorf("organization c lost its cursor or sent lists: %v %v %v", c.Cursor, c.Sent, c.SentBy)
+	}
+	if d := f.Org("d"); d.Sent != nil || len(d.SentBy["token"]) != 1 {
+		t.Errorf("organization d: sent %v, sent_by %v, want only sent_by", d.Sent, d.SentBy)
+	}
+}
