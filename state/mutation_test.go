@@ -244,8 +244,8 @@ func TestAdoptedJournalSurvivesASecondCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s.Close() // died before Commit
-	mustOpen(t, path).Close() // adopted the journal, then died too
+	s.Close()                              // died before Commit
+	mustOpen(t, path).Close()              // adopted the journal, then died too
 	facts := readLines(t, path+".journal") // (the header left out)
 	want := []string{`{"org":"a","p":{"id":3,`, `{"org":"a","p":{"id":9,`, `{"org":"b","p":{"id":1,`, `{"org":"b","p":{"id":2,`,
 		`{"org":"c","cursor":`, `{"org":"c","sent":`, `{"org":"c","sent_by":`, `{"org":"d","sent_by":`}
