@@ -271,3 +271,62 @@ func TestAdoptedJournalSurvivesASecondCrash(t *testing.T) {
 		t.Errorf("organization d: sent %v, sent_by %v, want only sent_by", d.Sent, d.SentBy)
 	}
 }
+
+// SentRecorded is true once either list of sent requests is recorded.
+func TestSentRecorded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := mustOpen(t, path)
+	defer s.Close()
+	now := time.Now().UTC()
+	for org, fn := range map[string]func(e *Edit){
+		"neither": put(1, "x", Queued),
+		"sent":    func(e *Edit) { e.AddSent(now) },
+		"sent-by": func(e *Edit) { e.AddSentBy("token", now) },
+	} {
+		if err := s.Update(org, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for org, want := range map[string]bool{"missing": false, "neither": false, "sent": true, "sent-by": true} {
+		if got := s.SentRecorded(org); got != want {
+			t.Errorf("SentRecorded(%q) = %v, want %v", org, got, want)
+		}
+	}
+}
+
+// Opening a state with nothing to settle (no time from the future) warns
+// of nothing, and Close
+// lets go of the journal's file.
+func TestPlainOpenWarnsOfNothingAndCloseReleasesTheJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s := mustOpen(t, path)
+	if err := s.Update("o", put(1, "x", Queued)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	fds := func() int {
+		entries, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip("no /proc/self/fd to count open files")
+		}
+		return len(entries)
+	}
+	before := fds()
+	for range 5 {
+		s := mustOpen(t, path)
+		s.DropFutureSent(time.Now())
+		if w := s.Warnings(); len(w) > 0 {
+			t.Errorf("warnings on a plain open: %q", w)
+		}
+		if err := s.Update("o", put(2, "y", Queued)); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+	if after := fds(); after > before {
+		t.Errorf("%d files open after five Open/Update/Close, %d before", after, before)
+	}
+}
