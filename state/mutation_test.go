@@ -292,6 +292,46 @@ func TestSentRecorded(t *testing.T) {
 			t.Errorf("SentRecorded(%q) = %v, want %v", org, got, want)
 		}
 	}
+	// And Org's copy carries each list as it is, absent ones absent.
+	if o := s.Org("neither"); o.Sent != nil || o.SentBy != nil {
+		t.Errorf("Org(neither): sent %v, sent_by %v, want neither", o.Sent, o.SentBy)
+	}
+	if o := s.Org("sent-by"); o.Sent != nil || len(o.SentBy["token"]) != 1 {
+		t.Errorf("Org(sent-by): sent %v, sent_by %v", o.Sent, o.SentBy)
+	}
+	if o := s.Org("sent"); len(o.Sent) != 1 || o.SentBy != nil {
+		t.Errorf("Org(sent): sent %v, sent_by %v", o.Sent, o.SentBy)
+	}
+}
+
+// Two records are equal only when every field is.
+func TestPersonEqualComparesEveryField(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	base := func() *Person {
+		return &Person{Login: "x", Status: Invited, At: at, Reason: "r", CommentURL: "u", NoComment: true,
+			PR: &PRRef{Repo: "o/r", Number: 1, MergedAt: at}}
+	}
+	if !base().equal(base()) {
+		t.Fatal("a record is not equal to its copy")
+	}
+	for name, change := range map[string]func(p *Person){
+		"login":      func(p *Person) { p.Login = "y" },
+		"status":     func(p *Person) { p.Status = Queued },
+		"at":         func(p *Person) { p.At = at.Add(time.Second) },
+		"reason":     func(p *Person) { p.Reason = "s" },
+		"comment":    func(p *Person) { p.CommentURL = "v" },
+		"no comment": func(p *Person) { p.NoComment = false },
+		"no pr":      func(p *Person) { p.PR = nil },
+		"repo":       func(p *Person) { p.PR.Repo = "o/s" },
+		"number":     func(p *Person) { p.PR.Number = 2 },
+		"merged":     func(p *Person) { p.PR.MergedAt = at.Add(time.Second) },
+	} {
+		q := base()
+		change(q)
+		if base().equal(q) || q.equal(base()) {
+			t.Errorf("records differing in %s are equal", name)
+		}
+	}
 }
 
 // Opening a state with nothing to settle (no time from the future) warns
