@@ -370,3 +370,73 @@ func TestPlainOpenWarnsOfNothingAndCloseReleasesTheJournal(t *testing.T) {
 		t.Errorf("%d files open after five Open/Update/Close, %d before", after, before)
 	}
 }
+
+// Merged into a newer file, a stale journal's record that is only as far
+// along as the file's leaves the file's in place.
+func TestStaleJournalDoesNotReplaceAnEquallyFarRecord(t *testing.T) {
+	one, two := filepath.Join(t.TempDir(), "state.json"), filepath.Join(t.TempDir(), "state.json")
+	withReason := func(r string) func(e *Edit) {
+		return func(e *Edit) { e.Put(4, &Person{Login: "dave", Status: Queued, At: t0, Reason: r}) }
+	}
+	s := mustOpen(t, one)
+	if err := s.Update("o", put(1, "alice", Invited)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update("o", withReason("journal")); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // killed
+	copyFile(t, one, two)
+	copyFile(t, one+".journal", two+".journal")
+	s1 := mustOpen(t, one)
+	if err := s1.Update("o", withReason("file")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s1.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	s1.Close()
+	copyFile(t, one, two)
+	s2 := mustOpen(t, two)
+	defer s2.Close()
+	if p := s2.Org("o").People[4]; p == nil || p.Reason != "file" {
+		t.Errorf("dave = %+v, want the file's record", p)
+	}
+}
+
+// A journal with no complete line (empty, or only a torn one) holds
+// nothing to replay.
+func TestJournalWithoutACompleteLine(t *testing.T) {
+	for _, content := range []string{"", `{"org":"o","p":{"id":8,"l":"eig`} {
+		path := filepath.Join(t.TempDir(), "state.json")
+		if err := os.WriteFile(path+".journal", []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, _, err := Open(path)
+		if err != nil {
+			t.Fatalf("journal %q: %v", content, err)
+		}
+		if n := len(s.Org("o").People); n != 0 {
+			t.Errorf("journal %q: %d people replayed", content, n)
+		}
+		s.Close()
+	}
+}
+
+// The writer a lock file and a journal header name is this host (its
+// name as the system gives it), and the advice for a live journal depends
+// on whether its writer runs here.
+func TestWriterIsThisHost(t *testing.T) {
+	if h, err := os.Hostname(); err == nil && h != "" && self.Host != h {
+		t.Errorf("self.Host = %q, want %q", self.Host, h)
+	}
+	if msg := liveJournalError(Writer{Host: self.Host, PID: 1}).Error(); !strings.Contains(msg, "wait for it to finish") {
+		t.Errorf("a live writer on this host: %q", msg)
+	}
+	if msg := liveJournalError(Writer{Host: self.Host + "-elsewhere", PID: 1}).Error(); !strings.Contains(msg, "put its .lock file back") {
+		t.Errorf("a live writer on another host: %q", msg)
+	}
+}
