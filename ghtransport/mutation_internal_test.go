@@ -1,0 +1,69 @@
+package ghtransport
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// These tests were written against the survivors of a mutation run
+// (docs/mutation-state-ghtransport.md).
+
+// peek reads up to its limit and says whether that was the whole body;
+// either way the caller still reads the whole body after it.
+func TestPeekReadsUpToItsLimit(t *testing.T) {
+	const body = "0123456789"
+	for _, tt := range []struct {
+		limit    int64
+		want     string
+		complete bool
+	}{
+		{10, body, true},
+		{11, body, true},
+		{9, body, false},
+	} {
+		resp := &http.Response{Body: io.NopCloser(strings.NewReader(body))}
+		b, complete := peek(resp, tt.limit)
+		if complete != tt.complete || (complete && string(b) != tt.want) {
+			t.Errorf("peek(limit %d) = %q, %v; want complete %v", tt.limit, b, complete, tt.complete)
+		}
+		if rest, err := io.ReadAll(resp.Body); err != nil || string(rest) != body {
+			t.Errorf("limit %d: the body read after peek is %q, %v", tt.limit, rest, err)
+		}
+	}
+}
+
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+// discard closes the body it drains (so that the connection is reused),
+// and takes a response without one.
+func TestDiscardClosesTheBody(t *testing.T) {
+	body := &closeCounter{Reader: strings.NewReader("left over")}
+	discard(&http.Response{Body: body})
+	if body.closed != 1 {
+		t.Errorf("body closed %d times, want once", body.closed)
+	}
+	discard(nil)
+	discard(&http.Response{})
+}
+
+// errors.As finds a typed error of GraphQLErrors before an untyped one,
+// wherever each stands in the answer.
+func TestGraphQLErrorsUnwrapTypedFirst(t *testing.T) {
+	es := GraphQLErrors{{Message: "validation"}, {Type: "NOT_FOUND", Message: "gone"}, {Message: "other"}}
+	var ge *GraphQLError
+	if !errors.As(es, &ge) || ge.Type != "NOT_FOUND" {
+		t.Errorf("errors.As found %+v, want the NOT_FOUND error", ge)
+	}
+	got := es.Unwrap()
+	if len(got) != 3 || got[1].(*GraphQLError).Message != "validation" || got[2].(*GraphQLError).Message != "other" {
+		t.Errorf("Unwrap = %v, want the typed error then the others in order", got)
+	}
+}
