@@ -67,3 +67,17 @@ func TestGraphQLErrorsUnwrapTypedFirst(t *testing.T) {
 		t.Errorf("Unwrap = %v, want the typed error then the others in order", got)
 	}
 }
+
+// A comment that runs to the end of the document ends the scan cleanly.
+func TestOnlyQueriesWithATrailingComment(t *testing.T) {
+	for doc, want := range map[string]bool{
+		"query { viewer { login } } # the end":        true,
+		"mutation { x } # the end":                    false,
+		"# only a comment":                            false,
+		"query { viewer { login } }\n# last line\r\n": true,
+	} {
+		if got := onlyQueries(doc); got != want {
+			t.Errorf("onlyQueries(%q) = %v, want %v", doc, got, want)
+		}
+	}
+}
