@@ -3,6 +3,7 @@ package ghtransport_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -180,17 +181,43 @@ func doCtx(ctx context.Context, t *testing.T, rt http.RoundTripper, method, url,
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := (&http.Client{Transport: rt}).Do(req)
-	if err != nil {
-		return nil, "", err
+	type answer struct {
+		resp *http.Response
+		body string
+		err  error
 	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	if _, err := io.Copy(&b, resp.Body); err != nil {
-		t.Fatalf("read body: %v", err)
+	// A bound of the test's own: a request that never ends (an endless
+	// loop, a wait nothing cuts short) fails here, not by go test's timeout.
+	done := make(chan answer, 1)
+	go func() {
+		resp, err := (&http.Client{Transport: rt}).Do(req)
+		if err != nil {
+			done <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		if _, err := io.Copy(&b, resp.Body); err != nil {
+			done <- answer{err: fmt.Errorf("read body: %w", err)}
+			return
+		}
+		done <- answer{resp, b.String(), nil}
+	}()
+	select {
+	case a := <-done:
+		if a.err != nil && strings.HasPrefix(a.err.Error(), "read body: ") {
+			t.Errorf("%s %s: %v", method, url, a.err)
+		}
+		return a.resp, a.body, a.err
+	case <-time.After(doLimit):
+		t.Errorf("%s %s: no answer within %s", method, url, doLimit)
+		return nil, "", fmt.Errorf("no answer within %s", doLimit)
 	}
-	return resp, b.String(), nil
 }
+
+// doLimit is far above what any request of these tests takes (stallLimit
+// included).
+const doLimit = 30 * time.Second
 
 const (
 	gqlQuery    = `{"query":"query($org:String!){organization(login:$org){login}}","variables":{"org":"acme"}}`

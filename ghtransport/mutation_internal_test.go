@@ -76,7 +76,7 @@ func TestOnlyQueriesWithATrailingComment(t *testing.T) {
 		"# only a comment":                            false,
 		"query { viewer { login } }\n# last line\r\n": true,
 	} {
-		if got := onlyQueries(doc); got != want {
+		if got := within(t, func() bool { return onlyQueries(doc) }); got != want {
 			t.Errorf("onlyQueries(%q) = %v, want %v", doc, got, want)
 		}
 	}
