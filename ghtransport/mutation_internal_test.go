@@ -81,3 +81,25 @@ func TestOnlyQueriesWithATrailingComment(t *testing.T) {
 		}
 	}
 }
+
+// The edges of onlyQueries' scan: an empty block string, a block string
+// holding braces and keywords, a string left open after the last query, a
+// document ending in a name (scanned without reading past its end; a
+// document the server would refuse does no harm either way), an anonymous
+// query with no nested selection.
+func TestOnlyQueriesEdges(t *testing.T) {
+	for doc, want := range map[string]bool{
+		`query { search(query: """""") { issueCount } }`:                   true,
+		`query { search(query: """ } mutation { x { """) { issueCount } }`: true,
+		`query { a(s: """{""") } mutation { b }`:                           false,
+		`query { a } "left open`:                                           false,
+		`mutation`:                                                         false,
+		`query { a } query`:                                                true,
+		`{ a }`:                                                            true,
+		`{ a } mutation { b }`:                                             false,
+	} {
+		if got := within(t, func() bool { return onlyQueries(doc) }); got != want {
+			t.Errorf("onlyQueries(%q) = %v, want %v", doc, got, want)
+		}
+	}
+}
