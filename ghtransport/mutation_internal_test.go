@@ -103,3 +103,14 @@ func TestOnlyQueriesEdges(t *testing.T) {
 		}
 	}
 }
+
+// A name runs over every letter, digit and underscore: "query" followed by
+// any of them is another word, not a query.
+func TestOnlyQueriesReadsWholeNames(t *testing.T) {
+	for _, c := range []string{"_", "a", "z", "A", "Z", "0", "9"} {
+		doc := "query" + c + " { a }"
+		if within(t, func() bool { return onlyQueries(doc) }) {
+			t.Errorf("onlyQueries(%q) = true, want false", doc)
+		}
+	}
+}
