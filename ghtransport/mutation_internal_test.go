@@ -1,11 +1,13 @@
 package ghtransport
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // These tests were written against the survivors of a mutation run
@@ -112,5 +114,34 @@ func TestOnlyQueriesReadsWholeNames(t *testing.T) {
 		if within(t, func() bool { return onlyQueries(doc) }) {
 			t.Errorf("onlyQueries(%q) = true, want false", doc)
 		}
+	}
+}
+
+// The default Sleep returns the context's error once the context is done,
+// even for a wait of zero (every time: a timer of zero may be ready too).
+func TestSleepOfZeroOnADoneContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 200 {
+		if err := sleep(ctx, 0); !errors.Is(err, context.Canceled) {
+			t.Fatalf("sleep(done, 0) = %v, want context.Canceled", err)
+		}
+	}
+	if err := sleep(context.Background(), 0); err != nil {
+		t.Errorf("sleep(0) = %v", err)
+	}
+}
+
+// A budget gives out exactly what it holds.
+func TestBudgetGivesExactlyWhatIsLeft(t *testing.T) {
+	b := &budget{left: 10 * time.Second}
+	if !b.take(10 * time.Second) {
+		t.Error("a wait of all that is left was refused")
+	}
+	if b.take(time.Nanosecond) {
+		t.Error("a wait past the budget was allowed")
+	}
+	if !b.take(0) {
+		t.Error("a wait of nothing was refused")
 	}
 }
