@@ -1,8 +1,12 @@
 package ghtransport_test
 
 import (
+	"context"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -81,5 +85,95 @@ func TestAWaitOfExactlyTheBudgetIsWaited(t *testing.T) {
 	resp, _, err := do(t, ghtransport.New(nil, o), "GET", s.URL("/api/v3/orgs/o"), "")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("got %v, %v; want the 200 after a wait of the whole budget", resp, err)
+	}
+}
+
+// History that lies ahead of now (another run's clock ran ahead) counts
+// against the hour but not against the current minute.
+func TestFutureHistoryCountsAgainstTheHourOnly(t *testing.T) {
+	for _, tt := range []struct {
+		name            string
+		perMin, perHour int
+		want            time.Duration
+	}{
+		{"minute", 1, -1, 0},
+		{"hour", -1, 1, 30*time.Second + time.Hour},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClock()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+			defer srv.Close()
+			o := c.options(t)
+			o.ContentPerMinute, o.ContentPerHour, o.MaxWait = tt.perMin, tt.perHour, 2*time.Hour
+			o.ContentHistory = func(string, time.Time) []time.Time { return []time.Time{start.Add(30 * time.Second)} }
+			if _, _, err := do(t, ghtransport.New(nil, o), "POST", srv.URL+"/repos/o/r/issues/1/comments", "{}"); err != nil {
+				t.Fatal(err)
+			}
+			var waited time.Duration
+			for _, w := range c.Waits() {
+				waited += w
+			}
+			if waited != tt.want {
+				t.Errorf("waited %s, want %s", waited, tt.want)
+			}
+		})
+	}
+}
+
+// A write cut short while it waits out its spacing (its context ended)
+// certainly did not go: ErrNotSent, and GitHub saw nothing of it.
+func TestWriteCancelledInItsSpacingIsNotSent(t *testing.T) {
+	s := serve(t, status(201, `{}`))
+	rt := ghtransport.New(nil, ghtransport.Options{Logger: testLogger(t), WriteSpacing: time.Hour})
+	if _, _, err := do(t, rt, "POST", s.URL("/api/v3/orgs/o/invitations"), `{}`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, _, err := doCtx(ctx, t, rt, "POST", s.URL("/api/v3/orgs/o/invitations"), `{}`)
+	if !errors.Is(err, ghtransport.ErrNotSent) {
+		t.Errorf("err %v, want ErrNotSent", err)
+	}
+	if n := len(s.Requests()); n != 1 {
+		t.Errorf("GitHub saw %d requests, want the first only", n)
+	}
+}
+
+type closeRecorder struct {
+	io.Reader
+	mu     sync.Mutex
+	closed bool
+}
+
+func (c *closeRecorder) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	return nil
+}
+
+// A write that Polite refuses to send has its body closed all the same, as
+// a RoundTripper must.
+func TestARefusedWriteHasItsBodyClosed(t *testing.T) {
+	c := newClock()
+	o := c.options(t)
+	o.ContentSent = func(*http.Request, time.Time) error { return errors.New("the state could not be written") }
+	rt := ghtransport.New(roundTripFunc(func(*http.Request) (*http.Response, error) {
+		t.Error("a refused write reached the network")
+		return nil, errors.New("sent")
+	}), o)
+	body := &closeRecorder{Reader: strings.NewReader("{}")}
+	req, err := http.NewRequest("POST", "http://github.invalid/api/v3/orgs/o/invitations", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("{}")), nil }
+	if _, err := rt.RoundTrip(req); err == nil {
+		t.Fatal("the write went, want it refused")
+	}
+	body.mu.Lock()
+	defer body.mu.Unlock()
+	if !body.closed {
+		t.Error("the refused write's body was left open")
 	}
 }
