@@ -177,3 +177,26 @@ func TestARefusedWriteHasItsBodyClosed(t *testing.T) {
 		t.Error("the refused write's body was left open")
 	}
 }
+
+// WithIdentity and PerIdentity send through the base they are given,
+// with the identity on the request.
+func TestIdentityLayersUseTheirBase(t *testing.T) {
+	var got []string
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		got = append(got, ghtransport.IdentityOf(r.Context()))
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
+	})
+	c := newClock()
+	per := ghtransport.NewPerIdentity(base, c.options(t))
+	for _, id := range []string{"token", "installation:42"} {
+		if _, _, err := do(t, ghtransport.WithIdentity(per, id), "GET", "http://github.invalid/api/v3/orgs/o", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := do(t, ghtransport.WithIdentity(base, "direct"), "GET", "http://github.invalid/api/v3/orgs/o", ""); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0] != "token" || got[1] != "installation:42" || got[2] != "direct" {
+		t.Errorf("the base saw identities %q", got)
+	}
+}
