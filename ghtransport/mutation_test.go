@@ -2,10 +2,12 @@ package ghtransport_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -198,5 +200,55 @@ func TestIdentityLayersUseTheirBase(t *testing.T) {
 	}
 	if len(got) != 3 || got[0] != "token" || got[1] != "installation:42" || got[2] != "direct" {
 		t.Errorf("the base saw identities %q", got)
+	}
+}
+
+// An X-RateLimit-Reset of 0 says nothing: the wait is the fallback
+// minute, not a reset long past.
+func TestRateLimitResetOfZeroIsNoReset(t *testing.T) {
+	s := serve(t, status(403, `{"message":"API rate limit exceeded"}`, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "0"), ok(`{}`))
+	c := newClock()
+	if _, _, err := do(t, ghtransport.New(nil, c.options(t)), "GET", s.URL("/api/v3/orgs/o"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if w := c.Waits(); len(w) != 1 || w[0] != time.Minute {
+		t.Errorf("waits %v, want the fallback minute", w)
+	}
+}
+
+// The logs of a rate-limited request count its attempts from 1.
+func TestRateLimitLogsCountAttemptsFromOne(t *testing.T) {
+	limited := status(403, `{"message":"You have exceeded a secondary rate limit."}`, "Retry-After", "1")
+	steps := []http.HandlerFunc{limited, ok(`{}`)}
+	for range 11 {
+		steps = append(steps, limited)
+	}
+	s := serve(t, steps...)
+	c := newClock()
+	var logs strings.Builder
+	o := c.options(t)
+	o.Logger = slogJSON(&logs)
+	rt := ghtransport.New(nil, o)
+	if _, _, err := do(t, rt, "GET", s.URL("/api/v3/orgs/o"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := do(t, rt, "GET", s.URL("/api/v3/orgs/o"), ""); err == nil {
+		t.Fatal("endless limits did not end in an error")
+	}
+	var attempts []string
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec struct {
+			Msg     string `json:"msg"`
+			Attempt *int   `json:"attempt"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Attempt != nil {
+			attempts = append(attempts, strconv.Itoa(*rec.Attempt))
+		}
+	}
+	if got, want := strings.Join(attempts, " "), "1 1 2 3 4 5 6 7 8 9 10 11"; got != want {
+		t.Errorf("attempts logged %q, want %q", got, want)
 	}
 }
