@@ -252,3 +252,34 @@ func TestRateLimitLogsCountAttemptsFromOne(t *testing.T) {
 		t.Errorf("attempts logged %q, want %q", got, want)
 	}
 }
+
+// A 403 with Retry-After: 0 is a secondary limit all the same: waited
+// (the least wait, a second) and sent again.
+func TestRetryAfterZeroIsALimit(t *testing.T) {
+	s := serve(t, status(403, `{}`, "Retry-After", "0"), ok(`{}`))
+	c := newClock()
+	resp, _, err := do(t, ghtransport.New(nil, c.options(t)), "GET", s.URL("/api/v3/orgs/o"), "")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("got %v, %v; want the 200 after the limit", resp, err)
+	}
+	if w := c.Waits(); len(w) != 1 || w[0] != time.Second {
+		t.Errorf("waits %v, want one second", w)
+	}
+}
+
+// An answer to a read larger than what Retry holds in memory reaches the
+// caller whole.
+func TestAHugeAnswerArrivesWhole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 32 MiB")
+	}
+	const size = 32<<20 + 10
+	s := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write(make([]byte, size))
+	})
+	c := newClock()
+	_, body, err := do(t, ghtransport.New(nil, c.options(t)), "GET", s.URL("/api/v3/orgs/o"), "")
+	if err != nil || len(body) != size {
+		t.Errorf("got %d bytes, %v; want %d", len(body), err, size)
+	}
+}
