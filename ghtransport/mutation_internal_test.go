@@ -11,7 +11,7 @@ import (
 )
 
 // These tests were written against the survivors of a mutation run
-// (docs/mutation-state-ghtransport.md).
+// (MUTATION.md).
 
 // peek reads up to its limit and says whether that was the whole body;
 // either way the caller still reads the whole body after it.

@@ -18,7 +18,7 @@ import (
 )
 
 // These tests were written against the survivors of a mutation run
-// (docs/mutation-state-ghtransport.md).
+// (MUTATION.md).
 
 // The content-creating writes are POSTs and PUTs to invitations, comments
 // and memberships (PUT /orgs/{org}/memberships/{user} invites); any other

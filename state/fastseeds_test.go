@@ -16,8 +16,8 @@ func fastSeeds(t testing.TB) [][]byte {
 	f := New()
 	o := f.Org("bounds")
 	o.Cursor = day(9999, 12, 31, 23, 59, 59)
-	o.Sent = []time.Time{day(2026, 1, 1, 0, 0, 0), day(2026, 1, 1, 0, 0, 0), day(2026, 9, 9, 9, 9, 9)}
-	o.SentBy = map[string][]time.Time{
+	o.ContentRequests = []time.Time{day(2026, 1, 1, 0, 0, 0), day(2026, 1, 1, 0, 0, 0), day(2026, 9, 9, 9, 9, 9)}
+	o.ContentRequestsBy = map[string][]time.Time{
 		"installation:42": {day(2026, 1, 1, 0, 0, 0), day(2026, 1, 1, 0, 0, 1)},
 		"token":           {day(2026, 12, 1, 19, 19, 19)},
 	}
@@ -32,8 +32,8 @@ func fastSeeds(t testing.TB) [][]byte {
 	o.People[1<<62] = &Person{Login: "big", Status: Counting, At: day(2026, 11, 2, 0, 0, 0),
 		PR: &PRRef{Repo: "o/r", Number: 1}, CommentURL: "https://ghe.example/o/r/pull/1#issuecomment-1", Reason: "1"}
 	f.Org("empty")
-	f.Org("sent-only").Sent = []time.Time{}
-	f.Org("sent-by-only").SentBy = map[string][]time.Time{"x": {day(2026, 1, 1, 0, 0, 0)}}
+	f.Org("sent-only").ContentRequests = []time.Time{}
+	f.Org("sent-by-only").ContentRequestsBy = map[string][]time.Time{"x": {day(2026, 1, 1, 0, 0, 0)}}
 	canonical, err := Encode(f)
 	if err != nil {
 		t.Fatal(err)

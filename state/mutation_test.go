@@ -12,7 +12,7 @@ import (
 )
 
 // These tests were written against the survivors of a mutation run
-// (docs/mutation-state-ghtransport.md): each pins a behaviour that a
+// (MUTATION.md): each pins a behaviour that a
 // mutant changed without any other test noticing.
 
 // A welcome comment's address is written as its id only when the address
@@ -168,10 +168,10 @@ func TestMerge3OrganizationsAndSentLists(t *testing.T) {
 	theirs.Org("theirs-only")
 	ours.Org("plain")
 	theirs.Org("plain")
-	ours.Org("sent").Sent = []time.Time{}
-	theirs.Org("sent").SentBy = map[string][]time.Time{}
-	theirs.Org("sent-theirs").Sent = []time.Time{now}
-	theirs.Org("sent-theirs").SentBy = map[string][]time.Time{"token": {now}}
+	ours.Org("sent").ContentRequests = []time.Time{}
+	theirs.Org("sent").ContentRequestsBy = map[string][]time.Time{}
+	theirs.Org("sent-theirs").ContentRequests = []time.Time{now}
+	theirs.Org("sent-theirs").ContentRequestsBy = map[string][]time.Time{"token": {now}}
 	got, conflicts := Merge3(base, ours, theirs, now)
 	if len(conflicts) > 0 {
 		t.Fatalf("conflicts %v", conflicts)
@@ -184,14 +184,14 @@ func TestMerge3OrganizationsAndSentLists(t *testing.T) {
 	if want := []string{"ours-only", "plain", "sent", "sent-theirs", "theirs-only"}; !slices.Equal(names, want) {
 		t.Errorf("organizations %q, want %q", names, want)
 	}
-	if o := got.Orgs["plain"]; o.Sent != nil || o.SentBy != nil {
-		t.Errorf("neither side had sent lists, merged %v %v", o.Sent, o.SentBy)
+	if o := got.Orgs["plain"]; o.ContentRequests != nil || o.ContentRequestsBy != nil {
+		t.Errorf("neither side had sent lists, merged %v %v", o.ContentRequests, o.ContentRequestsBy)
 	}
-	if o := got.Orgs["sent"]; o.Sent == nil || len(o.Sent) != 0 || o.SentBy == nil || len(o.SentBy) != 0 {
-		t.Errorf("one side had empty sent lists, merged %#v %#v", o.Sent, o.SentBy)
+	if o := got.Orgs["sent"]; o.ContentRequests == nil || len(o.ContentRequests) != 0 || o.ContentRequestsBy == nil || len(o.ContentRequestsBy) != 0 {
+		t.Errorf("one side had empty sent lists, merged %#v %#v", o.ContentRequests, o.ContentRequestsBy)
 	}
-	if o := got.Orgs["sent-theirs"]; len(o.Sent) != 1 || len(o.SentBy["token"]) != 1 {
-		t.Errorf("theirs had sent lists, merged %v %v", o.Sent, o.SentBy)
+	if o := got.Orgs["sent-theirs"]; len(o.ContentRequests) != 1 || len(o.ContentRequestsBy["token"]) != 1 {
+		t.Errorf("theirs had sent lists, merged %v %v", o.ContentRequests, o.ContentRequestsBy)
 	}
 }
 
@@ -237,8 +237,8 @@ func TestAdoptedJournalSurvivesASecondCrash(t *testing.T) {
 		{"b", put(1, "one", Queued)},
 		{"a", put(3, "three", Queued)},
 		{"b", put(2, "two", Inviting)},
-		{"c", func(e *Edit) { e.SetCursor(now); e.AddSent(now); e.AddSentBy("token", now) }},
-		{"d", func(e *Edit) { e.AddSentBy("token", now) }},
+		{"c", func(e *Edit) { e.SetCursor(now); e.AddContentRequest(now); e.AddContentRequestBy("token", now) }},
+		{"d", func(e *Edit) { e.AddContentRequestBy("token", now) }},
 	} {
 		if err := s.Update(step.org, step.fn); err != nil {
 			t.Fatal(err)
@@ -264,11 +264,11 @@ func TestAdoptedJournalSurvivesASecondCrash(t *testing.T) {
 		t.Errorf("people lost: a %v, b %v", f.Org("a").People, f.Org("b").People)
 	}
 	c := f.Org("c")
-	if !c.Cursor.Equal(now) || len(c.Sent) != 1 || len(c.SentBy["token"]) != 1 {
-		t.Errorf("organization c lost its cursor or sent lists: %v %v %v", c.Cursor, c.Sent, c.SentBy)
+	if !c.Cursor.Equal(now) || len(c.ContentRequests) != 1 || len(c.ContentRequestsBy["token"]) != 1 {
+		t.Errorf("organization c lost its cursor or sent lists: %v %v %v", c.Cursor, c.ContentRequests, c.ContentRequestsBy)
 	}
-	if d := f.Org("d"); d.Sent != nil || len(d.SentBy["token"]) != 1 {
-		t.Errorf("organization d: sent %v, sent_by %v, want only sent_by", d.Sent, d.SentBy)
+	if d := f.Org("d"); d.ContentRequests != nil || len(d.ContentRequestsBy["token"]) != 1 {
+		t.Errorf("organization d: sent %v, sent_by %v, want only sent_by", d.ContentRequests, d.ContentRequestsBy)
 	}
 }
 
@@ -280,27 +280,27 @@ func TestSentRecorded(t *testing.T) {
 	now := time.Now().UTC()
 	for org, fn := range map[string]func(e *Edit){
 		"neither": put(1, "x", Queued),
-		"sent":    func(e *Edit) { e.AddSent(now) },
-		"sent-by": func(e *Edit) { e.AddSentBy("token", now) },
+		"sent":    func(e *Edit) { e.AddContentRequest(now) },
+		"sent-by": func(e *Edit) { e.AddContentRequestBy("token", now) },
 	} {
 		if err := s.Update(org, fn); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for org, want := range map[string]bool{"missing": false, "neither": false, "sent": true, "sent-by": true} {
-		if got := s.SentRecorded(org); got != want {
-			t.Errorf("SentRecorded(%q) = %v, want %v", org, got, want)
+		if got := s.ContentRequestsRecorded(org); got != want {
+			t.Errorf("ContentRequestsRecorded(%q) = %v, want %v", org, got, want)
 		}
 	}
 	// And Org's copy carries each list as it is, absent ones absent.
-	if o := s.Org("neither"); o.Sent != nil || o.SentBy != nil {
-		t.Errorf("Org(neither): sent %v, sent_by %v, want neither", o.Sent, o.SentBy)
+	if o := s.Org("neither"); o.ContentRequests != nil || o.ContentRequestsBy != nil {
+		t.Errorf("Org(neither): sent %v, sent_by %v, want neither", o.ContentRequests, o.ContentRequestsBy)
 	}
-	if o := s.Org("sent-by"); o.Sent != nil || len(o.SentBy["token"]) != 1 {
-		t.Errorf("Org(sent-by): sent %v, sent_by %v", o.Sent, o.SentBy)
+	if o := s.Org("sent-by"); o.ContentRequests != nil || len(o.ContentRequestsBy["token"]) != 1 {
+		t.Errorf("Org(sent-by): sent %v, sent_by %v", o.ContentRequests, o.ContentRequestsBy)
 	}
-	if o := s.Org("sent"); len(o.Sent) != 1 || o.SentBy != nil {
-		t.Errorf("Org(sent): sent %v, sent_by %v", o.Sent, o.SentBy)
+	if o := s.Org("sent"); len(o.ContentRequests) != 1 || o.ContentRequestsBy != nil {
+		t.Errorf("Org(sent): sent %v, sent_by %v", o.ContentRequests, o.ContentRequestsBy)
 	}
 }
 
