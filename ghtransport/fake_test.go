@@ -57,8 +57,12 @@ type orgQuery struct {
 }
 
 func (w *world) queryOrg(org string) (string, error) {
+	return w.queryOrgCtx(context.Background(), org)
+}
+
+func (w *world) queryOrgCtx(ctx context.Context, org string) (string, error) {
 	var q orgQuery
-	err := w.gql.Query(context.Background(), &q, map[string]any{"org": githubv4.String(org)})
+	err := w.gql.Query(ctx, &q, map[string]any{"org": githubv4.String(org)})
 	if err != nil || q.Organization == nil {
 		return "", err
 	}
@@ -99,12 +103,15 @@ func TestGraphQLErrorTypesThroughGithubv4(t *testing.T) {
 func TestStackRidesOutFaultsOnReads(t *testing.T) {
 	w := newWorld(t, ghtransport.Options{AttemptTimeout: 100 * time.Millisecond})
 	fi := w.gh.InjectFaults(fakegithub.Faults{Seed: 7, Rate502: 0.25, SecondaryEvery: 5, GraphQLRateLimitedEvery: 3, HangEvery: 17})
-	ctx := context.Background()
+	// A bound of the test's own on the real time: if the attempts were not
+	// bounded, a hung request would fail here, not hang the test.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	for i := range 20 {
 		if org, _, err := w.rest.Organizations.Get(ctx, "acme"); err != nil || org.GetLogin() != "acme" {
 			t.Fatalf("REST read %d: %v %v", i, org, err)
 		}
-		if login, err := w.queryOrg("acme"); err != nil || login != "acme" {
+		if login, err := w.queryOrgCtx(ctx, "acme"); err != nil || login != "acme" {
 			t.Fatalf("GraphQL read %d: %q %v", i, login, err)
 		}
 	}

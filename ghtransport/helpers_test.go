@@ -3,6 +3,7 @@ package ghtransport_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -143,10 +144,19 @@ func reset(w http.ResponseWriter, r *http.Request) {
 	conn.Close()
 }
 
-// stall answers after the client gave up.
+// stall answers after the client gave up. A client that does not give up
+// (its attempt unbounded: a bug) gets a 599 after stallLimit, which no test
+// accepts, rather than a test that hangs until go test kills it.
 func stall(w http.ResponseWriter, r *http.Request) {
-	<-r.Context().Done()
+	select {
+	case <-r.Context().Done():
+	case <-time.After(stallLimit):
+		w.WriteHeader(599)
+	}
 }
+
+// stallLimit is far above any attempt timeout the tests set.
+const stallLimit = 10 * time.Second
 
 // do sends a request through rt with an http.Client, as go-github and
 // githubv4 do.
@@ -165,17 +175,43 @@ func doCtx(ctx context.Context, t *testing.T, rt http.RoundTripper, method, url,
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := (&http.Client{Transport: rt}).Do(req)
-	if err != nil {
-		return nil, "", err
+	type answer struct {
+		resp *http.Response
+		body string
+		err  error
 	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	if _, err := io.Copy(&b, resp.Body); err != nil {
-		t.Fatalf("read body: %v", err)
+	// A bound of the test's own: a request that never ends (an endless
+	// loop, a wait nothing cuts short) fails here, not by go test's timeout.
+	done := make(chan answer, 1)
+	go func() {
+		resp, err := (&http.Client{Transport: rt}).Do(req)
+		if err != nil {
+			done <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		if _, err := io.Copy(&b, resp.Body); err != nil {
+			done <- answer{err: fmt.Errorf("read body: %w", err)}
+			return
+		}
+		done <- answer{resp, b.String(), nil}
+	}()
+	select {
+	case a := <-done:
+		if a.err != nil && strings.HasPrefix(a.err.Error(), "read body: ") {
+			t.Errorf("%s %s: %v", method, url, a.err)
+		}
+		return a.resp, a.body, a.err
+	case <-time.After(doLimit):
+		t.Errorf("%s %s: no answer within %s", method, url, doLimit)
+		return nil, "", fmt.Errorf("no answer within %s", doLimit)
 	}
-	return resp, b.String(), nil
 }
+
+// doLimit is far above what any request of these tests takes (stallLimit
+// included).
+const doLimit = 30 * time.Second
 
 const (
 	gqlQuery    = `{"query":"query($org:String!){organization(login:$org){login}}","variables":{"org":"acme"}}`

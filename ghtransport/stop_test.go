@@ -105,7 +105,11 @@ func TestStopDropsTheWritesWaitingToBeSent(t *testing.T) {
 		return done
 	}
 	onWire := send("/orgs/o/invitations")
-	<-gh.firstCame
+	select {
+	case <-gh.firstCame:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first write never reached GitHub")
+	}
 	waiting := []<-chan error{send("/orgs/o/invitations"), send("/repos/o/r/issues/1/comments")}
 	time.Sleep(20 * time.Millisecond) // (they may or may not have reached the queue: the same either way)
 	close(stop)
@@ -120,10 +124,10 @@ func TestStopDropsTheWritesWaitingToBeSent(t *testing.T) {
 		}
 	}
 	close(gh.hold)
-	if err := <-onWire; err != nil {
+	if err := within(t, onWire); err != nil {
 		t.Errorf("the write on the wire: %v, want its answer", err)
 	}
-	if err := <-send("/orgs/o/invitations"); !errors.Is(err, ghtransport.ErrNotSent) {
+	if err := within(t, send("/orgs/o/invitations")); !errors.Is(err, ghtransport.ErrNotSent) {
 		t.Errorf("a write after the stop: %v, want ErrNotSent", err)
 	}
 	if got := gh.seen(); len(got) != 1 {
@@ -173,5 +177,18 @@ func TestStopEndsTheWaitsAtOnce(t *testing.T) {
 	}
 	if n := len(s.Requests()); n != 2 {
 		t.Errorf("%d requests reached GitHub, want the first write and the read", n)
+	}
+}
+
+// within returns what ch gives, failing the test if that takes more than
+// five seconds: a write that hangs is a failure, not a test that hangs.
+func within(t *testing.T, ch <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatal("a write neither went nor failed within 5s")
+		return nil
 	}
 }

@@ -250,11 +250,13 @@ func commentID(pr *PRRef, url string) (int64, bool) {
 			return 0, false
 		}
 	}
-	if rest == "" || rest[0] == '0' {
+	// Digits only, the first not a zero: ParseInt would also take a sign
+	// ("+5" read back as "5" would change the address).
+	if rest == "" || rest[0] < '1' || rest[0] > '9' {
 		return 0, false
 	}
 	id, err := strconv.ParseInt(rest, 10, 64)
-	if err != nil || id <= 0 {
+	if err != nil {
 		return 0, false
 	}
 	return id, true

@@ -313,7 +313,9 @@ func describeJSONError(data []byte, err error) error {
 	}
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		if int(syn.Offset) >= len(data) {
+		// At the end of the file the error may also be a stray character
+		// after a whole value: only a value cut short is a truncation.
+		if truncated(data) {
 			return errors.New("not valid JSON: the file is truncated")
 		}
 		line := 1 + bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))
@@ -327,4 +329,10 @@ func describeJSONError(data []byte, err error) error {
 		return errors.New("not valid JSON: the file is truncated")
 	}
 	return fmt.Errorf("not valid: %v", errtext.OneLine(err.Error()))
+}
+
+// truncated reports whether data starts a JSON value that ends too soon.
+func truncated(data []byte) bool {
+	var v any
+	return errors.Is(json.NewDecoder(bytes.NewReader(data)).Decode(&v), io.ErrUnexpectedEOF)
 }
