@@ -68,11 +68,11 @@ func TestApprovalIssueThroughRuns(t *testing.T) {
 	d := &dashClient{Client: reconciletest.New()}
 	st := tempStore(t)
 	d.PRs = []reconcile.PullRequest{mergedPR(1, 11, "ann"), mergedPR(2, 12, "bob")}
-	rep, err := runOrg(t, d.Client, st, approvalOptions()) // not a keeper
+	_, err := runOrg(t, d.Client, st, approvalOptions()) // not a keeper
 	if err == nil || !strings.Contains(err.Error(), "cannot read or write issues") {
 		t.Fatalf("a client without issues: error %v", err)
 	}
-	rep, err = reconcile.Org(context.Background(), d, st, org, approvalOptions())
+	rep, err := reconcile.Org(context.Background(), d, st, org, approvalOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
