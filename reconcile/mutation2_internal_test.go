@@ -1,7 +1,7 @@
 package reconcile
 
 // Small pure pieces for the second mutation sweep of reconcile
-// (docs/mutation-reconcile-report-runner.md).
+// (docs/MUTATION.md).
 
 import (
 	"context"

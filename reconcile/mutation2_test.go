@@ -1,7 +1,7 @@
 package reconcile_test
 
 // Tests written for the second mutation sweep of reconcile
-// (docs/mutation-reconcile-report-runner.md): branches only cmd's
+// (docs/MUTATION.md): branches only cmd's
 // end-to-end tests reached before.
 
 import (

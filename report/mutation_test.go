@@ -1,7 +1,7 @@
 package report
 
 // Tests written for the mutation sweep of report
-// (docs/mutation-reconcile-report-runner.md): the text report, the
+// (docs/MUTATION.md): the text report, the
 // approval issue's part, the welcome preview, and the words of network
 // errors.
 

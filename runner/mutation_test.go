@@ -1,6 +1,6 @@
 package runner_test
 
-// runner's own tests (docs/mutation-reconcile-report-runner.md): before
+// runner's own tests (docs/MUTATION.md): before
 // them the package was reached by cmd's end-to-end tests only, which its
 // mutation sweep does not run.
 
