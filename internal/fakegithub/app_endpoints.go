@@ -110,12 +110,7 @@ func (g *GitHub) listAppInstallations(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	ids := sortedInstallationIDs(g.w.apps, appOf(r))
-	lo, hi := g.paginate(w, r, len(ids))
-	out := make([]*installationJSON, 0, hi-lo)
-	for _, id := range ids[lo:hi] {
-		out = append(out, g.installationJSON(g.w.apps.insts[id]))
-	}
-	WriteJSON(w, http.StatusOK, out)
+	writePage(g, w, r, ids, func(id int64) *installationJSON { return g.installationJSON(g.w.apps.insts[id]) })
 }
 
 // appInstallation finds {installation_id} among the App's installations,

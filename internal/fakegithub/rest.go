@@ -98,6 +98,17 @@ func jsonTypeName(t reflect.Type) string {
 
 // ---- pagination ------------------------------------------------------------
 
+// writePage answers a listing: the requested page of items (paginate),
+// each rendered as GitHub's JSON for it, with the Link header.
+func writePage[T, J any](g *GitHub, w http.ResponseWriter, r *http.Request, items []T, render func(T) J) {
+	lo, hi := g.paginate(w, r, len(items))
+	out := make([]J, 0, hi-lo)
+	for _, it := range items[lo:hi] {
+		out = append(out, render(it))
+	}
+	WriteJSON(w, http.StatusOK, out)
+}
+
 // paginate reads page and per_page (default 30, at most 100), sets the Link
 // header GitHub sends (next/last, and first/prev after page 1) and returns
 // the slice bounds of the requested page within total items.

@@ -154,12 +154,7 @@ func (g *GitHub) listComments(w http.ResponseWriter, r *http.Request) {
 			sel = append(sel, c)
 		}
 	}
-	lo, hi := g.paginate(w, r, len(sel))
-	out := make([]*commentJSON, 0, hi-lo)
-	for _, c := range sel[lo:hi] {
-		out = append(out, g.commentJSON(rp, it, c))
-	}
-	WriteJSON(w, http.StatusOK, out)
+	writePage(g, w, r, sel, func(c *comment) *commentJSON { return g.commentJSON(rp, it, c) })
 }
 
 // POST /repos/{owner}/{repo}/issues/{issue_number}/comments {"body":"..."}

@@ -140,12 +140,7 @@ func (g *GitHub) listMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ids := sortedMembers(o, role)
-	lo, hi := g.paginate(w, r, len(ids))
-	out := make([]*userJSON, 0, hi-lo)
-	for _, id := range ids[lo:hi] {
-		out = append(out, g.userJSON(g.w.accounts[id]))
-	}
-	WriteJSON(w, http.StatusOK, out)
+	writePage(g, w, r, ids, func(id int64) *userJSON { return g.userJSON(g.w.accounts[id]) })
 }
 
 // GET /orgs/{org}/members/{username}: 204 member, 404 otherwise.
@@ -210,12 +205,7 @@ func (g *GitHub) listInvitationsOf(w http.ResponseWriter, r *http.Request, invs 
 			sel = append(sel, inv)
 		}
 	}
-	lo, hi := g.paginate(w, r, len(sel))
-	out := make([]*invitationJSON, 0, hi-lo)
-	for _, inv := range sel[lo:hi] {
-		out = append(out, g.invitationJSON(o, inv))
-	}
-	WriteJSON(w, http.StatusOK, out)
+	writePage(g, w, r, sel, func(inv *Invitation) *invitationJSON { return g.invitationJSON(o, inv) })
 }
 
 // GET /orgs/{org}/invitations

@@ -135,12 +135,7 @@ func (g *GitHub) listRepoIssues(w http.ResponseWriter, r *http.Request) {
 		}
 		return c
 	})
-	lo, hi := g.paginate(w, r, len(sel))
-	out := make([]*issueJSON, 0, hi-lo)
-	for _, it := range sel[lo:hi] {
-		out = append(out, g.issueJSON(rp, it))
-	}
-	WriteJSON(w, http.StatusOK, out)
+	writePage(g, w, r, sel, func(it *item) *issueJSON { return g.issueJSON(rp, it) })
 }
 
 // POST /repos/{owner}/{repo}/issues {"title", "body"}: 201 with the issue,
