@@ -68,6 +68,16 @@ func TestInterruptDropsTheWritesWaitingToBeSent(t *testing.T) {
 		t.Errorf("%d people queued, want the %d not invited", queued, want)
 	}
 
+	nextRunInvitesEachOnce(t, w, fresh)
+	if n := len(w.gh.AllComments()); n != len(fresh) {
+		t.Errorf("%d welcome comments over both runs, want %d", n, len(fresh))
+	}
+}
+
+// nextRunInvitesEachOnce runs again after an interrupted run and checks
+// that GitHub saw one invitation to each of fresh over both runs.
+func nextRunInvitesEachOnce(t *testing.T, w *world, fresh []*fakegithub.Account) {
+	t.Helper()
 	code, out2, errOut := w.run(t, "--org", "trio")
 	mustCode(t, code, 0, out2, errOut)
 	seen := map[int64]int{}
@@ -78,8 +88,5 @@ func TestInterruptDropsTheWritesWaitingToBeSent(t *testing.T) {
 		if seen[u.ID] != 1 {
 			t.Errorf("%s invited %d times over both runs", u.Login, seen[u.ID])
 		}
-	}
-	if n := len(w.gh.AllComments()); n != len(fresh) {
-		t.Errorf("%d welcome comments over both runs, want %d", n, len(fresh))
 	}
 }
